@@ -1,0 +1,72 @@
+// Shared fixtures for the dtao benchmark suite.
+#pragma once
+
+#include "dtao/state.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace dtao::bench {
+
+/// log-uniform integer in [lo, hi]
+inline u64 log_uniform(std::mt19937_64& rng, double lo, double hi)
+{
+    std::uniform_real_distribution<double> d(std::log(lo), std::log(hi));
+    return static_cast<u64>(std::exp(d(rng)));
+}
+
+inline u64 uniform(std::mt19937_64& rng, u64 lo, u64 hi)
+{
+    return std::uniform_int_distribution<u64>(lo, hi)(rng);
+}
+
+/// A state with a root subnet (netuid 0, stable, SubnetTAO 1e15) and `n`
+/// dynamic subnets with reserves in [1e12, 1e15], moving prices near the
+/// spot price, alpha out, tempo 360, start_call done.
+inline ChainState make_state(unsigned n, u64 seed = 0x5eed'da0)
+{
+    std::mt19937_64 rng(seed);
+    ChainState st;
+    st.block = 5'000'000;
+    st.total_issuance = 7'000'000'000'000'000;  // 7 M TAO: no halving yet
+    st.total_stake = 0;
+    Subnet root;
+    root.netuid = 0;
+    root.mechanism = Mechanism::stable;
+    root.subnet_tao = 1'000'000'000'000'000;  // 1e15
+    root.subnet_moving_price = fixed::I96F32::one();
+    root.first_emission_block_number = 1;
+    st.subnets.push_back(root);
+    st.total_stake += root.subnet_tao;
+    for (unsigned i = 1; i <= n; ++i) {
+        Subnet s;
+        s.netuid = i;
+        s.mechanism = Mechanism::dynamic;
+        s.subnet_tao = log_uniform(rng, 1e12, 1e15);
+        // spot price in [0.002, 2] TAO per alpha
+        const double price = std::exp(std::uniform_real_distribution<double>(std::log(0.002), std::log(2.0))(rng));
+        s.subnet_alpha_in = static_cast<u64>(static_cast<double>(s.subnet_tao) / price);
+        s.subnet_alpha_out = static_cast<u64>(static_cast<double>(s.subnet_alpha_in) *
+                                              std::uniform_real_distribution<double>(0.5, 4.0)(rng));
+        // moving price within ±30 % of the spot price, as I96F32 bits
+        const double mp = price * std::uniform_real_distribution<double>(0.7, 1.3)(rng);
+        s.subnet_moving_price = fixed::I96F32::from_bits(static_cast<i128>(mp * 4294967296.0));
+        s.subnet_volume = s.subnet_tao;
+        s.pending_emission = uniform(rng, 0, 100'000'000'000);
+        s.pending_root_divs = uniform(rng, 0, 10'000'000'000);
+        s.pending_alpha_swapped = uniform(rng, 0, 10'000'000'000);
+        s.pending_owner_cut = uniform(rng, 0, 10'000'000'000);
+        s.tempo = 360;
+        s.network_registered_at = uniform(rng, 1, 4'000'000);
+        s.first_emission_block_number = s.network_registered_at + uniform(rng, 1, 100'000);
+        s.blocks_since_last_step = uniform(rng, 0, 360);
+        s.network_registration_allowed = (i % 17) != 0;
+        st.total_stake += s.subnet_tao;
+        st.subnets.push_back(s);
+    }
+    return st;
+}
+
+}  // namespace dtao::bench

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# dtao.sh — one entry point that does its own set-up on a fresh Debian 12 machine:
+# installs missing Debian packages, configures, builds, then runs the command.
+#
+#   ./dtao.sh demo      build, then evaluate example requests through `dtao eval`
+#   ./dtao.sh test      build, then run the whole test suite (CTest)
+#   ./dtao.sh build     configure and build only
+#   ./dtao.sh bench     build the Google Benchmark suite (Release) and run it
+#   ./dtao.sh eval      build, then `dtao eval` on stdin (JSON Lines)
+#   ./dtao.sh help      this text
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD_DIR=${DTAO_BUILD_DIR:-build}
+JOBS=${DTAO_JOBS:-$(nproc)}
+PACKAGES=(cmake ninja-build g++ libboost-dev nlohmann-json3-dev librapidcheck-dev libgtest-dev libgmock-dev libcli11-dev)
+
+log() { printf 'dtao.sh: %s\n' "$*" >&2; }
+
+ensure_packages() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing missing Debian packages: ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { log "need root (or sudo) to install: ${missing[*]}"; exit 1; }
+        sudo=(sudo)
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+    ensure_packages "${PACKAGES[@]}"
+    cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+    cmake --build "$BUILD_DIR" -j "$JOBS"
+}
+
+cmd=${1:-help}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+    build) build ;;
+    demo) build; "$BUILD_DIR/dtao" demo ;;
+    eval) build >&2; exec "$BUILD_DIR/dtao" eval "$@" ;;
+    test)
+        start=$(date +%s)
+        build
+        ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error -j "$JOBS" "$@"
+        log "test finished in $(( $(date +%s) - start )) s"
+        ;;
+    bench)
+        ensure_packages "${PACKAGES[@]}" libbenchmark-dev
+        cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DDTAO_BENCHMARKS=ON -DDTAO_TESTING=OFF >/dev/null
+        cmake --build build-bench -j "$JOBS" --target dtao-bench
+        ./build-bench/bench/dtao-bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true "$@"
+        ;;
+    help|-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
+    *) log "unknown command '$cmd'"; sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac

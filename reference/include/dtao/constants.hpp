@@ -1,0 +1,45 @@
+// dtao-reference: units and constants of the launch era.
+// SPDX-License-Identifier: Apache-2.0
+//
+// Every value here is also in the tables of spec/units.md; tests/spec_links_test.cpp
+// parses those tables and compares them with these constants.
+#pragma once
+
+#include "dtao/arith.hpp"
+
+namespace dtao {
+
+/// @rule UNIT-001  1 TAO = 10^9 rao; alpha uses the same 10^9 base units.
+inline constexpr u64 RAO_PER_TAO = 1'000'000'000;
+/// @rule UNIT-002  `TotalSupply`: 21 M TAO, also each subnet's alpha cap.
+inline constexpr u64 TOTAL_SUPPLY = 21'000'000'000'000'000;
+/// @rule UNIT-003  `DefaultBlockEmission`: 1 TAO (or 1 alpha) per block before any halving.
+inline constexpr u64 DEFAULT_BLOCK_EMISSION = 1'000'000'000;
+/// @rule UNIT-004  `DefaultMinimumPoolLiquidity`: I96F32 10 000 000 (0.01 TAO or alpha).
+inline constexpr u64 MINIMUM_POOL_LIQUIDITY = 10'000'000;
+/// @rule UNIT-005  `DefaultMinStake`.
+inline constexpr u64 DEFAULT_MIN_STAKE = 500'000;
+/// @rule UNIT-006  `DefaultStakingFee`: flat, per stake or unstake.
+inline constexpr u64 DEFAULT_STAKING_FEE = 50'000;
+/// @rule UNIT-007  runtime `SubtensorInitialSubnetOwnerCut` (u16, / 65535).
+inline constexpr u64 DEFAULT_SUBNET_OWNER_CUT = 11'796;
+/// @rule UNIT-008  `TaoWeight` as set by `migrate_rao` at launch: 0.18 · u64::MAX.
+inline constexpr u64 LAUNCH_TAO_WEIGHT = 3'320'413'933'267'719'290;
+/// @rule UNIT-009  `DefaultMovingAlpha`: I96F32::from_num(0.000003), raw bits.
+inline constexpr u64 DEFAULT_MOVING_ALPHA_BITS = 12'885;
+/// @rule UNIT-010  `NetworkMinLockCost` after `migrate_rao`: 1 TAO.
+inline constexpr u64 NETWORK_MIN_LOCK_COST = 1'000'000'000;
+/// @rule UNIT-011  `NetworkLockReductionInterval`: 14 days of 12 s blocks.
+inline constexpr u64 NETWORK_LOCK_REDUCTION_INTERVAL = 100'800;
+/// @rule UNIT-012  `NetworkRateLimit`.
+inline constexpr u64 NETWORK_RATE_LIMIT = 7'200;
+/// @rule UNIT-013  v2.0.6 constant of the EMA ramp (b / (b + 100 800)).
+inline constexpr u64 EMA_RAMP_CONSTANT_BLOCKS = 100'800;
+/// @rule UNIT-014  v2.0.8 default of `EMAPriceHalvingBlocks` (4 weeks).
+inline constexpr u64 DEFAULT_EMA_PRICE_HALVING_BLOCKS = 201'600;
+/// @rule UNIT-015  v2.0.9 `DurationOfStartCall` (7 days).
+inline constexpr u64 DURATION_OF_START_CALL = 50'400;
+/// @rule UNIT-016  the root subnet's netuid.
+inline constexpr u64 ROOT_NETUID = 0;
+
+}  // namespace dtao

@@ -1,0 +1,74 @@
+// dtao-reference: the closed list of rule errors.
+// SPDX-License-Identifier: Apache-2.0
+//
+// The token of each error (`to_string`) is written into vectors and into
+// `dtao eval` responses; third-party implementations must emit the same token.
+// Spec: spec/protocol.md, section "Error tokens".
+#pragma once
+
+#include <string_view>
+#include <variant>
+
+namespace dtao {
+
+enum class Error
+{
+    insufficient_liquidity,  ///< `InsufficientLiquidity`: a swap would leave a reserve below the minimum pool liquidity
+    amount_too_low,          ///< `AmountTooLow`: a stake below min stake + fee, or an unstake worth ≤ min stake
+    slippage_too_high,       ///< `SlippageTooHigh`: a limit order without partial fill exceeds its maximum
+    subnet_not_exists,       ///< `SubnetNotExists`: the netuid names no subnet in the given state
+    logarithm_failed,        ///< "Logarithm calculation failed" from `get_block_emission_for_issuance`
+    network_tx_rate_limit_exceeded,  ///< `NetworkTxRateLimitExceeded`: registration within the rate limit
+    mechanism_does_not_exist,        ///< `MechanismDoesNotExist`: registration with a mechanism other than 1
+    first_emission_block_number_already_set,  ///< `FirstEmissionBlockNumberAlreadySet` (v2.0.9+)
+    need_wait_for_start_call,  ///< `NeedWaitingMoreBlocksToStarCall` (sic, v2.0.9+): too early for start_call
+};
+
+inline constexpr Error ALL_ERRORS[] = {
+    Error::insufficient_liquidity,
+    Error::amount_too_low,
+    Error::slippage_too_high,
+    Error::subnet_not_exists,
+    Error::logarithm_failed,
+    Error::network_tx_rate_limit_exceeded,
+    Error::mechanism_does_not_exist,
+    Error::first_emission_block_number_already_set,
+    Error::need_wait_for_start_call,
+};
+
+[[nodiscard]] constexpr std::string_view to_string(Error e) noexcept
+{
+    switch (e) {
+    case Error::insufficient_liquidity: return "insufficient_liquidity";
+    case Error::amount_too_low: return "amount_too_low";
+    case Error::slippage_too_high: return "slippage_too_high";
+    case Error::subnet_not_exists: return "subnet_not_exists";
+    case Error::logarithm_failed: return "logarithm_failed";
+    case Error::network_tx_rate_limit_exceeded: return "network_tx_rate_limit_exceeded";
+    case Error::mechanism_does_not_exist: return "mechanism_does_not_exist";
+    case Error::first_emission_block_number_already_set: return "first_emission_block_number_already_set";
+    case Error::need_wait_for_start_call: return "need_wait_for_start_call";
+    }
+    return "unknown";
+}
+
+/// A rule's result: a value, or the rule's error.
+template <typename T>
+class [[nodiscard]] Result
+{
+public:
+    Result(T v) : m_v(std::move(v)) {}          // NOLINT(google-explicit-constructor)
+    Result(Error e) : m_v(e) {}                 // NOLINT(google-explicit-constructor)
+    [[nodiscard]] bool ok() const noexcept { return std::holds_alternative<T>(m_v); }
+    explicit operator bool() const noexcept { return ok(); }
+    [[nodiscard]] const T& value() const& { return std::get<T>(m_v); }
+    [[nodiscard]] T& value() & { return std::get<T>(m_v); }
+    [[nodiscard]] const T& operator*() const& { return value(); }
+    [[nodiscard]] const T* operator->() const { return &value(); }
+    [[nodiscard]] Error error() const { return std::get<Error>(m_v); }
+
+private:
+    std::variant<T, Error> m_v;
+};
+
+}  // namespace dtao

@@ -1,0 +1,126 @@
+// dtao-reference: rulesets as data.
+// SPDX-License-Identifier: Apache-2.0
+//
+// A ruleset is named after the subtensor release tag whose rules it encodes
+// and is defined as its parent plus deltas. Adding the next release means one
+// new entry in `RULESETS` below and, if it changes a rule's shape, one new
+// field. Spec: spec/rulesets.md (RSET-*).
+#pragma once
+
+#include "dtao/arith.hpp"
+
+#include <array>
+#include <optional>
+#include <string_view>
+
+namespace dtao {
+
+/// How the EMA's alpha factor ramps up on a young subnet (RSET-006, RSET-009).
+enum class EmaRamp
+{
+    none,                ///< v2.0.0–v2.0.4: constant alpha
+    since_registration,  ///< v2.0.6+: alpha · b / (b + h), b = blocks since registration
+    since_start_call,    ///< v2.0.10+: b = blocks since `start_call` (FirstEmissionBlockNumber − 1)
+};
+
+struct Ruleset
+{
+    std::string_view id;      ///< subtensor tag, e.g. "v2.0.1"
+    std::string_view parent;  ///< the ruleset this one is a delta on ("" for the root)
+    std::string_view commit;  ///< full commit of the tag
+    unsigned spec_version = 0;
+    std::string_view date;
+
+    /// RSET-002 (v2.0.1): the EMA input price is min(price, 1.0).
+    bool ema_clamp_at_one = false;
+    /// RSET-003 (v2.0.2): TAO-in is zeroed when burn registration is off and
+    /// PoW registration is *off*; before, when PoW registration was *on* (a bug).
+    bool registration_off_needs_pow_off = false;
+    /// RSET-004 (v2.0.4): alpha dividends are `dividend − root_divs`; before,
+    /// the full dividend was credited in alpha as well (double count).
+    bool alpha_dividends_exclude_root = false;
+    /// RSET-005 (v2.0.4: 99 → 360): default tempo of a newly registered subnet.
+    u64 default_tempo = 99;
+    /// RSET-006 / RSET-009: the EMA ramp.
+    EmaRamp ema_ramp = EmaRamp::none;
+    /// RSET-007 (v2.0.8): the ramp's h is the per-subnet `EMAPriceHalvingBlocks`
+    /// rather than the constant 100 800.
+    bool ema_halving_per_subnet = false;
+    /// RSET-008 (v2.0.9): only subnets whose `FirstEmissionBlockNumber` is set
+    /// receive emission; `start_call` sets it.
+    bool start_call = false;
+    /// RSET-010 (v2.0.4): `unstake_from_subnet` debits the share pool before the
+    /// swap (before: swaps first). Changes no amount in this model.
+    bool unstake_debits_first = false;
+    /// RSET-011 (v2.0.8): the drain skips (burns) the miner incentive of the
+    /// subnet owner's hotkey.
+    bool drain_burns_owner_hotkey_incentive = false;
+    /// RSET-012 (v2.0.8): the parent/child split takes the childkey take from
+    /// each parent's share (0 when parent and child share an owner) instead of
+    /// from the whole dividend.
+    bool childkey_take_from_parent_shares = false;
+    /// RSET-013 (v2.0.8): a new subnet's initial pool TAO is added to `TotalStake`.
+    bool registration_adds_pool_to_total_stake = false;
+    /// RSET-014 (v2.0.8): unstaking pays a dividend-based fee (at least the flat fee).
+    bool unstake_fee_dividend_based = false;
+    /// RSET-015 (v2.0.9): the dividend-based unstake fee is at least 0.00005 of the alpha.
+    bool unstake_fee_alpha_floor = false;
+    /// RSET-016 (v2.0.9): the drain pays validators ⌊(pending_alpha + pending_swapped) / 2⌋
+    /// − pending_swapped (all of pending_alpha when no incentive), shared by
+    /// alpha dividend, instead of the epoch's dividend amounts.
+    bool drain_validator_alpha_from_pending = false;
+};
+
+namespace detail {
+template <typename Delta>
+constexpr Ruleset derive(const Ruleset& parent, std::string_view id, std::string_view commit, unsigned spec_version,
+                         std::string_view date, Delta delta)
+{
+    Ruleset r = parent;
+    r.parent = parent.id;
+    r.id = id;
+    r.commit = commit;
+    r.spec_version = spec_version;
+    r.date = date;
+    delta(r);
+    return r;
+}
+}  // namespace detail
+
+// clang-format off
+/// @rule RSET-001  v2.0.0: dTAO live.
+inline constexpr Ruleset V2_0_0{"v2.0.0", "", "e2b8367b8be2d9ce60ae5858c49138fa05f44a68", 233, "2025-02-13"};
+inline constexpr Ruleset V2_0_1 = detail::derive(V2_0_0, "v2.0.1", "f95810a25d8b7f402189c9b39e1d73f8a4e4f90a", 234, "2025-02-13",
+    [](Ruleset& r) { r.ema_clamp_at_one = true; });
+inline constexpr Ruleset V2_0_2 = detail::derive(V2_0_1, "v2.0.2", "f9254ea63c72586270700d0edc0e75804404ba4c", 238, "2025-02-15",
+    [](Ruleset& r) { r.registration_off_needs_pow_off = true; });
+inline constexpr Ruleset V2_0_4 = detail::derive(V2_0_2, "v2.0.4", "5073ade602c367471f5124329b9d7ccf8e972d69", 244, "2025-02-24",
+    [](Ruleset& r) { r.alpha_dividends_exclude_root = true; r.default_tempo = 360; r.unstake_debits_first = true; });
+inline constexpr Ruleset V2_0_6 = detail::derive(V2_0_4, "v2.0.6", "a27fff2918adab7dbe9da19c08657752698989da", 246, "2025-03-06",
+    [](Ruleset& r) { r.ema_ramp = EmaRamp::since_registration; });
+inline constexpr Ruleset V2_0_8 = detail::derive(V2_0_6, "v2.0.8", "b61dd30202ff6e970a18b5a5231b62183b6ba972", 252, "2025-03-19",
+    [](Ruleset& r) {
+        r.ema_halving_per_subnet = true;
+        r.drain_burns_owner_hotkey_incentive = true;
+        r.childkey_take_from_parent_shares = true;
+        r.registration_adds_pool_to_total_stake = true;
+        r.unstake_fee_dividend_based = true;
+    });
+inline constexpr Ruleset V2_0_9 = detail::derive(V2_0_8, "v2.0.9", "8de0d23ca7dc94f5d4c595626f126ec6eb63dbb6", 257, "2025-03-28",
+    [](Ruleset& r) { r.start_call = true; r.unstake_fee_alpha_floor = true; r.drain_validator_alpha_from_pending = true; });
+inline constexpr Ruleset V2_0_10 = detail::derive(V2_0_9, "v2.0.10", "719a6f5e9ecacd0e9cd95d5d7d190f9c2021d75f", 258, "2025-04-04",
+    [](Ruleset& r) { r.ema_ramp = EmaRamp::since_start_call; });
+// clang-format on
+
+inline constexpr std::array RULESETS{V2_0_0, V2_0_1, V2_0_2, V2_0_4, V2_0_6, V2_0_8, V2_0_9, V2_0_10};
+
+/// The ruleset with this id, if there is one.
+[[nodiscard]] constexpr std::optional<Ruleset> find_ruleset(std::string_view id) noexcept
+{
+    for (const auto& r : RULESETS)
+        if (r.id == id)
+            return r;
+    return std::nullopt;
+}
+
+}  // namespace dtao

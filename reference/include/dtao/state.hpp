@@ -1,0 +1,120 @@
+// dtao-reference: the chain state the launch-era rules read and write.
+// SPDX-License-Identifier: Apache-2.0
+//
+// One struct per storage scope, named after the chain's storage items in
+// snake_case. The same struct serves both models through `Model`: the chain
+// model stores u64 amounts and an I96F32 moving price, the exact model stores
+// rationals (no rounding, no saturation). Spec: spec/coinbase.md (COIN-*).
+#pragma once
+
+#include "dtao/arith.hpp"
+#include "dtao/constants.hpp"
+#include "dtao/fixed.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace dtao {
+
+/// The chain model: u64 storage, fixed-point intermediates.
+struct ChainModel
+{
+    using Amount = u64;
+    using Volume = u128;
+    using Price = fixed::I96F32;
+};
+
+/// The exact model: rationals everywhere.
+struct ExactModel
+{
+    using Amount = Rational;
+    using Volume = Rational;
+    using Price = Rational;
+};
+
+/// `SubnetMechanism`: 0 = stable (1:1, price 1), 1 = dynamic (constant-product pool).
+enum class Mechanism : unsigned
+{
+    stable = 0,
+    dynamic = 1,
+};
+
+template <typename Model>
+struct SubnetT
+{
+    using Amount = typename Model::Amount;
+    u64 netuid = 0;
+    Mechanism mechanism = Mechanism::dynamic;
+    Amount subnet_tao{};        ///< SubnetTAO: TAO reserve
+    Amount subnet_alpha_in{};   ///< SubnetAlphaIn: alpha reserve in the pool
+    Amount subnet_alpha_out{};  ///< SubnetAlphaOut: alpha outstanding (staked)
+    typename Model::Price subnet_moving_price{};  ///< SubnetMovingPrice
+    typename Model::Volume subnet_volume{};       ///< SubnetVolume (u128 on chain)
+    Amount pending_emission{};       ///< PendingEmission (alpha)
+    Amount pending_root_divs{};      ///< PendingRootDivs (TAO)
+    Amount pending_alpha_swapped{};  ///< PendingAlphaSwapped (alpha)
+    Amount pending_owner_cut{};      ///< PendingOwnerCut (alpha)
+    Amount subnet_tao_in_emission{};    ///< SubnetTaoInEmission (last block)
+    Amount subnet_alpha_in_emission{};  ///< SubnetAlphaInEmission (last block)
+    Amount subnet_alpha_out_emission{}; ///< SubnetAlphaOutEmission (last block)
+    u64 tempo = 360;                            ///< Tempo (u16 on chain)
+    bool network_registration_allowed = true;   ///< NetworkRegistrationAllowed
+    bool network_pow_registration_allowed = false;  ///< NetworkPowRegistrationAllowed
+    u64 network_registered_at = 0;              ///< NetworkRegisteredAt
+    std::optional<u64> first_emission_block_number;  ///< FirstEmissionBlockNumber (v2.0.9+)
+    u64 ema_price_halving_blocks = DEFAULT_EMA_PRICE_HALVING_BLOCKS;  ///< EMAPriceHalvingBlocks (v2.0.8+)
+    u64 blocks_since_last_step = 0;             ///< BlocksSinceLastStep
+    u64 last_mechanism_step_block = 0;          ///< LastMechansimStepBlock (sic)
+
+    [[nodiscard]] bool is_root() const noexcept { return netuid == ROOT_NETUID; }
+    /// Root and mechanism-0 subnets price at 1 and swap 1:1.
+    [[nodiscard]] bool is_stable() const noexcept { return is_root() || mechanism == Mechanism::stable; }
+};
+
+template <typename Model>
+struct ChainStateT
+{
+    using Amount = typename Model::Amount;
+    u64 block = 0;                 ///< the block being produced
+    Amount total_issuance{};       ///< TotalIssuance
+    Amount total_stake{};          ///< TotalStake
+    u64 tao_weight = LAUNCH_TAO_WEIGHT;              ///< TaoWeight (u64, / u64::MAX)
+    u64 subnet_owner_cut = DEFAULT_SUBNET_OWNER_CUT; ///< SubnetOwnerCut (u16, / 65535)
+    i128 subnet_moving_alpha_bits = DEFAULT_MOVING_ALPHA_BITS;  ///< SubnetMovingAlpha (I96F32 bits)
+    u64 network_last_registered = 0;   ///< NetworkLastRegistered
+    u64 network_last_lock_cost = 0;    ///< NetworkLastLockCost
+    u64 network_min_lock_cost = NETWORK_MIN_LOCK_COST;  ///< NetworkMinLockCost
+    u64 network_lock_reduction_interval = NETWORK_LOCK_REDUCTION_INTERVAL;  ///< NetworkLockReductionInterval
+    u64 network_rate_limit = NETWORK_RATE_LIMIT;  ///< NetworkRateLimit
+    std::vector<SubnetT<Model>> subnets;  ///< ascending netuid; netuid 0 is root
+
+    [[nodiscard]] SubnetT<Model>* find(u64 netuid) noexcept
+    {
+        for (auto& s : subnets)
+            if (s.netuid == netuid)
+                return &s;
+        return nullptr;
+    }
+    [[nodiscard]] const SubnetT<Model>* find(u64 netuid) const noexcept
+    {
+        return const_cast<ChainStateT*>(this)->find(netuid);
+    }
+    /// SubnetTAO[0], the root stake in TAO (0 when the state has no root entry).
+    [[nodiscard]] Amount root_tao() const
+    {
+        const auto* r = find(ROOT_NETUID);
+        return r ? r->subnet_tao : Amount{};
+    }
+};
+
+using Subnet = SubnetT<ChainModel>;
+using ChainState = ChainStateT<ChainModel>;
+using ExactSubnet = SubnetT<ExactModel>;
+using ExactChainState = ChainStateT<ExactModel>;
+
+/// The exact image of a chain state: every stored amount as a rational, the
+/// moving price as bits / 2^32. This is how both models start from the same
+/// state.
+[[nodiscard]] ExactChainState to_exact(const ChainState& s);
+
+}  // namespace dtao

@@ -1,0 +1,161 @@
+/// Tests of the `dtao eval` protocol, version 1 (spec/protocol.md): framing,
+/// strict decimal parsing, error tokens, ruleset selection, both arithmetics.
+#include "protocol.hpp"
+
+#include "dtao/ruleset.hpp"
+
+#include <gtest/gtest.h>
+
+using dtao::protocol::evaluate_line;
+using json = nlohmann::json;
+
+namespace {
+
+json eval(const std::string& op, const json& input, const std::string& ruleset = "v2.0.1",
+          const std::string& arithmetic = "chain")
+{
+    json req{{"id", "t"}, {"ruleset", ruleset}, {"op", op}, {"input", input}, {"arithmetic", arithmetic}};
+    return evaluate_line(req.dump());
+}
+
+std::string error_of(const json& r) { return r.contains("error") ? r["error"].get<std::string>() : ""; }
+
+}  // namespace
+
+TEST(protocol, malformed_json_is_an_error_response_with_null_id)
+{
+    const json r = evaluate_line("{\"id\": \"x\", ");
+    EXPECT_EQ(error_of(r), "malformed_request");
+    EXPECT_TRUE(r["id"].is_null());
+    EXPECT_EQ(error_of(evaluate_line("[1,2]")), "malformed_request");
+    EXPECT_EQ(error_of(evaluate_line("\"just a string\"")), "malformed_request");
+}
+
+TEST(protocol, envelope_fields_are_checked)
+{
+    EXPECT_EQ(error_of(evaluate_line(R"({"ruleset":"v2.0.1","op":"block_emission","input":{}})")), "missing_field");
+    EXPECT_EQ(error_of(evaluate_line(R"({"id":1,"ruleset":"v2.0.1","op":"block_emission","input":{}})")), "invalid_field");
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "0"}}, "v9.9.9")), "unknown_ruleset");
+    EXPECT_EQ(error_of(eval("no_such_op", json::object())), "unknown_op");
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "0"}}, "v2.0.1", "float")), "unknown_arithmetic");
+    EXPECT_EQ(error_of(evaluate_line(
+                  R"({"id":"a","ruleset":"v2.0.1","op":"block_emission","input":{"issuance":"0"},"extra":1})")),
+              "invalid_field");
+}
+
+TEST(protocol, the_id_is_echoed)
+{
+    const json r = evaluate_line(R"({"id":"abc-1","ruleset":"v2.0.1","op":"block_emission","input":{"issuance":"0"}})");
+    EXPECT_EQ(r["id"], "abc-1");
+    EXPECT_EQ(r["output"]["emission"], "1000000000");
+}
+
+TEST(protocol, amounts_are_strict_decimal_strings)
+{
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", 0}})), "invalid_field");          // a JSON number
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "010"}})), "invalid_field");      // octal to cpp_int
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "0x10"}})), "invalid_field");
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "+1"}})), "invalid_field");
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "-1"}})), "invalid_field");
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", " 1"}})), "invalid_field");
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", ""}})), "invalid_field");
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "1e9"}})), "invalid_field");
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "18446744073709551616"}})), "invalid_field");  // 2^64
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "18446744073709551615"}})), "");  // u64::MAX is fine
+    EXPECT_EQ(error_of(eval("block_emission", json::object())), "missing_field");
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "0"}, {"isuance", "0"}})), "invalid_field");
+}
+
+TEST(protocol, error_messages_name_the_field)
+{
+    const json r = eval("sim_swap_tao_for_alpha", {{"subnet_tao", "1"}, {"subnet_alpha_in", "x"}, {"amount", "1"}});
+    EXPECT_EQ(error_of(r), "invalid_field");
+    EXPECT_NE(r["message"].get<std::string>().find("request.input.subnet_alpha_in"), std::string::npos);
+}
+
+TEST(protocol, fixed_point_values_are_typed_bits)
+{
+    json in{{"subnet_tao", "1000000"},
+            {"subnet_alpha_in", "1000000"},
+            {"subnet_moving_price", {{"type", "I96F32"}, {"bits", "0"}}},
+            {"subnet_moving_alpha", {{"type", "I96F32"}, {"bits", "4294967296"}}}};
+    const json ok = eval("update_moving_price", in);
+    ASSERT_EQ(error_of(ok), "") << ok.dump();
+    // α = 1: the moving price becomes the (clamped) price 1.0 exactly.
+    EXPECT_EQ(ok["output"]["subnet_moving_price"]["bits"], "4294967296");
+    in["subnet_moving_price"]["type"] = "U64F64";
+    EXPECT_EQ(error_of(eval("update_moving_price", in)), "invalid_field");
+    in["subnet_moving_price"] = {{"type", "I96F32"}, {"bits", "170141183460469231731687303715884105728"}};  // 2^127
+    EXPECT_EQ(error_of(eval("update_moving_price", in)), "invalid_field");
+    in["subnet_moving_price"] = {{"type", "I96F32"}, {"bits", "-1"}};
+    EXPECT_EQ(error_of(eval("update_moving_price", in)), "");
+}
+
+TEST(protocol, rule_errors_use_the_closed_token_list)
+{
+    const json r = eval("sim_swap_alpha_for_tao", {{"subnet_tao", "20000000"}, {"subnet_alpha_in", "20000000"}, {"amount", "30000000"}});
+    EXPECT_EQ(error_of(r), "insufficient_liquidity");
+    EXPECT_FALSE(r.contains("output"));
+}
+
+TEST(protocol, every_ruleset_is_selectable)
+{
+    for (const auto& rules : dtao::RULESETS) {
+        const json r = eval("block_emission", {{"issuance", "0"}}, std::string(rules.id));
+        EXPECT_EQ(error_of(r), "") << rules.id;
+    }
+}
+
+TEST(protocol, exact_arithmetic_answers_rationals)
+{
+    // y − x·y/(x + dx) = 5e9 − 5e19/11e9 = 5e9/11 (chain-rules.md §7.1 L12's expression, unrounded).
+    const json r = eval("sim_swap_tao_for_alpha",
+                        {{"subnet_tao", "10000000000"}, {"subnet_alpha_in", "5000000000"}, {"amount", "1000000000"}},
+                        "v2.0.1", "exact");
+    EXPECT_EQ(r["output"]["alpha_out"], "5000000000/11");
+    const json c = eval("sim_swap_tao_for_alpha",
+                        {{"subnet_tao", "10000000000"}, {"subnet_alpha_in", "5000000000"}, {"amount", "1000000000"}});
+    EXPECT_EQ(c["output"]["alpha_out"], "454545454");  // ⌊5e9/11⌋ = 454 545 454
+}
+
+TEST(protocol, every_op_answers_a_minimal_request)
+{
+    const json state{{"block", "100"},
+                     {"subnets",
+                      {{{"netuid", "0"}, {"subnet_tao", "1000000000000"}},
+                       {{"netuid", "1"}, {"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "1000000000000"}}}}};
+    const json pool{{"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "1000000000000"}};
+    json stake = pool;
+    stake["amount"] = "1000000000";
+    const std::vector<std::pair<std::string, json>> requests = {
+        {"block_emission", {{"issuance", "0"}}},
+        {"alpha_price", pool},
+        {"sim_swap_tao_for_alpha", stake},
+        {"sim_swap_alpha_for_tao", stake},
+        {"max_amount_add", {{"subnet_tao", "1000"}, {"subnet_alpha_in", "1000"}, {"limit_price", "2000000000"}}},
+        {"max_amount_remove", {{"subnet_tao", "1000"}, {"subnet_alpha_in", "1000"}, {"limit_price", "250000000"}}},
+        {"add_stake", stake},
+        {"remove_stake", stake},
+        {"update_moving_price", pool},
+        {"coinbase", {{"state", state}}},
+        {"drain_pending_emission", {{"pending_alpha", "1000"}, {"epoch", {{{"hotkey", "h"}, {"incentive", "1"}, {"dividend", "1"}}}}}},
+        {"network_lock_cost", {{"state", state}}},
+        {"register_network", {{"state", {{"block", "7200"}}}}},
+        {"start_call", {{"state", state}, {"netuid", "1"}}},
+        {"blocks_until_next_epoch", {{"netuid", "1"}, {"tempo", "360"}, {"block", "0"}}},
+    };
+    ASSERT_EQ(requests.size(), dtao::protocol::ops().size());
+    for (const auto& [op, input] : requests)
+        for (const char* arithmetic : {"chain", "exact"})
+            for (const char* ruleset : {"v2.0.1", "v2.0.10"}) {
+                const json r = eval(op, input, ruleset, arithmetic);
+                EXPECT_TRUE(r.contains("output") || (r.contains("error") && !r.contains("message")))
+                    << op << " " << arithmetic << " " << ruleset << ": " << r.dump();
+            }
+}
+
+TEST(protocol, state_subnets_must_ascend)
+{
+    const json state{{"subnets", {{{"netuid", "2"}}, {{"netuid", "1"}}}}};
+    EXPECT_EQ(error_of(eval("coinbase", {{"state", state}})), "invalid_field");
+}

@@ -1,0 +1,30 @@
+// dtao: the `dtao eval` conformance protocol (JSON Lines), version 1.
+// SPDX-License-Identifier: Apache-2.0
+//
+// One request per line, one response per line, in order. The reference and
+// any third-party implementation are driven the same way. Spec: spec/protocol.md.
+// This is the edge of the project: JSON and exceptions live here, never in
+// reference/.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace dtao::protocol {
+
+/// Protocol version, written by `dtao version` and documented in spec/protocol.md.
+inline constexpr int PROTOCOL_VERSION = 1;
+
+/// Evaluate one request line. Never throws: malformed input gets an error
+/// response naming what was wrong and where.
+[[nodiscard]] nlohmann::json evaluate_line(std::string_view line);
+
+/// Evaluate one parsed request object.
+[[nodiscard]] nlohmann::json evaluate(const nlohmann::json& request);
+
+/// The ops this implementation answers, for `--help` and `dtao ops`.
+[[nodiscard]] const std::vector<std::pair<std::string, std::string>>& ops();
+
+}  // namespace dtao::protocol
