@@ -60,7 +60,7 @@ Result<BlockEmission> block_emission(u64 issuance)
     if (total_issuance >= I96F32::saturating_from_u64(TOTAL_SUPPLY))
         return out;
     // `2.0 * 10_500_000_000_000_000.0`: both f64 literals are exact binary values.
-    const I96F32 supply = I96F32::from_f64(2.0).saturating_mul(I96F32::from_f64(10'500'000'000'000'000.0));
+    static const I96F32 supply = I96F32::from_f64(2.0).saturating_mul(I96F32::from_f64(10'500'000'000'000'000.0));
     const auto q = total_issuance.checked_div(supply);
     if (!q)
         return Error::logarithm_failed;

@@ -153,30 +153,29 @@ struct Fixed
         const u64 raw = std::bit_cast<u64>(std::fabs(d));
         const int biased = static_cast<int>(raw >> 52);
         u64 mant = raw & ((u64{1} << 52) - 1);
-        int exp2 = 0;
-        if (biased == 0) {
-            exp2 = -1074;
-        } else {
+        int exp2 = -1074;
+        if (biased != 0) {
             mant |= u64{1} << 52;
             exp2 = biased - 1075;
         }
-        // value·2^F = mant · 2^(exp2 + F)
-        Int scaled = mant;
+        // value · 2^F = mant · 2^shift with mant < 2^53, in native 128-bit arithmetic.
         const int shift = exp2 + static_cast<int>(Frac);
+        u128 m = 0;
         if (shift >= 0) {
-            scaled <<= shift;
-        } else {
-            const Int den = Int(1) << -shift;
-            Int q = scaled / den;
-            const Int r = scaled % den;
-            const Int twice = r * 2;
-            if (twice > den || (twice == den && (q & 1) != 0))
-                ++q;
-            scaled = q;
+            // Does mant · 2^shift reach 2^128? (`fit` below checks the type's own range.)
+            if (mant != 0 && (shift >= 128 || (shift > 0 && (u128{mant} >> (128 - shift)) != 0)))
+                throw std::overflow_error("fixed from_f64: out of range");
+            m = mant == 0 ? 0 : u128{mant} << shift;
+        } else if (-shift < 128) {
+            const unsigned down = static_cast<unsigned>(-shift);
+            const u128 den = u128{1} << down;
+            const u128 rem = u128{mant} & (den - 1);
+            m = u128{mant} >> down;
+            const u128 twice = rem << 1;  // rem < 2^down ≤ 2^127: no overflow
+            if (twice > den || (twice == den && (m & 1) != 0))
+                ++m;  // round to nearest, ties to even
         }
-        if (neg)
-            scaled = -scaled;
-        auto out = from_int_bits(scaled);
+        const auto out = fit(neg && m != 0, {0, m});
         if (!out)
             throw std::overflow_error("fixed from_f64: out of range");
         return *out;

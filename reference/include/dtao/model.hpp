@@ -29,7 +29,11 @@ struct Ops<ChainModel>
     static Amount amount(Num n) { return n.saturating_to_u64(); }                 ///< tou64!
     static Num zero() { return Num::zero(); }
     static Num one() { return Num::one(); }
-    static Num half() { return Num::from_f64(0.5); }
+    static Num half()
+    {
+        static const Num value = Num::from_f64(0.5);
+        return value;
+    }
     static Num mul(Num a, Num b) { return a.saturating_mul(b); }
     static Num add(Num a, Num b) { return a.saturating_add(b); }
     static Num sub(Num a, Num b) { return a.saturating_sub(b); }
