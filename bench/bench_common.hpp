@@ -3,6 +3,7 @@
 
 #include "dtao/state.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -44,13 +45,16 @@ inline ChainState make_state(unsigned n, u64 seed = 0x5eed'da0)
         Subnet s;
         s.netuid = i;
         s.mechanism = Mechanism::dynamic;
+        // TAO reserve log-uniform in [1e12, 1e15]; alpha reserve log-uniform in
+        // [max(1e13, tao / 2), 8e15] (spot price in ~[1.25e-4, 2]); alpha out
+        // 0.2..1.5 x alpha in, so the alpha issuance stays below 21e15 and the
+        // per-subnet alpha block emission goes through the halving code.
         s.subnet_tao = log_uniform(rng, 1e12, 1e15);
-        // spot price in [0.002, 2] TAO per alpha
-        const double price = std::exp(std::uniform_real_distribution<double>(std::log(0.002), std::log(2.0))(rng));
-        s.subnet_alpha_in = static_cast<u64>(static_cast<double>(s.subnet_tao) / price);
+        s.subnet_alpha_in = log_uniform(rng, std::max(1e13, static_cast<double>(s.subnet_tao) / 2), 8e15);
         s.subnet_alpha_out = static_cast<u64>(static_cast<double>(s.subnet_alpha_in) *
-                                              std::uniform_real_distribution<double>(0.5, 4.0)(rng));
-        // moving price within ±30 % of the spot price, as I96F32 bits
+                                              std::uniform_real_distribution<double>(0.2, 1.5)(rng));
+        const double price = static_cast<double>(s.subnet_tao) / static_cast<double>(s.subnet_alpha_in);
+        // moving price within +-30 % of the spot price, as I96F32 bits
         const double mp = price * std::uniform_real_distribution<double>(0.7, 1.3)(rng);
         s.subnet_moving_price = fixed::I96F32::from_bits(static_cast<i128>(mp * 4294967296.0));
         s.subnet_volume = s.subnet_tao;

@@ -96,11 +96,12 @@ DrainResult<Model> drain_pending_emission(const Ruleset& rules, const DrainInput
     for (const auto& e : in.epoch)
         incentive_sum += e.incentive;  // a plain `sum()` on chain
     if (rules.drain_validator_alpha_from_pending) {
-        // u64 integer arithmetic on chain in both models: (pa + ps) / 2 − ps.
-        r.pending_validator_alpha =
-            incentive_sum != 0
-                ? O::amount_of(sat_sub(sat_add(in.pending_alpha, in.pending_swapped) / 2, in.pending_swapped))
-                : O::amount_of(in.pending_alpha);
+        // The chain computes `(pa + ps).saturating_div(2).saturating_sub(ps)` in
+        // u64; the exact model halves without flooring. Both pay nothing, not a
+        // negative amount, when the alpha sold for root exceeds the half.
+        const Amount pa = O::amount_of(in.pending_alpha), ps = O::amount_of(in.pending_swapped);
+        const Amount half = O::amount(O::mul(O::num(O::amount_add(pa, ps)), O::half()));
+        r.pending_validator_alpha = incentive_sum == 0 ? pa : half > ps ? O::amount_sub(half, ps) : O::amount_of(0);
     }
 
     // DRAIN-002: incentives per hotkey; DRAIN-003: dividends after the split.

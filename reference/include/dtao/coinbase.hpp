@@ -15,13 +15,14 @@ namespace dtao {
 
 /// @rule EPOCH-001  `blocks_until_next_epoch`: u64::MAX for tempo 0, else
 /// tempo − ((block + netuid + 1) mod (tempo + 1)). Epochs come every tempo + 1
-/// blocks, staggered by netuid.
+/// blocks, staggered by netuid. On chain tempo is a u16, so tempo + 1 never
+/// wraps; here it saturates for the same reason.
 [[nodiscard]] constexpr u64 blocks_until_next_epoch(u64 netuid, u64 tempo, u64 block) noexcept
 {
     if (tempo == 0)
         return U64_MAX;
     const u64 adjusted = block + (netuid + 1);  // `wrapping_add` on chain
-    return sat_sub(tempo, adjusted % (tempo + 1));
+    return sat_sub(tempo, adjusted % sat_add(tempo, 1));
 }
 
 /// @rule EPOCH-002  `should_run_epoch`.

@@ -1,7 +1,7 @@
 // dtao-reference: units and constants of the launch era.
 // SPDX-License-Identifier: Apache-2.0
 //
-// Every value here is also in the tables of spec/units.md; tests/spec_links_test.cpp
+// Every value here is also in the tables of spec/units.md; tests/spec/spec_links_test.cpp
 // parses those tables and compares them with these constants.
 #pragma once
 

@@ -33,6 +33,11 @@ struct BlockEmission
 /// (unreachable for u64 inputs; kept because the chain propagates it).
 [[nodiscard]] Result<BlockEmission> block_emission(u64 issuance);
 
+/// @rule EMIS-001  The emission alone, with the callers' `.unwrap_or(0)`: the
+/// same value as `block_emission`, without the fractional bits of the
+/// logarithm that `floor()` discards (the coinbase calls this per subnet).
+[[nodiscard]] u64 block_emission_amount(u64 issuance);
+
 }  // namespace chain
 
 namespace exact {

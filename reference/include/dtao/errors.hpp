@@ -19,7 +19,6 @@ enum class Error
     subnet_not_exists,       ///< `SubnetNotExists`: the netuid names no subnet in the given state
     logarithm_failed,        ///< "Logarithm calculation failed" from `get_block_emission_for_issuance`
     network_tx_rate_limit_exceeded,  ///< `NetworkTxRateLimitExceeded`: registration within the rate limit
-    mechanism_does_not_exist,        ///< `MechanismDoesNotExist`: registration with a mechanism other than 1
     first_emission_block_number_already_set,  ///< `FirstEmissionBlockNumberAlreadySet` (v2.0.9+)
     need_wait_for_start_call,  ///< `NeedWaitingMoreBlocksToStarCall` (sic, v2.0.9+): too early for start_call
 };
@@ -31,7 +30,6 @@ inline constexpr Error ALL_ERRORS[] = {
     Error::subnet_not_exists,
     Error::logarithm_failed,
     Error::network_tx_rate_limit_exceeded,
-    Error::mechanism_does_not_exist,
     Error::first_emission_block_number_already_set,
     Error::need_wait_for_start_call,
 };
@@ -45,7 +43,6 @@ inline constexpr Error ALL_ERRORS[] = {
     case Error::subnet_not_exists: return "subnet_not_exists";
     case Error::logarithm_failed: return "logarithm_failed";
     case Error::network_tx_rate_limit_exceeded: return "network_tx_rate_limit_exceeded";
-    case Error::mechanism_does_not_exist: return "mechanism_does_not_exist";
     case Error::first_emission_block_number_already_set: return "first_emission_block_number_already_set";
     case Error::need_wait_for_start_call: return "need_wait_for_start_call";
     }

@@ -280,6 +280,9 @@ struct Fixed
         detail::U256 q;
         if ((a >> (128 - Frac)) == 0) {
             q.lo = (a << Frac) / b;  // the shifted numerator fits in 128 bits
+        } else if ((b & ((u128{1} << Frac) - 1)) == 0) {
+            // an integral divisor b = b'·2^F: trunc(a·2^F / (b'·2^F)) = trunc(a / b')
+            q.lo = a / (b >> Frac);
         } else {
             const Int qi = (dtao::to_int(a) << Frac) / dtao::to_int(b);
             q.hi = to_u128(Int(qi >> 128));

@@ -50,8 +50,7 @@ struct Ops<ChainModel>
     static Num moving_alpha_price(const Subnet& s) { return chain::moving_alpha_price(s); }
     static Num alpha_block_emission(Amount issuance)
     {
-        const auto e = chain::block_emission(issuance);
-        return num(e ? e->emission : 0);  // `.unwrap_or(0)`
+        return num(chain::block_emission_amount(issuance));
     }
     static Amount swap_alpha_for_tao(Subnet& s, Amount& total_stake, Amount alpha)
     {
