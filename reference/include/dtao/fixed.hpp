@@ -36,6 +36,8 @@ struct U256
 
 [[nodiscard]] constexpr U256 mul_wide(u128 a, u128 b) noexcept
 {
+    if (((a | b) >> 64) == 0)  // both below 2^64: one multiply is the whole product
+        return {0, a * b};
     const u128 a0 = static_cast<u64>(a), a1 = a >> 64;
     const u128 b0 = static_cast<u64>(b), b1 = b >> 64;
     const u128 p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
@@ -321,6 +323,11 @@ struct Fixed
             return na ? std::strong_ordering::less : std::strong_ordering::greater;
         // scale both magnitudes to max(F, F2) fractional bits in 256 bits
         constexpr unsigned F = Frac > F2 ? Frac : F2;
+        if (const u128 a = mag(), b = o.mag(); F - Frac < 64 && F - F2 < 64 && (a >> 64) == 0 && (b >> 64) == 0) {
+            // both scaled magnitudes fit in 128 bits
+            const u128 sa = a << (F - Frac), sb = b << (F - F2);
+            return na ? (sb <=> sa) : (sa <=> sb);
+        }
         const detail::U256 ma = widen(mag(), F - Frac), mb = widen(o.mag(), F - F2);
         std::strong_ordering c = (ma.hi != mb.hi) ? (ma.hi <=> mb.hi) : (ma.lo <=> mb.lo);
         if (na)
