@@ -1,1 +1,164 @@
-// placeholder
+// Unit tests of the rulesets as data.
+// Rules: RSET-001 RSET-002 RSET-003 RSET-004 RSET-005 RSET-006 RSET-007
+//        RSET-008 RSET-009 RSET-010 RSET-011 RSET-012 RSET-013 RSET-014
+//        RSET-015 RSET-016
+//
+// Each ruleset must equal its parent plus exactly the delta its release made
+// (chain-rules.md §0.5 timeline; subtensor_v2.md "Which tags changed which
+// files" and §Q1–§Q6). Tag → commit, date and spec_version come from
+// subtensor_v2.md "Tags → commits" and chain-rules.md §0.1. The behaviour of
+// each delta is tested in the family files (tags noted per field below).
+#include "dtao/pool.hpp"
+#include "dtao/ruleset.hpp"
+#include "dtao/stake.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+using namespace dtao;
+
+namespace {
+
+/// The names of the fields in which two rulesets differ (metadata excluded).
+std::set<std::string> delta(const Ruleset& a, const Ruleset& b)
+{
+    std::set<std::string> d;
+#define DTAO_FIELD(f)  \
+    if (a.f != b.f)    \
+        d.insert(#f);
+    DTAO_FIELD(ema_clamp_at_one)
+    DTAO_FIELD(registration_off_needs_pow_off)
+    DTAO_FIELD(alpha_dividends_exclude_root)
+    DTAO_FIELD(default_tempo)
+    DTAO_FIELD(ema_ramp)
+    DTAO_FIELD(ema_halving_per_subnet)
+    DTAO_FIELD(start_call)
+    DTAO_FIELD(unstake_debits_first)
+    DTAO_FIELD(drain_burns_owner_hotkey_incentive)
+    DTAO_FIELD(childkey_take_from_parent_shares)
+    DTAO_FIELD(registration_adds_pool_to_total_stake)
+    DTAO_FIELD(unstake_fee_dividend_based)
+    DTAO_FIELD(unstake_fee_alpha_floor)
+    DTAO_FIELD(drain_validator_alpha_from_pending)
+#undef DTAO_FIELD
+    return d;
+}
+
+}  // namespace
+
+/// @rule RSET-001
+TEST(ruleset, table_metadata_and_lookup)
+{
+    struct Meta
+    {
+        const char* id;
+        const char* parent;
+        const char* commit;
+        unsigned spec;
+        const char* date;
+    };
+    const Meta want[] = {
+        {"v2.0.0", "", "e2b8367b8be2d9ce60ae5858c49138fa05f44a68", 233, "2025-02-13"},
+        {"v2.0.1", "v2.0.0", "f95810a25d8b7f402189c9b39e1d73f8a4e4f90a", 234, "2025-02-13"},
+        {"v2.0.2", "v2.0.1", "f9254ea63c72586270700d0edc0e75804404ba4c", 238, "2025-02-15"},
+        {"v2.0.4", "v2.0.2", "5073ade602c367471f5124329b9d7ccf8e972d69", 244, "2025-02-24"},
+        {"v2.0.6", "v2.0.4", "a27fff2918adab7dbe9da19c08657752698989da", 246, "2025-03-06"},
+        {"v2.0.8", "v2.0.6", "b61dd30202ff6e970a18b5a5231b62183b6ba972", 252, "2025-03-19"},
+        {"v2.0.9", "v2.0.8", "8de0d23ca7dc94f5d4c595626f126ec6eb63dbb6", 257, "2025-03-28"},
+        {"v2.0.10", "v2.0.9", "719a6f5e9ecacd0e9cd95d5d7d190f9c2021d75f", 258, "2025-04-04"},
+    };
+    ASSERT_EQ(RULESETS.size(), std::size(want));
+    for (std::size_t i = 0; i < RULESETS.size(); ++i) {
+        const Ruleset& r = RULESETS[i];
+        EXPECT_EQ(r.id, want[i].id);
+        EXPECT_EQ(r.parent, want[i].parent);
+        EXPECT_EQ(r.commit, want[i].commit);
+        EXPECT_EQ(r.spec_version, want[i].spec);
+        EXPECT_EQ(r.date, want[i].date);
+        const auto found = find_ruleset(want[i].id);
+        ASSERT_TRUE(found.has_value());
+        EXPECT_EQ(found->commit, r.commit);
+        if (i > 0)  // each ruleset derives from the one before it
+            EXPECT_EQ(r.parent, RULESETS[i - 1].id);
+    }
+    EXPECT_FALSE(find_ruleset("v2.0.3").has_value());  // no rule change at v2.0.3
+    EXPECT_FALSE(find_ruleset("main").has_value());
+    // v2.0.0, the root: every delta field at its launch value.
+    EXPECT_TRUE(delta(V2_0_0, Ruleset{}).empty());
+    EXPECT_EQ(V2_0_0.default_tempo, 99u);
+    EXPECT_EQ(V2_0_0.ema_ramp, EmaRamp::none);
+}
+
+/// @rule RSET-001 RSET-002 RSET-003 RSET-004 RSET-005 RSET-006 RSET-007 RSET-008 RSET-009 RSET-010 RSET-011 RSET-012 RSET-013 RSET-014 RSET-015 RSET-016
+TEST(ruleset, each_ruleset_is_parent_plus_exactly_its_delta)
+{
+    using S = std::set<std::string>;
+    // v2.0.1: EMA clamp (RSET-002)
+    EXPECT_EQ(delta(V2_0_0, V2_0_1), S({"ema_clamp_at_one"}));
+    EXPECT_TRUE(V2_0_1.ema_clamp_at_one);
+    // v2.0.2: registration-disabled condition (RSET-003)
+    EXPECT_EQ(delta(V2_0_1, V2_0_2), S({"registration_off_needs_pow_off"}));
+    EXPECT_TRUE(V2_0_2.registration_off_needs_pow_off);
+    // v2.0.4: alpha dividends exclude root (RSET-004), tempo 99 → 360
+    // (RSET-005), unstake debits first (RSET-010)
+    EXPECT_EQ(delta(V2_0_2, V2_0_4), S({"alpha_dividends_exclude_root", "default_tempo", "unstake_debits_first"}));
+    EXPECT_TRUE(V2_0_4.alpha_dividends_exclude_root);
+    EXPECT_EQ(V2_0_2.default_tempo, 99u);
+    EXPECT_EQ(V2_0_4.default_tempo, 360u);
+    EXPECT_TRUE(V2_0_4.unstake_debits_first);
+    // v2.0.6: ramp since registration (RSET-006)
+    EXPECT_EQ(delta(V2_0_4, V2_0_6), S({"ema_ramp"}));
+    EXPECT_EQ(V2_0_6.ema_ramp, EmaRamp::since_registration);
+    // v2.0.8: per-subnet halving (RSET-007), owner hotkey incentive burned
+    // (RSET-011), childkey take from parent shares (RSET-012), pool added to
+    // TotalStake (RSET-013), dividend-based unstake fee (RSET-014)
+    EXPECT_EQ(delta(V2_0_6, V2_0_8),
+              S({"ema_halving_per_subnet", "drain_burns_owner_hotkey_incentive", "childkey_take_from_parent_shares",
+                 "registration_adds_pool_to_total_stake", "unstake_fee_dividend_based"}));
+    EXPECT_TRUE(V2_0_8.ema_halving_per_subnet);
+    EXPECT_TRUE(V2_0_8.drain_burns_owner_hotkey_incentive);
+    EXPECT_TRUE(V2_0_8.childkey_take_from_parent_shares);
+    EXPECT_TRUE(V2_0_8.registration_adds_pool_to_total_stake);
+    EXPECT_TRUE(V2_0_8.unstake_fee_dividend_based);
+    // v2.0.9: start_call (RSET-008), fee alpha floor (RSET-015), validator
+    // alpha from pending (RSET-016)
+    EXPECT_EQ(delta(V2_0_8, V2_0_9), S({"start_call", "unstake_fee_alpha_floor", "drain_validator_alpha_from_pending"}));
+    EXPECT_TRUE(V2_0_9.start_call);
+    EXPECT_TRUE(V2_0_9.unstake_fee_alpha_floor);
+    EXPECT_TRUE(V2_0_9.drain_validator_alpha_from_pending);
+    // v2.0.10: ramp since start_call (RSET-009); nothing else changed
+    // (subtensor_v2.md: v2.0.9 → v2.0.10 only changes update_moving_price)
+    EXPECT_EQ(delta(V2_0_9, V2_0_10), S({"ema_ramp"}));
+    EXPECT_EQ(V2_0_10.ema_ramp, EmaRamp::since_start_call);
+    // and the table's parent links give the same deltas
+    for (std::size_t i = 1; i < RULESETS.size(); ++i) {
+        const auto parent = find_ruleset(RULESETS[i].parent);
+        ASSERT_TRUE(parent.has_value());
+        EXPECT_FALSE(delta(*parent, RULESETS[i]).empty()) << RULESETS[i].id;
+    }
+}
+
+/// @rule RSET-010
+TEST(ruleset, unstake_debit_order_changes_no_amount)
+{
+    // v2.0.4 debits the share pool before the swap; the pool amounts do not
+    // depend on the order, so remove_stake gives identical results under
+    // v2.0.2 and v2.0.4 (both flat fee).
+    Subnet a;
+    a.netuid = 1;
+    a.mechanism = Mechanism::dynamic;
+    a.subnet_tao = 10'000'000'000;
+    a.subnet_alpha_in = 5'000'000'000;
+    a.subnet_alpha_out = 1'000'000'000;
+    Subnet b = a;
+    u64 ta = 10'000'000'000, tb = ta;
+    const auto ra = chain::remove_stake(V2_0_2, a, ta, 1'000'000'000, std::nullopt, false);
+    const auto rb = chain::remove_stake(V2_0_4, b, tb, 1'000'000'000, std::nullopt, false);
+    ASSERT_TRUE(ra.ok() && rb.ok());
+    EXPECT_EQ(ra->tao, rb->tao);
+    EXPECT_EQ(ra->tao_unstaked, rb->tao_unstaked);
+    EXPECT_EQ(a.subnet_tao, b.subnet_tao);
+    EXPECT_EQ(ta, tb);
+}

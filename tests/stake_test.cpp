@@ -334,7 +334,7 @@ TEST(stake, remove_stake_fee_from_requested_alpha)
 
 // ---------------------------------------------------------------- STAKE-009
 
-/// @rule STAKE-009
+/// @rule STAKE-009 RSET-014 RSET-015
 TEST(stake, unstake_fee_by_ruleset)
 {
     // price 2 (x = 2e9, y = 1e9); unstake 1e9 alpha; hotkey dividends 1e8 of 1e9.
