@@ -14,20 +14,11 @@
 #include <gtest/gtest.h>
 
 using namespace dtao;
+using dtao::test::dyn;
 using fixed::I96F32;
 
 namespace {
 
-Subnet dyn(u64 tao, u64 alpha_in, u64 alpha_out = 0)
-{
-    Subnet s;
-    s.netuid = 1;
-    s.mechanism = Mechanism::dynamic;
-    s.subnet_tao = tao;
-    s.subnet_alpha_in = alpha_in;
-    s.subnet_alpha_out = alpha_out;
-    return s;
-}
 
 Subnet stable()
 {

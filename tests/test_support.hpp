@@ -4,6 +4,7 @@
 #pragma once
 
 #include "dtao/arith.hpp"
+#include "dtao/state.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,18 @@
 #include <string>
 
 namespace dtao::test {
+
+/// A dynamic (mechanism 1) subnet on netuid 1 with the given reserves.
+inline Subnet dyn(u64 tao, u64 alpha_in, u64 alpha_out = 0)
+{
+    Subnet s;
+    s.netuid = 1;
+    s.mechanism = Mechanism::dynamic;
+    s.subnet_tao = tao;
+    s.subnet_alpha_in = alpha_in;
+    s.subnet_alpha_out = alpha_out;
+    return s;
+}
 
 /// Unbounded image of an unsigned 128-bit value (independent of dtao::to_int).
 inline Int big(u128 v)
