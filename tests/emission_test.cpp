@@ -155,3 +155,31 @@ TEST(emission, chain_is_floor_of_exact_and_monotone)
         prev_e = c->emission;
     }
 }
+
+/// @rule EMIS-001 FIX-010
+/// The coinbase's fast path (`block_emission_amount`, the integer loop of log2
+/// only) equals the full computation: the fractional loop appends bits below
+/// the binary point, which `floor()` discards. Checked at and around every
+/// threshold S·(1 − 2^−k), near the cap, and on a seeded random sample.
+TEST(emission, amount_fast_path_equals_full_computation)
+{
+    const auto check = [](u64 issuance) {
+        const auto full = chain::block_emission(issuance);
+        ASSERT_TRUE(full.ok()) << issuance;
+        ASSERT_EQ(chain::block_emission_amount(issuance), full->emission) << "issuance " << issuance;
+    };
+    for (unsigned k = 0; k <= 40; ++k) {
+        const Int threshold = exact_threshold(k);
+        for (int d = -3; d <= 3; ++d) {
+            const Int i = threshold + d;
+            if (i >= 0)
+                check(to_u64_saturating(i));
+        }
+    }
+    for (u64 i : {u64{0}, u64{1}, TOTAL_SUPPLY - 1, TOTAL_SUPPLY, TOTAL_SUPPLY + 1, U64_MAX})
+        check(i);
+    auto rng = test::seeded_rng("emission.amount_fast_path");
+    std::uniform_int_distribution<u64> any(0, TOTAL_SUPPLY + 1000);
+    for (unsigned n = 0; n < test::test_iters(); ++n)
+        check(any(rng));
+}
