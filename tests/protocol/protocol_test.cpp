@@ -159,3 +159,12 @@ TEST(protocol, state_subnets_must_ascend)
     const json state{{"subnets", {{{"netuid", "2"}}, {{"netuid", "1"}}}}};
     EXPECT_EQ(error_of(eval("coinbase", {{"state", state}})), "invalid_field");
 }
+
+TEST(protocol, invalid_utf8_gets_a_response_that_serialises)
+{
+    // Found by fuzz/protocol_fuzz.cpp: the parser's message quoted the raw byte
+    // and `dump()` threw on it, which would have ended a `dtao eval` stream.
+    const json r = evaluate_line("{\"id\":\"\xff\"}");
+    EXPECT_EQ(error_of(r), "malformed_request");
+    EXPECT_NO_THROW((void)r.dump());
+}

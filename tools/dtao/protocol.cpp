@@ -779,13 +779,23 @@ json evaluate(const json& request)
     return response;
 }
 
+/// The parser's message quotes the bytes it stopped at, which need not be
+/// UTF-8; a response must always serialise, so non-ASCII bytes become '?'.
+std::string printable(std::string text)
+{
+    for (char& c : text)
+        if (static_cast<unsigned char>(c) >= 0x80 || (static_cast<unsigned char>(c) < 0x20 && c != ' '))
+            c = '?';
+    return text;
+}
+
 json evaluate_line(std::string_view line)
 {
     json request;
     try {
         request = json::parse(line.begin(), line.end());
     } catch (const json::parse_error& e) {
-        return json{{"id", nullptr}, {"error", "malformed_request"}, {"message", std::string("invalid JSON: ") + e.what()}};
+        return json{{"id", nullptr}, {"error", "malformed_request"}, {"message", "invalid JSON: " + printable(e.what())}};
     }
     return evaluate(request);
 }
