@@ -168,3 +168,12 @@ TEST(protocol, invalid_utf8_gets_a_response_that_serialises)
     EXPECT_EQ(error_of(r), "malformed_request");
     EXPECT_NO_THROW((void)r.dump());
 }
+
+TEST(protocol, number_overflow_is_a_malformed_request)
+{
+    // Found by fuzz/protocol_fuzz.cpp: nlohmann throws out_of_range, not
+    // parse_error, for a number it cannot represent.
+    EXPECT_EQ(error_of(evaluate_line("1e999")), "malformed_request");
+    EXPECT_EQ(error_of(evaluate_line(R"({"id":"a","ruleset":"v2.0.1","op":"block_emission","input":{"issuance":1e999}})")),
+              "malformed_request");
+}

@@ -794,7 +794,9 @@ json evaluate_line(std::string_view line)
     json request;
     try {
         request = json::parse(line.begin(), line.end());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error, and out_of_range for a number such as 1e999 (found by
+        // fuzz/protocol_fuzz.cpp): every parser failure is a malformed request.
         return json{{"id", nullptr}, {"error", "malformed_request"}, {"message", "invalid JSON: " + printable(e.what())}};
     }
     return evaluate(request);
