@@ -7,13 +7,14 @@
 #   ./dtao.sh build     configure and build only
 #   ./dtao.sh bench     build the Google Benchmark suite (Release) and run it
 #   ./dtao.sh eval      build, then `dtao eval` on stdin (JSON Lines)
+#   ./dtao.sh fuzz      libFuzzer targets: list, build, run, repro, minimize, ci (fuzz/README.md)
 #   ./dtao.sh help      this text
 set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_DIR=${DTAO_BUILD_DIR:-build}
 JOBS=${DTAO_JOBS:-$(nproc)}
-PACKAGES=(cmake ninja-build g++ libboost-dev nlohmann-json3-dev librapidcheck-dev libgtest-dev libgmock-dev libcli11-dev)
+PACKAGES=(cmake ninja-build g++ libboost-dev nlohmann-json3-dev librapidcheck-dev libgtest-dev libgmock-dev libcli11-dev python3 python3-jsonschema)
 
 log() { printf 'dtao.sh: %s\n' "$*" >&2; }
 
@@ -44,7 +45,17 @@ cmd=${1:-help}
 [ $# -gt 0 ] && shift
 case "$cmd" in
     build) build ;;
-    demo) build; "$BUILD_DIR/dtao" demo ;;
+    demo)
+        build
+        "$BUILD_DIR/dtao" demo
+        py=examples/adapters/python
+        run() { printf '\n$ %s\n' "$*"; "$@" || true; }
+        run "$BUILD_DIR/dtao" conform --impl "$BUILD_DIR/dtao eval" --vectors vectors --max-listed 3
+        run "$BUILD_DIR/dtao" conform --impl "python3 $py/dtao_adapter.py" --vectors vectors --profile $py/profiles/exact.json
+        run "$BUILD_DIR/dtao" conform --impl "python3 $py/dtao_adapter.py --float" --vectors vectors --profile $py/profiles/float64.json
+        run "$BUILD_DIR/dtao" conform --impl "python3 $py/dtao_adapter.py --wrong" --vectors vectors --profile $py/profiles/float64.json --max-listed 2
+        run "$BUILD_DIR/dtao" conform --impl "python3 $py/dtao_adapter.py --wrong" --profile $py/profiles/float64.json --random 20 --seed 3 --shrink-limit 2
+        ;;
     eval) build >&2; exec "$BUILD_DIR/dtao" eval "$@" ;;
     test)
         start=$(date +%s)
@@ -58,6 +69,7 @@ case "$cmd" in
         cmake --build build-bench -j "$JOBS" --target dtao-bench
         ./build-bench/bench/dtao-bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true "$@"
         ;;
+    fuzz) exec ./fuzz/dtao-fuzz.sh "$@" ;;
     help|-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) log "unknown command '$cmd'"; sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -1,12 +1,16 @@
 // dtao: the command-line tool of the dTAO conformance harness.
 // SPDX-License-Identifier: Apache-2.0
+#include "conform.hpp"
 #include "protocol.hpp"
+#include "vectors.hpp"
 
 #include "dtao/ruleset.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <iostream>
 
 namespace {
@@ -32,7 +36,9 @@ int run_eval(std::istream& in, std::ostream& out)
     while (std::getline(in, line)) {
         if (line.find_first_not_of(" \t\r") == std::string::npos)
             continue;  // blank lines carry no request
-        out << dtao::protocol::evaluate_line(line).dump() << '\n' << std::flush;
+        // `replace`: a response always serialises, so one odd line cannot end the stream.
+        out << dtao::protocol::evaluate_line(line).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n'
+            << std::flush;
     }
     return 0;
 }
@@ -55,6 +61,45 @@ int main(int argc, char** argv)
     app.add_subcommand("ops", "List the ops of the eval protocol with the rule each implements");
     app.add_subcommand("version", "Print the tool, protocol and C++ versions");
 
+    // ---- vectors
+    std::string vectors_dir = std::string(DTAO_SOURCE_DIR) + "/vectors";
+    std::string fillers_dir;
+    auto* vec = app.add_subcommand("vectors", "Published test vectors: generate, check, index (vectors/README.md)");
+    vec->require_subcommand(1);
+    auto* vgen = vec->add_subcommand("generate", "Regenerate every vector file, schema and the index from the fillers "
+                                                 "(expected values from the reference); writes only files that change");
+    auto* vcheck = vec->add_subcommand("check", "Regenerate in memory and fail if any committed file differs "
+                                                "(byte for byte), is missing or is stale; also load every file");
+    auto* vindex = vec->add_subcommand("index", "Print the index: files, families, case counts");
+    for (auto* sc : {vgen, vcheck, vindex}) {
+        sc->add_option("--vectors", vectors_dir, "The vectors directory")->capture_default_str();
+        if (sc != vindex)
+            sc->add_option("--fillers", fillers_dir, "The fillers directory (default: <vectors>/fillers)");
+    }
+
+    // ---- conform
+    dtao::conform::Options co;
+    auto* conform = app.add_subcommand("conform", "Run the vectors (or --random requests) against an implementation "
+                                                  "speaking the `dtao eval` protocol; exit 0 only if nothing failed and every case ran");
+    conform->add_option("--impl", co.impl, "Shell command that starts the implementation (stdin/stdout JSON Lines), or @reference for the in-process reference")->required();
+    conform->add_option("--vectors", vectors_dir, "The vectors directory")->capture_default_str();
+    conform->add_option("--filter", co.filters, "key=value[,value...] with key op, family, ruleset, flag, rule, id, file or group; '*' globs; repeat to AND");
+    std::string profile_path, json_path, junit_path;
+    conform->add_option("--profile", profile_path, "Divergence profile (JSON): declared, accepted differences")->check(CLI::ExistingFile);
+    conform->add_option("--json", json_path, "Write the JSON report here (atomically)");
+    conform->add_option("--junit", junit_path, "Write JUnit XML here (atomically)");
+    conform->add_option("--timeout", co.case_timeout_s, "Per-case timeout, seconds")->capture_default_str();
+    conform->add_option("--total-timeout", co.total_timeout_s, "Total timeout, seconds (0: none)")->capture_default_str();
+    conform->add_option("--max-response-bytes", co.max_response_bytes, "Longest accepted response line")->capture_default_str();
+    conform->add_option("--max-restarts", co.max_restarts, "Restarts of a crashed or killed implementation before giving up")->capture_default_str();
+    conform->add_option("--window", co.window, "Requests in flight (1: strictly one at a time)")->capture_default_str();
+    conform->add_option("--max-listed", co.max_listed, "Failures listed in the summary")->capture_default_str();
+    conform->add_flag("-v,--verbose", co.verbose, "List passing cases too");
+    conform->add_option("--random", co.random, "Random differential mode: this many generated requests per op, checked against the in-process reference");
+    conform->add_option("--seed", co.seed, "Seed of --random")->capture_default_str();
+    conform->add_option("--shrink-limit", co.shrink_limit, "Counterexamples shrunk in --random mode")->capture_default_str();
+    conform->add_option("--shrink-budget", co.shrink_budget, "Implementation calls per shrink")->capture_default_str();
+
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -74,6 +119,58 @@ int main(int argc, char** argv)
                 std::cout << "< " << dtao::protocol::evaluate_line(request).dump() << "\n\n";
             }
             return 0;
+        }
+        if (app.got_subcommand("vectors")) {
+            namespace fs = std::filesystem;
+            const fs::path dir = vectors_dir;
+            const fs::path fillers = fillers_dir.empty() ? dir / "fillers" : fs::path(fillers_dir);
+            if (vec->got_subcommand("index")) {
+                const auto loaded = dtao::vectors::load_vectors(dir);
+                for (const auto& e : loaded.errors)
+                    std::cerr << "dtao vectors index: " << e << '\n';
+                std::map<std::string, std::size_t> fam;
+                for (const auto& f : loaded.files) {
+                    std::cout << f.path << "\t" << f.cases.size() << '\n';
+                    for (const auto& c : f.cases)
+                        ++fam[c.family];
+                }
+                for (const auto& [f, n] : fam)
+                    std::cout << "family " << f << "\t" << n << '\n';
+                std::cout << "total\t" << loaded.case_count() << " cases in " << loaded.files.size() << " files\n";
+                return loaded.errors.empty() ? 0 : 1;
+            }
+            const auto g = dtao::vectors::generate(fillers, DTAO_VERSION);
+            if (vec->got_subcommand("generate")) {
+                const auto n = dtao::vectors::write_generation(g, dir);
+                std::cout << "generated " << g.cases << " cases in " << g.files.size() << " files (" << n
+                          << " written)\n";
+                for (const auto& [f, k] : g.cases_per_family)
+                    std::cout << "  " << f << "\t" << k << '\n';
+                return 0;
+            }
+            const auto diffs = dtao::vectors::diff_against_disk(g, dir);
+            for (const auto& d : diffs)
+                std::cerr << "dtao vectors check: " << d << '\n';
+            const auto loaded = dtao::vectors::load_vectors(dir);
+            for (const auto& e : loaded.errors)
+                std::cerr << "dtao vectors check: " << e << '\n';
+            if (!diffs.empty() || !loaded.errors.empty()) {
+                std::cerr << "dtao vectors check: committed vectors differ from a fresh generation; run `dtao vectors generate`\n";
+                return 1;
+            }
+            std::cout << "vectors up to date: " << g.cases << " cases in " << g.files.size()
+                      << " files, byte-identical to a fresh generation\n";
+            return 0;
+        }
+        if (app.got_subcommand("conform")) {
+            co.vectors_dir = vectors_dir;
+            if (!profile_path.empty())
+                co.profile = profile_path;
+            if (!json_path.empty())
+                co.json_report = json_path;
+            if (!junit_path.empty())
+                co.junit_report = junit_path;
+            return dtao::conform::run(co, std::cout, std::cerr);
         }
         if (app.got_subcommand("rulesets")) {
             for (const auto& r : dtao::RULESETS)

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""A misbehaving `dtao eval` implementation, for the runner's tests.
+
+Usage: misbehave.py DTAO_BINARY
+
+Answers every request through a child `DTAO_BINARY eval`, except that a request
+whose id ends in one of the suffixes below misbehaves:
+
+  /crash       exit with status 3 without answering
+  /segv        die by SIGSEGV
+  /hang        never answer (sleep)
+  /garbage     answer with a line that is not JSON
+  /not-object  answer with a JSON array
+  /wrong-id    answer with id "bogus"
+  /swap-first  hold this answer; answer the next request first (out of order)
+  /partial     write half the answer, no newline, and exit
+  /huge        write 8 MiB without a newline
+  /exit-early  exit cleanly (status 0) without answering
+  /noise       write 64 KiB to stderr, then answer correctly
+  /wrong-value answer with one output field changed
+  /wrong-error answer with an error instead of the output
+  /blank-first write a blank line before the correct answer (ignored by the runner)
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+ref = subprocess.Popen([sys.argv[1], "eval"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def reference(line):
+    ref.stdin.write(line if line.endswith("\n") else line + "\n")
+    ref.stdin.flush()
+    return ref.stdout.readline().rstrip("\n")
+
+
+held = None
+out = sys.stdout
+for line in sys.stdin:
+    if not line.strip():
+        continue
+    rid = json.loads(line).get("id", "")
+    suffix = rid.rsplit("/", 1)[-1]
+    answer = reference(line)
+    if suffix == "crash":
+        os._exit(3)
+    if suffix == "segv":
+        out.flush()
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if suffix == "hang":
+        time.sleep(3600)
+    if suffix == "garbage":
+        answer = "this is not JSON"
+    if suffix == "not-object":
+        answer = "[1, 2, 3]"
+    if suffix == "wrong-id":
+        r = json.loads(answer)
+        r["id"] = "bogus"
+        answer = json.dumps(r)
+    if suffix == "partial":
+        out.write(answer[: len(answer) // 2])
+        out.flush()
+        os._exit(0)
+    if suffix == "huge":
+        out.write("x" * (8 << 20))
+        out.flush()
+        time.sleep(3600)
+    if suffix == "exit-early":
+        sys.exit(0)
+    if suffix == "noise":
+        sys.stderr.write("e" * 65536 + "\n")
+        sys.stderr.flush()
+    if suffix == "wrong-value":
+        r = json.loads(answer)
+        k = sorted(r["output"])[0]
+        r["output"][k] = "424242"
+        answer = json.dumps(r)
+    if suffix == "wrong-error":
+        r = json.loads(answer)
+        answer = json.dumps({"id": r["id"], "error": "insufficient_liquidity"})
+    if suffix == "blank-first":
+        out.write("\n")
+    if suffix == "swap-first":
+        held = answer
+        continue
+    out.write(answer + "\n")
+    if held is not None:
+        out.write(held + "\n")
+        held = None
+    out.flush()
