@@ -59,7 +59,7 @@ int main(int argc, char** argv)
     app.add_subcommand("demo", "Evaluate a handful of example requests and print each request and its response");
     app.add_subcommand("rulesets", "List the rulesets (subtensor release tags) this reference implements");
     app.add_subcommand("ops", "List the ops of the eval protocol with the rule each implements");
-    app.add_subcommand("version", "Print the tool, protocol and C++ versions");
+    app.add_subcommand("version", "Print the tool and eval-protocol versions");
 
     // ---- vectors
     std::string vectors_dir = std::string(DTAO_SOURCE_DIR) + "/vectors";
