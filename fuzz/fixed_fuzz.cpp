@@ -29,6 +29,7 @@
 //                                  ⌊log2 x⌋ or one more (F-009).
 //
 // Reproduce: ./dtao.sh fuzz fixed 0 <crash-file>   (PRINT=1 prints the input)
+#include "../tests/log2_model.hpp"
 #include "fuzz_common.hpp"
 
 #include "dtao/emission.hpp"
@@ -75,33 +76,7 @@ void check_opt(const std::optional<T>& got, const Int& want, const char* what)
     }
 }
 
-/// The library's log2 on I96F32 bits (substrate_fixed.md §7.2).
-std::optional<Int> log2_model(const Int& x)
-{
-    const Int one = pow2(32), two = pow2(33);
-    auto rs = [](const Int& v) { return Int((v >> 1) + (v & 1)); };
-    auto inner = [&](Int v) {
-        Int res = 0;
-        while (v >= two) {
-            ++res;
-            v = rs(v);
-        }
-        for (int i = 0; i < 32; ++i) {
-            v = (v * v) >> 32;
-            res <<= 1;
-            if (v >= two) {
-                res |= 1;
-                v = rs(v);
-            }
-        }
-        return res;
-    };
-    if (x <= 0)
-        return std::nullopt;
-    if (x < one)
-        return Int(-inner(Int(pow2(64) / x)));
-    return inner(x);
-}
+using oracle::log2_model;
 
 template <typename To, typename T>
 void check_convert(T a)

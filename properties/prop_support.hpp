@@ -123,21 +123,12 @@ inline std::string bucket(u64 v)
 
 }  // namespace dtao::prop
 
-#include "dtao/state.hpp"
+#include "../tests/test_support.hpp"
 
 namespace dtao::prop {
 
-/// A dynamic subnet on netuid 1 with the given reserves.
-inline Subnet make_pool(u64 tao, u64 alpha_in, u64 alpha_out = 0)
-{
-    Subnet s;
-    s.netuid = 1;
-    s.mechanism = Mechanism::dynamic;
-    s.subnet_tao = tao;
-    s.subnet_alpha_in = alpha_in;
-    s.subnet_alpha_out = alpha_out;
-    return s;
-}
+/// A dynamic subnet on netuid 1 with the given reserves (the unit tests' builder).
+inline Subnet make_pool(u64 tao, u64 alpha_in, u64 alpha_out = 0) { return test::dyn(tao, alpha_in, alpha_out); }
 
 /// Field-by-field equality of the stored subnet state (the moving price by bits).
 inline bool same_subnet(const Subnet& a, const Subnet& b)

@@ -19,6 +19,7 @@
 // log2 (FIX-010) is compared with a transcription of transcendental.rs
 // (substrate_fixed.md §7.2 pseudocode) and with the bits the real library
 // produced (substrate_fixed.md §7.2 vector tables).
+#include "log2_model.hpp"
 #include "dtao/constants.hpp"
 #include "dtao/emission.hpp"
 #include "dtao/fixed.hpp"
@@ -420,33 +421,7 @@ TEST(fixed, worked_examples_from_the_library)
 
 namespace {
 
-/// transcendental.rs log2 for I96F32, transcribed from substrate_fixed.md §7.2.
-std::optional<Int> log2_model(const Int& x)
-{
-    const Int one = pow2(32), two = pow2(33);
-    auto rs = [](const Int& v) { return Int((v >> 1) + (v & 1)); };  // v > 0 here
-    auto inner = [&](Int v) {
-        Int res = 0;
-        while (v >= two) {
-            ++res;
-            v = rs(v);
-        }
-        for (int i = 0; i < 32; ++i) {
-            v = (v * v) >> 32;
-            res <<= 1;
-            if (v >= two) {
-                res |= 1;
-                v = rs(v);
-            }
-        }
-        return res;
-    };
-    if (x <= 0)
-        return std::nullopt;
-    if (x < one)
-        return Int(-inner(trunc_div(pow2(64), x)));
-    return inner(x);
-}
+using oracle::log2_model;
 
 /// The integer part of the library's log2 for x_bits ≥ 2^32: the integer loop
 /// replaces x by rs(x) = ceil(x/2), so after n steps x = ceil(x_bits / 2^n),
