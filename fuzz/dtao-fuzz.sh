@@ -142,9 +142,14 @@ case "$cmd" in
                 shift; bin=$(binary "$t"); tmp=$(mktemp -d)
                 extra=("$BUILD_DIR/corpus/$t"); [ $# -gt 0 ] && extra=("$@")
                 "$bin" -merge=1 $(dict_args "$t") "$tmp" "fuzz/corpus/$t" "${extra[@]}" 2>&1 | grep -E 'MERGE-OUTER' >&2 || true
+                # Nothing is deleted unless the merge produced a corpus.
+                if [ -z "$(ls -A "$tmp")" ]; then
+                    rm -rf "$tmp"; log "merge produced nothing; fuzz/corpus/$t left as it was"; exit 1
+                fi
                 # Keep the named inputs (seed-*, regress-*); replace the rest by the merged
                 # set, minus copies of the named ones.
                 find "fuzz/corpus/$t" -type f ! -name 'seed-*' ! -name 'regress-*' -delete
+                shopt -s nullglob
                 declare -A named=()
                 for f in "fuzz/corpus/$t"/*; do named[$(sha1sum <"$f" | cut -c1-40)]=1; done
                 for f in "$tmp"/*; do
