@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "conform.hpp"
 #include "protocol.hpp"
+#include "scenario.hpp"
 #include "vectors.hpp"
 
 #include "dtao/ruleset.hpp"
@@ -100,6 +101,24 @@ int main(int argc, char** argv)
     conform->add_option("--shrink-limit", co.shrink_limit, "Counterexamples shrunk in --random mode")->capture_default_str();
     conform->add_option("--shrink-budget", co.shrink_budget, "Implementation calls per shrink")->capture_default_str();
 
+    // ---- scenario
+    auto* scen = app.add_subcommand("scenario", "Auditor scenarios (vectors/scenarios/): run one, check invariants every block");
+    scen->require_subcommand(1);
+    auto* srun = scen->add_subcommand("run", "Run a scenario file: per-block CSV and a JSON summary; exit 1 if an invariant "
+                                             "breaks or a closed-form check fails");
+    std::string scen_file, scen_out;
+    bool scen_exact = false, scen_short = false, scen_plot = false, scen_quiet = false;
+    unsigned long long scen_blocks = 0;
+    srun->add_option("file", scen_file, "The scenario file (JSON)")->required()->check(CLI::ExistingFile);
+    srun->add_option("--out", scen_out, "Write <run>.csv per grid point and summary.json here");
+    srun->add_flag("--exact", scen_exact, "Run in the exact model (rationals); for short scenarios");
+    srun->add_flag("--short", scen_short, "Run the scenario's short version (as the test suite does)");
+    srun->add_option("--blocks", scen_blocks, "Override the number of blocks");
+    srun->add_flag("--plot", scen_plot, "Draw price, moving price, share and P&L per run with gnuplot (PNG in --out)");
+    srun->add_flag("-q,--quiet", scen_quiet, "No progress on stderr");
+    std::vector<std::string> scen_only;
+    srun->add_option("--only", scen_only, "Run only the grid points whose label contains this text (repeat to AND)");
+
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -171,6 +190,34 @@ int main(int argc, char** argv)
             if (!junit_path.empty())
                 co.junit_report = junit_path;
             return dtao::conform::run(co, std::cout, std::cerr);
+        }
+        if (app.got_subcommand("scenario")) {
+            namespace sc = dtao::scenario;
+            sc::Options o;
+            o.exact = scen_exact;
+            o.short_run = scen_short;
+            o.progress = !scen_quiet;
+            o.log = &std::cerr;
+            if (scen_blocks)
+                o.blocks = scen_blocks;
+            o.only = scen_only;
+            const auto scenario = sc::load(scen_file);
+            const auto rep = sc::run(scenario, o);
+            if (!scen_out.empty()) {
+                sc::write_outputs(rep, scen_out);
+                if (scen_plot && !sc::plot(rep, scen_out, std::cerr))
+                    return 1;
+            } else if (scen_plot) {
+                std::cerr << "dtao scenario run: --plot needs --out\n";
+                return 2;
+            }
+            // the summary without the per-run details that are in --out
+            std::cout << rep.summary.dump(2) << '\n';
+            for (const auto& r : rep.runs)
+                if (!r.ok)
+                    std::cerr << "dtao scenario: " << scenario.at("id").get<std::string>() << " [" << r.label
+                              << "] FAILED: " << r.failure << '\n';
+            return rep.ok ? 0 : 1;
         }
         if (app.got_subcommand("rulesets")) {
             for (const auto& r : dtao::RULESETS)

@@ -1,0 +1,34 @@
+// Scenario engine throughput: a 64-subnet SN28 scenario (vectors/scenarios/S1_sn28_loop.json,
+// an attacker re-buying every block) in the chain model, with every per-block invariant
+// checked. Reports the time per block and the extrapolation to one year (2 628 000 blocks).
+// SPDX-License-Identifier: Apache-2.0
+#include "scenario.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+
+namespace {
+
+void BM_ScenarioSn28_64Subnets(benchmark::State& state)
+{
+    const auto sc = dtao::scenario::load(std::filesystem::path(DTAO_SOURCE_DIR) / "vectors/scenarios/S1_sn28_loop.json");
+    dtao::scenario::Options o;
+    o.progress = false;
+    o.blocks = static_cast<unsigned long long>(state.range(0));
+    o.only = {"sn28_holder,hold_blocks=50400,target_price=1.0,moving_alpha=0.0003"};
+    for (auto _ : state) {
+        auto rep = dtao::scenario::run(sc, o);
+        if (!rep.ok)
+            state.SkipWithError("scenario failed");
+        benchmark::DoNotOptimize(rep);
+    }
+    const double blocks = static_cast<double>(state.range(0));
+    state.counters["per_block"] =
+        benchmark::Counter(blocks * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["year_s"] = benchmark::Counter(blocks * static_cast<double>(state.iterations()) / 2'628'000.0,
+                                                  benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_ScenarioSn28_64Subnets)->Arg(50'400)->Unit(benchmark::kMillisecond);
+
+}  // namespace

@@ -1,0 +1,69 @@
+// dtao scenario: auditor scenarios on the launch-era rules (economics.md §5).
+// SPDX-License-Identifier: Apache-2.0
+//
+// A scenario file (vectors/scenarios/*.json, schema vectors/scenarios/scenario.schema.json)
+// names a ruleset, parameters, an initial chain state, actors with strategies, a block
+// range, what to record and the closed-form checks to run. `run` drives the reference
+// (chain::block_step and the stake rules, or the exact model on request) block by block,
+// checks the invariants of the property suite after every block, and returns a summary.
+#pragma once
+
+#include "dtao/state.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dtao::scenario {
+
+struct Options
+{
+    bool exact = false;          ///< run in the exact model (rationals); for short scenarios
+    bool short_run = false;      ///< use the scenario's `short` block counts and grid
+    bool progress = true;        ///< progress on the log stream for long runs
+    std::optional<std::filesystem::path> out_dir;  ///< per-block CSV + summary.json per run
+    std::optional<unsigned long long> blocks;      ///< override the block count
+    std::vector<std::string> only;                 ///< run only grid points whose label contains all of these
+    std::ostream* log = nullptr;                   ///< progress and messages (stderr)
+    /// Test hook (chain model): called after each block's coinbase, before the
+    /// invariant checks, with the block index; tests corrupt the state here to
+    /// check that the run stops at that block naming the invariant.
+    std::function<void(ChainState&, unsigned long long)> tamper;
+};
+
+/// One run of a scenario (one point of its grid).
+struct RunReport
+{
+    std::string label;
+    bool ok = true;               ///< invariants held and checks passed
+    std::string failure;          ///< first broken invariant or failed check
+    nlohmann::json summary;       ///< final state, totals, actor P&L, EMA movement, checks
+    std::vector<std::string> csv_rows;  ///< the per-block CSV (header first)
+};
+
+struct Report
+{
+    bool ok = true;
+    nlohmann::json summary;       ///< {id, name, shows, runs: [...], checks_passed, ...}
+    std::vector<RunReport> runs;
+};
+
+/// Parse and validate a scenario file; throws std::runtime_error naming the field.
+nlohmann::json load(const std::filesystem::path& file);
+
+/// Run every grid point of the scenario.
+Report run(const nlohmann::json& scenario, const Options& options);
+
+/// Write `<out>/<run>.csv`, `<out>/summary.json` and a gnuplot script per run.
+void write_outputs(const Report& report, const std::filesystem::path& out_dir);
+
+/// Draw price, moving price, emission share and P&L with gnuplot (PNG per run).
+/// Returns false (with a message on `log`) when gnuplot is not available.
+bool plot(const Report& report, const std::filesystem::path& out_dir, std::ostream& log);
+
+}  // namespace dtao::scenario
