@@ -661,3 +661,30 @@ TEST(findings, f016_halving_count_stops_at_32)
     }
     EXPECT_EQ(exact::block_emission(Rational(at)).emission, Rational(1'000'000'000, pow2(33)));
 }
+
+/// @rule STAKE-003 STAKE-007 POOL-003
+/// Pins F-025 (spec/findings.md): a stake that buys no alpha is accepted and
+/// its TAO stays in the pool. x = 2·10^16, y = 10^9 (price 2·10^7 TAO per
+/// alpha); stake 10^6 rao: ≥ 550 000 and the simulation is Some(0), so it
+/// validates. tao_staked = 10^6 − 50 000 = 950 000; exact out =
+/// 10^9·950 000/(2·10^16 + 950 000) ≈ 0.0475; in I110F18 bits y − y' =
+/// ⌈2^18·0.0475⌉ = 12 452 < 2^18, so the chain pays ⌊12 452/2^18⌋ = 0 alpha.
+/// The staker is credited nothing; SubnetTAO grows by the whole 10^6.
+TEST(findings, f025_stake_buying_zero_alpha_is_accepted)
+{
+    Subnet s = test::dyn(20'000'000'000'000'000, 1'000'000'000);
+    u64 total_stake = 0;
+    const auto r = chain::add_stake(s, total_stake, 1'000'000, std::nullopt, false);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->tao_staked, 950'000u);
+    EXPECT_EQ(r->alpha, 0u);
+    EXPECT_EQ(r->fee, 50'000u);
+    EXPECT_EQ(s.subnet_tao, 20'000'000'001'000'000u);
+    EXPECT_EQ(s.subnet_alpha_in, 1'000'000'000u);
+    EXPECT_EQ(total_stake, 1'000'000u);
+    const auto q = exact::sim_swap_tao_for_alpha(to_exact(ChainState{.subnets = {test::dyn(20'000'000'000'000'000, 1'000'000'000)}}).subnets[0],
+                                                 Rational(950'000));
+    ASSERT_TRUE(q.ok());
+    EXPECT_GT(q->amount_out, 0);
+    EXPECT_LT(q->amount_out, Rational(1, 20));
+}
