@@ -127,8 +127,10 @@ DrainResult<Model> drain_pending_emission(const Ruleset& rules, const DrainInput
         const Num root_divs = O::mul(dividend, root_prop);
         // v2.0.1–v2.0.3 credit the full dividend in alpha as well (double count).
         const Num alpha_divs = rules.alpha_dividends_exclude_root ? O::sub(dividend, root_divs) : dividend;
-        alpha_dividends[hotkey] = O::add(alpha_dividends.count(hotkey) ? alpha_dividends[hotkey] : O::zero(), alpha_divs);
-        root_dividends[hotkey] = O::add(root_dividends.count(hotkey) ? root_dividends[hotkey] : O::zero(), root_divs);
+        // `dividends` is keyed by hotkey, so the chain's `and_modify(..).or_insert(..)`
+        // always inserts here.
+        alpha_dividends[hotkey] = alpha_divs;
+        root_dividends[hotkey] = root_divs;
         total_alpha_divs = O::add(total_alpha_divs, alpha_divs);
         r.total_root_divs = O::add(r.total_root_divs, root_divs);
     }

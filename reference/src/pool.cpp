@@ -72,7 +72,7 @@ u64 swap_tao_for_alpha(Subnet& s, u64& total_stake, u64 tao)
     s.subnet_alpha_out = sat_add(s.subnet_alpha_out, alpha);
     s.subnet_tao = sat_add(s.subnet_tao, tao);
     total_stake = sat_add(total_stake, tao);
-    s.subnet_volume = s.subnet_volume > ~u128{0} - tao ? ~u128{0} : s.subnet_volume + tao;
+    s.subnet_volume = sat_add_u128(s.subnet_volume, tao);
     return alpha;
 }
 
@@ -86,7 +86,7 @@ u64 swap_alpha_for_tao(Subnet& s, u64& total_stake, u64 alpha)
     s.subnet_alpha_out = sat_sub(s.subnet_alpha_out, alpha);
     s.subnet_tao = sat_sub(s.subnet_tao, tao);
     total_stake = sat_sub(total_stake, tao);
-    s.subnet_volume = s.subnet_volume > ~u128{0} - tao ? ~u128{0} : s.subnet_volume + tao;
+    s.subnet_volume = sat_add_u128(s.subnet_volume, tao);
     return tao;
 }
 

@@ -345,13 +345,6 @@ Subnet read_pool(Reader& r)
     return s;
 }
 
-ExactSubnet exact_pool(const Subnet& s)
-{
-    ChainState st;
-    st.subnets.push_back(s);
-    return to_exact(st).subnets.front();
-}
-
 json op_block_emission(const Context& c, Reader& r)
 {
     const u64 issuance = r.u64_field("issuance");
@@ -371,7 +364,7 @@ json op_alpha_price(const Context& c, Reader& r)
     const Subnet s = read_pool(r);
     r.finish();
     if (c.exact())
-        return {{"price", num(exact::alpha_price(exact_pool(s)))}};
+        return {{"price", num(exact::alpha_price(to_exact(s)))}};
     return {{"price", fx(chain::alpha_price(s))}};
 }
 
@@ -383,7 +376,7 @@ json op_sim_swap(const Context& c, Reader& r)
     r.finish();
     const char* out_key = Buy ? "alpha_out" : "tao_out";
     if (c.exact()) {
-        const ExactSubnet e = exact_pool(s);
+        const ExactSubnet e = to_exact(s);
         const auto q = Buy ? exact::sim_swap_tao_for_alpha(e, amount_in) : exact::sim_swap_alpha_for_tao(e, amount_in);
         if (!q)
             return error_output(q.error());
@@ -407,7 +400,7 @@ json op_max_amount(const Context& c, Reader& r)
     const u64 limit = r.u64_field("limit_price");
     r.finish();
     if (c.exact()) {
-        const ExactSubnet e = exact_pool(s);
+        const ExactSubnet e = to_exact(s);
         return {{"max_amount", num(Add ? exact::max_amount_add(e, limit) : exact::max_amount_remove(e, limit))}};
     }
     return {{"max_amount", dec(Add ? chain::max_amount_add(s, limit) : chain::max_amount_remove(s, limit))}};
@@ -431,7 +424,7 @@ json op_add_stake(const Context& c, Reader& r)
     const bool partial = r.bool_or("allow_partial", false);
     r.finish();
     if (c.exact()) {
-        ExactSubnet e = exact_pool(s);
+        ExactSubnet e = to_exact(s);
         Rational ts = total_stake;
         const auto o = exact::add_stake(e, ts, amount_in, limit, partial);
         if (!o)
@@ -460,7 +453,7 @@ json op_remove_stake(const Context& c, Reader& r)
     fee_in.total_hotkey_alpha = r.u64_or("total_hotkey_alpha", 0);
     r.finish();
     if (c.exact()) {
-        ExactSubnet e = exact_pool(s);
+        ExactSubnet e = to_exact(s);
         Rational ts = total_stake;
         const auto o = exact::remove_stake(c.rules, e, ts, alpha, limit, partial, fee_in);
         if (!o)
@@ -491,7 +484,7 @@ json op_update_moving_price(const Context& c, Reader& r)
     s.ema_price_halving_blocks = r.u64_or("ema_price_halving_blocks", DEFAULT_EMA_PRICE_HALVING_BLOCKS);
     r.finish();
     if (c.exact()) {
-        ExactSubnet e = exact_pool(s);
+        ExactSubnet e = to_exact(s);
         const auto u = exact::update_moving_price(c.rules, e, block, alpha.to_rational());
         return {{"subnet_moving_price", num(u.moving_price)},
                 {"alpha", num(u.alpha)},

@@ -56,6 +56,9 @@ inline constexpr u64 U64_MAX = std::numeric_limits<u64>::max();
     return a > max / b ? max : a * b;
 }
 
+/// @rule ARITH-001  u128 `saturating_add` (`SubnetVolume`).
+[[nodiscard]] constexpr u128 sat_add_u128(u128 a, u128 b) noexcept { return a > ~u128{0} - b ? ~u128{0} : a + b; }
+
 /// @rule ARITH-001  u128 `saturating_sub`.
 [[nodiscard]] constexpr u128 sat_sub_u128(u128 a, u128 b) noexcept { return a > b ? a - b : 0; }
 

@@ -116,5 +116,7 @@ using ExactChainState = ChainStateT<ExactModel>;
 /// moving price as bits / 2^32. This is how both models start from the same
 /// state.
 [[nodiscard]] ExactChainState to_exact(const ChainState& s);
+/// One subnet's exact image.
+[[nodiscard]] ExactSubnet to_exact(const Subnet& s);
 
 }  // namespace dtao

@@ -1,0 +1,54 @@
+// dtao-reference: the exact image of a chain state.
+// SPDX-License-Identifier: Apache-2.0
+#include "dtao/state.hpp"
+
+namespace dtao {
+
+ExactSubnet to_exact(const Subnet& s)
+{
+    ExactSubnet x;
+    x.netuid = s.netuid;
+    x.mechanism = s.mechanism;
+    x.subnet_tao = s.subnet_tao;
+    x.subnet_alpha_in = s.subnet_alpha_in;
+    x.subnet_alpha_out = s.subnet_alpha_out;
+    x.subnet_moving_price = s.subnet_moving_price.to_rational();
+    x.subnet_volume = Rational(to_int(s.subnet_volume));
+    x.pending_emission = s.pending_emission;
+    x.pending_root_divs = s.pending_root_divs;
+    x.pending_alpha_swapped = s.pending_alpha_swapped;
+    x.pending_owner_cut = s.pending_owner_cut;
+    x.subnet_tao_in_emission = s.subnet_tao_in_emission;
+    x.subnet_alpha_in_emission = s.subnet_alpha_in_emission;
+    x.subnet_alpha_out_emission = s.subnet_alpha_out_emission;
+    x.tempo = s.tempo;
+    x.network_registration_allowed = s.network_registration_allowed;
+    x.network_pow_registration_allowed = s.network_pow_registration_allowed;
+    x.network_registered_at = s.network_registered_at;
+    x.first_emission_block_number = s.first_emission_block_number;
+    x.ema_price_halving_blocks = s.ema_price_halving_blocks;
+    x.blocks_since_last_step = s.blocks_since_last_step;
+    x.last_mechanism_step_block = s.last_mechanism_step_block;
+    return x;
+}
+
+ExactChainState to_exact(const ChainState& c)
+{
+    ExactChainState e;
+    e.block = c.block;
+    e.total_issuance = c.total_issuance;
+    e.total_stake = c.total_stake;
+    e.tao_weight = c.tao_weight;
+    e.subnet_owner_cut = c.subnet_owner_cut;
+    e.subnet_moving_alpha_bits = c.subnet_moving_alpha_bits;
+    e.network_last_registered = c.network_last_registered;
+    e.network_last_lock_cost = c.network_last_lock_cost;
+    e.network_min_lock_cost = c.network_min_lock_cost;
+    e.network_lock_reduction_interval = c.network_lock_reduction_interval;
+    e.network_rate_limit = c.network_rate_limit;
+    for (const auto& s : c.subnets)
+        e.subnets.push_back(to_exact(s));
+    return e;
+}
+
+}  // namespace dtao
