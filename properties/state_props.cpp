@@ -23,6 +23,14 @@
 namespace dtao::prop {
 namespace {
 
+/// A limit order's price (rao per alpha) a third of the time, else no limit.
+rc::Gen<std::optional<u64>> limit_price()
+{
+    return rc::gen::weightedOneOf<std::optional<u64>>(
+        {{2, rc::gen::just(std::optional<u64>{})},
+         {1, rc::gen::map(realistic_u64(1, 1'000'000'000'000), [](u64 v) { return std::optional<u64>(v); })}});
+}
+
 using fixed::I96F32;
 
 struct SubnetFacts
@@ -106,9 +114,7 @@ struct StakeCmd : rc::state::Command<Model, Sut>
     explicit StakeCmd(const Model& m)
         : netuid(*rc::gen::elementOf(m.netuids())),
           amount(*realistic_u64(0, 1'000'000'000'000'000)),
-          limit(*rc::gen::weightedOneOf<std::optional<u64>>(
-              {{2, rc::gen::just(std::optional<u64>{})},
-               {1, rc::gen::map(realistic_u64(1, 1'000'000'000'000), [](u64 v) { return std::optional<u64>(v); })}})),
+          limit(*limit_price()),
           partial(*rc::gen::arbitrary<bool>())
     {
     }
@@ -148,9 +154,7 @@ struct UnstakeCmd : rc::state::Command<Model, Sut>
     explicit UnstakeCmd(const Model& m)
         : netuid(*rc::gen::elementOf(m.netuids())),
           fraction(*rc::gen::inRange<u64>(0, 65537)),
-          limit(*rc::gen::weightedOneOf<std::optional<u64>>(
-              {{2, rc::gen::just(std::optional<u64>{})},
-               {1, rc::gen::map(realistic_u64(1, 1'000'000'000'000), [](u64 v) { return std::optional<u64>(v); })}})),
+          limit(*limit_price()),
           partial(*rc::gen::arbitrary<bool>())
     {
     }
