@@ -138,6 +138,9 @@ TEST(protocol, every_op_answers_a_minimal_request)
         {"remove_stake", stake},
         {"update_moving_price", pool},
         {"coinbase", {{"state", state}}},
+        {"block", {{"state", state}, {"actions", {{{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000000000"}},
+                                                 {{"kind", "remove_stake"}, {"netuid", "1"}, {"amount", "1000000000"}},
+                                                 {{"kind", "add_stake"}, {"netuid", "7"}, {"amount", "1000000000"}}}}}},
         {"drain_pending_emission", {{"pending_alpha", "1000"}, {"epoch", {{{"hotkey", "h"}, {"incentive", "1"}, {"dividend", "1"}}}}}},
         {"network_lock_cost", {{"state", state}}},
         {"register_network", {{"state", {{"block", "7200"}}}}},
@@ -152,6 +155,45 @@ TEST(protocol, every_op_answers_a_minimal_request)
                 EXPECT_TRUE(r.contains("output") || (r.contains("error") && !r.contains("message")))
                     << op << " " << arithmetic << " " << ruleset << ": " << r.dump();
             }
+}
+
+/// @rule STAKE-007 STAKE-008
+TEST(protocol, block_runs_the_coinbase_then_each_action_and_a_rejected_one_does_not_stop_it)
+{
+    const json state{{"block", "100"},
+                     {"total_stake", "2000000000000"},
+                     {"subnets",
+                      {{{"netuid", "0"}, {"subnet_tao", "1000000000000"}},
+                       {{"netuid", "1"}, {"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "1000000000000"}}}}};
+    const json actions{{{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000"}},            // below min stake + fee
+                       {{"kind", "add_stake"}, {"netuid", "9"}, {"amount", "1000000000"}},      // no such subnet
+                       {{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000000000"}}};
+    const json r = eval("block", {{"state", state}, {"block_emission", "0"}, {"actions", actions}});
+    ASSERT_TRUE(r.contains("output")) << r.dump();
+    const json& out = r["output"];
+    ASSERT_EQ(out["actions"].size(), 3u);
+    EXPECT_EQ(out["actions"][0], json({{"error", "amount_too_low"}}));
+    EXPECT_EQ(out["actions"][1], json({{"error", "subnet_not_exists"}}));
+    // The accepted stake gives what add_stake gives on the pool after the coinbase.
+    const json coinbase = eval("coinbase", {{"state", state}, {"block_emission", "0"}});
+    const json& sub = coinbase["output"]["state"]["subnets"][1];
+    const json stake = eval("add_stake", {{"subnet_tao", sub["subnet_tao"]},
+                                          {"subnet_alpha_in", sub["subnet_alpha_in"]},
+                                          {"subnet_alpha_out", sub["subnet_alpha_out"]},
+                                          {"total_stake", coinbase["output"]["state"]["total_stake"]},
+                                          {"amount", "1000000000"}});
+    EXPECT_EQ(out["actions"][2]["alpha"], stake["output"]["alpha"]);
+    EXPECT_EQ(out["actions"][2]["fee"], stake["output"]["fee"]);
+    EXPECT_EQ(out["state"]["subnets"][1]["subnet_tao"], stake["output"]["pool"]["subnet_tao"]);
+    EXPECT_EQ(out["state"]["total_stake"], stake["output"]["pool"]["total_stake"]);
+    EXPECT_EQ(out["emissions"], coinbase["output"]["emissions"]);
+    // A custom fee applies to an unlimited add_stake only.
+    const json bad = eval("block", {{"state", state},
+                                    {"actions", {{{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000000000"},
+                                                  {"fee", "1"}, {"limit_price", "1"}}}}});
+    EXPECT_EQ(error_of(bad), "invalid_field");
+    EXPECT_EQ(error_of(eval("block", {{"state", state}, {"actions", {{{"kind", "swap"}, {"netuid", "1"}, {"amount", "1"}}}}})),
+              "invalid_field");
 }
 
 TEST(protocol, state_subnets_must_ascend)

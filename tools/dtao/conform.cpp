@@ -863,6 +863,51 @@ std::string junit(const std::vector<const Case*>& cases, const std::vector<Verdi
     return x.str();
 }
 
+/// Per scenario file (family `scenario`), in file order: blocks in scope,
+/// failures, and the first failing block with its first differing field.
+json scenario_summary(const std::vector<const Case*>& cases, const std::vector<Verdict>& verdicts)
+{
+    json out = json::array();
+    std::map<std::string, std::size_t> at;  // file -> index in out
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const Case& c = *cases[i];
+        if (c.family != "scenario")
+            continue;
+        auto it = at.find(c.file);
+        if (it == at.end()) {
+            it = at.emplace(c.file, out.size()).first;
+            out.push_back({{"file", c.ruleset + "/" + c.family + "/" + c.name},
+                           {"blocks", 0},
+                           {"failed", 0},
+                           {"not_run", 0},
+                           {"first_failing", nullptr}});
+        }
+        json& sc = out[it->second];
+        const Verdict& v = verdicts[i];
+        sc["blocks"] = sc["blocks"].get<std::size_t>() + 1;
+        if (v.status == Status::not_run)
+            sc["not_run"] = sc["not_run"].get<std::size_t>() + 1;
+        if (!is_failure(v.status))
+            continue;
+        sc["failed"] = sc["failed"].get<std::size_t>() + 1;
+        if (!sc["first_failing"].is_null())
+            continue;
+        std::string chain_block = "?";
+        const json* b = lookup_path(c.request, "input.state.block");
+        if (b && b->is_string())
+            chain_block = b->get<std::string>();
+        json f = {{"id", c.id}, {"global_id", c.global_id}, {"chain_block", chain_block}, {"status", to_string(v.status)},
+                  {"detail", v.detail.empty() ? std::string(to_string(v.status)) : v.detail}};
+        if (!v.field.empty()) {
+            f["field"] = v.field;
+            f["expected"] = v.expected;
+            f["got"] = v.got;
+        }
+        sc["first_failing"] = f;
+    }
+    return out;
+}
+
 void print_case(std::ostream& out, const Case& c, const Verdict& v)
 {
     out << (v.status == Status::pass_with_divergence ? "DIVERGED " : "FAIL ") << c.global_id << "  [" << to_string(v.status)
@@ -1238,6 +1283,25 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
     }
     if (t.failed > listed)
         out << "(" << t.failed - listed << " more failures not listed; see the JSON report)\n";
+    const json scenarios = scenario_summary(cases, verdicts);
+    if (!scenarios.empty()) {
+        out << "Scenarios (each block starts from the reference's state, so the first failing block is where the "
+               "implementation first diverges):\n";
+        for (const auto& sc : scenarios) {
+            out << "  " << sc["file"].get<std::string>() << ": ";
+            if (sc["first_failing"].is_null()) {
+                out << "all " << sc["blocks"].get<std::size_t>() << " blocks pass";
+                if (sc["not_run"].get<std::size_t>())
+                    out << " (" << sc["not_run"].get<std::size_t>() << " not run)";
+                out << "\n";
+                continue;
+            }
+            const json& f = sc["first_failing"];
+            out << "first differs at block " << f["id"].get<std::string>() << " (chain block "
+                << f["chain_block"].get<std::string>() << "): " << f["detail"].get<std::string>() << "; "
+                << sc["failed"].get<std::size_t>() << " of " << sc["blocks"].get<std::size_t>() << " blocks fail\n";
+        }
+    }
     if (t.diverged) {
         out << "Passed with declared divergence:\n";
         std::map<std::string, std::size_t> per_decl;
@@ -1313,6 +1377,8 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
                              {"declared_unsupported", declared_unsupported},
                              {"by_status", t.by_status}}},
                            {"cases", list}};
+            if (!scenarios.empty())
+                report["scenarios"] = scenarios;
             write_atomic(*o.json_report, report.dump(1) + "\n");
         }
         if (o.junit_report)

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "protocol.hpp"
 
+#include "block.hpp"
+
 #include "dtao/coinbase.hpp"
 #include "dtao/drain.hpp"
 #include "dtao/registration.hpp"
@@ -10,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <type_traits>
 
 namespace dtao::protocol {
 
@@ -543,6 +546,87 @@ json op_coinbase(const Context& c, Reader& r)
     return write_coinbase(res, st);
 }
 
+/// One action of the `block` op: {kind, netuid, amount, limit_price?,
+/// allow_partial?, fee? (add_stake), alpha_dividends_per_subnet?,
+/// total_hotkey_alpha? (remove_stake)}.
+block::Action<u64> read_action(const json& j, const std::string& where)
+{
+    Reader r(j, where);
+    block::Action<u64> a;
+    const std::string kind = r.string_field("kind");
+    if (kind == "add_stake")
+        a.kind = block::ActionKind::add_stake;
+    else if (kind == "remove_stake")
+        a.kind = block::ActionKind::remove_stake;
+    else
+        fail("invalid_field", r.where("kind") + ": expected \"add_stake\" or \"remove_stake\", got \"" + kind + "\"");
+    a.netuid = r.u64_field("netuid", U16_MAX);
+    a.amount = r.u64_field("amount");
+    a.limit_price = r.opt_u64("limit_price");
+    a.allow_partial = r.bool_or("allow_partial", false);
+    if (a.kind == block::ActionKind::add_stake) {
+        a.fee = r.opt_u64("fee");
+        if (a.fee && a.limit_price)
+            fail("invalid_field", r.where("fee") + ": a custom fee applies to an add_stake without limit_price only");
+    } else {
+        a.fee_inputs.alpha_dividends = r.u64_or("alpha_dividends_per_subnet", 0);
+        a.fee_inputs.total_hotkey_alpha = r.u64_or("total_hotkey_alpha", 0);
+    }
+    r.finish();
+    return a;
+}
+
+template <typename Model>
+json write_action_result(const block::ActionResult<typename Model::Amount>& res, block::ActionKind kind)
+{
+    if (res.error)
+        return {{"error", std::string(to_string(*res.error))}};
+    if (kind == block::ActionKind::add_stake)
+        return {{"tao_staked", amount(res.tao_staked)}, {"alpha", amount(res.alpha)}, {"fee", amount(res.fee)}};
+    return {{"tao", amount(res.tao)}, {"tao_unstaked", amount(res.tao_unstaked)}, {"fee", amount(res.fee)}};
+}
+
+/// One block: the coinbase (as `coinbase`), then the block's stake extrinsics
+/// in order, each accepted or rejected on its own (a rejected one changes
+/// nothing and does not stop the block).
+json op_block(const Context& c, Reader& r)
+{
+    ChainState st = read_state(r.get("state"), r.where("state"));
+    const auto emission = r.opt_u64("block_emission");
+    std::vector<block::Action<u64>> actions;
+    const json& list = r.array_or_empty("actions");
+    for (std::size_t i = 0; i < list.size(); ++i)
+        actions.push_back(read_action(list[i], r.where("actions") + "[" + std::to_string(i) + "]"));
+    r.finish();
+    auto run = [&](auto& state, const auto& res) {
+        using Model = std::conditional_t<std::is_same_v<std::decay_t<decltype(state)>, ChainState>, ChainModel, ExactModel>;
+        json results = json::array();
+        for (const auto& a : actions) {
+            block::Action<typename Model::Amount> am;
+            am.kind = a.kind;
+            am.netuid = a.netuid;
+            am.amount = typename Model::Amount(a.amount);
+            am.limit_price = a.limit_price;
+            am.allow_partial = a.allow_partial;
+            if (a.fee)
+                am.fee = typename Model::Amount(*a.fee);
+            am.fee_inputs = a.fee_inputs;
+            results.push_back(write_action_result<Model>(block::apply<Model>(c.rules, state, am), a.kind));
+        }
+        json out = write_coinbase(res, state);
+        out["actions"] = results;
+        return out;
+    };
+    if (c.exact()) {
+        ExactChainState e = to_exact(st);
+        const auto res = emission ? exact::run_coinbase(c.rules, e, Rational(*emission)) : exact::block_step(c.rules, e);
+        return run(e, res);
+    }
+    const auto res = emission ? chain::run_coinbase(c.rules, st, fixed::I96F32::saturating_from_u64(*emission))
+                              : chain::block_step(c.rules, st);
+    return run(st, res);
+}
+
 DrainInput read_drain(Reader& r)
 {
     DrainInput in;
@@ -701,6 +785,7 @@ const std::map<std::string, std::pair<Handler, std::string>>& handlers()
          {op_remove_stake, "STAKE-008: {pool, amount, limit_price?, allow_partial?} -> {tao, tao_unstaked, fee, pool}"}},
         {"update_moving_price", {op_update_moving_price, "EMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price}"}},
         {"coinbase", {op_coinbase, "COIN-001/COIN-010: {state, block_emission?} -> {emissions, drains, state}"}},
+        {"block", {op_block, "COIN-010 + STAKE-007/STAKE-008: {state, block_emission?, actions} -> {emissions, drains, actions, state}"}},
         {"drain_pending_emission", {op_drain, "DRAIN-001: {pending_*, epoch, hotkeys, ...} -> {payouts, ...}"}},
         {"network_lock_cost", {op_network_lock_cost, "REG-001: {state} -> {lock_cost, lock_reduction_interval}"}},
         {"register_network", {op_register_network, "REG-003: {state} -> {netuid, lock_cost, pool_tao, burned, state}"}},
@@ -721,6 +806,26 @@ const std::vector<std::pair<std::string, std::string>>& ops()
         return v;
     }();
     return list;
+}
+
+json state_to_json(const ChainState& state) { return write_state(state); }
+
+json action_to_json(const block::Action<u64>& a)
+{
+    json o{{"kind", a.kind == block::ActionKind::add_stake ? "add_stake" : "remove_stake"},
+           {"netuid", dec(a.netuid)},
+           {"amount", dec(a.amount)}};
+    if (a.limit_price)
+        o["limit_price"] = dec(*a.limit_price);
+    if (a.allow_partial)
+        o["allow_partial"] = true;
+    if (a.fee)
+        o["fee"] = dec(*a.fee);
+    if (a.fee_inputs.alpha_dividends)
+        o["alpha_dividends_per_subnet"] = dec(a.fee_inputs.alpha_dividends);
+    if (a.fee_inputs.total_hotkey_alpha)
+        o["total_hotkey_alpha"] = dec(a.fee_inputs.total_hotkey_alpha);
+    return o;
 }
 
 json evaluate(const json& request)

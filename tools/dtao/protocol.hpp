@@ -7,6 +7,10 @@
 // reference/.
 #pragma once
 
+#include "block.hpp"
+
+#include "dtao/state.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -23,6 +27,13 @@ inline constexpr int PROTOCOL_VERSION = 1;
 
 /// Evaluate one parsed request object.
 [[nodiscard]] nlohmann::json evaluate(const nlohmann::json& request);
+
+/// A chain-model state as the protocol's `state` object (every field, as
+/// outputs write it).
+[[nodiscard]] nlohmann::json state_to_json(const ChainState& state);
+
+/// One action of the `block` op as its input reads it (defaults omitted).
+[[nodiscard]] nlohmann::json action_to_json(const block::Action<u64>& action);
 
 /// The ops this implementation answers, for `--help` and `dtao ops`.
 [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& ops();

@@ -431,6 +431,7 @@ private:
     std::map<u64, EmaTrack> m_ema;
     std::vector<std::string> m_rows;
     json m_failure_state;
+    std::vector<block::Action<Amount>> m_block_actions;  ///< this block's extrinsics, for Options::on_block
     double m_ti0 = 0;
     // totals
     Amount m_tao_minted{}, m_alpha_in_minted{}, m_alpha_out_minted{};
@@ -485,57 +486,38 @@ private:
                        static_cast<u64>(std::floor(m_rp.fee_rate * static_cast<double>(amount))));
     }
 
-    /// Stake `amount` rao of TAO; returns alpha bought (0 on a rule error).
+    /// Apply one extrinsic through block::apply, the code path of the `block`
+    /// op of `dtao eval`, and record it for Options::on_block.
+    block::ActionResult<Amount> submit(const block::Action<Amount>& act)
+    {
+        if constexpr (std::is_same_v<M, ChainModel>)
+            if (m_opt.on_block)
+                m_block_actions.push_back(act);
+        return block::apply<M>(m_rp.rules, m_st, act);
+    }
+
+    /// Stake `amount` rao of TAO; returns false on a rule error.
     bool buy(Actor<Amount>& a, u64 amount, std::optional<u64> limit = std::nullopt, bool partial = false)
     {
-        auto* s = m_st.find(a.netuid);
         const bool custom_fee = m_rp.fee_rate != 0 || m_rp.fee_flat != DEFAULT_STAKING_FEE;
-        if constexpr (std::is_same_v<M, ChainModel>) {
-            Result<StakeOutcome<u64>> r = Error::amount_too_low;
-            if (custom_fee && !limit) {
-                const u64 fee = fee_for(amount);
-                const auto v = chain::validate_add_stake(*s, amount, amount, false);
-                if (!v || amount <= fee) {
-                    ++a.failed;
-                    return false;
-                }
-                r = chain::stake_into_subnet(*s, m_st.total_stake, amount, fee);
-            } else {
-                r = chain::add_stake(*s, m_st.total_stake, amount, limit, partial);
-            }
-            if (!r) {
-                ++a.failed;
-                return false;
-            }
-            const u64 paid = r->tao_staked + r->fee;
-            a.tao_in += paid;
-            a.alpha += r->alpha;
-            a.alpha_bought += r->alpha;
-            if (r->alpha > 0)
-                a.max_avg_price = std::max(a.max_avg_price, to_d(r->tao_staked) / to_d(r->alpha));
-        } else {
-            Result<StakeOutcome<Rational>> r = Error::amount_too_low;
-            if (custom_fee && !limit) {
-                const Rational fee = Rational(fee_for(amount));
-                const auto v = exact::validate_add_stake(*s, Rational(amount), Rational(amount), false);
-                if (!v || Rational(amount) <= fee) {
-                    ++a.failed;
-                    return false;
-                }
-                r = exact::stake_into_subnet(*s, m_st.total_stake, Rational(amount), fee);
-            } else {
-                r = exact::add_stake(*s, m_st.total_stake, Rational(amount), limit, partial);
-            }
-            if (!r) {
-                ++a.failed;
-                return false;
-            }
-            a.tao_in += r->tao_staked + r->fee;
-            a.alpha += r->alpha;
-            a.alpha_bought += r->alpha;
-            if (r->alpha > 0)
-                a.max_avg_price = std::max(a.max_avg_price, to_d(r->tao_staked) / to_d(r->alpha));
+        block::Action<Amount> act;
+        act.kind = block::ActionKind::add_stake;
+        act.netuid = a.netuid;
+        act.amount = Amount(amount);
+        act.limit_price = limit;
+        act.allow_partial = partial;
+        if (custom_fee && !limit)
+            act.fee = Amount(fee_for(amount));
+        const auto r = submit(act);
+        if (r.error) {
+            ++a.failed;
+            return false;
         }
+        a.tao_in += r.tao_staked + r.fee;
+        a.alpha += r.alpha;
+        a.alpha_bought += r.alpha;
+        if (r.alpha > 0)
+            a.max_avg_price = std::max(a.max_avg_price, to_d(r.tao_staked) / to_d(r.alpha));
         ++a.buys;
         return true;
     }
@@ -544,22 +526,16 @@ private:
     {
         if (alpha == Amount{})
             return false;
-        auto* s = m_st.find(a.netuid);
-        if constexpr (std::is_same_v<M, ChainModel>) {
-            const auto r = chain::remove_stake(m_rp.rules, *s, m_st.total_stake, alpha, std::nullopt, false);
-            if (!r) {
-                ++a.failed;
-                return false;
-            }
-            a.tao_out += r->tao_unstaked;
-        } else {
-            const auto r = exact::remove_stake(m_rp.rules, *s, m_st.total_stake, alpha, std::nullopt, false);
-            if (!r) {
-                ++a.failed;
-                return false;
-            }
-            a.tao_out += r->tao_unstaked;
+        block::Action<Amount> act;
+        act.kind = block::ActionKind::remove_stake;
+        act.netuid = a.netuid;
+        act.amount = alpha;
+        const auto r = submit(act);
+        if (r.error) {
+            ++a.failed;
+            return false;
         }
+        a.tao_out += r.tao_unstaked;
         a.alpha -= alpha;
         ++a.sells;
         return true;
@@ -683,6 +659,12 @@ private:
     {
         if (i > 0)
             ++m_st.block;
+        std::optional<ChainState> recorded_before;
+        if constexpr (std::is_same_v<M, ChainModel>)
+            if (m_opt.on_block) {
+                recorded_before = m_st;
+                m_block_actions.clear();
+            }
         // pre-block snapshot
         const Amount ti_before = m_st.total_issuance;
         std::map<u64, Amount> iss_before;
@@ -921,6 +903,17 @@ private:
             if (to_d(s.subnet_tao) > 9.3e18 || to_d(s.subnet_alpha_in) > 9.3e18 || to_d(s.subnet_alpha_out) > 9.3e18)
                 violate(i, "no_wrap", "a u64 reserve of netuid " + std::to_string(s.netuid) + " is within 2^63 of wrapping");
         ++m_invariants;
+        if constexpr (std::is_same_v<M, ChainModel>)
+            if (m_opt.on_block) {
+                BlockRecord rec;
+                rec.index = i;
+                rec.before = std::move(*recorded_before);
+                if (m_rp.fixed_emission)
+                    rec.block_emission = m_rp.block_emission;
+                rec.actions = std::move(m_block_actions);
+                rec.after = m_st;
+                m_opt.on_block(rec);
+            }
     }
 
     void header(RunReport& rep)
@@ -1349,6 +1342,34 @@ json load(const fs::path& file)
             fail(file.string() + ": missing field \"" + std::string(k) + "\"");
     if (!find_ruleset(sc.at("ruleset").get<std::string>()))
         fail(file.string() + ": unknown ruleset " + sc.at("ruleset").dump());
+    return sc;
+}
+
+json configure(const json& scenario, const std::string& variant, const json& set)
+{
+    json sc = scenario;
+    if (!variant.empty()) {
+        json found;
+        if (scenario.contains("variants"))
+            for (const auto& v : scenario.at("variants"))
+                if (v.value("label", "") == variant)
+                    found = v;
+        if (found.is_null())
+            fail("no variant \"" + variant + "\" in " + scenario.value("id", std::string("the scenario")));
+        const json vset = found.value("set", json::object());
+        for (const auto& [ptr, val] : vset.items())
+            sc[json::json_pointer(ptr)] = val;
+        sc["variant"] = variant;
+    }
+    for (const auto& [ptr, val] : set.items()) {
+        try {
+            sc[json::json_pointer(ptr)] = val;
+        } catch (const json::exception& e) {
+            fail("set: bad JSON pointer \"" + ptr + "\": " + e.what());
+        }
+    }
+    for (const char* k : {"grid", "variants", "short", "checks"})
+        sc.erase(k);
     return sc;
 }
 

@@ -8,6 +8,8 @@
 // checks the invariants of the property suite after every block, and returns a summary.
 #pragma once
 
+#include "block.hpp"
+
 #include "dtao/state.hpp"
 
 #include <nlohmann/json.hpp>
@@ -20,6 +22,18 @@
 #include <vector>
 
 namespace dtao::scenario {
+
+/// One block of a chain-model run, as the `block` op of `dtao eval` sees it
+/// (spec/protocol.md): the state before it, the extrinsics the actors
+/// submitted, and the state after its coinbase and extrinsics.
+struct BlockRecord
+{
+    unsigned long long index = 0;          ///< 0-based block index in the run
+    ChainState before;                     ///< `block` is the block being produced
+    std::optional<u64> block_emission;     ///< `params.block_emission`; absent: from TotalIssuance
+    std::vector<block::Action<u64>> actions;  ///< in the order applied, rejected ones included
+    ChainState after;
+};
 
 struct Options
 {
@@ -34,6 +48,8 @@ struct Options
     /// invariant checks, with the block index; tests corrupt the state here to
     /// check that the run stops at that block naming the invariant.
     std::function<void(ChainState&, unsigned long long)> tamper;
+    /// Chain model: called after each block with what it did (scenario vectors).
+    std::function<void(const BlockRecord&)> on_block;
 };
 
 /// One run of a scenario (one point of its grid).
@@ -55,6 +71,12 @@ struct Report
 
 /// Parse and validate a scenario file; throws std::runtime_error naming the field.
 nlohmann::json load(const std::filesystem::path& file);
+
+/// The scenario reduced to one run: the variant labelled `variant` (its `set`
+/// applied; "" keeps the base), then `set` (JSON pointer -> value); grid,
+/// variants, short version and closed-form checks removed. Throws on an
+/// unknown variant or a bad pointer.
+nlohmann::json configure(const nlohmann::json& scenario, const std::string& variant, const nlohmann::json& set);
 
 /// Run every grid point of the scenario.
 Report run(const nlohmann::json& scenario, const Options& options);

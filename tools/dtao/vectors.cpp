@@ -66,6 +66,7 @@ const std::vector<FamilyInfo>& family_list()
         {"drain", {"drain_pending_emission"}, "distribution of pending emission (DRAIN-001 … DRAIN-007)"},
         {"registration", {"network_lock_cost", "register_network", "start_call"}, "lock cost, registration, start_call (REG-001 … REG-004)"},
         {"epoch", {"blocks_until_next_epoch"}, "epoch schedule (EPOCH-001, EPOCH-002)"},
+        {"scenario", {"block"}, "auditor scenarios block by block: coinbase then stake extrinsics, the full state after each block (COIN-010, STAKE-007, STAKE-008)"},
     };
     return list;
 }

@@ -214,6 +214,49 @@ TEST(Runner, ExitCodeZeroOnlyWhenEverythingPassed)
     std::filesystem::remove_all(dir);
 }
 
+TEST(Runner, ScenarioFailureNamesTheFirstBlockAndField)
+{
+    // A simulator that forgets to put the unstake fee back into the pool
+    // (STAKE-002) fails only the blocks with an unstake; every block starts
+    // from the reference's state, so the first failing block is the first
+    // unstake: S1 dumps at block 14, S3's early holder sells at block 12,
+    // S11 never unstakes.
+    Options o = options();
+    o.impl = MISBEHAVE + " --forget-unstake-fee";
+    o.vectors_dir = DTAO_VECTORS_DIR;
+    o.filters = {"family=scenario"};
+    o.max_listed = 1;
+    const auto report_path = std::filesystem::temp_directory_path() / "dtao-scenario-report.json";
+    o.json_report = report_path;
+    std::ostringstream out, err;
+    EXPECT_EQ(dtao::conform::run(o, out, err), 1) << err.str();
+    const std::string s = out.str();
+    EXPECT_NE(s.find("v2.0.1/scenario/s1_sn28_loop: first differs at block blocks.block-0014 (chain block 10000014): "
+                     "field state.subnets[2].subnet_tao: expected"),
+              std::string::npos)
+        << s;
+    EXPECT_NE(s.find("v2.0.10/scenario/s3_young_subnet_pump: first differs at block blocks.block-0012"), std::string::npos) << s;
+    EXPECT_NE(s.find("v2.0.1/scenario/s11_sandwich_limit: all 12 blocks pass"), std::string::npos) << s;
+    std::ifstream jf(report_path);
+    const json report = json::parse(jf);
+    bool found = false;
+    for (const auto& sc : report.at("scenarios"))
+        if (sc["file"] == "v2.0.1/scenario/s1_sn28_loop") {
+            found = true;
+            EXPECT_EQ(sc["failed"], 1);
+            EXPECT_EQ(sc["first_failing"]["id"], "blocks.block-0014");
+            EXPECT_EQ(sc["first_failing"]["field"], "state.subnets[2].subnet_tao");
+        }
+    EXPECT_TRUE(found);
+    std::filesystem::remove(report_path);
+    // The reference itself passes every block.
+    o.impl = dtao::conform::IN_PROCESS;
+    o.json_report.reset();
+    std::ostringstream out2;
+    EXPECT_EQ(dtao::conform::run(o, out2, err), 0) << out2.str();
+    EXPECT_NE(out2.str().find("s1_sn28_loop: all 20 blocks pass"), std::string::npos) << out2.str();
+}
+
 TEST(Loader, GarbageIsACleanError)
 {
     dtao::vectors::VectorFile f;

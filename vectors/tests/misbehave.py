@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A misbehaving `dtao eval` implementation, for the runner's tests.
 
-Usage: misbehave.py DTAO_BINARY
+Usage: misbehave.py DTAO_BINARY [--forget-unstake-fee]
 
 Answers every request through a child `DTAO_BINARY eval`, except that a request
 whose id ends in one of the suffixes below misbehaves:
@@ -20,6 +20,10 @@ whose id ends in one of the suffixes below misbehaves:
   /wrong-value answer with one output field changed
   /wrong-error answer with an error instead of the output
   /blank-first write a blank line before the correct answer (ignored by the runner)
+
+With --forget-unstake-fee, the `block` op (scenario vectors) behaves like a
+simulator that forgets to put an accepted remove_stake's fee back into
+SubnetTAO and TotalStake (STAKE-002): only blocks with an unstake differ.
 """
 import json
 import os
@@ -27,6 +31,8 @@ import signal
 import subprocess
 import sys
 import time
+
+FORGET_UNSTAKE_FEE = "--forget-unstake-fee" in sys.argv[2:]
 
 ref = subprocess.Popen([sys.argv[1], "eval"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
@@ -42,9 +48,21 @@ out = sys.stdout
 for line in sys.stdin:
     if not line.strip():
         continue
-    rid = json.loads(line).get("id", "")
+    request = json.loads(line)
+    rid = request.get("id", "")
     suffix = rid.rsplit("/", 1)[-1]
     answer = reference(line)
+    if FORGET_UNSTAKE_FEE and request.get("op") == "block" and '"output"' in answer:
+        r = json.loads(answer)
+        out_state = r["output"]["state"]
+        for action, result in zip(request["input"].get("actions", []), r["output"]["actions"]):
+            if action["kind"] != "remove_stake" or "error" in result:
+                continue
+            for sub in out_state["subnets"]:
+                if sub["netuid"] == action["netuid"]:
+                    sub["subnet_tao"] = str(int(sub["subnet_tao"]) - int(result["fee"]))
+            out_state["total_stake"] = str(int(out_state["total_stake"]) - int(result["fee"]))
+        answer = json.dumps(r)
     if suffix == "crash":
         os._exit(3)
     if suffix == "segv":

@@ -1,0 +1,118 @@
+// dtao: one block of the chain model with its extrinsics — the shared path of
+// `dtao scenario run` (actors' stakes and unstakes) and of the `block` op of
+// `dtao eval` (spec/protocol.md), so a scenario vector replays exactly what the
+// scenario engine did.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dtao/errors.hpp"
+#include "dtao/ruleset.hpp"
+#include "dtao/stake.hpp"
+#include "dtao/state.hpp"
+
+#include <optional>
+#include <type_traits>
+
+namespace dtao::block {
+
+enum class ActionKind
+{
+    add_stake,     ///< STAKE-007: TAO in (`do_add_stake` / `do_add_stake_limit`)
+    remove_stake,  ///< STAKE-008: alpha out (`do_remove_stake` / `do_remove_stake_limit`)
+};
+
+/// One stake extrinsic on one subnet's pool and `TotalStake`. Accounts and
+/// the per-coldkey share pool are outside the model (spec/stake.md).
+template <typename Amount>
+struct Action
+{
+    ActionKind kind = ActionKind::add_stake;
+    u64 netuid = 1;
+    Amount amount{};                     ///< TAO (add_stake) or alpha (remove_stake)
+    std::optional<u64> limit_price;      ///< rao per alpha; absent: no limit
+    bool allow_partial = false;
+    /// add_stake without a limit only: a flat fee other than DefaultStakingFee,
+    /// for a scenario's what-if fee parameters (`params.fee_flat`, `fee_rate`).
+    /// Then the request is validated as `validate_add_stake(amount, amount)`,
+    /// rejected with `amount_too_low` when amount ≤ fee, and staked with
+    /// `stake_into_subnet(amount, fee)`. Not a chain rule: the chain's fee is
+    /// DefaultStakingFee.
+    std::optional<Amount> fee;
+    UnstakeFeeInputs fee_inputs;  ///< remove_stake: what the v2.0.8+ fee reads
+};
+
+/// What one action did: an error token, or its amounts. add_stake fills
+/// tao_staked / alpha / fee; remove_stake fills tao / tao_unstaked / fee.
+template <typename Amount>
+struct ActionResult
+{
+    std::optional<Error> error;
+    Amount tao_staked{}, alpha{}, tao{}, tao_unstaked{}, fee{};
+};
+
+/// Apply one action to `state` in the model of `state`. A rejected action
+/// leaves the state unchanged and reports its error; it never throws.
+template <typename Model>
+ActionResult<typename Model::Amount> apply(const Ruleset& rules, ChainStateT<Model>& state,
+                                          const Action<typename Model::Amount>& a)
+{
+    using Amount = typename Model::Amount;
+    constexpr bool chain_model = std::is_same_v<Model, ChainModel>;
+    ActionResult<Amount> out;
+    auto* s = state.find(a.netuid);
+    if (!s) {
+        out.error = Error::subnet_not_exists;
+        return out;
+    }
+    if (a.kind == ActionKind::add_stake) {
+        Result<StakeOutcome<Amount>> r = Error::amount_too_low;
+        if (a.fee && !a.limit_price) {
+            const Amount fee = *a.fee;
+            Result<bool> v = Error::amount_too_low;
+            if constexpr (chain_model)
+                v = chain::validate_add_stake(*s, a.amount, a.amount, false);
+            else
+                v = exact::validate_add_stake(*s, a.amount, a.amount, false);
+            if (!v) {
+                out.error = v.error();
+                return out;
+            }
+            if (a.amount <= fee) {
+                out.error = Error::amount_too_low;
+                return out;
+            }
+            if constexpr (chain_model)
+                r = chain::stake_into_subnet(*s, state.total_stake, a.amount, fee);
+            else
+                r = exact::stake_into_subnet(*s, state.total_stake, a.amount, fee);
+        } else {
+            if constexpr (chain_model)
+                r = chain::add_stake(*s, state.total_stake, a.amount, a.limit_price, a.allow_partial);
+            else
+                r = exact::add_stake(*s, state.total_stake, a.amount, a.limit_price, a.allow_partial);
+        }
+        if (!r) {
+            out.error = r.error();
+            return out;
+        }
+        out.tao_staked = r->tao_staked;
+        out.alpha = r->alpha;
+        out.fee = r->fee;
+        return out;
+    }
+    Result<UnstakeOutcome<Amount>> r = Error::amount_too_low;
+    if constexpr (chain_model)
+        r = chain::remove_stake(rules, *s, state.total_stake, a.amount, a.limit_price, a.allow_partial, a.fee_inputs);
+    else
+        r = exact::remove_stake(rules, *s, state.total_stake, a.amount, a.limit_price, a.allow_partial, a.fee_inputs);
+    if (!r) {
+        out.error = r.error();
+        return out;
+    }
+    out.tao = r->tao;
+    out.tao_unstaked = r->tao_unstaked;
+    out.fee = r->fee;
+    return out;
+}
+
+}  // namespace dtao::block
