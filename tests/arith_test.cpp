@@ -197,3 +197,26 @@ TEST(units, ema_start_call_root)
     EXPECT_EQ(DURATION_OF_START_CALL, 7u * 24u * 60u * 60u / 12u);
     EXPECT_EQ(ROOT_NETUID, 0u);
 }
+
+/// @rule UNIT-017 UNIT-018 UNIT-019 UNIT-020 UNIT-021 UNIT-022 UNIT-023 UNIT-024 UNIT-025 UNIT-026
+TEST(units, balancer_era)
+{
+    // runtime/src/lib.rs@14bc6f9: SubtensorInitialMinStake = 2_000_000 ("0.002 tao").
+    EXPECT_EQ(BALANCER_ERA_MIN_STAKE, 2u * RAO_PER_TAO / 1000u);
+    // pallets/swap/src/pallet/mod.rs@14bc6f9: DefaultFeeRate = 33 ("0.05 %"): 33/65535 ≈ 0.000504.
+    EXPECT_EQ(DEFAULT_SWAP_FEE_RATE, 33u);
+    EXPECT_NEAR(static_cast<double>(DEFAULT_SWAP_FEE_RATE) / 65535.0, 0.0005035, 1e-6);
+    // runtime SwapMinimumReserve = 1_000_000; swap_step.rs MAX_SWAP_INPUT_RESERVE_MULTIPLIER = 1_000.
+    EXPECT_EQ(SWAP_MINIMUM_RESERVE, RAO_PER_TAO / 1000u);
+    EXPECT_EQ(MAX_SWAP_INPUT_RESERVE_MULTIPLIER, 1000u);
+    // impls.rs min/max_price_inner: 1e-6 and 1e6 TAO per alpha in rao.
+    EXPECT_EQ(SWAP_MIN_PRICE * 1'000'000u, RAO_PER_TAO);
+    EXPECT_EQ(SWAP_MAX_PRICE, 1'000'000u * RAO_PER_TAO);
+    // balancer.rs MIN_WEIGHT = Perquintill::from_parts(ACCURACY / 100).
+    EXPECT_EQ(BALANCER_MIN_WEIGHT_PARTS, 1'000'000'000'000'000'000u / 100u);
+    // runtime SubtensorMaxEpochsPerBlock = prod_or_fast!(2, 32); MAX_TEMPO = 50 400 = 7 days.
+    EXPECT_EQ(MAX_EPOCHS_PER_BLOCK, 2u);
+    EXPECT_EQ(MAX_TEMPO, DURATION_OF_START_CALL);
+    // runtime SubtensorInitialMinLockCost = 1_000_000_000_000 ("1000 TAO").
+    EXPECT_EQ(BALANCER_ERA_NETWORK_MIN_LOCK_COST, 1000u * RAO_PER_TAO);
+}

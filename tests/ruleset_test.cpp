@@ -1,7 +1,8 @@
 // Unit tests of the rulesets as data.
 // Rules: RSET-001 RSET-002 RSET-003 RSET-004 RSET-005 RSET-006 RSET-007
 //        RSET-008 RSET-009 RSET-010 RSET-011 RSET-012 RSET-013 RSET-014
-//        RSET-015 RSET-016
+//        RSET-015 RSET-016 RSET-017 RSET-018 RSET-019 RSET-020
+//        RSET-021 RSET-022 RSET-023
 //
 // Each ruleset must equal its parent plus exactly the delta its release made
 // (chain-rules.md §0.5 timeline; subtensor_v2.md "Which tags changed which
@@ -42,6 +43,13 @@ std::set<std::string> delta(const Ruleset& a, const Ruleset& b)
     DTAO_FIELD(unstake_fee_dividend_based)
     DTAO_FIELD(unstake_fee_alpha_floor)
     DTAO_FIELD(drain_validator_alpha_from_pending)
+    DTAO_FIELD(swap)
+    DTAO_FIELD(coinbase)
+    DTAO_FIELD(share_weight)
+    DTAO_FIELD(epoch_schedule)
+    DTAO_FIELD(swap_input_reserve_cap)
+    DTAO_FIELD(balancer_exp_precision)
+    DTAO_FIELD(exp_scaled_clamp_at_one)
 #undef DTAO_FIELD
     return d;
 }
@@ -161,4 +169,49 @@ TEST(ruleset, unstake_debit_order_changes_no_amount)
     EXPECT_EQ(ra->tao_unstaked, rb->tao_unstaked);
     EXPECT_EQ(a.subnet_tao, b.subnet_tao);
     EXPECT_EQ(ta, tb);
+}
+
+/// @rule RSET-017 RSET-018 RSET-019 RSET-020 RSET-021 RSET-022 RSET-023
+TEST(ruleset, balancer_era_is_v2_0_10_plus_its_deltas)
+{
+    using S = std::set<std::string>;
+    // v3.4.8-423 (06032d5): the Balancer pool (RSET-017), the injection-capped coinbase
+    // (RSET-018), shares weighted by root_proportion · (1 − MinerBurned) (RSET-019) and
+    // the stateful epoch scheduler (RSET-020, already in 06032d5's should_run_epoch);
+    // v3.1.6 … v3.4.7 are folded in (spec/rulesets.md).
+    EXPECT_EQ(V3_4_8_423.parent, "v2.0.10");
+    EXPECT_EQ(delta(V2_0_10, V3_4_8_423), S({"swap", "coinbase", "share_weight", "epoch_schedule"}));
+    EXPECT_EQ(V3_4_8_423.swap, SwapKind::balancer);
+    EXPECT_EQ(V3_4_8_423.coinbase, CoinbaseKind::injection_capped);
+    EXPECT_EQ(V3_4_8_423.share_weight, ShareWeight::root_proportion_unburned);
+    EXPECT_EQ(V3_4_8_423.epoch_schedule, EpochSchedule::stateful);
+    EXPECT_FALSE(V3_4_8_423.swap_input_reserve_cap);
+    EXPECT_EQ(V3_4_8_423.balancer_exp_precision, 1024u);
+    // v3.4.9-424 (6d81084): `git diff 06032d5 6d81084 -- pallets` touches no coinbase
+    // file; it adds SwapInputTooLarge and the add_stake input cap (RSET-021), lowers
+    // exp_scaled's precision to 256 (RSET-022) and clamps it at 1 (RSET-023).
+    EXPECT_EQ(V3_4_9_424.parent, "v3.4.8-423");
+    EXPECT_EQ(delta(V3_4_8_423, V3_4_9_424),
+              S({"swap_input_reserve_cap", "balancer_exp_precision", "exp_scaled_clamp_at_one"}));
+    EXPECT_TRUE(V3_4_9_424.swap_input_reserve_cap);
+    EXPECT_EQ(V3_4_9_424.balancer_exp_precision, 256u);
+    EXPECT_TRUE(V3_4_9_424.exp_scaled_clamp_at_one);
+    // main 14bc6f9: the share weight drops root_proportion (RSET-019).
+    EXPECT_EQ(MAIN_14BC6F9.parent, "v3.4.9-424");
+    EXPECT_EQ(delta(V3_4_9_424, MAIN_14BC6F9), S({"share_weight"}));
+    EXPECT_EQ(MAIN_14BC6F9.share_weight, ShareWeight::unburned);
+    // Metadata: `git rev-parse <tag>^{commit}`, runtime spec_version, commit date.
+    EXPECT_EQ(V3_4_8_423.commit, "06032d518fbaead1ddc2039e9e6aa55715026364");
+    EXPECT_EQ(V3_4_9_424.commit, "6d81084c5c13413d9e3637586280125c0bfc1948");
+    EXPECT_EQ(MAIN_14BC6F9.commit, "14bc6f9f964b9cc362e9635dd110a487fa5d15a0");
+    EXPECT_EQ(V3_4_8_423.spec_version, 423u);
+    EXPECT_EQ(V3_4_9_424.spec_version, 424u);
+    EXPECT_EQ(MAIN_14BC6F9.spec_version, 425u);
+    // The launch-era rulesets keep the launch shapes.
+    for (const Ruleset& r : {V2_0_0, V2_0_10}) {
+        EXPECT_EQ(r.swap, SwapKind::constant_product) << r.id;
+        EXPECT_EQ(r.coinbase, CoinbaseKind::launch) << r.id;
+        EXPECT_EQ(r.share_weight, ShareWeight::none) << r.id;
+        EXPECT_EQ(r.epoch_schedule, EpochSchedule::modulo) << r.id;
+    }
 }

@@ -29,6 +29,21 @@ ExactSubnet to_exact(const Subnet& s)
     x.ema_price_halving_blocks = s.ema_price_halving_blocks;
     x.blocks_since_last_step = s.blocks_since_last_step;
     x.last_mechanism_step_block = s.last_mechanism_step_block;
+    x.swap_balancer_quote_parts = s.swap_balancer_quote_parts;
+    x.pal_swap_initialized = s.pal_swap_initialized;
+    x.fee_rate = s.fee_rate;
+    x.subnet_protocol_alpha = s.subnet_protocol_alpha;
+    x.subnet_excess_tao = s.subnet_excess_tao;
+    x.pending_server_emission = s.pending_server_emission;
+    x.pending_validator_emission = s.pending_validator_emission;
+    x.pending_root_alpha_divs = s.pending_root_alpha_divs;
+    x.miner_burned = s.miner_burned.to_rational();
+    x.subtoken_enabled = s.subtoken_enabled;
+    x.subnet_emission_enabled = s.subnet_emission_enabled;
+    x.owner_cut_enabled = s.owner_cut_enabled;
+    x.last_epoch_block = s.last_epoch_block;
+    x.pending_epoch_at = s.pending_epoch_at;
+    x.subnet_epoch_index = s.subnet_epoch_index;
     return x;
 }
 
@@ -46,6 +61,9 @@ ExactChainState to_exact(const ChainState& c)
     e.network_min_lock_cost = c.network_min_lock_cost;
     e.network_lock_reduction_interval = c.network_lock_reduction_interval;
     e.network_rate_limit = c.network_rate_limit;
+    e.swap_minimum_reserve = c.swap_minimum_reserve;
+    e.max_epochs_per_block = c.max_epochs_per_block;
+    e.block_author = c.block_author;
     for (const auto& s : c.subnets)
         e.subnets.push_back(to_exact(s));
     return e;

@@ -95,7 +95,7 @@ const std::regex ID_STRICT{"^[A-Z]+-[0-9]{3}$"};
 /// A whole-word rule id anywhere in a text.
 const std::regex ID_WORD{"(^|[^A-Za-z0-9_-])([A-Z]+-[0-9]{3})(?![A-Za-z0-9_])"};
 /// A heading that looks like a rule or finding definition: `### X-1 ...`.
-const std::regex DEF_HEADING{"^###[ \\t]+([A-Za-z]+-[0-9A-Za-z]+)\\b.*$"};
+const std::regex DEF_HEADING{"^###[ \\t]+([A-Za-z0-9]+-[0-9A-Za-z]+)\\b.*$"};
 /// `@rule A-001 B-002 ...`; group 1 holds the id list.
 const std::regex RULE_TAG{"@rule((?:[ \\t,]+[A-Z]+-[0-9]{3}(?![A-Za-z0-9_]))+)"};
 /// A step comment `// ID: ...` or `// ID (...)`: a comment that starts with an id.
@@ -375,6 +375,16 @@ TEST(spec_links, f_units_table_matches_constants)
         {"DEFAULT_EMA_PRICE_HALVING_BLOCKS", dtao::DEFAULT_EMA_PRICE_HALVING_BLOCKS},
         {"DURATION_OF_START_CALL", dtao::DURATION_OF_START_CALL},
         {"ROOT_NETUID", dtao::ROOT_NETUID},
+        {"BALANCER_ERA_MIN_STAKE", dtao::BALANCER_ERA_MIN_STAKE},
+        {"DEFAULT_SWAP_FEE_RATE", dtao::DEFAULT_SWAP_FEE_RATE},
+        {"SWAP_MINIMUM_RESERVE", dtao::SWAP_MINIMUM_RESERVE},
+        {"MAX_SWAP_INPUT_RESERVE_MULTIPLIER", dtao::MAX_SWAP_INPUT_RESERVE_MULTIPLIER},
+        {"SWAP_MIN_PRICE", dtao::SWAP_MIN_PRICE},
+        {"SWAP_MAX_PRICE", dtao::SWAP_MAX_PRICE},
+        {"BALANCER_MIN_WEIGHT_PARTS", dtao::BALANCER_MIN_WEIGHT_PARTS},
+        {"MAX_EPOCHS_PER_BLOCK", dtao::MAX_EPOCHS_PER_BLOCK},
+        {"MAX_TEMPO", dtao::MAX_TEMPO},
+        {"BALANCER_ERA_NETWORK_MIN_LOCK_COST", dtao::BALANCER_ERA_NETWORK_MIN_LOCK_COST},
     };
 
     // The rule id each constant carries in constants.hpp (`/// @rule UNIT-NNN` above it).

@@ -42,4 +42,27 @@ inline constexpr u64 DURATION_OF_START_CALL = 50'400;
 /// @rule UNIT-016  the root subnet's netuid.
 inline constexpr u64 ROOT_NETUID = 0;
 
+// ---------------------------------------------------------------- Balancer era (v3.4.8-423+)
+
+/// @rule UNIT-017  `DefaultMinStake` from v3.1.6 on (runtime `SubtensorInitialMinStake`).
+inline constexpr u64 BALANCER_ERA_MIN_STAKE = 2'000'000;
+/// @rule UNIT-018  swap pallet `DefaultFeeRate` (u16, / 65535).
+inline constexpr u64 DEFAULT_SWAP_FEE_RATE = 33;
+/// @rule UNIT-019  runtime `SwapMinimumReserve`: the paid-out reserve must hold this much before a swap.
+inline constexpr u64 SWAP_MINIMUM_RESERVE = 1'000'000;
+/// @rule UNIT-020  `MAX_SWAP_INPUT_RESERVE_MULTIPLIER`: net input ≤ 1000 × the input-side reserve.
+inline constexpr u64 MAX_SWAP_INPUT_RESERVE_MULTIPLIER = 1'000;
+/// @rule UNIT-021  `min_price_inner`: the default lower price limit, rao per alpha.
+inline constexpr u64 SWAP_MIN_PRICE = 1'000;
+/// @rule UNIT-022  `max_price_inner`: the default upper price limit, rao per alpha.
+inline constexpr u64 SWAP_MAX_PRICE = 1'000'000'000'000'000;
+/// @rule UNIT-023  Balancer `MIN_WEIGHT`: each weight ≥ 0.01 (Perquintill parts).
+inline constexpr u64 BALANCER_MIN_WEIGHT_PARTS = 10'000'000'000'000'000;
+/// @rule UNIT-024  runtime `SubtensorMaxEpochsPerBlock`.
+inline constexpr u64 MAX_EPOCHS_PER_BLOCK = 2;
+/// @rule UNIT-025  `MAX_TEMPO`: an epoch is forced after this many blocks without one.
+inline constexpr u64 MAX_TEMPO = 50'400;
+/// @rule UNIT-026  runtime `NetworkMinLockCost` at v3.4.8-423+ (1 000 TAO).
+inline constexpr u64 BALANCER_ERA_NETWORK_MIN_LOCK_COST = 1'000'000'000'000;
+
 }  // namespace dtao

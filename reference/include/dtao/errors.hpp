@@ -21,6 +21,11 @@ enum class Error
     network_tx_rate_limit_exceeded,  ///< `NetworkTxRateLimitExceeded`: registration within the rate limit
     first_emission_block_number_already_set,  ///< `FirstEmissionBlockNumberAlreadySet` (v2.0.9+)
     need_wait_for_start_call,  ///< `NeedWaitingMoreBlocksToStarCall` (sic, v2.0.9+): too early for start_call
+    // Balancer era (v3.4.8-423+), swap pallet errors
+    reserves_too_low,         ///< `ReservesTooLow`: the paid-out reserve is below `MinimumReserve`, or a swap step pays out nothing
+    price_limit_exceeded,     ///< `PriceLimitExceeded`: the current price is already at or beyond the limit
+    swap_input_too_large,     ///< `SwapInputTooLarge`: net input above 1000 × the input-side reserve
+    reserves_out_of_balance,  ///< `ReservesOutOfBalance`: initialisation from a price gives no valid weight
 };
 
 inline constexpr Error ALL_ERRORS[] = {
@@ -32,6 +37,10 @@ inline constexpr Error ALL_ERRORS[] = {
     Error::network_tx_rate_limit_exceeded,
     Error::first_emission_block_number_already_set,
     Error::need_wait_for_start_call,
+    Error::reserves_too_low,
+    Error::price_limit_exceeded,
+    Error::swap_input_too_large,
+    Error::reserves_out_of_balance,
 };
 
 [[nodiscard]] constexpr std::string_view to_string(Error e) noexcept
@@ -45,6 +54,10 @@ inline constexpr Error ALL_ERRORS[] = {
     case Error::network_tx_rate_limit_exceeded: return "network_tx_rate_limit_exceeded";
     case Error::first_emission_block_number_already_set: return "first_emission_block_number_already_set";
     case Error::need_wait_for_start_call: return "need_wait_for_start_call";
+    case Error::reserves_too_low: return "reserves_too_low";
+    case Error::price_limit_exceeded: return "price_limit_exceeded";
+    case Error::swap_input_too_large: return "swap_input_too_large";
+    case Error::reserves_out_of_balance: return "reserves_out_of_balance";
     }
     return "unknown";
 }

@@ -23,6 +23,35 @@ enum class EmaRamp
     since_start_call,    ///< v2.0.10+: b = blocks since `start_call` (FirstEmissionBlockNumber − 1)
 };
 
+/// How stake is priced (RSET-017).
+enum class SwapKind
+{
+    constant_product,  ///< v2.0.x: x·y = k in I110F18, flat staking fee (POOL-*, STAKE-*)
+    balancer,          ///< v3.4.8-423+: Balancer weighted pool with a fee from the input (BAL-*)
+};
+
+/// The shape of the per-block coinbase (RSET-018).
+enum class CoinbaseKind
+{
+    launch,            ///< v2.0.x: price-share TAO injection, root sell (COIN-*)
+    injection_capped,  ///< v3.4.8-423+: injection capped at root_proportion · α emission, chain buys (BCOIN-*)
+};
+
+/// What a subnet's price-EMA share is weighted by before renormalising (RSET-019).
+enum class ShareWeight
+{
+    none,                      ///< the share is the moving price's share
+    root_proportion_unburned,  ///< v3.4.8-423, v3.4.9-424: root_proportion · (1 − MinerBurned)
+    unburned,                  ///< main 14bc6f9: (1 − MinerBurned)
+};
+
+/// When a subnet's epoch runs (RSET-020).
+enum class EpochSchedule
+{
+    modulo,    ///< `blocks_until_next_epoch` = 0: every tempo + 1 blocks (EPOCH-001/002)
+    stateful,  ///< v3.4.8-423+: `LastEpochBlock`, `PendingEpochAt`, at most `MaxEpochsPerBlock` (BEPOCH-*)
+};
+
 struct Ruleset
 {
     std::string_view id;      ///< subtensor tag, e.g. "v2.0.1"
@@ -69,6 +98,31 @@ struct Ruleset
     /// − pending_swapped (all of pending_alpha when no incentive), shared by
     /// alpha dividend, instead of the epoch's dividend amounts.
     bool drain_validator_alpha_from_pending = false;
+
+    // The Balancer era. Releases v3.1.6 … v3.4.7 (Uniswap-v3 pools, TAO-flow shares)
+    // are not modelled; v3.4.8-423 is v2.0.10 plus the net change (spec/rulesets.md).
+
+    /// RSET-017 (v3.4.8-423): the Balancer pool prices stake; swap fee from the
+    /// input; final-spot limit prices; min stake 2·10^6 and no flat fee.
+    SwapKind swap = SwapKind::constant_product;
+    /// RSET-018 (v3.4.8-423): the injection-capped coinbase with chain buys,
+    /// pending server/validator/root alpha, the moving price computed in U64F64.
+    CoinbaseKind coinbase = CoinbaseKind::launch;
+    /// RSET-019 (v3.4.8-423; main 14bc6f9 drops root_proportion).
+    ShareWeight share_weight = ShareWeight::none;
+    /// RSET-020 (v3.4.8-423): the stateful epoch scheduler (chain-rules.md dates it
+    /// to v3.4.9-424; `should_run_epoch` at 06032d5 already has it).
+    EpochSchedule epoch_schedule = EpochSchedule::modulo;
+    /// RSET-021 (v3.4.9-424): swap input capped: net input ≤ 1000 × the input-side
+    /// reserve (`swap_input_too_large`), `add_stake` amount ≤ 1000 × SubnetTAO
+    /// (`insufficient_liquidity`), and `get_max_amount_add` probes with
+    /// SubnetTAO · 1000 instead of u64::MAX.
+    bool swap_input_reserve_cap = false;
+    /// RSET-022 (v3.4.9-424: 1024 → 256): the `precision` `exp_scaled` passes to
+    /// `pow_ratio_scaled`.
+    unsigned balancer_exp_precision = 1024;
+    /// RSET-023 (v3.4.9-424): `exp_scaled` clamps its result at 1 when d ≥ 0.
+    bool exp_scaled_clamp_at_one = false;
 };
 
 namespace detail {
@@ -110,7 +164,23 @@ inline constexpr Ruleset V2_0_9 = detail::derive(V2_0_8, "v2.0.9", "8de0d23ca7dc
     [](Ruleset& r) { r.start_call = true; r.unstake_fee_alpha_floor = true; r.drain_validator_alpha_from_pending = true; });
 inline constexpr Ruleset V2_0_10 = detail::derive(V2_0_9, "v2.0.10", "719a6f5e9ecacd0e9cd95d5d7d190f9c2021d75f", 258, "2025-04-04",
     [](Ruleset& r) { r.ema_ramp = EmaRamp::since_start_call; });
+/// The Balancer era: v2.0.10 plus the net change of v3.1.6 … v3.4.8 (spec/rulesets.md).
+inline constexpr Ruleset V3_4_8_423 = detail::derive(V2_0_10, "v3.4.8-423", "06032d518fbaead1ddc2039e9e6aa55715026364", 423, "2026-06-25",
+    [](Ruleset& r) {
+        r.swap = SwapKind::balancer;
+        r.coinbase = CoinbaseKind::injection_capped;
+        r.share_weight = ShareWeight::root_proportion_unburned;
+        r.epoch_schedule = EpochSchedule::stateful;
+    });
+inline constexpr Ruleset V3_4_9_424 = detail::derive(V3_4_8_423, "v3.4.9-424", "6d81084c5c13413d9e3637586280125c0bfc1948", 424, "2026-06-29",
+    [](Ruleset& r) { r.swap_input_reserve_cap = true; r.balancer_exp_precision = 256; r.exp_scaled_clamp_at_one = true; });
+inline constexpr Ruleset MAIN_14BC6F9 = detail::derive(V3_4_9_424, "main-14bc6f9", "14bc6f9f964b9cc362e9635dd110a487fa5d15a0", 425, "2026-06-30",
+    [](Ruleset& r) { r.share_weight = ShareWeight::unburned; });
 // clang-format on
+
+/// The Balancer-era rulesets (not yet in `RULESETS`: the eval ops and vectors
+/// that read them are being added).
+inline constexpr std::array BALANCER_RULESETS{V3_4_8_423, V3_4_9_424, MAIN_14BC6F9};
 
 inline constexpr std::array RULESETS{V2_0_0, V2_0_1, V2_0_2, V2_0_4, V2_0_6, V2_0_8, V2_0_9, V2_0_10};
 

@@ -22,6 +22,7 @@ struct ChainModel
     using Amount = u64;
     using Volume = u128;
     using Price = fixed::I96F32;
+    using Fraction = fixed::U96F32;  ///< U96F32 storage such as `MinerBurned`
 };
 
 /// The exact model: rationals everywhere.
@@ -30,6 +31,7 @@ struct ExactModel
     using Amount = Rational;
     using Volume = Rational;
     using Price = Rational;
+    using Fraction = Rational;
 };
 
 /// `SubnetMechanism`: 0 = stable (1:1, price 1), 1 = dynamic (constant-product pool).
@@ -66,6 +68,26 @@ struct SubnetT
     u64 blocks_since_last_step = 0;             ///< BlocksSinceLastStep
     u64 last_mechanism_step_block = 0;          ///< LastMechansimStepBlock (sic)
 
+    // ---- Balancer era (v3.4.8-423+); ignored by the launch-era rules.
+    // Swap pallet (BAL-*)
+    u64 swap_balancer_quote_parts = 500'000'000'000'000'000;  ///< SwapBalancer[n].quote (Perquintill parts): the TAO weight w2
+    bool pal_swap_initialized = true;   ///< PalSwapInitialized (false: the first swap sets w2 = ½)
+    u64 fee_rate = DEFAULT_SWAP_FEE_RATE;  ///< FeeRate[n] (u16, / 65535)
+    // Coinbase (BCOIN-*)
+    Amount subnet_protocol_alpha{};      ///< SubnetProtocolAlpha: alpha bought by chain buys (inside AlphaOut)
+    Amount subnet_excess_tao{};          ///< SubnetExcessTao (last block): TAO spent on the chain buy
+    Amount pending_server_emission{};    ///< PendingServerEmission
+    Amount pending_validator_emission{}; ///< PendingValidatorEmission
+    Amount pending_root_alpha_divs{};    ///< PendingRootAlphaDivs
+    typename Model::Fraction miner_burned{};  ///< MinerBurned (U96F32)
+    bool subtoken_enabled = true;        ///< SubtokenEnabled
+    bool subnet_emission_enabled = true; ///< SubnetEmissionEnabled
+    bool owner_cut_enabled = true;       ///< OwnerCutEnabled
+    // Epoch scheduler (BEPOCH-*, v3.4.8-423+)
+    u64 last_epoch_block = 0;            ///< LastEpochBlock
+    u64 pending_epoch_at = 0;            ///< PendingEpochAt (0: none)
+    u64 subnet_epoch_index = 0;          ///< SubnetEpochIndex
+
     [[nodiscard]] bool is_root() const noexcept { return netuid == ROOT_NETUID; }
     /// Root and mechanism-0 subnets price at 1 and swap 1:1.
     [[nodiscard]] bool is_stable() const noexcept { return is_root() || mechanism == Mechanism::stable; }
@@ -86,6 +108,10 @@ struct ChainStateT
     u64 network_min_lock_cost = NETWORK_MIN_LOCK_COST;  ///< NetworkMinLockCost
     u64 network_lock_reduction_interval = NETWORK_LOCK_REDUCTION_INTERVAL;  ///< NetworkLockReductionInterval
     u64 network_rate_limit = NETWORK_RATE_LIMIT;  ///< NetworkRateLimit
+    // ---- Balancer era (v3.4.8-423+)
+    u64 swap_minimum_reserve = SWAP_MINIMUM_RESERVE;  ///< swap pallet `MinimumReserve`
+    u64 max_epochs_per_block = MAX_EPOCHS_PER_BLOCK;  ///< MaxEpochsPerBlock (v3.4.9-424+)
+    bool block_author = true;  ///< a block author exists (swap fees go to it; else they are burned)
     std::vector<SubnetT<Model>> subnets;  ///< ascending netuid; netuid 0 is root
 
     [[nodiscard]] SubnetT<Model>* find(u64 netuid) noexcept

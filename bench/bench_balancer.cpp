@@ -1,0 +1,90 @@
+// Balancer-era benchmarks: pow_ratio_scaled on both of its paths, and one
+// simulated buy of the chain model at weight ½ (exact integer-root path) and at
+// a quote weight of 0.3 (the ln/exp fallback), under v3.4.8-423 (precision
+// 1024) and v3.4.9-424 (precision 256).
+#include "bench_common.hpp"
+
+#include "dtao/balancer.hpp"
+#include "dtao/bigmath.hpp"
+
+#include <benchmark/benchmark.h>
+
+namespace {
+
+using namespace dtao;
+
+constexpr std::size_t TABLE = 256;
+constexpr std::size_t MASK = TABLE - 1;
+
+struct PowInput
+{
+    Int bn, bd;
+};
+
+/// Bases as the swap builds them: reserve / (reserve + delta), reserves
+/// log-uniform in [1e9, 1e16], deltas in [1e6, 1e12]. Fixed seed.
+std::vector<PowInput> pow_table()
+{
+    std::mt19937_64 rng(0xba1'a9ce);
+    std::vector<PowInput> t(TABLE);
+    for (auto& in : t) {
+        const u64 r = bench::log_uniform(rng, 1e9, 1e16);
+        const u64 d = bench::log_uniform(rng, 1e6, 1e12);
+        in.bn = r;
+        in.bd = Int(r) + d;
+    }
+    return t;
+}
+
+/// arg 0: exponent ½/½ = 1 (exact path); arg 1: 0.3/0.7 (fallback), precision 256;
+/// arg 2: the same at precision 1024.
+void BM_pow_ratio_scaled(benchmark::State& state)
+{
+    static const auto table = pow_table();
+    const Int scale("1000000000000000000");
+    const int mode = static_cast<int>(state.range(0));
+    const Int en = mode == 0 ? Int("500000000000000000") : Int("300000000000000000");
+    const Int ed = mode == 0 ? Int("500000000000000000") : Int("700000000000000000");
+    const unsigned precision = mode == 2 ? 1024 : 256;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        const auto& in = table[i++ & MASK];
+        benchmark::DoNotOptimize(bigmath::pow_ratio_scaled(in.bn, in.bd, en, ed, precision, scale));
+    }
+}
+
+std::vector<Subnet> pool_table(u64 quote_parts)
+{
+    std::mt19937_64 rng(0xba1'5ee0);
+    std::vector<Subnet> t(TABLE);
+    for (auto& s : t) {
+        s.netuid = 1;
+        s.mechanism = Mechanism::dynamic;
+        s.subnet_tao = bench::log_uniform(rng, 1e12, 1e16);
+        s.subnet_alpha_in = bench::log_uniform(rng, 1e12, 1e16);
+        s.swap_balancer_quote_parts = quote_parts;
+        s.pal_swap_initialized = true;
+    }
+    return t;
+}
+
+/// One simulated buy (fee, no limit) of 1e9 rao. arg 0: weight ½; arg 1: quote weight 0.3.
+template <const Ruleset& Rules>
+void BM_balancer_buy(benchmark::State& state)
+{
+    static const auto half = pool_table(500'000'000'000'000'000);
+    static const auto skew = pool_table(300'000'000'000'000'000);
+    const auto& table = state.range(0) == 0 ? half : skew;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        const auto& s = table[i++ & MASK];
+        benchmark::DoNotOptimize(
+            chain::balancer::sim_swap_tao_for_alpha(Rules, s, SWAP_MINIMUM_RESERVE, RAO_PER_TAO, SWAP_MAX_PRICE, false));
+    }
+}
+
+}  // namespace
+
+BENCHMARK(BM_pow_ratio_scaled)->ArgName("mode")->Arg(0)->Arg(1)->Arg(2);
+BENCHMARK(BM_balancer_buy<V3_4_8_423>)->ArgName("skew")->Arg(0)->Arg(1);
+BENCHMARK(BM_balancer_buy<V3_4_9_424>)->ArgName("skew")->Arg(0)->Arg(1);

@@ -1,0 +1,307 @@
+// dtao-reference: the Balancer-era swap (v3.4.8-423+): a weighted pool with a fee.
+// SPDX-License-Identifier: Apache-2.0
+//
+// Spec: spec/balancer.md (BAL-*). Chain source: subtensor 14bc6f9
+// pallets/swap/src/pallet/{balancer.rs,impls.rs,swap_step.rs} and
+// pallets/subtensor/src/staking/stake_utils.rs.
+//
+// Notation as on chain: x = alpha reserve (SubnetAlphaIn, "base"), y = TAO
+// reserve (SubnetTAO, "quote"); w2 = the quote weight stored as a Perquintill,
+// w1 = 1 − w2.
+//
+// The swap pallet only computes; `stake_utils.rs` applies the reserve deltas
+// (BAL-010). Functions without a `Ruleset` argument use the newest Balancer
+// ruleset (`MAIN_14BC6F9`); the three Balancer rulesets differ in the swap only
+// by RSET-021 (input cap), RSET-022 (precision of `exp_scaled`) and RSET-023
+// (`exp_scaled` clamped at 1), see spec/balancer.md.
+#pragma once
+
+#include "dtao/bigmath.hpp"
+#include "dtao/errors.hpp"
+#include "dtao/ruleset.hpp"
+#include "dtao/state.hpp"
+
+#include <optional>
+#include <utility>
+
+namespace dtao {
+
+/// What one swap did (`SwapResult`): the caller refunds amount − paid_in − fee.
+struct BalancerSwap
+{
+    u64 amount_paid_in = 0;       ///< net input executed
+    u64 amount_paid_out = 0;      ///< output
+    u64 fee_paid = 0;             ///< fee taken from the input
+    u64 fee_to_block_author = 0;  ///< the author's part of the fee (all of it; 0 when nothing executed)
+    friend bool operator==(const BalancerSwap&, const BalancerSwap&) = default;
+};
+
+/// Which way a swap goes (`GetAlphaForTao` / `GetTaoForAlpha`).
+enum class SwapSide
+{
+    buy,   ///< TAO in, alpha out (price rises)
+    sell,  ///< alpha in, TAO out (price falls)
+};
+
+/// What `add_stake` did (BAL-011): the staker's side and where the fee went.
+struct BalancerStakeOutcome
+{
+    BalancerSwap swap;       ///< the pool swap of the staked TAO
+    u64 tao_requested = 0;   ///< the TAO moved to the subnet account (min(amount, max) for a limit order)
+    u64 alpha = 0;           ///< alpha credited to the staker (= swap.amount_paid_out)
+    u64 tao_unswapped = 0;   ///< tao_requested − paid_in − fee: transferred to the subnet account but neither
+                             ///< swapped nor charged; `stake_into_subnet` does not refund it (nor add it to SubnetTAO)
+    u64 author_tao = 0;      ///< TAO fee transferred to the block author
+    u64 burned_tao = 0;      ///< TAO fee burned (no block author)
+};
+
+/// What `remove_stake` did (BAL-011).
+struct BalancerUnstakeOutcome
+{
+    BalancerSwap swap;       ///< the pool swap of the unstaked alpha
+    u64 alpha_requested = 0; ///< alpha debited before the swap
+    u64 alpha_refund = 0;    ///< alpha credited back (limit hit): alpha − paid_in − fee
+    u64 tao = 0;             ///< TAO paid to the coldkey (= swap.amount_paid_out)
+    BalancerSwap fee_swap;   ///< the fee-free sale of the alpha fee (author present)
+    u64 author_tao = 0;      ///< TAO paid to the block author (= fee_swap.amount_paid_out)
+    u64 burned_alpha = 0;    ///< alpha fee burned (no block author); stays counted in SubnetAlphaOut
+};
+
+namespace chain::balancer {
+
+using fixed::U64F64;
+
+/// Perquintill parts of `Balancer::ACCURACY` (10^18).
+inline constexpr u64 ACCURACY = Perquintill::ACCURACY;
+
+/// The stored quote weight w2 (`SwapBalancer[n].quote`).
+[[nodiscard]] inline Perquintill quote_weight(const Subnet& s) noexcept
+{
+    return Perquintill::from_parts(s.swap_balancer_quote_parts);
+}
+
+/// @rule BAL-007  `Balancer::check_constraints`: both weights ≥ `MIN_WEIGHT` (0.01).
+[[nodiscard]] bool check_constraints(Perquintill quote) noexcept;
+
+/// @rule BAL-001  `Balancer::calculate_price(x, y)` = (U64F64(w1) safe_div U64F64(w2)) ·
+/// (U64F64(y) safe_div U64F64(x)), `saturating_mul`.
+[[nodiscard]] U64F64 calculate_price(Perquintill quote, u64 x, u64 y);
+
+/// @rule BAL-001  `current_alpha_price`: 1 for stable subnets, 0 when x = 0, else
+/// (w1/w2)·(y/x) in U64F64.
+[[nodiscard]] U64F64 current_price(const Subnet& s);
+
+/// @rule BAL-005  A limit price in rao per alpha as the swap pallet sees it:
+/// U64F64(limit) safe_div U64F64(10^9) (`SwapEngine::swap`).
+[[nodiscard]] U64F64 limit_price_from_rao(u64 limit_price);
+
+/// @rule BAL-002  `Balancer::exp_scaled(r, d, base_quote)`: (r / (r + d))^(num/den) with
+/// (num, den) = (w1, w2) if base_quote else (w2, w1), through `pow_ratio_scaled` at
+/// `rules.balancer_exp_precision` and scale 10^18, as U64F64; 0 when r + d = 0 (saturating
+/// u64) or the power is `None` or above u64::MAX; clamped at 1 for d ≥ 0 when
+/// `rules.exp_scaled_clamp_at_one`.
+[[nodiscard]] U64F64 exp_scaled(const Ruleset& rules, Perquintill quote, u64 r, i128 d, bool base_quote);
+
+/// @rule BAL-003  `BasicSwapStep<Tao, Alpha>::convert_deltas` (buy): alpha out =
+/// to_u64(U64F64(x) · (1 − exp_scaled(y, dy, false))).
+[[nodiscard]] u64 convert_deltas_buy(const Ruleset& rules, Perquintill quote, u64 x, u64 y, u64 dy);
+
+/// @rule BAL-003  `BasicSwapStep<Alpha, Tao>::convert_deltas` (sell): TAO out =
+/// to_u64(U64F64(y) · (1 − exp_scaled(x, dx, true))).
+[[nodiscard]] u64 convert_deltas_sell(const Ruleset& rules, Perquintill quote, u64 x, u64 y, u64 dx);
+
+/// @rule BAL-004  `calculate_fee_amount(n, amount, drop_fees)`: 0 when drop_fees or the
+/// subnet is not dynamic, else to_u64(U64F64(amount) · (U64F64(FeeRate) safe_div U64F64(65535))).
+[[nodiscard]] u64 calculate_fee_amount(const Subnet& s, u64 amount, bool drop_fees);
+
+/// @rule BAL-004  The fee of a limit-cut order (`determine_action`): to_u64(U64F64(delta_in) ·
+/// (rate safe_div (65535 − rate))), rate = 0 when drop_fees.
+[[nodiscard]] u64 limit_fee(u64 fee_rate, u64 delta_in, bool drop_fees);
+
+/// @rule BAL-006  `calculate_quote_delta_in(p, p', y)` = to_u64(y · (e/10^18 − 1)),
+/// e = pow_ratio_scaled(bits(p'), bits(p), w1, 10^18, 1024, 10^18) (capped at u64::MAX; 0 when
+/// `None`): the TAO that moves the price from p up to p'.
+[[nodiscard]] u64 calculate_quote_delta_in(Perquintill quote, U64F64 current_price, U64F64 target_price, u64 reserve);
+
+/// @rule BAL-006  `calculate_base_delta_in(p, p', x)` = to_u64(x · (e/10^18 − 1)),
+/// e = pow_ratio_scaled(bits(p), bits(p'), w2, 10^18, 1024, 10^18).
+[[nodiscard]] u64 calculate_base_delta_in(Perquintill quote, U64F64 current_price, U64F64 target_price, u64 reserve);
+
+/// @rule BAL-006  `get_base_needed_for_quote(y, x, dy)` = to_u64(U64F64(x) ·
+/// (exp_scaled(y, −dy, false) − 1)). Not called by the chain outside its tests.
+[[nodiscard]] u64 get_base_needed_for_quote(const Ruleset& rules, Perquintill quote, u64 tao_reserve,
+                                            u64 alpha_reserve, u64 delta_tao);
+
+/// @rule BAL-007  `Balancer::update_weights_for_added_liquidity`: the quote weight that keeps
+/// the price when (dτ, dα) is added to (y, x); nullopt when it falls outside [0.01, 0.99].
+[[nodiscard]] std::optional<Perquintill> update_weights_for_added_liquidity(Perquintill quote, u64 tao_reserve,
+                                                                            u64 alpha_reserve, u64 tao_delta,
+                                                                            u64 alpha_delta);
+
+/// @rule BAL-007  `adjust_protocol_liquidity(n, dτ, dα)`: reweight so that the price
+/// is unchanged, then report what may be injected: (dτ, dα), or (0, 0) and no
+/// change when a new weight would fall below 0.01. Does not move the reserves.
+std::pair<u64, u64> adjust_protocol_liquidity(Subnet& s, u64 tao, u64 alpha);
+
+/// @rule BAL-008  `maybe_initialize_palswap(n, price)`: once per subnet. No price: w2 = ½.
+/// With a price p: w2 = from_rational(y, ⌊p⌋·x + to_u128(U64F64(x)·frac(p)) + y);
+/// `reserves_out_of_balance` (and no change) when that sum is 0 or w2 is out of range.
+Result<bool> maybe_initialize_palswap(Subnet& s, std::optional<U64F64> price);
+
+/// @rule BAL-009  `migrate_swapv3_to_balancer` for one subnet with a stored v3
+/// `AlphaSqrtPrice`: initialise with p = sqrt_price `saturating_mul` sqrt_price, falling
+/// back to the default weights (½) and marking the subnet initialised when that fails.
+/// Returns whether the price initialisation succeeded.
+bool migrate_swapv3_to_balancer(Subnet& s, U64F64 alpha_sqrt_price);
+
+/// @rule BAL-005  `Pallet::do_swap` (→ `swap_inner` → `BasicSwapStep`). `limit` is the
+/// U64F64 price bound. `simulate`: roll back (the subnet is unchanged; also the
+/// initialisation); otherwise the only storage the swap pallet writes is the initialisation.
+/// On error the subnet is unchanged (the extrinsic reverts).
+Result<BalancerSwap> do_swap(const Ruleset& rules, Subnet& s, u64 minimum_reserve, SwapSide side, u64 amount,
+                             U64F64 limit, bool drop_fees, bool simulate);
+
+/// @rule BAL-005  `do_swap` of a buy (TAO in), without touching the state:
+/// limit_price in rao per alpha (SWAP_MAX_PRICE for "no limit").
+[[nodiscard]] Result<BalancerSwap> sim_swap_tao_for_alpha(const Subnet& s, u64 minimum_reserve, u64 tao,
+                                                          u64 limit_price, bool drop_fees);
+/// @rule BAL-005
+[[nodiscard]] Result<BalancerSwap> sim_swap_tao_for_alpha(const Ruleset& rules, const Subnet& s, u64 minimum_reserve,
+                                                          u64 tao, u64 limit_price, bool drop_fees);
+/// @rule BAL-005  `do_swap` of a sell (alpha in), without touching the state
+/// (SWAP_MIN_PRICE for "no limit").
+[[nodiscard]] Result<BalancerSwap> sim_swap_alpha_for_tao(const Ruleset& rules, const Subnet& s, u64 minimum_reserve,
+                                                          u64 alpha, u64 limit_price, bool drop_fees);
+
+/// @rule BAL-005  `SwapHandler::sim_swap`: dynamic subnets simulate with the default limit
+/// (max price for a buy, min price for a sell) and fees; others are 1:1 with no fee.
+[[nodiscard]] Result<BalancerSwap> sim_swap(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, SwapSide side,
+                                            u64 amount);
+
+/// @rule BAL-010  stake_utils `swap_tao_for_alpha`: the swap, then SubnetAlphaIn −= out,
+/// SubnetAlphaOut += out, SubnetTAO += paid_in, TotalStake += tao (gross),
+/// SubnetVolume += tao. No state change on error.
+Result<BalancerSwap> swap_tao_for_alpha(Subnet& s, u64& total_stake, u64 minimum_reserve, u64 tao,
+                                        u64 limit_price, bool drop_fees);
+/// @rule BAL-010
+Result<BalancerSwap> swap_tao_for_alpha(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve,
+                                        u64 tao, u64 limit_price, bool drop_fees);
+
+/// @rule BAL-010  stake_utils `swap_alpha_for_tao`: SubnetAlphaIn += paid_in,
+/// SubnetAlphaOut −= paid_in, SubnetTAO −= out, TotalStake −= out, SubnetVolume += out.
+Result<BalancerSwap> swap_alpha_for_tao(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve,
+                                        u64 alpha, u64 limit_price, bool drop_fees);
+
+/// @rule BAL-011  `do_add_stake` (limit_price = nullopt: max price, no partial fill) and
+/// `do_add_stake_limit` on `st.subnets[netuid]`: the input cap (RSET-021), validation
+/// (`validate_add_stake`), `stake_into_subnet` and the fee's destination. TotalIssuance
+/// does not change; TotalStake += the gross TAO swapped. Accounts and the share pool are
+/// outside the model (the coldkey is assumed to hold the TAO).
+Result<BalancerStakeOutcome> add_stake(const Ruleset& rules, ChainState& st, u64 netuid, u64 amount,
+                                       std::optional<u64> limit_price, bool allow_partial);
+
+/// @rule BAL-011  `do_remove_stake` (limit_price = nullopt: min price, no partial fill) and
+/// `do_remove_stake_limit`. `alpha_available` is the staker's stake on the subnet (the
+/// request is capped at it for `do_remove_stake`; the min-stake check is skipped when the
+/// whole stake is unstaked).
+Result<BalancerUnstakeOutcome> remove_stake(const Ruleset& rules, ChainState& st, u64 netuid, u64 alpha,
+                                            u64 alpha_available, std::optional<u64> limit_price, bool allow_partial);
+
+/// @rule BAL-012  `get_max_amount_add(n, L)`: root or stable: u64::MAX if L ≥ 10^9 else 0;
+/// else a simulated buy of SubnetTAO·1000 (u64::MAX before RSET-021) with limit L returns
+/// paid_in + fee. Errors of the swap propagate.
+[[nodiscard]] Result<u64> max_amount_add(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 limit_price);
+
+/// @rule BAL-012  `get_max_amount_remove(n, L)`: root or stable: u64::MAX if L ≤ 10^9 else 0;
+/// else a simulated sell of SubnetAlphaIn·1000 (u64::MAX before RSET-021).
+[[nodiscard]] Result<u64> max_amount_remove(const Ruleset& rules, const Subnet& s, u64 minimum_reserve,
+                                            u64 limit_price);
+
+}  // namespace chain::balancer
+
+namespace exact::balancer {
+
+/// The weight w2 = parts / 10^18 as an exact rational.
+[[nodiscard]] Rational quote_weight(const ExactSubnet& s);
+
+/// The documented error bound of the non-rational powers: |result − true| ≤ 2^-POW_ERROR_BITS
+/// (absolute), checked at run time from a rigorous enclosure (bigmath::pow_ratio_reference).
+inline constexpr unsigned POW_ERROR_BITS = 250;
+
+/// @rule BAL-002  base^(num/den) for base > 0: exact when den = 1 after reduction (w = ½ gives
+/// exponent 1), else a rational within 2^-250 of the real power.
+[[nodiscard]] Rational pow_ratio(const Rational& base, const Int& num, const Int& den);
+
+/// @rule BAL-001  (w1/w2)·(y/x); 1 for stable subnets, 0 when x = 0.
+[[nodiscard]] Rational current_price(const ExactSubnet& s);
+/// @rule BAL-001
+[[nodiscard]] Rational calculate_price(const Rational& w2, const Rational& x, const Rational& y);
+
+/// @rule BAL-003  alpha out of a buy: x·(1 − (y/(y+dy))^(w2/w1)).
+[[nodiscard]] Rational convert_deltas_buy(const Rational& w2, const Rational& x, const Rational& y, const Rational& dy);
+/// @rule BAL-003  TAO out of a sell: y·(1 − (x/(x+dx))^(w1/w2)).
+[[nodiscard]] Rational convert_deltas_sell(const Rational& w2, const Rational& x, const Rational& y,
+                                           const Rational& dx);
+
+/// @rule BAL-004  amount · rate / 65535 (0 when drop_fees or not dynamic).
+[[nodiscard]] Rational calculate_fee_amount(const ExactSubnet& s, const Rational& amount, bool drop_fees);
+/// @rule BAL-004  delta_in · rate / (65535 − rate): fee / (delta_in + fee) = rate / 65535.
+[[nodiscard]] Rational limit_fee(u64 fee_rate, const Rational& delta_in, bool drop_fees);
+
+/// @rule BAL-006  y·((p'/p)^w1 − 1), 0 when p' ≤ p.
+[[nodiscard]] Rational calculate_quote_delta_in(const Rational& w2, const Rational& p, const Rational& p_target,
+                                                const Rational& y);
+/// @rule BAL-006  x·((p/p')^w2 − 1), 0 when p' ≥ p.
+[[nodiscard]] Rational calculate_base_delta_in(const Rational& w2, const Rational& p, const Rational& p_target,
+                                               const Rational& x);
+/// @rule BAL-006  x·((y/(y−dy))^(w2/w1) − 1), 0 when dy ≥ y.
+[[nodiscard]] Rational get_base_needed_for_quote(const Rational& w2, const Rational& y, const Rational& x,
+                                                 const Rational& dy);
+
+/// @rule BAL-007  The exact reweighting: w2' = w2·x·(y+dτ) / (w1·y·(x+dα) + w2·x·(y+dτ)),
+/// ½ when the denominator is 0; nullopt outside [0.01, 0.99]. The price (w1'/w2')·(y+dτ)/(x+dα)
+/// equals the old price exactly. (The state stores Perquintill parts, so the exact weight is
+/// returned, not stored.)
+[[nodiscard]] std::optional<Rational> update_weights_for_added_liquidity(const Rational& w2, const Rational& y,
+                                                                         const Rational& x, const Rational& dy,
+                                                                         const Rational& dx);
+
+/// Result of an exact swap.
+struct Swap
+{
+    Rational amount_paid_in;
+    Rational amount_paid_out;
+    Rational fee_paid;
+};
+
+/// @rule BAL-005  One swap with the chain's decisions (input cap, minimum reserve, price-limit
+/// check, target vs limit, zero output) and no rounding: the weight is w2 (explicit, so that a
+/// rational weight can be used), the limit a price in TAO per alpha.
+[[nodiscard]] Result<Swap> swap(const Ruleset& rules, const ExactSubnet& s, const Rational& w2,
+                                const Rational& minimum_reserve, SwapSide side, const Rational& amount,
+                                const Rational& limit, bool drop_fees);
+/// @rule BAL-005  As above with w2 from the subnet and the limit in rao per alpha.
+[[nodiscard]] Result<Swap> sim_swap_tao_for_alpha(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
+                                                  const Rational& tao, u64 limit_price, bool drop_fees);
+/// @rule BAL-005
+[[nodiscard]] Result<Swap> sim_swap_alpha_for_tao(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
+                                                  const Rational& alpha, u64 limit_price, bool drop_fees);
+
+/// @rule BAL-010  The reserve updates of stake_utils, exact.
+Result<Swap> swap_tao_for_alpha(const Ruleset& rules, ExactSubnet& s, Rational& total_stake, u64 minimum_reserve,
+                                const Rational& tao, u64 limit_price, bool drop_fees);
+/// @rule BAL-010
+Result<Swap> swap_alpha_for_tao(const Ruleset& rules, ExactSubnet& s, Rational& total_stake, u64 minimum_reserve,
+                                const Rational& alpha, u64 limit_price, bool drop_fees);
+
+/// @rule BAL-012  The meaning of the maximum: the input (with its fee) that takes the spot
+/// price exactly to L; u64::MAX-probe semantics as the chain (the probe amount caps it).
+[[nodiscard]] Result<Rational> max_amount_add(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
+                                              u64 limit_price);
+/// @rule BAL-012
+[[nodiscard]] Result<Rational> max_amount_remove(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
+                                                 u64 limit_price);
+
+}  // namespace exact::balancer
+
+}  // namespace dtao

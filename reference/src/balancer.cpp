@@ -1,0 +1,801 @@
+// dtao-reference: the Balancer-era swap (v3.4.8-423+).
+// SPDX-License-Identifier: Apache-2.0
+//
+// Spec: spec/balancer.md (BAL-001 … BAL-012). Each function follows the chain
+// function of the same name (subtensor 14bc6f9) step by step; the comments
+// name the step where the order or the rounding matters.
+#include "dtao/balancer.hpp"
+
+#include <algorithm>
+
+namespace dtao {
+
+namespace chain::balancer {
+
+namespace {
+
+const U64F64 ONE = U64F64::one();
+const U64F64 SCALE_FIXED = U64F64::saturating_from_u64(ACCURACY);  // U64F64(10^18)
+constexpr u64 I64_MAX = static_cast<u64>(std::numeric_limits<i64>::max());
+constexpr u64 I64_MIN_MAGNITUDE = I64_MAX + 1;  // |i64::MIN| = 2^63
+
+/// `SafeInt::to_u64`: the value when 0 ≤ v ≤ u64::MAX.
+std::optional<u64> fit_u64(const Int& v)
+{
+    if (v < 0 || v > Int(U64_MAX))
+        return std::nullopt;
+    return v.convert_to<u64>();
+}
+
+/// The two limit-order helpers share one body: reserve · (e/10^18 − 1) with
+/// e = pow_ratio_scaled(bn, bd, w, 10^18, 1024, 10^18), e capped at u64::MAX.
+u64 delta_to_price(u128 base_numerator, u128 base_denominator, u64 weight_parts, u64 reserve)
+{
+    const auto e = bigmath::pow_ratio_scaled(to_int(base_numerator), to_int(base_denominator), Int(weight_parts),
+                                             Int(ACCURACY), 1024, Int(ACCURACY));
+    if (!e)
+        return 0;
+    U64F64 exp_fixed = U64F64::zero();
+    if (const auto v = fit_u64(*e))
+        exp_fixed = U64F64::saturating_from_u64(*v);
+    else if (*e > Int(U64_MAX))
+        exp_fixed = U64F64::saturating_from_u64(U64_MAX);
+    return U64F64::saturating_from_u64(reserve)
+        .saturating_mul(exp_fixed.safe_div(SCALE_FIXED).saturating_sub(ONE))
+        .saturating_to_u64();
+}
+
+/// `BasicSwapStep::price_target`: the spot price after the full requested input.
+U64F64 price_target(const Ruleset& rules, const Subnet& s, SwapSide side, u64 delta_in)
+{
+    const Perquintill w = quote_weight(s);
+    const u64 x = s.subnet_alpha_in, y = s.subnet_tao;
+    if (side == SwapSide::buy) {
+        const u64 dx = convert_deltas_buy(rules, w, x, y, delta_in);
+        return calculate_price(w, sat_sub(x, dx), sat_add(y, delta_in));
+    }
+    const u64 dy = convert_deltas_sell(rules, w, x, y, delta_in);
+    return calculate_price(w, sat_add(x, delta_in), sat_sub(y, dy));
+}
+
+}  // namespace
+
+bool check_constraints(Perquintill quote) noexcept
+{
+    const u64 base = sat_sub(ACCURACY, quote.parts);  // ONE.saturating_sub(quote)
+    return base >= BALANCER_MIN_WEIGHT_PARTS && quote.parts >= BALANCER_MIN_WEIGHT_PARTS;
+}
+
+U64F64 calculate_price(Perquintill quote, u64 x, u64 y)
+{
+    const U64F64 w2 = U64F64::saturating_from_u64(quote.parts);
+    const U64F64 w1 = U64F64::saturating_from_u64(bigmath::one_minus(quote).parts);
+    return w1.safe_div(w2).saturating_mul(U64F64::saturating_from_u64(y).safe_div(U64F64::saturating_from_u64(x)));
+}
+
+U64F64 current_price(const Subnet& s)
+{
+    // Keyed on the mechanism only, as `T::SubnetInfo::mechanism(netuid)`.
+    if (s.mechanism != Mechanism::dynamic)
+        return ONE;
+    if (s.subnet_alpha_in == 0)
+        return U64F64::zero();
+    return calculate_price(quote_weight(s), s.subnet_alpha_in, s.subnet_tao);
+}
+
+U64F64 limit_price_from_rao(u64 limit_price)
+{
+    return U64F64::saturating_from_u64(limit_price).safe_div(U64F64::saturating_from_u64(RAO_PER_TAO));
+}
+
+U64F64 exp_scaled(const Ruleset& rules, Perquintill quote, u64 r, i128 d, bool base_quote)
+{
+    // x_plus_dx: u64 saturating add or sub of |d| (d comes from a u64, so |d| fits).
+    const u64 magnitude = static_cast<u64>(d >= 0 ? d : -d);
+    const u64 r_plus_d = d >= 0 ? sat_add(r, magnitude) : sat_sub(r, magnitude);
+    if (r_plus_d == 0)
+        return U64F64::zero();
+    const Int w1(bigmath::one_minus(quote).parts), w2(quote.parts);
+    const auto e = bigmath::pow_ratio_scaled(Int(r), Int(r_plus_d), base_quote ? w1 : w2, base_quote ? w2 : w1,
+                                             rules.balancer_exp_precision, Int(ACCURACY));
+    if (e) {
+        if (const auto v = fit_u64(*e)) {
+            const U64F64 result = U64F64::saturating_from_u64(*v).safe_div(SCALE_FIXED);
+            if (rules.exp_scaled_clamp_at_one && d >= 0)
+                return result.min(ONE);
+            return result;
+        }
+    }
+    return U64F64::zero();
+}
+
+u64 convert_deltas_buy(const Ruleset& rules, Perquintill quote, u64 x, u64 y, u64 dy)
+{
+    const U64F64 e = exp_scaled(rules, quote, y, static_cast<i128>(dy), false);  // exp_quote_base(y, dy)
+    return U64F64::saturating_from_u64(x).saturating_mul(ONE.saturating_sub(e)).saturating_to_u64();
+}
+
+u64 convert_deltas_sell(const Ruleset& rules, Perquintill quote, u64 x, u64 y, u64 dx)
+{
+    const U64F64 e = exp_scaled(rules, quote, x, static_cast<i128>(dx), true);  // exp_base_quote(x, dx)
+    return U64F64::saturating_from_u64(y).saturating_mul(ONE.saturating_sub(e)).saturating_to_u64();
+}
+
+u64 calculate_fee_amount(const Subnet& s, u64 amount, bool drop_fees)
+{
+    if (drop_fees || s.mechanism != Mechanism::dynamic)
+        return 0;
+    // The rate is divided first: U64F64(rate) / U64F64(u16::MAX), truncated to 64 fraction bits.
+    const U64F64 rate = U64F64::saturating_from_u64(s.fee_rate).safe_div(U64F64::saturating_from_u64(65'535));
+    return U64F64::saturating_from_u64(amount).saturating_mul(rate).saturating_to_u64();
+}
+
+u64 limit_fee(u64 fee_rate, u64 delta_in, bool drop_fees)
+{
+    const U64F64 u16_max = U64F64::saturating_from_u64(65'535);
+    const U64F64 rate = drop_fees ? U64F64::zero() : U64F64::saturating_from_u64(fee_rate);
+    return U64F64::saturating_from_u64(delta_in)
+        .saturating_mul(rate.safe_div(u16_max.saturating_sub(rate)))
+        .saturating_to_u64();
+}
+
+u64 calculate_quote_delta_in(Perquintill quote, U64F64 current_price, U64F64 target_price, u64 reserve)
+{
+    return delta_to_price(target_price.bits, current_price.bits, bigmath::one_minus(quote).parts, reserve);
+}
+
+u64 calculate_base_delta_in(Perquintill quote, U64F64 current_price, U64F64 target_price, u64 reserve)
+{
+    return delta_to_price(current_price.bits, target_price.bits, quote.parts, reserve);
+}
+
+u64 get_base_needed_for_quote(const Ruleset& rules, Perquintill quote, u64 tao_reserve, u64 alpha_reserve,
+                              u64 delta_tao)
+{
+    const U64F64 e = exp_scaled(rules, quote, tao_reserve, -static_cast<i128>(delta_tao), false);
+    return U64F64::saturating_from_u64(alpha_reserve).saturating_mul(e.saturating_sub(ONE)).saturating_to_u64();
+}
+
+std::optional<Perquintill> update_weights_for_added_liquidity(Perquintill quote, u64 tao_reserve, u64 alpha_reserve,
+                                                              u64 tao_delta, u64 alpha_delta)
+{
+    const u128 y = tao_reserve, x = alpha_reserve;
+    const u128 new_y = sat_add_u128(y, tao_delta), new_x = sat_add_u128(x, alpha_delta);
+    // quantity_1 = round(w1 · y·(x+dα)), quantity_2 = round(w2 · x·(y+dτ)); u128 products saturate.
+    const u128 q1 = bigmath::mul_perquintill_round(bigmath::one_minus(quote), sat_mul_u128(y, new_x));
+    const u128 q2 = bigmath::mul_perquintill_round(quote, sat_mul_u128(x, new_y));
+    const u128 sum = sat_add_u128(q1, q2);
+    const Perquintill w = sum != 0 ? bigmath::perquintill_from_rational(q2, sum) : bigmath::perquintill_from_rational(1, 2);
+    if (!check_constraints(w))
+        return std::nullopt;
+    return w;
+}
+
+std::pair<u64, u64> adjust_protocol_liquidity(Subnet& s, u64 tao, u64 alpha)
+{
+    const auto w = update_weights_for_added_liquidity(quote_weight(s), s.subnet_tao, s.subnet_alpha_in, tao, alpha);
+    if (!w)
+        return {0, 0};  // "Reserves are out of range for emission": nothing injected
+    s.swap_balancer_quote_parts = w->parts;
+    return {tao, alpha};
+}
+
+Result<bool> maybe_initialize_palswap(Subnet& s, std::optional<U64F64> price)
+{
+    if (s.pal_swap_initialized)
+        return true;
+    const u64 x = s.subnet_alpha_in, y = s.subnet_tao;
+    Perquintill w = bigmath::perquintill_from_rational(1, 2);
+    if (price) {
+        // px = ⌊p⌋·x (u128, saturating) + ⌊x·frac(p)⌋ (U64F64 multiply, truncated).
+        const u128 px_high = sat_mul_u128(price->saturating_to_u64(), x);
+        const U64F64 frac = U64F64::from_bits(price->bits & ((u128{1} << 64) - 1));
+        const u128 px_low = U64F64::saturating_from_u64(x).saturating_mul(frac).bits >> 64;
+        const u128 px_plus_y = sat_add_u128(sat_add_u128(px_high, px_low), y);
+        if (px_plus_y == 0)
+            return Error::reserves_out_of_balance;
+        w = bigmath::perquintill_from_rational(y, px_plus_y);
+    }
+    if (!check_constraints(w))
+        return Error::reserves_out_of_balance;
+    s.swap_balancer_quote_parts = w.parts;
+    s.pal_swap_initialized = true;
+    return true;
+}
+
+bool migrate_swapv3_to_balancer(Subnet& s, U64F64 alpha_sqrt_price)
+{
+    const U64F64 price = alpha_sqrt_price.saturating_mul(alpha_sqrt_price);
+    if (maybe_initialize_palswap(s, price))
+        return true;
+    s.swap_balancer_quote_parts = bigmath::perquintill_from_rational(1, 2).parts;  // Balancer::default()
+    s.pal_swap_initialized = true;
+    return false;
+}
+
+Result<BalancerSwap> do_swap(const Ruleset& rules, Subnet& s, u64 minimum_reserve, SwapSide side, u64 amount,
+                             U64F64 limit, bool drop_fees, bool simulate)
+{
+    const bool buy = side == SwapSide::buy;
+    Subnet work = s;  // the transactional layer: committed only on success and !simulate
+    const u64 reserve_out = buy ? s.subnet_alpha_in : s.subnet_tao;
+    const u64 reserve_in = buy ? s.subnet_tao : s.subnet_alpha_in;
+
+    // RSET-021 `ensure_swap_input_within_reserve_limit`: amount − fee ≤ 1000 · input reserve.
+    if (rules.swap_input_reserve_cap) {
+        const u64 net = sat_sub(amount, calculate_fee_amount(work, amount, drop_fees));
+        if (net > sat_mul(reserve_in, MAX_SWAP_INPUT_RESERVE_MULTIPLIER))
+            return Error::swap_input_too_large;
+    }
+
+    // swap_inner
+    if (reserve_out < minimum_reserve)
+        return Error::reserves_too_low;
+    if (auto init = maybe_initialize_palswap(work, std::nullopt); !init)
+        return init.error();
+    const U64F64 price = current_price(work);
+    if (!(buy ? price < limit : price > limit))  // `is_beyond_price_limit`
+        return Error::price_limit_exceeded;
+
+    // BasicSwapStep::new
+    u64 fee = calculate_fee_amount(work, amount, drop_fees);
+    const u64 requested = sat_sub(amount, fee);
+    const U64F64 target = price_target(rules, work, side, requested);
+    const U64F64 current = current_price(work);
+    // determine_action: the target is "closer" (buy: target ≤ limit; sell: target ≥ limit) → full.
+    u64 delta_in = requested;
+    if (!(buy ? target <= limit : target >= limit)) {
+        const Perquintill w = quote_weight(work);
+        delta_in = buy ? calculate_quote_delta_in(w, current, limit, work.subnet_tao)
+                       : calculate_base_delta_in(w, current, limit, work.subnet_alpha_in);
+        fee = limit_fee(work.fee_rate, delta_in, drop_fees);
+    }
+    // process_swap
+    const Perquintill w = quote_weight(work);
+    const u64 delta_out = buy ? convert_deltas_buy(rules, w, work.subnet_alpha_in, work.subnet_tao, delta_in)
+                              : convert_deltas_sell(rules, w, work.subnet_alpha_in, work.subnet_tao, delta_in);
+    BalancerSwap out{delta_in, delta_out, fee, 0};
+    if (delta_in != 0) {
+        if (delta_out == 0)
+            return Error::reserves_too_low;
+        out.fee_to_block_author = fee;
+    }
+    if (!simulate) {
+        // Unreachable (delta_out ≤ reserve · 1 by construction), kept as on chain.
+        if (reserve_out < out.amount_paid_out)
+            return Error::insufficient_liquidity;
+        s = work;
+    }
+    return out;
+}
+
+Result<BalancerSwap> sim_swap_tao_for_alpha(const Subnet& s, u64 minimum_reserve, u64 tao, u64 limit_price,
+                                            bool drop_fees)
+{
+    return sim_swap_tao_for_alpha(MAIN_14BC6F9, s, minimum_reserve, tao, limit_price, drop_fees);
+}
+
+Result<BalancerSwap> sim_swap_tao_for_alpha(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 tao,
+                                            u64 limit_price, bool drop_fees)
+{
+    Subnet copy = s;
+    return do_swap(rules, copy, minimum_reserve, SwapSide::buy, tao, limit_price_from_rao(limit_price), drop_fees, true);
+}
+
+Result<BalancerSwap> sim_swap_alpha_for_tao(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 alpha,
+                                            u64 limit_price, bool drop_fees)
+{
+    Subnet copy = s;
+    return do_swap(rules, copy, minimum_reserve, SwapSide::sell, alpha, limit_price_from_rao(limit_price), drop_fees,
+                   true);
+}
+
+Result<BalancerSwap> sim_swap(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, SwapSide side, u64 amount)
+{
+    if (s.mechanism != Mechanism::dynamic)
+        return BalancerSwap{amount, amount, 0, 0};
+    // The default limit of the order's direction (`DefaultPriceLimit<PaidIn, PaidOut>`).
+    return side == SwapSide::buy ? sim_swap_tao_for_alpha(rules, s, minimum_reserve, amount, SWAP_MAX_PRICE, false)
+                                 : sim_swap_alpha_for_tao(rules, s, minimum_reserve, amount, SWAP_MIN_PRICE, false);
+}
+
+Result<BalancerSwap> swap_tao_for_alpha(Subnet& s, u64& total_stake, u64 minimum_reserve, u64 tao, u64 limit_price,
+                                        bool drop_fees)
+{
+    return swap_tao_for_alpha(MAIN_14BC6F9, s, total_stake, minimum_reserve, tao, limit_price, drop_fees);
+}
+
+Result<BalancerSwap> swap_tao_for_alpha(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve,
+                                        u64 tao, u64 limit_price, bool drop_fees)
+{
+    BalancerSwap r{tao, tao, 0, 0};  // stable: 1:1, no fee
+    if (s.mechanism == Mechanism::dynamic) {
+        auto swapped = do_swap(rules, s, minimum_reserve, SwapSide::buy, tao, limit_price_from_rao(limit_price),
+                               drop_fees, false);
+        if (!swapped)
+            return swapped;
+        r = *swapped;
+    }
+    // The reserve deltas pass through `paid_*_reserve_delta_i64`: clamped to the i64 range,
+    // then `unsigned_abs` (the paid-out delta is negated first, so it caps at 2^63).
+    s.subnet_alpha_in = sat_sub(s.subnet_alpha_in, std::min(r.amount_paid_out, I64_MIN_MAGNITUDE));
+    s.subnet_alpha_out = sat_add(s.subnet_alpha_out, r.amount_paid_out);
+    s.subnet_tao = sat_add(s.subnet_tao, std::min(r.amount_paid_in, I64_MAX));
+    total_stake = sat_add(total_stake, tao);  // gross: the fee is counted although it leaves the subnet
+    s.subnet_volume = sat_add_u128(s.subnet_volume, tao);
+    return r;
+}
+
+Result<BalancerSwap> swap_alpha_for_tao(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve,
+                                        u64 alpha, u64 limit_price, bool drop_fees)
+{
+    BalancerSwap r{alpha, alpha, 0, 0};
+    if (s.mechanism == Mechanism::dynamic) {
+        auto swapped = do_swap(rules, s, minimum_reserve, SwapSide::sell, alpha, limit_price_from_rao(limit_price),
+                               drop_fees, false);
+        if (!swapped)
+            return swapped;
+        r = *swapped;
+    }
+    const u64 alpha_delta = std::min(r.amount_paid_in, I64_MAX);
+    s.subnet_alpha_in = sat_add(s.subnet_alpha_in, alpha_delta);
+    s.subnet_alpha_out = sat_sub(s.subnet_alpha_out, alpha_delta);
+    s.subnet_tao = sat_sub(s.subnet_tao, std::min(r.amount_paid_out, I64_MIN_MAGNITUDE));
+    total_stake = sat_sub(total_stake, r.amount_paid_out);
+    s.subnet_volume = sat_add_u128(s.subnet_volume, r.amount_paid_out);
+    return r;
+}
+
+Result<u64> max_amount_add(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 limit_price)
+{
+    if (s.is_stable())  // `netuid.is_root() || SubnetMechanism == 0`
+        return limit_price >= RAO_PER_TAO ? U64_MAX : u64{0};
+    const u64 probe = rules.swap_input_reserve_cap ? sat_mul(s.subnet_tao, MAX_SWAP_INPUT_RESERVE_MULTIPLIER) : U64_MAX;
+    const auto r = sim_swap_tao_for_alpha(rules, s, minimum_reserve, probe, limit_price, false);
+    if (!r)
+        return r.error();
+    return sat_add(r->amount_paid_in, r->fee_paid);
+}
+
+Result<u64> max_amount_remove(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 limit_price)
+{
+    if (s.is_stable())
+        return limit_price <= RAO_PER_TAO ? U64_MAX : u64{0};
+    const u64 probe =
+        rules.swap_input_reserve_cap ? sat_mul(s.subnet_alpha_in, MAX_SWAP_INPUT_RESERVE_MULTIPLIER) : U64_MAX;
+    const auto r = sim_swap_alpha_for_tao(rules, s, minimum_reserve, probe, limit_price, false);
+    if (!r)
+        return r.error();
+    return sat_add(r->amount_paid_in, r->fee_paid);
+}
+
+namespace {
+
+/// `ensure_{add,remove}_stake_input_within_swap_limit` (RSET-021): amount ≤ 1000 · reserve on
+/// non-root dynamic subnets, else `InsufficientLiquidity`.
+bool within_stake_input_limit(const Ruleset& rules, const Subnet& s, u64 amount, u64 reserve)
+{
+    if (!rules.swap_input_reserve_cap || s.is_root() || s.mechanism != Mechanism::dynamic)
+        return true;
+    return amount <= sat_mul(reserve, MAX_SWAP_INPUT_RESERVE_MULTIPLIER);
+}
+
+/// `validate_add_stake` (pool part; balances, hotkey and share-pool precision are outside).
+Result<bool> validate_add_stake(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 amount,
+                                u64 max_amount, bool allow_partial)
+{
+    const u64 min_stake = BALANCER_ERA_MIN_STAKE;
+    const auto min_sim = sim_swap(rules, s, minimum_reserve, SwapSide::buy, min_stake);
+    const u64 min_fee = min_sim ? min_sim->fee_paid : calculate_fee_amount(s, min_stake, false);
+    if (amount < sat_add(min_stake, min_fee))
+        return Error::amount_too_low;
+    u64 stake = amount;
+    if (!allow_partial) {
+        if (stake > max_amount)
+            return Error::slippage_too_high;
+    } else {
+        stake = std::min(max_amount, stake);
+    }
+    const auto sim = sim_swap(rules, s, minimum_reserve, SwapSide::buy, stake);
+    if (!sim)
+        return Error::insufficient_liquidity;
+    if (sim->amount_paid_in < min_stake)
+        return Error::amount_too_low;
+    if (sim->amount_paid_out == 0)
+        return Error::insufficient_liquidity;
+    return true;
+}
+
+/// `validate_remove_stake` (pool part; locks and the hotkey are outside).
+Result<bool> validate_remove_stake(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 alpha,
+                                   u64 alpha_available, u64 max_amount, bool allow_partial)
+{
+    if (alpha == 0)
+        return Error::amount_too_low;
+    const u64 remaining = sat_sub(alpha_available, alpha);
+    const auto sim = sim_swap(rules, s, minimum_reserve, SwapSide::sell, alpha);
+    if (!sim)
+        return Error::insufficient_liquidity;
+    if (remaining != 0 && sim->amount_paid_out < BALANCER_ERA_MIN_STAKE)
+        return Error::amount_too_low;
+    if (!allow_partial && alpha > max_amount)
+        return Error::slippage_too_high;
+    return true;
+}
+
+}  // namespace
+
+Result<BalancerStakeOutcome> add_stake(const Ruleset& rules, ChainState& st, u64 netuid, u64 amount,
+                                       std::optional<u64> limit_price, bool allow_partial)
+{
+    Subnet* const sp = st.find(netuid);
+    if (!sp)
+        return Error::subnet_not_exists;
+    Subnet s = *sp;  // the extrinsic is transactional: commit at the end
+    u64 total_stake = st.total_stake;
+    const u64 minres = st.swap_minimum_reserve;
+
+    if (!within_stake_input_limit(rules, s, amount, s.subnet_tao))
+        return Error::insufficient_liquidity;
+    u64 max_amount = amount, possible = amount;
+    if (limit_price) {  // do_add_stake_limit
+        const auto m = max_amount_add(rules, s, minres, *limit_price);
+        if (!m)
+            return m.error();
+        max_amount = *m;
+        possible = std::min(amount, max_amount);
+    } else {
+        allow_partial = false;
+    }
+    if (auto v = validate_add_stake(rules, s, minres, amount, max_amount, allow_partial); !v)
+        return v.error();
+
+    // stake_into_subnet(possible, limit)
+    BalancerStakeOutcome out;
+    out.tao_requested = possible;
+    const auto swapped =
+        swap_tao_for_alpha(rules, s, total_stake, minres, possible, limit_price.value_or(SWAP_MAX_PRICE), false);
+    if (!swapped)
+        return swapped.error();
+    out.swap = *swapped;
+    if (out.swap.amount_paid_out == 0)
+        return Error::amount_too_low;
+    out.alpha = out.swap.amount_paid_out;
+    out.tao_unswapped = sat_sub(possible, sat_add(out.swap.amount_paid_in, out.swap.fee_paid));
+    if (st.block_author)
+        out.author_tao = out.swap.fee_to_block_author;  // transferred from the subnet account
+    else
+        out.burned_tao = out.swap.fee_to_block_author;  // `burn_tao`: moved to the burn account, TotalIssuance kept
+    *sp = s;
+    st.total_stake = total_stake;
+    return out;
+}
+
+Result<BalancerUnstakeOutcome> remove_stake(const Ruleset& rules, ChainState& st, u64 netuid, u64 alpha,
+                                            u64 alpha_available, std::optional<u64> limit_price, bool allow_partial)
+{
+    Subnet* const sp = st.find(netuid);
+    if (!sp)
+        return Error::subnet_not_exists;
+    Subnet s = *sp;
+    u64 total_stake = st.total_stake;
+    const u64 minres = st.swap_minimum_reserve;
+
+    u64 max_amount = 0, possible = 0;
+    if (!limit_price) {  // do_remove_stake: cap at the stake, then the input limit
+        alpha = std::min(alpha, alpha_available);
+        if (!within_stake_input_limit(rules, s, alpha, s.subnet_alpha_in))
+            return Error::insufficient_liquidity;
+        max_amount = possible = alpha;
+        allow_partial = false;
+    } else {  // do_remove_stake_limit: no cap at the stake
+        if (!within_stake_input_limit(rules, s, alpha, s.subnet_alpha_in))
+            return Error::insufficient_liquidity;
+        const auto m = max_amount_remove(rules, s, minres, *limit_price);
+        if (!m)
+            return m.error();
+        max_amount = *m;
+        possible = std::min(alpha, max_amount);
+    }
+    if (auto v = validate_remove_stake(rules, s, minres, alpha, alpha_available, max_amount, allow_partial); !v)
+        return v.error();
+
+    // unstake_from_subnet(possible, limit)
+    BalancerUnstakeOutcome out;
+    out.alpha_requested = possible;
+    const auto swapped =
+        swap_alpha_for_tao(rules, s, total_stake, minres, possible, limit_price.value_or(SWAP_MIN_PRICE), false);
+    if (!swapped)
+        return swapped.error();
+    out.swap = *swapped;
+    out.alpha_refund = sat_sub(possible, sat_add(out.swap.amount_paid_in, out.swap.fee_paid));
+    out.tao = out.swap.amount_paid_out;
+    if (st.block_author) {
+        // The alpha fee is sold fee-free at the minimum price limit; its failure fails the unstake.
+        const auto fee_swap =
+            swap_alpha_for_tao(rules, s, total_stake, minres, out.swap.fee_to_block_author, SWAP_MIN_PRICE, true);
+        if (!fee_swap)
+            return fee_swap.error();
+        out.fee_swap = *fee_swap;
+        out.author_tao = fee_swap->amount_paid_out;
+    } else {
+        out.burned_alpha = out.swap.fee_to_block_author;  // `burn_subnet_alpha`: SubnetAlphaOut unchanged
+    }
+    *sp = s;
+    st.total_stake = total_stake;
+    return out;
+}
+
+}  // namespace chain::balancer
+
+// ===================================================================== exact model
+
+namespace exact::balancer {
+
+namespace {
+
+Rational weight_of(u64 parts) { return Rational(Int(std::min(parts, Perquintill::ACCURACY)), Int(Perquintill::ACCURACY)); }
+
+Int gcd_of(Int a, Int b)
+{
+    while (b != 0) {
+        Int t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/// An exponent as a reduced fraction num/den of two rationals a/b.
+std::pair<Int, Int> ratio_exponent(const Rational& a, const Rational& b)
+{
+    const Rational e = a / b;
+    return {boost::multiprecision::numerator(e), boost::multiprecision::denominator(e)};
+}
+
+unsigned bit_len(const Int& v) { return v == 0 ? 0U : static_cast<unsigned>(boost::multiprecision::msb(v)) + 1; }
+
+}  // namespace
+
+Rational quote_weight(const ExactSubnet& s) { return weight_of(s.swap_balancer_quote_parts); }
+
+Rational pow_ratio(const Rational& base, const Int& num_in, const Int& den_in)
+{
+    if (base < 0 || den_in <= 0 || num_in < 0)
+        throw std::domain_error("exact pow_ratio: needs base ≥ 0 and a non-negative exponent");
+    const Int g = gcd_of(num_in, den_in);
+    const Int num = num_in / g, den = den_in / g;
+    if (num == 0)
+        return 1;
+    if (base == 0)
+        return 0;
+    if (den == 1 && num <= 4096) {
+        const auto n = num.convert_to<unsigned>();
+        return Rational(boost::multiprecision::pow(boost::multiprecision::numerator(base), n),
+                        boost::multiprecision::pow(boost::multiprecision::denominator(base), n));
+    }
+    // Irrational in general: the midpoint of a rigorous enclosure of V·2^K with width ≤ 4,
+    // so |result − V| ≤ 2/2^K = 2^-POW_ERROR_BITS.
+    const unsigned K = POW_ERROR_BITS + 1;
+    const Int bn = boost::multiprecision::numerator(base), bd = boost::multiprecision::denominator(base);
+    // log2 V ≤ (num/den)·(bits(bn) − bits(bd) + 1): the working precision must cover it.
+    Int est = (Int(bit_len(bn)) - Int(bit_len(bd)) + 1) * num / den;
+    if (est < 0)
+        est = 0;
+    unsigned bits = K + 96 + (est > 4096 ? 4096U : est.convert_to<unsigned>());
+    for (int attempt = 0; attempt < 6; ++attempt, bits *= 2) {
+        const auto iv = bigmath::pow_ratio_reference(bn, bd, num, den, Int(1) << K, bits);
+        if (iv.hi - iv.lo <= 4)
+            return Rational(iv.lo + iv.hi, Int(1) << (K + 1));
+    }
+    throw std::runtime_error("exact pow_ratio: enclosure wider than the documented bound");
+}
+
+Rational calculate_price(const Rational& w2, const Rational& x, const Rational& y)
+{
+    if (x == 0 || w2 == 0)
+        return 0;
+    return (1 - w2) / w2 * (y / x);
+}
+
+Rational current_price(const ExactSubnet& s)
+{
+    if (s.mechanism != Mechanism::dynamic)
+        return 1;
+    return calculate_price(quote_weight(s), s.subnet_alpha_in, s.subnet_tao);
+}
+
+Rational convert_deltas_buy(const Rational& w2, const Rational& x, const Rational& y, const Rational& dy)
+{
+    const Rational den = y + dy;
+    // The chain's decision when y + dy = 0: the power is taken as 0.
+    const Rational e = den == 0 ? Rational(0) : [&] {
+        const auto [n, d] = ratio_exponent(w2, 1 - w2);
+        return pow_ratio(y / den, n, d);
+    }();
+    return x * (1 - e);
+}
+
+Rational convert_deltas_sell(const Rational& w2, const Rational& x, const Rational& y, const Rational& dx)
+{
+    const Rational den = x + dx;
+    const Rational e = den == 0 ? Rational(0) : [&] {
+        const auto [n, d] = ratio_exponent(1 - w2, w2);
+        return pow_ratio(x / den, n, d);
+    }();
+    return y * (1 - e);
+}
+
+Rational calculate_fee_amount(const ExactSubnet& s, const Rational& amount, bool drop_fees)
+{
+    if (drop_fees || s.mechanism != Mechanism::dynamic)
+        return 0;
+    return amount * Rational(Int(s.fee_rate), 65'535);
+}
+
+Rational limit_fee(u64 fee_rate, const Rational& delta_in, bool drop_fees)
+{
+    if (drop_fees || fee_rate >= 65'535)
+        return 0;
+    return delta_in * Rational(Int(fee_rate), Int(65'535 - fee_rate));
+}
+
+Rational calculate_quote_delta_in(const Rational& w2, const Rational& p, const Rational& p_target, const Rational& y)
+{
+    if (p == 0 || p_target <= p)
+        return 0;
+    const Rational w1 = 1 - w2;
+    return y * (pow_ratio(p_target / p, boost::multiprecision::numerator(w1), boost::multiprecision::denominator(w1)) - 1);
+}
+
+Rational calculate_base_delta_in(const Rational& w2, const Rational& p, const Rational& p_target, const Rational& x)
+{
+    if (p_target == 0 || p_target >= p)
+        return 0;
+    return x * (pow_ratio(p / p_target, boost::multiprecision::numerator(w2), boost::multiprecision::denominator(w2)) - 1);
+}
+
+Rational get_base_needed_for_quote(const Rational& w2, const Rational& y, const Rational& x, const Rational& dy)
+{
+    if (dy >= y)
+        return 0;
+    const auto [n, d] = ratio_exponent(w2, 1 - w2);
+    return x * (pow_ratio(y / (y - dy), n, d) - 1);
+}
+
+std::optional<Rational> update_weights_for_added_liquidity(const Rational& w2, const Rational& y, const Rational& x,
+                                                           const Rational& dy, const Rational& dx)
+{
+    const Rational q1 = (1 - w2) * y * (x + dx), q2 = w2 * x * (y + dy);
+    const Rational w = q1 + q2 == 0 ? Rational(1, 2) : Rational(q2 / (q1 + q2));
+    const Rational min_w(1, 100);
+    if (w < min_w || 1 - w < min_w)
+        return std::nullopt;
+    return w;
+}
+
+Result<Swap> swap(const Ruleset& rules, const ExactSubnet& s, const Rational& w2_in, const Rational& minimum_reserve,
+                  SwapSide side, const Rational& amount, const Rational& limit, bool drop_fees)
+{
+    const bool buy = side == SwapSide::buy;
+    const Rational& x = s.subnet_alpha_in;
+    const Rational& y = s.subnet_tao;
+    const Rational& reserve_out = buy ? x : y;
+    const Rational& reserve_in = buy ? y : x;
+    Rational fee = calculate_fee_amount(s, amount, drop_fees);
+    const Rational requested = amount > fee ? Rational(amount - fee) : Rational(0);
+    if (rules.swap_input_reserve_cap && requested > reserve_in * MAX_SWAP_INPUT_RESERVE_MULTIPLIER)
+        return Error::swap_input_too_large;
+    if (reserve_out < minimum_reserve)
+        return Error::reserves_too_low;
+    const Rational w2 = s.pal_swap_initialized ? w2_in : Rational(1, 2);
+    const Rational price = s.mechanism == Mechanism::dynamic ? calculate_price(w2, x, y) : Rational(1);
+    if (!(buy ? price < limit : price > limit))
+        return Error::price_limit_exceeded;
+    Rational target;
+    if (buy) {
+        const Rational dx = convert_deltas_buy(w2, x, y, requested);
+        target = calculate_price(w2, x - dx, y + requested);
+    } else {
+        const Rational dy = convert_deltas_sell(w2, x, y, requested);
+        target = calculate_price(w2, x + requested, y - dy);
+    }
+    Rational delta_in = requested;
+    if (!(buy ? target <= limit : target >= limit)) {
+        delta_in = buy ? calculate_quote_delta_in(w2, price, limit, y) : calculate_base_delta_in(w2, price, limit, x);
+        fee = limit_fee(s.fee_rate, delta_in, drop_fees);
+    }
+    const Rational delta_out = buy ? convert_deltas_buy(w2, x, y, delta_in) : convert_deltas_sell(w2, x, y, delta_in);
+    if (delta_in != 0 && delta_out == 0)
+        return Error::reserves_too_low;
+    return Swap{delta_in, delta_out, fee};
+}
+
+Result<Swap> sim_swap_tao_for_alpha(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
+                                    const Rational& tao, u64 limit_price, bool drop_fees)
+{
+    return swap(rules, s, quote_weight(s), Rational(minimum_reserve), SwapSide::buy, tao,
+                Rational(Int(limit_price), Int(RAO_PER_TAO)), drop_fees);
+}
+
+Result<Swap> sim_swap_alpha_for_tao(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
+                                    const Rational& alpha, u64 limit_price, bool drop_fees)
+{
+    return swap(rules, s, quote_weight(s), Rational(minimum_reserve), SwapSide::sell, alpha,
+                Rational(Int(limit_price), Int(RAO_PER_TAO)), drop_fees);
+}
+
+/// The first swap of an uninitialised pool stores the default weights (BAL-008).
+static void initialize_if_needed(ExactSubnet& s)
+{
+    if (!s.pal_swap_initialized) {
+        s.swap_balancer_quote_parts = Perquintill::ACCURACY / 2;
+        s.pal_swap_initialized = true;
+    }
+}
+
+Result<Swap> swap_tao_for_alpha(const Ruleset& rules, ExactSubnet& s, Rational& total_stake, u64 minimum_reserve,
+                                const Rational& tao, u64 limit_price, bool drop_fees)
+{
+    Swap r{tao, tao, 0};
+    if (s.mechanism == Mechanism::dynamic) {
+        auto q = sim_swap_tao_for_alpha(rules, s, minimum_reserve, tao, limit_price, drop_fees);
+        if (!q)
+            return q;
+        r = *q;
+        initialize_if_needed(s);
+    }
+    s.subnet_alpha_in -= r.amount_paid_out;
+    s.subnet_alpha_out += r.amount_paid_out;
+    s.subnet_tao += r.amount_paid_in;
+    total_stake += tao;
+    s.subnet_volume += tao;
+    return r;
+}
+
+Result<Swap> swap_alpha_for_tao(const Ruleset& rules, ExactSubnet& s, Rational& total_stake, u64 minimum_reserve,
+                                const Rational& alpha, u64 limit_price, bool drop_fees)
+{
+    Swap r{alpha, alpha, 0};
+    if (s.mechanism == Mechanism::dynamic) {
+        auto q = sim_swap_alpha_for_tao(rules, s, minimum_reserve, alpha, limit_price, drop_fees);
+        if (!q)
+            return q;
+        r = *q;
+        initialize_if_needed(s);
+    }
+    s.subnet_alpha_in += r.amount_paid_in;
+    s.subnet_alpha_out -= r.amount_paid_in;
+    s.subnet_tao -= r.amount_paid_out;
+    total_stake -= r.amount_paid_out;
+    s.subnet_volume += r.amount_paid_out;
+    return r;
+}
+
+Result<Rational> max_amount_add(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve, u64 limit_price)
+{
+    if (s.is_stable())
+        return limit_price >= RAO_PER_TAO ? Rational(U64_MAX) : Rational(0);
+    const Rational probe =
+        rules.swap_input_reserve_cap ? Rational(s.subnet_tao * MAX_SWAP_INPUT_RESERVE_MULTIPLIER) : Rational(U64_MAX);
+    const auto r = sim_swap_tao_for_alpha(rules, s, minimum_reserve, probe, limit_price, false);
+    if (!r)
+        return r.error();
+    return Rational(r->amount_paid_in + r->fee_paid);
+}
+
+Result<Rational> max_amount_remove(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve, u64 limit_price)
+{
+    if (s.is_stable())
+        return limit_price <= RAO_PER_TAO ? Rational(U64_MAX) : Rational(0);
+    const Rational probe = rules.swap_input_reserve_cap ? Rational(s.subnet_alpha_in * MAX_SWAP_INPUT_RESERVE_MULTIPLIER)
+                                                        : Rational(U64_MAX);
+    const auto r = sim_swap_alpha_for_tao(rules, s, minimum_reserve, probe, limit_price, false);
+    if (!r)
+        return r.error();
+    return Rational(r->amount_paid_in + r->fee_paid);
+}
+
+}  // namespace exact::balancer
+
+}  // namespace dtao
