@@ -110,7 +110,7 @@ struct ChainStateT
     u64 network_rate_limit = NETWORK_RATE_LIMIT;  ///< NetworkRateLimit
     // ---- Balancer era (v3.4.8-423+)
     u64 swap_minimum_reserve = SWAP_MINIMUM_RESERVE;  ///< swap pallet `MinimumReserve`
-    u64 max_epochs_per_block = MAX_EPOCHS_PER_BLOCK;  ///< MaxEpochsPerBlock (v3.4.9-424+)
+    u64 max_epochs_per_block = MAX_EPOCHS_PER_BLOCK;  ///< MaxEpochsPerBlock (v3.4.8-423+)
     bool block_author = true;  ///< a block author exists (swap fees go to it; else they are burned)
     std::vector<SubnetT<Model>> subnets;  ///< ascending netuid; netuid 0 is root
 
