@@ -68,7 +68,8 @@ fuzz_one() {  # target seconds [libFuzzer args]
 
 ci() {  # seconds per target; two targets at a time
     local secs=${1:-25}
-    build >/dev/null
+    # Build output goes to stderr so that a compile error shows in the CI log.
+    build >&2
     local out="$BUILD_DIR/ci"; rm -rf "$out"; mkdir -p "$out"
     local ts; ts=($(targets))
     local failed=0 i pids=() names=()

@@ -1380,8 +1380,10 @@ Report run(const json& scenario, const Options& options)
     json jruns = json::array();
     std::size_t checks_total = 0, checks_passed = 0;
     for (const auto& [label, sc0] : runs) {
+        // clang 14 cannot capture a structured binding (C++20 allows it; the fuzz build uses clang).
+        const std::string& run_label = label;
         if (std::any_of(options.only.begin(), options.only.end(),
-                        [&](const std::string& o) { return label.find(o) == std::string::npos; }))
+                        [&](const std::string& o) { return run_label.find(o) == std::string::npos; }))
             continue;
         json sc = sc0;
         // checks that do not apply to this grid point are dropped
