@@ -9,7 +9,7 @@
 ///      spec/findings.md) ("no dangling tags");
 ///   e. every project path in backticks in spec/*.md exists;
 ///   f. the constants table of spec/units.md equals reference/include/dtao/constants.hpp;
-///   g. the rulesets table of spec/rulesets.md equals `dtao::RULESETS`.
+///   g. the rulesets tables of spec/rulesets.md equal `dtao::RULESETS` and `dtao::BALANCER_RULESETS`.
 /// Only std::filesystem and std::regex. This directory (tests/spec/) is never
 /// scanned for tags: its own regexes would count as tags.
 #include "dtao/constants.hpp"
@@ -444,25 +444,32 @@ TEST(spec_links, f_units_table_matches_constants)
                                       << " has no row in the constants table";
 }
 
-// g. the rulesets table of spec/rulesets.md equals dtao::RULESETS
-TEST(spec_links, g_rulesets_table_matches_code)
+// g. the rulesets tables of spec/rulesets.md equal dtao::RULESETS and dtao::BALANCER_RULESETS
+template <typename Rulesets>
+void check_rulesets_table(const std::string& first_column, const Rulesets& rulesets, const char* name)
 {
     const fs::path file = ROOT / "spec" / "rulesets.md";
     ASSERT_TRUE(fs::exists(file)) << "spec/rulesets.md does not exist";
-    const auto rows = table_rows(file, {"tag", "commit", "spec_version", "date", "parent"});
-    ASSERT_EQ(rows.size(), dtao::RULESETS.size())
-        << "spec/rulesets.md: the table with header | tag | commit | spec_version | date | parent | has "
-        << rows.size() << " rows; dtao::RULESETS has " << dtao::RULESETS.size();
+    const auto rows = table_rows(file, {first_column, "commit", "spec_version", "date", "parent"});
+    ASSERT_EQ(rows.size(), rulesets.size())
+        << "spec/rulesets.md: the table with header | " << first_column << " | commit | spec_version | date | parent | has "
+        << rows.size() << " rows; " << name << " has " << rulesets.size();
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& [line, c] = rows[i];
-        const auto& r = dtao::RULESETS[i];
+        const auto& r = rulesets[i];
         const std::string at = "RSET " + std::string(r.id) + " (spec/rulesets.md:" + std::to_string(line) + ")";
         ASSERT_GE(c.size(), 5u) << at << ": short row";
-        EXPECT_EQ(c[0], std::string(r.id)) << at << ": tag (row order must follow dtao::RULESETS)";
+        EXPECT_EQ(c[0], std::string(r.id)) << at << ": tag (row order must follow " << name << ")";
         EXPECT_EQ(c[1], std::string(r.commit)) << at << ": commit";
         EXPECT_EQ(c[2], std::to_string(r.spec_version)) << at << ": spec_version";
         EXPECT_EQ(c[3], std::string(r.date)) << at << ": date";
         const std::string parent = (c[4] == "—" || c[4] == "-") ? std::string{} : c[4];
         EXPECT_EQ(parent, std::string(r.parent)) << at << ": parent";
     }
+}
+
+TEST(spec_links, g_rulesets_table_matches_code)
+{
+    check_rulesets_table("tag", dtao::RULESETS, "dtao::RULESETS");
+    check_rulesets_table("balancer-era tag", dtao::BALANCER_RULESETS, "dtao::BALANCER_RULESETS");
 }
