@@ -50,16 +50,6 @@ RefFn reference_interval()
 
 // ------------------------------------------------------------------ generators
 
-Int gcd_of(Int a, Int b)
-{
-    while (b != 0) {
-        Int r = a % b;
-        a = b;
-        b = r;
-    }
-    return a;
-}
-
 /// Small exponents (the exact path): both reduced exponents ≤ 40, bases and scale any u64.
 rc::Gen<PowCase> exact_case()
 {
@@ -75,7 +65,7 @@ rc::Gen<PowCase> exact_case()
 u64 fallback_weight(u64 w, const Int& total)
 {
     for (;; ++w) {
-        const Int g = gcd_of(Int(w), total - w);
+        const Int g = boost::multiprecision::gcd(Int(w), total - w);
         if (Int(w) / g > bigmath::MAX_EXACT_EXPONENT || (total - w) / g > bigmath::MAX_EXACT_EXPONENT)
             return w;
     }

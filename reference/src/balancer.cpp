@@ -536,16 +536,6 @@ namespace {
 
 Rational weight_of(u64 parts) { return Rational(Int(std::min(parts, Perquintill::ACCURACY)), Int(Perquintill::ACCURACY)); }
 
-Int gcd_of(Int a, Int b)
-{
-    while (b != 0) {
-        Int t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
 /// An exponent as a reduced fraction num/den of two rationals a/b.
 std::pair<Int, Int> ratio_exponent(const Rational& a, const Rational& b)
 {
@@ -563,7 +553,7 @@ Rational pow_ratio(const Rational& base, const Int& num_in, const Int& den_in)
 {
     if (base < 0 || den_in <= 0 || num_in < 0)
         throw std::domain_error("exact pow_ratio: needs base ≥ 0 and a non-negative exponent");
-    const Int g = gcd_of(num_in, den_in);
+    const Int g = boost::multiprecision::gcd(num_in, den_in);
     const Int num = num_in / g, den = den_in / g;
     if (num == 0)
         return 1;

@@ -531,19 +531,27 @@ json write_coinbase(const CoinbaseResult<Model>& res, const ChainStateT<Model>& 
             {"state", write_state(st)}};
 }
 
+/// Run one block's coinbase in the requested model (`run_coinbase` with the given
+/// emission, else `block_step`), then `then(state, result)` on that model's state.
+template <typename Then>
+json with_coinbase(const Context& c, ChainState st, std::optional<u64> emission, Then&& then)
+{
+    if (c.exact()) {
+        ExactChainState e = to_exact(st);
+        const auto res = emission ? exact::run_coinbase(c.rules, e, Rational(*emission)) : exact::block_step(c.rules, e);
+        return then(e, res);
+    }
+    const auto res = emission ? chain::run_coinbase(c.rules, st, fixed::I96F32::saturating_from_u64(*emission))
+                              : chain::block_step(c.rules, st);
+    return then(st, res);
+}
+
 json op_coinbase(const Context& c, Reader& r)
 {
     ChainState st = read_state(r.get("state"), r.where("state"));
     const auto emission = r.opt_u64("block_emission");
     r.finish();
-    if (c.exact()) {
-        ExactChainState e = to_exact(st);
-        const auto res = emission ? exact::run_coinbase(c.rules, e, Rational(*emission)) : exact::block_step(c.rules, e);
-        return write_coinbase(res, e);
-    }
-    const auto res = emission ? chain::run_coinbase(c.rules, st, fixed::I96F32::saturating_from_u64(*emission))
-                              : chain::block_step(c.rules, st);
-    return write_coinbase(res, st);
+    return with_coinbase(c, st, emission, [](auto& state, const auto& res) { return write_coinbase(res, state); });
 }
 
 /// One action of the `block` op: {kind, netuid, amount, limit_price?,
@@ -617,14 +625,7 @@ json op_block(const Context& c, Reader& r)
         out["actions"] = results;
         return out;
     };
-    if (c.exact()) {
-        ExactChainState e = to_exact(st);
-        const auto res = emission ? exact::run_coinbase(c.rules, e, Rational(*emission)) : exact::block_step(c.rules, e);
-        return run(e, res);
-    }
-    const auto res = emission ? chain::run_coinbase(c.rules, st, fixed::I96F32::saturating_from_u64(*emission))
-                              : chain::block_step(c.rules, st);
-    return run(st, res);
+    return with_coinbase(c, st, emission, run);
 }
 
 DrainInput read_drain(Reader& r)
