@@ -182,7 +182,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 {
     FUZZ_BEGIN();
     Input in(data, size);
-    const Ruleset& rules = RULESETS[in.u8() % RULESETS.size()];
+    const Ruleset& rules = LAUNCH_RULESETS[in.u8() % LAUNCH_RULESETS.size()];
     ChainState st;
     st.block = in.u64be(4);
     st.total_issuance = in.u64be() >> 4;

@@ -291,7 +291,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_BEGIN();
     Input in(data, size);
     const unsigned family = in.u8() % 8;
-    const Ruleset& rules = RULESETS[in.u8() % RULESETS.size()];
+    const Ruleset& rules = LAUNCH_RULESETS[in.u8() % LAUNCH_RULESETS.size()];
     FUZZ_NOTE("family", family);
     FUZZ_NOTE("ruleset", std::string(rules.id));
     switch (family) {

@@ -46,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 {
     FUZZ_BEGIN();
     Input in(data, size);
-    const Ruleset& rules = RULESETS[in.u8() % RULESETS.size()];
+    const Ruleset& rules = LAUNCH_RULESETS[in.u8() % LAUNCH_RULESETS.size()];
     const u64 a_bits = in.u64be() % ((u64{1} << 32) + 1);
     const u64 m0 = in.u64be();
     Subnet s;

@@ -86,6 +86,35 @@ for r in range(8):
     write("coinbase", f"r{r}", state(r) + ops)
 write("coinbase", "f010-failing-root-sell", state(3, n=1, flags=(4,)) + u8(0) * 4)
 
+# coinbase3: see coinbase3_fuzz.cpp
+def state3(r, n=2, gflags=0, issuance=10**16, root=10**15, subnets=None):
+    b = u8(r) + u32(100_000) + u64(issuance) + u64(3_320_413_933_267_719_290) + u16(11796) + u32(12885) \
+        + u64(root) + u8(gflags) + u8(n - 1)
+    default = [(10**12, 10**12, 10**11, 0, 2**32, 0, 1, 33, 0), (10**13, 2 * 10**12, 10**12, 0, 2**31, 0, 3, 0, 0),
+               (10**9, 10**12, 10**10, 300_000_000_000_000_000 - 10**16, 2**32, 0, 2, 10_000, 2**31),
+               (10**6, 10**3, 0, 0, 2**33, 0, 1, 33, 0)]
+    for i in range(n):
+        tao, a_in, a_out, w, mp, f, tempo, fee, burned = (subnets or default)[i % len(subnets or default)]
+        b += u64(tao) + u64(a_in) + u64(a_out) + u64(w) + u40(mp) + u8(f) + u8(tempo) + u16(fee) + u32(burned)
+    return b
+ops3 = u8(0) + u8(1) + u8(1) + u64(TAO << 8) + u8(0) + u64(0) \
+    + u8(1) + u8(2) + u64((1000 * TAO) << 8) + u8(1) + u64(2 * TAO) \
+    + u8(2) + u8(1) + u16(30000) + u8(0) + u64(0) \
+    + u8(2) + u8(2) + u16(65535) + u8(3) + u64(TAO // 10) \
+    + u8(8) + u8(7) + u8(3) + u64(0) + u8(4) + u8(2) + u8(0) + u8(5) + u8(0) + u8(2) \
+    + u8(6) + u8(0) + u8(1) + u64(0) + u8(6) + u8(0) + u8(4) + u64(0) + u8(1) + u8(1) + u64(TAO << 8) + u8(0) + u64(0) \
+    + u8(2) + u8(1) + u16(65535) + u8(0) + u64(0) + u8(8) + u8(5)
+for r in range(3):
+    write("coinbase3", f"r{r}", state3(r) + ops3)
+    write("coinbase3", f"r{r}-four-subnets-cap1", state3(r, n=4, gflags=4) + ops3)
+write("coinbase3", "near-supply-cap", state3(2, issuance=21 * 10**15 - 1000) + ops3)
+write("coinbase3", "no-author-mock-reserve", state3(1, gflags=16 | 1) + ops3)
+write("coinbase3", "f026-failed-chain-buy", state3(2, n=1, gflags=1, root=0,
+                                                  subnets=[(10**6, 50, 0, 0, 2**32, 0, 1, 33, 0)]) + u8(0) * 3)
+write("coinbase3", "extreme-weights", state3(2, n=2, subnets=[(10**15, 10**9, 10**12, 1, 2**32, 0, 1, 33, 0),
+                                                                  (10**9, 10**15, 10**12, 2**64 - 1, 2**32, 0, 1, 33, 0)])
+      + ops3)
+
 # protocol: request lines
 lines = [
     b'{"id":"buy","ruleset":"v2.0.1","op":"sim_swap_tao_for_alpha","input":{"subnet_tao":"10000000000","subnet_alpha_in":"5000000000","amount":"1000000000"}}',

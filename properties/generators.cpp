@@ -70,7 +70,7 @@ rc::Gen<StateCase> chain_state(std::size_t min_subnets, std::size_t max_subnets,
 {
     return rc::gen::exec([=] {
         StateCase c;
-        c.ruleset = *rc::gen::inRange<std::size_t>(clamp_rulesets_only ? 1 : 0, RULESETS.size());
+        c.ruleset = *rc::gen::inRange<std::size_t>(clamp_rulesets_only ? 1 : 0, LAUNCH_RULESETS.size());
         auto& st = c.state;
         st.block = *realistic_u64(1, 10'000'000);
         st.tao_weight = *rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)},
@@ -183,7 +183,7 @@ rc::Gen<DrainCase> drain_case()
 {
     return rc::gen::exec([] {
         DrainCase c;
-        c.ruleset = *rc::gen::inRange<std::size_t>(0, RULESETS.size());
+        c.ruleset = *rc::gen::inRange<std::size_t>(0, LAUNCH_RULESETS.size());
         auto& in = c.in;
         in.tao_weight = *rc::gen::weightedOneOf<u64>(
             {{1, rc::gen::just<u64>(0)}, {3, rc::gen::just(LAUNCH_TAO_WEIGHT)}, {1, rc::gen::just(U64_MAX)}});

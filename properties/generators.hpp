@@ -165,9 +165,9 @@ inline rc::Gen<PoolCase> any_pool()
 /// A generated multi-subnet chain state and the ruleset to run it under.
 struct StateCase
 {
-    std::size_t ruleset = 0;  ///< index into dtao::RULESETS
+    std::size_t ruleset = 0;  ///< index into dtao::LAUNCH_RULESETS
     ChainState state;
-    [[nodiscard]] const Ruleset& rules() const { return RULESETS[ruleset]; }
+    [[nodiscard]] const Ruleset& rules() const { return LAUNCH_RULESETS[ruleset]; }
 };
 
 void showValue(const StateCase& c, std::ostream& os);
@@ -206,7 +206,7 @@ struct DrainCase
 {
     std::size_t ruleset = 0;
     DrainInput in;
-    [[nodiscard]] const Ruleset& rules() const { return RULESETS[ruleset]; }
+    [[nodiscard]] const Ruleset& rules() const { return LAUNCH_RULESETS[ruleset]; }
 };
 
 void showValue(const DrainCase& c, std::ostream& os);

@@ -454,7 +454,7 @@ RC_GTEST_PROP(pool, pool_005_rejected_swap_changes_nothing, (const PoolCase& c))
 /// or without a limit price) changes neither the subnet nor TotalStake.
 RC_GTEST_PROP(pool, stake_007_rejected_stake_changes_nothing, (const PoolCase& c, u64 limit, bool partial, bool use_limit))
 {
-    const auto& rules = RULESETS[c.a % RULESETS.size()];
+    const auto& rules = LAUNCH_RULESETS[c.a % LAUNCH_RULESETS.size()];
     const std::optional<u64> lim = use_limit ? std::optional<u64>(limit) : std::nullopt;
     Subnet s = make_pool(c.x, c.y, c.y);
     u64 ts = c.x;

@@ -48,7 +48,7 @@ struct Model
     u64 last_registered = 0;
     Int stake_offset = 0;  ///< TotalStake − Σ_{n≠0} SubnetTAO
     std::map<u64, SubnetFacts> subnets;
-    [[nodiscard]] const Ruleset& rules() const { return RULESETS[ruleset]; }
+    [[nodiscard]] const Ruleset& rules() const { return LAUNCH_RULESETS[ruleset]; }
     [[nodiscard]] std::vector<u64> netuids() const
     {
         std::vector<u64> v;

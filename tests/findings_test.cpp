@@ -90,7 +90,7 @@ TEST(findings, f001_tao_rounding_dust_never_minted)
     ASSERT_EQ(tao_in_bits, Int("1431655765333333333"));
     ASSERT_EQ(tao_in_bits >> 32, Int(333'333'333));
     const u64 E = 1'000'000'000;
-    for (const Ruleset& r : RULESETS) {
+    for (const Ruleset& r : LAUNCH_RULESETS) {
         ChainState st = state_of({dyn(1, 1'000'000'000'000, 1'000'000'000'000), dyn(2, 1'000'000'000'000, 1'000'000'000'000),
                                   dyn(3, 1'000'000'000'000, 1'000'000'000'000)});
         const ExactChainState est0 = to_exact(st);
@@ -137,7 +137,7 @@ TEST(findings, f002_root_tao_lost_without_root_stake)
     const auto e = drain_pending_emission<ExactModel>(V2_0_4, in);
     EXPECT_EQ(e.tao_paid, 0);
     // every ruleset: no TAO credited
-    for (const Ruleset& rs : RULESETS)
+    for (const Ruleset& rs : LAUNCH_RULESETS)
         EXPECT_EQ(drain_pending_emission<ChainModel>(rs, in).tao_paid, 0u) << rs.id;
 }
 
@@ -221,7 +221,7 @@ TEST(findings, f005_registration_rule_inverted_before_v2_0_2)
         *alpha_in = st.find(1)->subnet_alpha_in_emission;
         return st.find(1)->subnet_tao_in_emission;
     };
-    for (const Ruleset& r : RULESETS) {
+    for (const Ruleset& r : LAUNCH_RULESETS) {
         const bool buggy = !r.registration_off_needs_pow_off;
         EXPECT_EQ(buggy, r.id == "v2.0.0" || r.id == "v2.0.1") << r.id;
         u64 a_off = 0, a_on = 0;
@@ -302,7 +302,7 @@ TEST(findings, f007_alpha_dividends_double_count_root_before_v2_0_4)
     const auto fixed_r = drain_pending_emission<ChainModel>(V2_0_4, in);
     EXPECT_EQ(fixed_r.payouts.at("v").alpha_dividend, 500u);
     EXPECT_EQ(fixed_r.payouts.at("v").tao_dividend, 700u);
-    for (const Ruleset& r : RULESETS) {
+    for (const Ruleset& r : LAUNCH_RULESETS) {
         if (r.drain_validator_alpha_from_pending)
             continue;  // v2.0.9+ pay validators from pending alpha (DRAIN-006)
         const u64 want = r.alpha_dividends_exclude_root ? 500u : 1'000u;

@@ -76,6 +76,9 @@ TEST(ruleset, table_metadata_and_lookup)
         {"v2.0.8", "v2.0.6", "b61dd30202ff6e970a18b5a5231b62183b6ba972", 252, "2025-03-19"},
         {"v2.0.9", "v2.0.8", "8de0d23ca7dc94f5d4c595626f126ec6eb63dbb6", 257, "2025-03-28"},
         {"v2.0.10", "v2.0.9", "719a6f5e9ecacd0e9cd95d5d7d190f9c2021d75f", 258, "2025-04-04"},
+        {"v3.4.8-423", "v2.0.10", "06032d518fbaead1ddc2039e9e6aa55715026364", 423, "2026-06-25"},
+        {"v3.4.9-424", "v3.4.8-423", "6d81084c5c13413d9e3637586280125c0bfc1948", 424, "2026-06-29"},
+        {"main-14bc6f9", "v3.4.9-424", "14bc6f9f964b9cc362e9635dd110a487fa5d15a0", 425, "2026-06-30"},
     };
     ASSERT_EQ(RULESETS.size(), std::size(want));
     for (std::size_t i = 0; i < RULESETS.size(); ++i) {
@@ -90,6 +93,15 @@ TEST(ruleset, table_metadata_and_lookup)
         EXPECT_EQ(found->commit, r.commit);
         if (i > 0)  // each ruleset derives from the one before it
             EXPECT_EQ(r.parent, RULESETS[i - 1].id);
+    }
+    // RULESETS is the launch era followed by the Balancer era, and the era
+    // predicate agrees with the two lists.
+    ASSERT_EQ(RULESETS.size(), LAUNCH_RULESETS.size() + BALANCER_RULESETS.size());
+    for (std::size_t i = 0; i < RULESETS.size(); ++i) {
+        const bool balancer = i >= LAUNCH_RULESETS.size();
+        const Ruleset& want_r = balancer ? BALANCER_RULESETS[i - LAUNCH_RULESETS.size()] : LAUNCH_RULESETS[i];
+        EXPECT_EQ(RULESETS[i].id, want_r.id);
+        EXPECT_EQ(is_balancer_era(RULESETS[i]), balancer) << RULESETS[i].id;
     }
     EXPECT_FALSE(find_ruleset("v2.0.3").has_value());  // no rule change at v2.0.3
     EXPECT_FALSE(find_ruleset("main").has_value());

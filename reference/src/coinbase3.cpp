@@ -4,6 +4,7 @@
 
 #include "dtao/balancer.hpp"
 #include "dtao/emission.hpp"
+#include "dtao/registration.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -100,10 +101,10 @@ std::map<u64, U64F64> get_shares(const Ruleset& rules, const ChainState& st, con
     return weighted;
 }
 
-std::map<u64, U96F32> get_subnet_block_emissions(const Ruleset& rules, const ChainState& st,
-                                                 const std::vector<u64>& emit_to, U96F32 block_emission)
+namespace {
+/// The shares after the SubnetEmissionEnabled renormalisation (BCOIN-005).
+std::map<u64, U64F64> emission_shares(const ChainState& st, std::map<u64, U64F64> shares)
 {
-    const auto shares = get_shares(rules, st, emit_to);
     bool has_disabled = false;
     U64F64 enabled_sum = U64F64::zero();
     for (const auto& [n, share] : shares) {
@@ -112,17 +113,25 @@ std::map<u64, U96F32> get_subnet_block_emissions(const Ruleset& rules, const Cha
         else
             has_disabled = true;
     }
+    if (!has_disabled)
+        return shares;
+    for (auto& [n, share] : shares) {
+        if (st.find(n)->subnet_emission_enabled && enabled_sum > U64F64::zero())
+            share = share.safe_div(enabled_sum);
+        else
+            share = U64F64::zero();
+    }
+    return shares;
+}
+}  // namespace
+
+std::map<u64, U96F32> get_subnet_block_emissions(const Ruleset& rules, const ChainState& st,
+                                                 const std::vector<u64>& emit_to, U96F32 block_emission)
+{
     std::map<u64, U96F32> out;
     const U64F64 e = fixed::convert<U64F64>(block_emission);
-    for (auto [n, share] : shares) {
-        if (has_disabled) {
-            if (st.find(n)->subnet_emission_enabled && enabled_sum > U64F64::zero())
-                share = share.safe_div(enabled_sum);
-            else
-                share = U64F64::zero();
-        }
+    for (const auto& [n, share] : emission_shares(st, get_shares(rules, st, emit_to)))
         out[n] = fixed::convert<U96F32>(e.saturating_mul(share));
-    }
     return out;
 }
 
@@ -348,10 +357,23 @@ CoinbaseResult3 run_coinbase(const Ruleset& rules, ChainState& st, u64 credit)
     const auto emit_to = get_subnets_to_emit_to(st);
     // BCOIN-005: TAO per subnet from the shares (BCOIN-003, BCOIN-004).
     const auto emissions = get_subnet_block_emissions(rules, st, emit_to, asfloat(credit));
+    // The intermediates of the shares, for the report (the state they read is not yet changed).
+    const auto price_shares = get_shares_price_ema(st, emit_to);
+    const auto shares = get_shares(rules, st, emit_to);
+    const auto enabled_shares = emission_shares(st, shares);
+    std::map<u64, U64F64> moving_prices;
+    for (u64 n : emit_to)
+        moving_prices[n] = get_moving_alpha_price(*st.find(n));
     // BCOIN-009: root sell on the moving prices before this block's update.
     out.root_sell_flag = get_network_root_sell_flag(st, emit_to);
     // BCOIN-008: terms, injection, chain buys, alpha out, pending amounts.
     emit_to_subnets(rules, st, emissions, credit, out.root_sell_flag, out);
+    for (auto& e : out.emissions) {
+        e.moving_price = moving_prices.at(e.netuid);
+        e.price_share = price_shares.at(e.netuid);
+        e.share = shares.at(e.netuid);
+        e.emission_share = enabled_shares.at(e.netuid);
+    }
     // BEPOCH-002: every non-root subnet, emitting or not.
     out.epochs = drain_pending(st, st.block);
     return out;
@@ -362,6 +384,11 @@ CoinbaseResult3 block_step(const Ruleset& rules, ChainState& st)
     // get_block_emission: nothing minted on error or for 0.
     const auto e = chain::block_emission(st.total_issuance);
     const u64 credit = (e && e->emission > 0) ? mint_tao(st, e->emission) : 0;
+    return block_step_with_credit(rules, st, credit);
+}
+
+CoinbaseResult3 block_step_with_credit(const Ruleset& rules, ChainState& st, u64 credit)
+{
     auto out = run_coinbase(rules, st, credit);
     // BEMA-001: after the coinbase, emitting subnets only.
     update_moving_prices(st);
@@ -457,6 +484,13 @@ Registration3 register_network(const Ruleset& rules, ChainState& st, u64 lock)
     auto it = std::find_if(st.subnets.begin(), st.subnets.end(), [&](const Subnet& x) { return x.netuid > netuid; });
     st.subnets.insert(it, s);
     return r;
+}
+
+Result<Registration3> do_register_network(const Ruleset& rules, ChainState& st)
+{
+    if (sat_sub(st.block, st.network_last_registered) < st.network_rate_limit)
+        return Error::network_tx_rate_limit_exceeded;
+    return register_network(rules, st, chain::network_lock_cost(st));
 }
 
 Result<u64> start_call(ChainState& st, u64 netuid, u64 start_call_delay)

@@ -2,12 +2,16 @@
 /// strict decimal parsing, error tokens, ruleset selection, both arithmetics.
 #include "protocol.hpp"
 
+#include "dtao/balancer.hpp"
 #include "dtao/ruleset.hpp"
+
+#include <set>
 
 #include <gtest/gtest.h>
 
 using dtao::protocol::evaluate_line;
 using json = nlohmann::json;
+using dtao::u64;
 
 namespace {
 
@@ -147,14 +151,121 @@ TEST(protocol, every_op_answers_a_minimal_request)
         {"start_call", {{"state", state}, {"netuid", "1"}}},
         {"blocks_until_next_epoch", {{"netuid", "1"}, {"tempo", "360"}, {"block", "0"}}},
     };
-    ASSERT_EQ(requests.size(), dtao::protocol::ops().size());
-    for (const auto& [op, input] : requests)
-        for (const char* arithmetic : {"chain", "exact"})
-            for (const char* ruleset : {"v2.0.1", "v2.0.10"}) {
-                const json r = eval(op, input, ruleset, arithmetic);
-                EXPECT_TRUE(r.contains("output") || (r.contains("error") && !r.contains("message")))
-                    << op << " " << arithmetic << " " << ruleset << ": " << r.dump();
-            }
+    // The Balancer era (v3.4.8-423+): its own pool, stake, coinbase and registration ops.
+    json bstate = state;
+    bstate["subnets"][1]["first_emission_block_number"] = "10";
+    bstate["subnets"][1]["fee_rate"] = "33";
+    json bpool = pool;
+    bpool["swap_balancer_quote_parts"] = "300000000000000000";
+    json bstake = bpool;
+    bstake["amount"] = "1000000000";
+    json bswap = bstake;
+    bswap["side"] = "sell";
+    json bliq = pool;
+    bliq["tao"] = "1000000";
+    bliq["alpha"] = "5000000";
+    const std::vector<std::pair<std::string, json>> balancer_requests = {
+        {"block_emission", {{"issuance", "0"}}},
+        {"alpha_price", bpool},
+        {"swap", bswap},
+        {"max_amount_add", {{"subnet_tao", "1000000000"}, {"subnet_alpha_in", "1000000000"}, {"limit_price", "2000000000"}}},
+        {"max_amount_remove", {{"subnet_tao", "1000000000"}, {"subnet_alpha_in", "1000000000"}, {"limit_price", "250000000"}}},
+        {"adjust_protocol_liquidity", bliq},
+        {"pow_ratio_scaled", {{"base_numerator", "3"}, {"base_denominator", "7"}, {"exponent_numerator", "3"},
+                              {"exponent_denominator", "7"}, {"precision", "256"}, {"scale", "1000000000000000000"}}},
+        {"add_stake", bstake},
+        {"remove_stake", bstake},
+        {"update_moving_price", bpool},
+        {"coinbase", {{"state", bstate}}},
+        {"block", {{"state", bstate}, {"actions", {{{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000000000"}},
+                                                  {{"kind", "remove_stake"}, {"netuid", "1"}, {"amount", "1000000000"}},
+                                                  {{"kind", "add_stake"}, {"netuid", "7"}, {"amount", "1000000000"}}}}}},
+        {"dividend_distribution",
+         {{"pending_alpha", "1000"},
+          {"pending_root_alpha", "10"},
+          {"hotkeys", json::array({json{{"hotkey", "1"},
+                                        {"dividend", {{"type", "U96F32"}, {"bits", "4294967296"}}},
+                                        {"alpha_stake", "5"}}})}}},
+        {"network_lock_cost", {{"state", bstate}}},
+        {"register_network", {{"state", {{"block", "7200"}}}}},
+        {"start_call", {{"state", bstate}, {"netuid", "1"}}},
+    };
+    // Every op of `dtao ops` is exercised in at least one era.
+    std::set<std::string> listed, exercised;
+    for (const auto& [name, doc] : dtao::protocol::ops())
+        listed.insert(name);
+    for (const auto* list : {&requests, &balancer_requests})
+        for (const auto& [op, input] : *list)
+            exercised.insert(op);
+    EXPECT_EQ(listed, exercised);
+    const auto check = [](const auto& list, std::initializer_list<const char*> rulesets) {
+        for (const auto& [op, input] : list)
+            for (const char* arithmetic : {"chain", "exact"})
+                for (const char* ruleset : rulesets) {
+                    const json r = eval(op, input, ruleset, arithmetic);
+                    EXPECT_TRUE(r.contains("output") || (r.contains("error") && !r.contains("message")))
+                        << op << " " << arithmetic << " " << ruleset << ": " << r.dump();
+                }
+    };
+    check(requests, {"v2.0.1", "v2.0.10"});
+    check(balancer_requests, {"v3.4.8-423", "v3.4.9-424", "main-14bc6f9"});
+}
+
+/// An op of the other era is a protocol error naming the era, not a silent answer by the
+/// wrong rules; so is a storage field of the other era.
+/// @rule RSET-017
+TEST(protocol, ops_and_state_fields_belong_to_an_era)
+{
+    const json pool{{"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "1000000000000"}, {"amount", "1000000000"}};
+    for (const char* op : {"sim_swap_tao_for_alpha", "sim_swap_alpha_for_tao", "drain_pending_emission",
+                           "blocks_until_next_epoch"}) {
+        const json r = eval(op, pool, "v3.4.8-423");
+        EXPECT_EQ(error_of(r), "op_not_in_ruleset") << op;
+        EXPECT_NE(r["message"].get<std::string>().find("Balancer era"), std::string::npos) << r.dump();
+    }
+    for (const char* op : {"swap", "adjust_protocol_liquidity", "pow_ratio_scaled", "dividend_distribution"})
+        EXPECT_EQ(error_of(eval(op, pool, "v2.0.10")), "op_not_in_ruleset") << op;
+    // a Balancer-era storage item in a launch-era state, and the reverse
+    const json launch_with_fee{{"state", {{"subnets", {{{"netuid", "1"}, {"fee_rate", "33"}}}}}}};
+    EXPECT_EQ(error_of(eval("coinbase", launch_with_fee, "v2.0.10")), "invalid_field");
+    EXPECT_EQ(error_of(eval("coinbase", launch_with_fee, "v3.4.9-424")), "");
+    const json balancer_with_pending{{"state", {{"subnets", {{{"netuid", "1"}, {"pending_emission", "1"}}}}}}};
+    EXPECT_EQ(error_of(eval("coinbase", balancer_with_pending, "main-14bc6f9")), "invalid_field");
+    EXPECT_EQ(error_of(eval("coinbase", balancer_with_pending, "v2.0.10")), "");
+    // the launch era's output state has no Balancer-era field
+    const json out = eval("coinbase", {{"state", {{"subnets", {{{"netuid", "1"}}}}}}}, "v2.0.10");
+    EXPECT_FALSE(out["output"]["state"]["subnets"][0].contains("fee_rate")) << out.dump();
+}
+
+/// The Balancer ops answer what the reference functions compute: a swap of chain-rules.md
+/// §7.2's shape, both directions, with the fee taken from the input (rate 33/65535).
+/// @rule BAL-005 BAL-004
+TEST(protocol, balancer_swap_matches_the_reference)
+{
+    dtao::Subnet s;
+    s.netuid = 1;
+    s.mechanism = dtao::Mechanism::dynamic;
+    s.subnet_tao = 1'000'000'000'000;
+    s.subnet_alpha_in = 3'000'000'000'000;
+    s.swap_balancer_quote_parts = 300'000'000'000'000'000;
+    for (const auto side : {dtao::SwapSide::buy, dtao::SwapSide::sell}) {
+        dtao::Subnet copy = s;
+        const u64 limit = side == dtao::SwapSide::buy ? dtao::SWAP_MAX_PRICE : dtao::SWAP_MIN_PRICE;
+        const auto want = dtao::chain::balancer::do_swap(dtao::MAIN_14BC6F9, copy, dtao::SWAP_MINIMUM_RESERVE, side,
+                                                         1'000'000'000, dtao::chain::balancer::limit_price_from_rao(limit),
+                                                         false, false);
+        ASSERT_TRUE(static_cast<bool>(want));
+        const json r = eval("swap",
+                            {{"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "3000000000000"},
+                             {"swap_balancer_quote_parts", "300000000000000000"},
+                             {"side", side == dtao::SwapSide::buy ? "buy" : "sell"}, {"amount", "1000000000"}},
+                            "main-14bc6f9");
+        ASSERT_TRUE(r.contains("output")) << r.dump();
+        EXPECT_EQ(r["output"]["amount_paid_out"], std::to_string(want->amount_paid_out));
+        EXPECT_EQ(r["output"]["amount_paid_in"], std::to_string(want->amount_paid_in));
+        // fee = to_u64(1e9 · 33/65535) = 503 547 (33e9 / 65535 = 503 547.7…)
+        EXPECT_EQ(r["output"]["fee_paid"], "503547");
+    }
 }
 
 /// @rule STAKE-007 STAKE-008

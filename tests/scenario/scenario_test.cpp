@@ -123,6 +123,22 @@ TEST(ScenarioEngine, MalformedAmountNamesTheField)
     }
 }
 
+/// @rule RSET-017
+/// The engine runs the launch-era rules; a Balancer-era ruleset is refused by name
+/// rather than run with the wrong pool.
+TEST(ScenarioEngine, BalancerRulesetIsRefused)
+{
+    auto s = small_scenario();
+    s["ruleset"] = "v3.4.8-423";
+    sc::Options o;
+    try {
+        (void)sc::run(s, o);
+        FAIL() << "ran a Balancer-era ruleset";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("Balancer era"), std::string::npos) << e.what();
+    }
+}
+
 /// @rule EMA-001 @rule COIN-004
 /// Every published scenario loads, and every one of S1..S12 is there.
 TEST(ScenarioFiles, AllTwelveLoad)

@@ -9,7 +9,7 @@
 ///      spec/findings.md) ("no dangling tags");
 ///   e. every project path in backticks in spec/*.md exists;
 ///   f. the constants table of spec/units.md equals reference/include/dtao/constants.hpp;
-///   g. the rulesets tables of spec/rulesets.md equal `dtao::RULESETS` and `dtao::BALANCER_RULESETS`.
+///   g. the rulesets table of spec/rulesets.md equals `dtao::RULESETS`.
 /// Only std::filesystem and std::regex. This directory (tests/spec/) is never
 /// scanned for tags: its own regexes would count as tags.
 #include "dtao/constants.hpp"
@@ -444,7 +444,7 @@ TEST(spec_links, f_units_table_matches_constants)
                                       << " has no row in the constants table";
 }
 
-// g. the rulesets tables of spec/rulesets.md equal dtao::RULESETS and dtao::BALANCER_RULESETS
+// g. the rulesets table of spec/rulesets.md equals dtao::RULESETS
 template <typename Rulesets>
 void check_rulesets_table(const std::string& first_column, const Rulesets& rulesets, const char* name)
 {
@@ -471,5 +471,4 @@ void check_rulesets_table(const std::string& first_column, const Rulesets& rules
 TEST(spec_links, g_rulesets_table_matches_code)
 {
     check_rulesets_table("tag", dtao::RULESETS, "dtao::RULESETS");
-    check_rulesets_table("balancer-era tag", dtao::BALANCER_RULESETS, "dtao::BALANCER_RULESETS");
 }

@@ -112,7 +112,8 @@ Profile parse_profile(const json& j)
 {
     if (!j.is_object())
         throw std::runtime_error("profile: expected a JSON object");
-    static const std::set<std::string> top = {"profile_version", "implementation", "comment", "unsupported_ops", "divergences"};
+    static const std::set<std::string> top = {"profile_version", "implementation", "comment", "unsupported_ops",
+                                              "unsupported_rulesets", "divergences"};
     for (const auto& [k, v] : j.items())
         if (!top.count(k))
             throw std::runtime_error("profile." + k + ": unknown field");
@@ -121,6 +122,10 @@ Profile parse_profile(const json& j)
     Profile p;
     p.implementation = j.value("implementation", std::string());
     p.unsupported_ops = string_list(j.value("unsupported_ops", json()), "profile.unsupported_ops");
+    p.unsupported_rulesets = string_list(j.value("unsupported_rulesets", json()), "profile.unsupported_rulesets");
+    for (const auto& id : p.unsupported_rulesets)
+        if (!find_ruleset(id))
+            throw std::runtime_error("profile.unsupported_rulesets: no ruleset \"" + id + "\" (see `dtao rulesets`)");
     const json divs = j.value("divergences", json::array());
     if (!divs.is_array())
         throw std::runtime_error("profile.divergences: expected an array");
@@ -1082,15 +1087,20 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
         unsupported.insert(profile->unsupported_ops.begin(), profile->unsupported_ops.end());
     std::size_t out_of_scope = 0;
     for (const auto& op : vectors::random_ops()) {
+        // the rulesets whose era has the op
+        std::vector<const Ruleset*> eligible;
+        for (const auto& rs : RULESETS)
+            if (protocol::op_in_ruleset(op, rs))
+                eligible.push_back(&rs);
         for (std::uint64_t i = 0; i < o.random; ++i) {
-            const auto& rs = RULESETS[rng.below(RULESETS.size())];
+            const Ruleset& rs = *eligible[rng.below(eligible.size())];
             std::optional<Case> c;
             for (int attempt = 0; attempt < 100 && !c; ++attempt)
                 c = reference_case("random/" + op + "/" + std::to_string(o.seed) + "/" + std::to_string(i), std::string(rs.id),
-                                   op, vectors::random_input(op, rng));
+                                   op, vectors::random_input(op, rng, is_balancer_era(rs)));
             if (!c)
                 continue;
-            if (unsupported.count(op) || !filter.matches(*c)) {
+            if (unsupported.count(op) || (profile && profile->ruleset_unsupported(rs.id)) || !filter.matches(*c)) {
                 ++out_of_scope;
                 continue;
             }
@@ -1255,8 +1265,9 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
                 ++out_of_scope;
                 continue;
             }
-            if (profile && std::find(profile->unsupported_ops.begin(), profile->unsupported_ops.end(), c.op) !=
-                               profile->unsupported_ops.end()) {
+            if (profile && (std::find(profile->unsupported_ops.begin(), profile->unsupported_ops.end(), c.op) !=
+                                profile->unsupported_ops.end() ||
+                            profile->ruleset_unsupported(c.ruleset))) {
                 ++declared_unsupported;
                 continue;
             }
@@ -1347,7 +1358,7 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
     if (out_of_scope)
         out << ", " << out_of_scope << " filtered out";
     if (declared_unsupported)
-        out << ", " << declared_unsupported << " for ops the profile declares unsupported";
+        out << ", " << declared_unsupported << " for ops or rulesets the profile declares unsupported";
     out << "; " << stats.restarts << " restarts; " << std::fixed << std::setprecision(2) << seconds << " s\n";
     if (t.diverged)
         out << t.diverged << " of the passes differ only as the profile declares\n";

@@ -94,7 +94,17 @@ struct Profile
 {
     std::string implementation;
     std::vector<std::string> unsupported_ops;
+    /// Rulesets the implementation does not implement (e.g. the Balancer era): their
+    /// cases are skipped and counted as declared unsupported, like unsupported ops.
+    std::vector<std::string> unsupported_rulesets;
     std::vector<Divergence> divergences;
+    [[nodiscard]] bool ruleset_unsupported(std::string_view id) const
+    {
+        for (const auto& r : unsupported_rulesets)
+            if (r == id)
+                return true;
+        return false;
+    }
 };
 
 /// Parse a divergence profile (vectors/README.md). Throws std::runtime_error.

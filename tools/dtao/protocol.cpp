@@ -3,6 +3,8 @@
 #include "protocol.hpp"
 
 #include "block.hpp"
+#include "protocol_balancer.hpp"
+#include "protocol_io.hpp"
 
 #include "dtao/coinbase.hpp"
 #include "dtao/drain.hpp"
@@ -20,333 +22,8 @@ using json = nlohmann::json;
 
 namespace {
 
-/// A protocol-level failure: a token from the closed list in spec/protocol.md
-/// and a message naming what was wrong and where.
-struct ProtocolError
-{
-    std::string token;
-    std::string message;
-};
+using namespace detail;
 
-[[noreturn]] void fail(std::string token, std::string message) { throw ProtocolError{std::move(token), std::move(message)}; }
-
-enum class Arithmetic
-{
-    chain,
-    exact,
-};
-
-// ------------------------------------------------------------------ decimal
-
-/// Strictly parse a decimal integer: optional '-' only when `allow_negative`,
-/// no leading zeros, no '+', no spaces, no other base. `cpp_int("010")` would
-/// read octal, so nothing reaches Boost unvalidated.
-Int parse_decimal(const std::string& s, bool allow_negative, const std::string& where)
-{
-    std::size_t i = 0;
-    bool negative = false;
-    if (allow_negative && !s.empty() && s[0] == '-') {
-        negative = true;
-        i = 1;
-    }
-    if (i >= s.size())
-        fail("invalid_field", where + ": expected a decimal integer string, got \"" + s + "\"");
-    if (s.size() - i > 1 && s[i] == '0')
-        fail("invalid_field", where + ": leading zeros are not allowed in \"" + s + "\"");
-    if (s.size() - i > 80)
-        fail("invalid_field", where + ": number has too many digits");
-    for (std::size_t j = i; j < s.size(); ++j)
-        if (s[j] < '0' || s[j] > '9')
-            fail("invalid_field", where + ": expected a decimal integer string, got \"" + s + "\"");
-    if (negative && s == "-0")
-        fail("invalid_field", where + ": \"-0\" is not canonical");
-    Int v(s.substr(i));
-    return negative ? Int(-v) : v;
-}
-
-// ------------------------------------------------------------------ reader
-
-/// Reads one JSON object strictly: typed getters with the field's path in
-/// every error, and `finish()` rejects fields nobody asked for.
-class Reader
-{
-public:
-    Reader(const json& j, std::string path) : m_j(j), m_path(std::move(path))
-    {
-        if (!j.is_object())
-            fail("invalid_field", m_path + ": expected an object");
-    }
-
-    /// Present and not null. Asking counts as reading: `finish()` will not
-    /// call an explicit null an unknown field.
-    [[nodiscard]] bool has(const std::string& key)
-    {
-        m_used.insert(key);
-        return m_j.contains(key) && !m_j.at(key).is_null();
-    }
-
-    const json& get(const std::string& key)
-    {
-        m_used.insert(key);
-        if (!m_j.contains(key))
-            fail("missing_field", where(key) + ": required field is missing");
-        return m_j.at(key);
-    }
-
-    Int integer(const std::string& key, const Int& lo, const Int& hi, bool allow_negative = false)
-    {
-        const json& v = get(key);
-        if (!v.is_string())
-            fail("invalid_field", where(key) + ": expected a decimal string (amounts are never JSON numbers)");
-        const Int x = parse_decimal(v.get<std::string>(), allow_negative, where(key));
-        if (x < lo || x > hi)
-            fail("invalid_field", where(key) + ": " + x.str() + " is out of range [" + lo.str() + ", " + hi.str() + "]");
-        return x;
-    }
-
-    u64 u64_field(const std::string& key, u64 max = U64_MAX) { return integer(key, 0, Int(max)).convert_to<u64>(); }
-    u64 u64_or(const std::string& key, u64 fallback, u64 max = U64_MAX)
-    {
-        m_used.insert(key);
-        return has(key) ? u64_field(key, max) : fallback;
-    }
-    std::optional<u64> opt_u64(const std::string& key)
-    {
-        m_used.insert(key);
-        return has(key) ? std::optional<u64>(u64_field(key)) : std::nullopt;
-    }
-    u128 u128_or(const std::string& key, u128 fallback)
-    {
-        m_used.insert(key);
-        if (!has(key))
-            return fallback;
-        return to_u128(integer(key, 0, (Int(1) << 128) - 1));
-    }
-    bool bool_or(const std::string& key, bool fallback)
-    {
-        m_used.insert(key);
-        if (!has(key))
-            return fallback;
-        const json& v = m_j.at(key);
-        if (!v.is_boolean())
-            fail("invalid_field", where(key) + ": expected true or false");
-        return v.get<bool>();
-    }
-    std::string string_field(const std::string& key)
-    {
-        const json& v = get(key);
-        if (!v.is_string())
-            fail("invalid_field", where(key) + ": expected a string");
-        return v.get<std::string>();
-    }
-    std::optional<std::string> opt_string(const std::string& key)
-    {
-        m_used.insert(key);
-        return has(key) ? std::optional<std::string>(string_field(key)) : std::nullopt;
-    }
-
-    /// A fixed-point value: {"type": "<name>", "bits": "<decimal>"}.
-    template <typename F>
-    F fixed(const std::string& key)
-    {
-        Reader r(get(key), where(key));
-        const std::string type = r.string_field("type");
-        if (type != fixed::type_name<F>)
-            fail("invalid_field", where(key) + ".type: expected \"" + std::string(fixed::type_name<F>) + "\", got \"" +
-                                      type + "\"");
-        const Int lo = F::is_signed ? Int(-(Int(1) << 127)) : Int(0);
-        const Int hi = F::is_signed ? Int((Int(1) << 127) - 1) : Int((Int(1) << 128) - 1);
-        const Int bits = r.integer("bits", lo, hi, F::is_signed);
-        r.finish();
-        return *F::from_int_bits(bits);
-    }
-    template <typename F>
-    F fixed_or(const std::string& key, F fallback)
-    {
-        m_used.insert(key);
-        return has(key) ? fixed<F>(key) : fallback;
-    }
-
-    const json& array(const std::string& key)
-    {
-        const json& v = get(key);
-        if (!v.is_array())
-            fail("invalid_field", where(key) + ": expected an array");
-        return v;
-    }
-    const json& array_or_empty(const std::string& key)
-    {
-        static const json empty = json::array();
-        m_used.insert(key);
-        return has(key) ? array(key) : empty;
-    }
-
-    [[nodiscard]] std::string where(const std::string& key) const { return m_path + "." + key; }
-
-    void finish() const
-    {
-        for (const auto& [key, value] : m_j.items())
-            if (!m_used.count(key))
-                fail("invalid_field", m_path + "." + key + ": unknown field");
-    }
-
-private:
-    const json& m_j;
-    std::string m_path;
-    std::set<std::string> m_used;
-};
-
-// ------------------------------------------------------------------ writers
-
-std::string dec(u64 v) { return std::to_string(v); }
-std::string dec(u128 v) { return to_int(v).str(); }
-json fx(const fixed::I96F32& v) { return {{"type", "I96F32"}, {"bits", v.int_bits().str()}}; }
-json fx(const fixed::I110F18& v) { return {{"type", "I110F18"}, {"bits", v.int_bits().str()}}; }
-json num(const fixed::I96F32& v) { return fx(v); }
-json num(const Rational& v) { return to_string(v); }
-json amount(u64 v) { return dec(v); }
-json amount(const Rational& v) { return to_string(v); }
-json volume(u128 v) { return dec(v); }
-json volume(const Rational& v) { return to_string(v); }
-
-// ------------------------------------------------------------------ state
-
-constexpr u64 U16_MAX = 65535;
-
-Subnet read_subnet(Reader& r, u64 default_netuid)
-{
-    Subnet s;
-    s.netuid = r.u64_or("netuid", default_netuid, U16_MAX);
-    s.mechanism = static_cast<Mechanism>(r.u64_or("subnet_mechanism", s.netuid == ROOT_NETUID ? 0 : 1, 1));
-    s.subnet_tao = r.u64_or("subnet_tao", 0);
-    s.subnet_alpha_in = r.u64_or("subnet_alpha_in", 0);
-    s.subnet_alpha_out = r.u64_or("subnet_alpha_out", 0);
-    s.subnet_moving_price = r.fixed_or<fixed::I96F32>("subnet_moving_price", fixed::I96F32::zero());
-    s.subnet_volume = r.u128_or("subnet_volume", 0);
-    s.pending_emission = r.u64_or("pending_emission", 0);
-    s.pending_root_divs = r.u64_or("pending_root_divs", 0);
-    s.pending_alpha_swapped = r.u64_or("pending_alpha_swapped", 0);
-    s.pending_owner_cut = r.u64_or("pending_owner_cut", 0);
-    s.subnet_tao_in_emission = r.u64_or("subnet_tao_in_emission", 0);
-    s.subnet_alpha_in_emission = r.u64_or("subnet_alpha_in_emission", 0);
-    s.subnet_alpha_out_emission = r.u64_or("subnet_alpha_out_emission", 0);
-    s.tempo = r.u64_or("tempo", 360, U16_MAX);
-    s.network_registration_allowed = r.bool_or("network_registration_allowed", true);
-    s.network_pow_registration_allowed = r.bool_or("network_pow_registration_allowed", false);
-    s.network_registered_at = r.u64_or("network_registered_at", 0);
-    s.first_emission_block_number = r.opt_u64("first_emission_block_number");
-    s.ema_price_halving_blocks = r.u64_or("ema_price_halving_blocks", DEFAULT_EMA_PRICE_HALVING_BLOCKS);
-    s.blocks_since_last_step = r.u64_or("blocks_since_last_step", 0);
-    s.last_mechanism_step_block = r.u64_or("last_mechansim_step_block", 0);
-    return s;
-}
-
-ChainState read_state(const json& j, const std::string& path)
-{
-    Reader r(j, path);
-    ChainState st;
-    st.block = r.u64_or("block", 0);
-    st.total_issuance = r.u64_or("total_issuance", 0);
-    st.total_stake = r.u64_or("total_stake", 0);
-    st.tao_weight = r.u64_or("tao_weight", LAUNCH_TAO_WEIGHT);
-    st.subnet_owner_cut = r.u64_or("subnet_owner_cut", DEFAULT_SUBNET_OWNER_CUT, U16_MAX);
-    const auto alpha = r.fixed_or<fixed::I96F32>("subnet_moving_alpha",
-                                                 fixed::I96F32::from_bits(DEFAULT_MOVING_ALPHA_BITS));
-    if (alpha.negative())
-        fail("invalid_field", r.where("subnet_moving_alpha") + ": must not be negative");
-    st.subnet_moving_alpha_bits = alpha.bits;
-    st.network_last_registered = r.u64_or("network_last_registered", 0);
-    st.network_last_lock_cost = r.u64_or("network_last_lock_cost", 0);
-    st.network_min_lock_cost = r.u64_or("network_min_lock_cost", NETWORK_MIN_LOCK_COST);
-    st.network_lock_reduction_interval = r.u64_or("network_lock_reduction_interval", NETWORK_LOCK_REDUCTION_INTERVAL);
-    st.network_rate_limit = r.u64_or("network_rate_limit", NETWORK_RATE_LIMIT);
-    const json& subnets = r.array_or_empty("subnets");
-    for (std::size_t i = 0; i < subnets.size(); ++i) {
-        const std::string where = r.where("subnets") + "[" + std::to_string(i) + "]";
-        Reader sr(subnets[i], where);
-        Subnet s = read_subnet(sr, 1);
-        sr.finish();
-        if (!st.subnets.empty() && st.subnets.back().netuid >= s.netuid)
-            fail("invalid_field", where + ".netuid: subnets must be listed in strictly ascending netuid order");
-        st.subnets.push_back(s);
-    }
-    r.finish();
-    return st;
-}
-
-template <typename Model>
-json write_subnet(const SubnetT<Model>& s)
-{
-    json o;
-    o["netuid"] = dec(s.netuid);
-    o["subnet_mechanism"] = dec(static_cast<u64>(s.mechanism));
-    o["subnet_tao"] = amount(s.subnet_tao);
-    o["subnet_alpha_in"] = amount(s.subnet_alpha_in);
-    o["subnet_alpha_out"] = amount(s.subnet_alpha_out);
-    o["subnet_moving_price"] = num(s.subnet_moving_price);
-    o["subnet_volume"] = volume(s.subnet_volume);
-    o["pending_emission"] = amount(s.pending_emission);
-    o["pending_root_divs"] = amount(s.pending_root_divs);
-    o["pending_alpha_swapped"] = amount(s.pending_alpha_swapped);
-    o["pending_owner_cut"] = amount(s.pending_owner_cut);
-    o["subnet_tao_in_emission"] = amount(s.subnet_tao_in_emission);
-    o["subnet_alpha_in_emission"] = amount(s.subnet_alpha_in_emission);
-    o["subnet_alpha_out_emission"] = amount(s.subnet_alpha_out_emission);
-    o["tempo"] = dec(s.tempo);
-    o["network_registration_allowed"] = s.network_registration_allowed;
-    o["network_pow_registration_allowed"] = s.network_pow_registration_allowed;
-    o["network_registered_at"] = dec(s.network_registered_at);
-    o["first_emission_block_number"] = s.first_emission_block_number ? json(dec(*s.first_emission_block_number)) : json();
-    o["ema_price_halving_blocks"] = dec(s.ema_price_halving_blocks);
-    o["blocks_since_last_step"] = dec(s.blocks_since_last_step);
-    o["last_mechansim_step_block"] = dec(s.last_mechanism_step_block);
-    return o;
-}
-
-template <typename Model>
-json write_state(const ChainStateT<Model>& st)
-{
-    json o;
-    o["block"] = dec(st.block);
-    o["total_issuance"] = amount(st.total_issuance);
-    o["total_stake"] = amount(st.total_stake);
-    o["tao_weight"] = dec(st.tao_weight);
-    o["subnet_owner_cut"] = dec(st.subnet_owner_cut);
-    o["subnet_moving_alpha"] = fx(fixed::I96F32::from_bits(st.subnet_moving_alpha_bits));
-    o["network_last_registered"] = dec(st.network_last_registered);
-    o["network_last_lock_cost"] = dec(st.network_last_lock_cost);
-    o["network_min_lock_cost"] = dec(st.network_min_lock_cost);
-    o["network_lock_reduction_interval"] = dec(st.network_lock_reduction_interval);
-    o["network_rate_limit"] = dec(st.network_rate_limit);
-    json subnets = json::array();
-    for (const auto& s : st.subnets)
-        subnets.push_back(write_subnet(s));
-    o["subnets"] = subnets;
-    return o;
-}
-
-// ------------------------------------------------------------------ ops
-
-struct Context
-{
-    Ruleset rules;
-    Arithmetic arithmetic = Arithmetic::chain;
-    bool exact() const { return arithmetic == Arithmetic::exact; }
-};
-
-json error_output(Error e) { return json{{"__rule_error", std::string(to_string(e))}}; }
-
-/// The flat pool inputs of the pool and stake ops.
-Subnet read_pool(Reader& r)
-{
-    Subnet s;
-    s.netuid = r.u64_or("netuid", 1, U16_MAX);
-    s.mechanism = static_cast<Mechanism>(r.u64_or("subnet_mechanism", s.netuid == ROOT_NETUID ? 0 : 1, 1));
-    s.subnet_tao = r.u64_field("subnet_tao");
-    s.subnet_alpha_in = r.u64_field("subnet_alpha_in");
-    s.subnet_alpha_out = r.u64_or("subnet_alpha_out", 0);
-    return s;
-}
 
 json op_block_emission(const Context& c, Reader& r)
 {
@@ -528,7 +205,7 @@ json write_coinbase(const CoinbaseResult<Model>& res, const ChainStateT<Model>& 
     return {{"block_emission", num(res.block_emission)},
             {"emissions", emissions},
             {"drains", drains},
-            {"state", write_state(st)}};
+            {"state", write_state(st, false)}};
 }
 
 /// Run one block's coinbase in the requested model (`run_coinbase` with the given
@@ -548,7 +225,7 @@ json with_coinbase(const Context& c, ChainState st, std::optional<u64> emission,
 
 json op_coinbase(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"));
+    ChainState st = read_state(r.get("state"), r.where("state"), c.balancer());
     const auto emission = r.opt_u64("block_emission");
     r.finish();
     return with_coinbase(c, st, emission, [](auto& state, const auto& res) { return write_coinbase(res, state); });
@@ -599,7 +276,7 @@ json write_action_result(const block::ActionResult<typename Model::Amount>& res,
 /// nothing and does not stop the block).
 json op_block(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"));
+    ChainState st = read_state(r.get("state"), r.where("state"), c.balancer());
     const auto emission = r.opt_u64("block_emission");
     std::vector<block::Action<u64>> actions;
     const json& list = r.array_or_empty("actions");
@@ -708,7 +385,7 @@ json op_drain(const Context& c, Reader& r)
 
 json op_network_lock_cost(const Context& c, Reader& r)
 {
-    const ChainState st = read_state(r.get("state"), r.where("state"));
+    const ChainState st = read_state(r.get("state"), r.where("state"), c.balancer());
     r.finish();
     if (c.exact()) {
         const ExactChainState e = to_exact(st);
@@ -721,7 +398,7 @@ json op_network_lock_cost(const Context& c, Reader& r)
 
 json op_register_network(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"));
+    ChainState st = read_state(r.get("state"), r.where("state"), c.balancer());
     r.finish();
     if (c.exact()) {
         ExactChainState e = to_exact(st);
@@ -732,7 +409,7 @@ json op_register_network(const Context& c, Reader& r)
                 {"lock_cost", dec(reg->lock_cost)},
                 {"pool_tao", num(reg->pool_tao)},
                 {"burned", num(reg->burned)},
-                {"state", write_state(e)}};
+                {"state", write_state(e, false)}};
     }
     const auto reg = chain::register_network(c.rules, st);
     if (!reg)
@@ -741,20 +418,20 @@ json op_register_network(const Context& c, Reader& r)
             {"lock_cost", dec(reg->lock_cost)},
             {"pool_tao", dec(reg->pool_tao)},
             {"burned", dec(reg->burned)},
-            {"state", write_state(st)}};
+            {"state", write_state(st, false)}};
 }
 
 json op_start_call(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"));
+    ChainState st = read_state(r.get("state"), r.where("state"), c.balancer());
     const u64 netuid = r.u64_field("netuid", U16_MAX);
     r.finish();
     const auto feb = start_call(c.rules, st, netuid);
     if (!feb)
         return error_output(feb.error());
     if (c.exact())
-        return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(to_exact(st))}};
-    return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(st)}};
+        return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(to_exact(st), false)}};
+    return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(st, false)}};
 }
 
 json op_blocks_until_next_epoch(const Context&, Reader& r)
@@ -767,9 +444,7 @@ json op_blocks_until_next_epoch(const Context&, Reader& r)
             {"runs", should_run_epoch(netuid, tempo, block)}};
 }
 
-using Handler = std::function<json(const Context&, Reader&)>;
-
-const std::map<std::string, std::pair<Handler, std::string>>& handlers()
+const std::map<std::string, std::pair<Handler, std::string>>& launch_handlers()
 {
     static const std::map<std::string, std::pair<Handler, std::string>> table = {
         {"block_emission", {op_block_emission, "EMIS-001: {issuance} -> {emission, halvings, q, residual}"}},
@@ -796,20 +471,63 @@ const std::map<std::string, std::pair<Handler, std::string>>& handlers()
     return table;
 }
 
+/// The ops whose rules are the same in both eras.
+bool era_independent(const std::string& op) { return op == "block_emission" || op == "network_lock_cost"; }
+
+/// An op's handler in each era (empty: not an op of that era) and its documentation.
+struct OpEntry
+{
+    Handler launch;
+    Handler balancer;
+    std::string doc;
+};
+
+const std::map<std::string, OpEntry>& op_table()
+{
+    static const auto table = [] {
+        std::map<std::string, OpEntry> t;
+        for (const auto& [name, h] : launch_handlers()) {
+            auto& e = t[name];
+            e.launch = h.first;
+            if (era_independent(name)) {
+                e.balancer = h.first;
+                e.doc = h.second;
+            } else {
+                e.doc = "v2.0.x " + h.second;
+            }
+        }
+        for (const auto& [name, h] : balancer_handlers()) {
+            auto& e = t[name];
+            e.balancer = h.first;
+            e.doc += (e.doc.empty() ? "" : "; ") + std::string("v3.4.8-423+ ") + h.second;
+        }
+        return t;
+    }();
+    return table;
+}
+
 }  // namespace
 
 const std::vector<std::pair<std::string, std::string>>& ops()
 {
     static const auto list = [] {
         std::vector<std::pair<std::string, std::string>> v;
-        for (const auto& [name, h] : handlers())
-            v.emplace_back(name, h.second);
+        for (const auto& [name, e] : op_table())
+            v.emplace_back(name, e.doc);
         return v;
     }();
     return list;
 }
 
-json state_to_json(const ChainState& state) { return write_state(state); }
+bool op_in_ruleset(const std::string& op, const Ruleset& rules)
+{
+    const auto it = op_table().find(op);
+    if (it == op_table().end())
+        return false;
+    return static_cast<bool>(is_balancer_era(rules) ? it->second.balancer : it->second.launch);
+}
+
+json state_to_json(const ChainState& state, bool balancer) { return write_state(state, balancer); }
 
 json action_to_json(const block::Action<u64>& a)
 {
@@ -857,11 +575,16 @@ json evaluate(const json& request)
             c.arithmetic = Arithmetic::exact;
         else if (arithmetic != "chain")
             fail("unknown_arithmetic", "request.arithmetic: expected \"chain\" or \"exact\", got \"" + arithmetic + "\"");
-        const auto it = handlers().find(op);
-        if (it == handlers().end())
+        const auto it = op_table().find(op);
+        if (it == op_table().end())
             fail("unknown_op", "request.op: no op \"" + op + "\" (see `dtao ops`)");
+        const Handler& handler = c.balancer() ? it->second.balancer : it->second.launch;
+        if (!handler)
+            fail("op_not_in_ruleset", "request.op: \"" + op + "\" is not an op of ruleset " + ruleset +
+                                          (c.balancer() ? " (Balancer era: v3.4.8-423+)" : " (launch era: v2.0.x)") +
+                                          "; see `dtao ops`");
         Reader in(input, "request.input");
-        json output = it->second.first(c, in);
+        json output = handler(c, in);
         if (output.is_object() && output.contains("__rule_error")) {
             response["error"] = output["__rule_error"];
             return response;

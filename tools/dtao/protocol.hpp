@@ -9,6 +9,7 @@
 
 #include "block.hpp"
 
+#include "dtao/ruleset.hpp"
 #include "dtao/state.hpp"
 
 #include <nlohmann/json.hpp>
@@ -30,10 +31,14 @@ inline constexpr int PROTOCOL_VERSION = 1;
 
 /// A chain-model state as the protocol's `state` object (every field, as
 /// outputs write it).
-[[nodiscard]] nlohmann::json state_to_json(const ChainState& state);
+[[nodiscard]] nlohmann::json state_to_json(const ChainState& state, bool balancer = false);
 
 /// One action of the `block` op as its input reads it (defaults omitted).
 [[nodiscard]] nlohmann::json action_to_json(const block::Action<u64>& action);
+
+/// Whether `op` is an op of the ruleset's era (false for an unknown op). A request for
+/// an op of the other era gets the protocol error `op_not_in_ruleset`.
+[[nodiscard]] bool op_in_ruleset(const std::string& op, const Ruleset& rules);
 
 /// The ops this implementation answers, for `--help` and `dtao ops`.
 [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& ops();

@@ -1340,8 +1340,12 @@ json load(const fs::path& file)
     for (const char* k : {"id", "name", "ruleset", "state", "blocks"})
         if (!sc.contains(k))
             fail(file.string() + ": missing field \"" + std::string(k) + "\"");
-    if (!find_ruleset(sc.at("ruleset").get<std::string>()))
+    const auto rules = find_ruleset(sc.at("ruleset").get<std::string>());
+    if (!rules)
         fail(file.string() + ": unknown ruleset " + sc.at("ruleset").dump());
+    if (is_balancer_era(*rules))
+        fail(file.string() + ": ruleset " + sc.at("ruleset").dump() +
+             " is of the Balancer era; the scenario engine runs the launch-era rules (v2.0.x) only");
     return sc;
 }
 
@@ -1395,6 +1399,9 @@ Report run(const json& scenario, const Options& options)
         const auto rules = find_ruleset(sc.at("ruleset").get<std::string>());
         if (!rules)
             fail("unknown ruleset " + sc.at("ruleset").dump());
+        if (is_balancer_era(*rules))
+            fail("ruleset " + sc.at("ruleset").dump() +
+                 " is of the Balancer era; the scenario engine runs the launch-era rules (v2.0.x) only");
         RunParams rp;
         rp.rules = *rules;
         const ChainState cs = build_state(sc, rp);

@@ -139,12 +139,15 @@ private:
 
 /// Output fields (globs over output paths) that are the op's key
 /// intermediate values: a runner shows them when a case fails.
-[[nodiscard]] std::vector<std::string> intermediate_fields(const std::string& op);
+[[nodiscard]] std::vector<std::string> intermediate_fields(const std::string& op, bool balancer = false);
 
 /// A random, valid `input` for `op` (the generator of `--random` and of the
 /// seeded vector groups).
 [[nodiscard]] json random_input(const std::string& op, Rng& rng);
-/// The ops random_input knows.
+/// As above for the ruleset's era: a Balancer-era input (v3.4.8-423+) has the swap
+/// pallet's storage and no launch-only field, and the Balancer-only ops have inputs.
+[[nodiscard]] json random_input(const std::string& op, Rng& rng, bool balancer);
+/// The ops random_input knows (both eras; `protocol::op_in_ruleset` tells which era has which).
 [[nodiscard]] std::vector<std::string> random_ops();
 
 /// Canonical JSON for vector files: top-level and groups indented, each case

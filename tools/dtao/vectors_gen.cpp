@@ -196,7 +196,7 @@ std::vector<Draft> gen_random(const json& p, const std::string& op, const std::s
     for (u64 i = 0; i < count; ++i) {
         json input;
         for (int attempt = 0;; ++attempt) {
-            input = random_input(op, rng);
+            input = random_input(op, rng, is_balancer_era(*find_ruleset(ruleset)));
             const json r = protocol::evaluate(request_for("gen", ruleset, op, input));
             if (!r.contains("message"))
                 break;
@@ -507,8 +507,25 @@ std::vector<Draft> run_generator(const json& g, const std::string& op, const std
 
 }  // namespace
 
-std::vector<std::string> intermediate_fields(const std::string& op)
+std::vector<std::string> intermediate_fields(const std::string& op, bool balancer)
 {
+    static const std::map<std::string, std::vector<std::string>> balancer_table = {
+        {"block_emission", {"halvings", "q", "residual"}},
+        {"swap", {"amount_paid_in", "fee_paid"}},
+        {"add_stake", {"swap.*", "tao_requested"}},
+        {"remove_stake", {"swap.*", "alpha_requested", "fee_swap.*"}},
+        {"update_moving_price", {"alpha", "price", "blocks_since"}},
+        {"coinbase", {"credit", "emissions[*].moving_price", "emissions[*].share", "emissions[*].tao_emission",
+                      "emissions[*].alpha_emission", "emissions[*].price", "emissions[*].cap", "emissions[*].tao_in",
+                      "emissions[*].alpha_in", "emissions[*].excess_tao", "emissions[*].root_alpha"}},
+        {"block", {"actions[*].*", "emissions[*].tao_in", "emissions[*].excess_tao"}},
+        {"register_network", {"lock_cost", "median_price"}},
+        {"start_call", {}},
+    };
+    if (balancer) {
+        const auto it = balancer_table.find(op);
+        return it == balancer_table.end() ? std::vector<std::string>{} : it->second;
+    }
     static const std::map<std::string, std::vector<std::string>> table = {
         {"block_emission", {"halvings", "q", "residual"}},
         {"sim_swap_tao_for_alpha", {"k", "new_reserve"}},
@@ -604,7 +621,8 @@ json make_case(const Draft& d, const std::string& global_id, const std::string& 
     json inter = d.extra_intermediates;
     if (op.rfind("max_amount_", 0) == 0 || op == "add_stake" || op == "remove_stake") {
         json pool = json::object();
-        for (const char* k : {"netuid", "subnet_mechanism", "subnet_tao", "subnet_alpha_in", "subnet_alpha_out"})
+        for (const char* k : {"netuid", "subnet_mechanism", "subnet_tao", "subnet_alpha_in", "subnet_alpha_out",
+                              "swap_balancer_quote_parts", "pal_swap_initialized", "fee_rate"})
             if (d.input.contains(k))
                 pool[k] = d.input[k];
         const json p = protocol::evaluate(request_for("gen", ruleset, "alpha_price", pool));
@@ -675,7 +693,8 @@ json common_defs()
         rulesets.emplace_back(r.id);
     for (const char* t : {"insufficient_liquidity", "amount_too_low", "slippage_too_high", "subnet_not_exists",
                           "logarithm_failed", "network_tx_rate_limit_exceeded", "first_emission_block_number_already_set",
-                          "need_wait_for_start_call"})
+                          "need_wait_for_start_call", "reserves_too_low", "price_limit_exceeded", "swap_input_too_large",
+                          "reserves_out_of_balance"})
         tokens.emplace_back(t);
     defs["ruleset_id"] = {{"enum", rulesets}};
     defs["rule_error"] = {{"enum", tokens}};
@@ -705,7 +724,103 @@ json common_defs()
                           "network_last_lock_cost", "network_min_lock_cost", "network_lock_reduction_interval", "network_rate_limit"})
         state[k] = ref("dec");
     defs["state"] = all_required(state);
+    // The Balancer era's state (v3.4.8-423+): no launch-only storage, the swap pallet's and
+    // the capped coinbase's storage added.
+    json bsubnet = subnet;
+    for (const char* k : {"pending_emission", "pending_root_divs", "pending_alpha_swapped", "network_pow_registration_allowed"})
+        bsubnet.erase(k);
+    for (const char* k : {"swap_balancer_quote_parts", "fee_rate", "subnet_protocol_alpha", "subnet_excess_tao",
+                          "pending_server_emission", "pending_validator_emission", "pending_root_alpha_divs",
+                          "last_epoch_block", "pending_epoch_at", "subnet_epoch_index"})
+        bsubnet[k] = ref("dec");
+    for (const char* k : {"pal_swap_initialized", "subtoken_enabled", "subnet_emission_enabled", "owner_cut_enabled"})
+        bsubnet[k] = {{"type", "boolean"}};
+    bsubnet["miner_burned"] = ref("number");
+    defs["balancer_subnet_state"] = all_required(bsubnet);
+    json bstate = state;
+    bstate["subnets"] = {{"type", "array"}, {"items", ref("balancer_subnet_state")}};
+    bstate["swap_minimum_reserve"] = ref("dec");
+    bstate["max_epochs_per_block"] = ref("dec");
+    bstate["block_author"] = {{"type", "boolean"}};
+    defs["balancer_state"] = all_required(bstate);
+    defs["balancer_swap"] = all_required({{"amount_paid_in", ref("dec")}, {"amount_paid_out", ref("dec")},
+                                          {"fee_paid", ref("dec")}, {"fee_to_block_author", ref("dec")}});
+    defs["balancer_pool_after"] = all_required({{"subnet_tao", ref("dec")}, {"subnet_alpha_in", ref("dec")},
+                                                {"subnet_alpha_out", ref("dec")}, {"subnet_volume", ref("dec")},
+                                                {"total_stake", ref("dec")}, {"swap_balancer_quote_parts", ref("dec")},
+                                                {"pal_swap_initialized", {{"type", "boolean"}}}});
     return defs;
+}
+
+/// The chain-arithmetic output of an op in the Balancer era (spec/protocol.md).
+json balancer_output_schema(const std::string& op)
+{
+    auto d = ref("dec");
+    auto f = ref("fixed");
+    auto b = json{{"type", "boolean"}};
+    if (op == "block_emission" || op == "network_lock_cost")
+        return json();  // the launch era's schema
+    if (op == "alpha_price")
+        return all_required({{"price", f}});
+    if (op == "swap")
+        return all_required({{"amount_paid_in", d}, {"amount_paid_out", d}, {"fee_paid", d}, {"fee_to_block_author", d},
+                             {"swap_balancer_quote_parts", d}, {"pal_swap_initialized", b}});
+    if (op == "max_amount_add" || op == "max_amount_remove")
+        return all_required({{"max_amount", d}});
+    if (op == "adjust_protocol_liquidity")
+        return all_required({{"tao", d}, {"alpha", d}, {"swap_balancer_quote_parts", d}});
+    if (op == "pow_ratio_scaled")
+        return all_required({{"result", {{"anyOf", {d, {{"type", "null"}}}}}}});
+    json stake = {{"swap", ref("balancer_swap")}, {"tao_requested", d}, {"alpha", d}, {"tao_unswapped", d},
+                  {"author_tao", d}, {"burned_tao", d}};
+    json unstake = {{"swap", ref("balancer_swap")}, {"alpha_requested", d}, {"alpha_refund", d}, {"tao", d},
+                    {"fee_swap", ref("balancer_swap")}, {"author_tao", d}, {"burned_alpha", d}};
+    if (op == "add_stake") {
+        stake["pool"] = ref("balancer_pool_after");
+        return all_required(stake);
+    }
+    if (op == "remove_stake") {
+        unstake["pool"] = ref("balancer_pool_after");
+        return all_required(unstake);
+    }
+    if (op == "update_moving_price")
+        return all_required({{"subnet_moving_price", f}, {"alpha", f}, {"price", f}, {"blocks_since", f}});
+    if (op == "coinbase" || op == "block") {
+        json em = {{"netuid", d}, {"capped", b}, {"chain_buy_ok", b}};
+        for (const char* k : {"moving_price", "price_share", "share", "emission_share", "tao_emission", "alpha_emission",
+                              "price", "root_proportion_pre", "cap", "tao_in", "alpha_in", "alpha_out", "excess_tao",
+                              "owner_cut", "root_proportion_post", "root_alpha", "server", "validator"})
+            em[k] = f;
+        for (const char* k : {"injected_tao", "injected_alpha", "excess_spent", "chain_buy_paid_in", "chain_buy_alpha",
+                              "stranded_tao", "root_alpha_recycled"})
+            em[k] = d;
+        json ep = all_required({{"netuid", d}, {"deferred", b}, {"pending_server", d}, {"pending_validator", d},
+                                {"pending_root_alpha", d}, {"pending_owner_cut", d}});
+        json props = {{"credit", d},
+                      {"root_sell_flag", b},
+                      {"emissions", {{"type", "array"}, {"items", all_required(em)}}},
+                      {"tao_spent", d},
+                      {"tao_recycled", d},
+                      {"epochs", {{"type", "array"}, {"items", ep}}},
+                      {"root_prop", {{"type", "array"}, {"items", all_required({{"netuid", d}, {"root_prop", f}})}}},
+                      {"state", ref("balancer_state")}};
+        if (op == "block")
+            props["actions"] = {{"type", "array"},
+                                {"items",
+                                 {{"oneOf",
+                                   {all_required(stake), all_required(unstake),
+                                    all_required({{"error", ref("rule_error")}})}}}}};
+        return all_required(props);
+    }
+    if (op == "dividend_distribution")
+        return all_required({{"alpha_dividends", {{"type", "object"}, {"additionalProperties", f}}},
+                             {"root_alpha_dividends", {{"type", "object"}, {"additionalProperties", f}}}});
+    if (op == "register_network")
+        return all_required({{"netuid", d}, {"lock_cost", d}, {"median_price", f}, {"pool_tao", d}, {"pool_alpha", d},
+                             {"recycled", d}, {"state", ref("balancer_state")}});
+    if (op == "start_call")
+        return all_required({{"first_emission_block_number", d}, {"state", ref("balancer_state")}});
+    return {{"type", "object"}};
 }
 
 json output_schema(const std::string& op)
@@ -772,8 +887,15 @@ json family_schema(const FamilyInfo& fam)
     json defs = common_defs();
     std::vector<std::string> ops(fam.ops.begin(), fam.ops.end());
     json outputs = json::array();
-    for (const auto& op : ops)
-        outputs.push_back(output_schema(op));
+    for (const auto& op : ops) {
+        if (protocol::op_in_ruleset(op, V2_0_10))
+            outputs.push_back(output_schema(op));
+        if (protocol::op_in_ruleset(op, MAIN_14BC6F9)) {
+            const json b = balancer_output_schema(op);
+            if (!b.is_null())
+                outputs.push_back(b);
+        }
+    }
     defs["output"] = {{"anyOf", outputs}};
     defs["request"] = all_required({{"id", {{"type", "string"}, {"minLength", 1}}},
                                     {"ruleset", ref("ruleset_id")},
@@ -894,9 +1016,15 @@ GenerateResult generate(const std::filesystem::path& fillers_dir, const std::str
         const FamilyInfo* fam = find_family(family);
         if (!fam)
             filler_error(filler_rel + ": unknown family " + family);
+        // A filler serves one era: "launch" (v2.0.x, the default) or "balancer" (v3.4.8-423+).
+        const std::string era = filler.value("era", std::string("launch"));
+        if (era != "launch" && era != "balancer")
+            filler_error(filler_rel + ": era must be \"launch\" or \"balancer\", got \"" + era + "\"");
         for (const auto& file : filler.at("files")) {
             const std::string name = file.at("name").get<std::string>();
             for (const auto& rs : RULESETS) {
+                if (is_balancer_era(rs) != (era == "balancer"))
+                    continue;
                 const std::string ruleset(rs.id);
                 json groups = json::array();
                 std::set<std::string> rules_all, flags_all, ops_all;
@@ -928,6 +1056,8 @@ GenerateResult generate(const std::filesystem::path& fillers_dir, const std::str
                     }
                     if (g.contains("generate")) {
                         auto more = run_generator(g["generate"], op, ruleset, fillers_dir);
+                        if (!protocol::op_in_ruleset(op, rs))
+                            filler_error(filler_rel + ": " + gname + ": op " + op + " is not an op of " + ruleset);
                         drafts.insert(drafts.end(), more.begin(), more.end());
                     }
                     const std::set<std::string> gflag_set(gflags.begin(), gflags.end());
@@ -951,7 +1081,7 @@ GenerateResult generate(const std::filesystem::path& fillers_dir, const std::str
                     ops_all.insert(op);
                     groups.push_back({{"name", gname},
                                       {"comment", g.at("comment").get<std::string>()},
-                                      {"intermediate_fields", intermediate_fields(op)},
+                                      {"intermediate_fields", intermediate_fields(op, is_balancer_era(rs))},
                                       {"op", op},
                                       {"rules", rules},
                                       {"flags", gflags},

@@ -302,6 +302,45 @@ Result<Swap> swap_alpha_for_tao(const Ruleset& rules, ExactSubnet& s, Rational& 
 [[nodiscard]] Result<Rational> max_amount_remove(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
                                                  u64 limit_price);
 
+/// What the exact `add_stake` did (BAL-011): `BalancerStakeOutcome` with rational amounts.
+/// The author's part of the fee is the whole fee when some input executed (paid_in > 0), else 0.
+struct StakeOutcome
+{
+    Swap swap;               ///< the pool swap of the staked TAO
+    Rational tao_requested;  ///< min(amount, max) for a limit order, else amount
+    Rational alpha;          ///< alpha credited to the staker (= swap.amount_paid_out)
+    Rational tao_unswapped;  ///< tao_requested − paid_in − fee: neither swapped nor charged nor refunded
+    Rational author_tao;     ///< TAO fee to the block author
+    Rational burned_tao;     ///< TAO fee burned (no block author)
+};
+
+/// What the exact `remove_stake` did (BAL-011).
+struct UnstakeOutcome
+{
+    Swap swap;                ///< the pool swap of the unstaked alpha
+    Rational alpha_requested; ///< alpha debited before the swap
+    Rational alpha_refund;    ///< alpha − paid_in − fee, credited back
+    Rational tao;             ///< TAO paid to the coldkey (= swap.amount_paid_out)
+    Swap fee_swap;            ///< the fee-free sale of the alpha fee (author present)
+    Rational author_tao;      ///< TAO paid to the block author (= fee_swap.amount_paid_out)
+    Rational burned_alpha;    ///< alpha fee burned (no block author); stays counted in SubnetAlphaOut
+};
+
+/// @rule BAL-011  The exact `do_add_stake` / `do_add_stake_limit`: the decisions of
+/// `chain::balancer::add_stake` (input cap, BAL-012 maximum, `validate_add_stake`, the swap at
+/// the limit, the fee's destination) on rational amounts, taken from the exact values. The
+/// minimum-stake check compares with 2·10^6 + the exact fee of its simulation (1007.09… at rate
+/// 33, the chain's ⌊·⌋ is 1007), so amounts in [2 001 007, 2 001 007.09…) differ by design.
+/// On error the state is unchanged.
+Result<StakeOutcome> add_stake(const Ruleset& rules, ExactChainState& st, u64 netuid, const Rational& amount,
+                               std::optional<u64> limit_price, bool allow_partial);
+
+/// @rule BAL-011  The exact `do_remove_stake` / `do_remove_stake_limit` (as
+/// `chain::balancer::remove_stake`, rational amounts). On error the state is unchanged.
+Result<UnstakeOutcome> remove_stake(const Ruleset& rules, ExactChainState& st, u64 netuid, const Rational& alpha,
+                                    const Rational& alpha_available, std::optional<u64> limit_price,
+                                    bool allow_partial);
+
 }  // namespace exact::balancer
 
 }  // namespace dtao

@@ -195,6 +195,10 @@ CoinbaseResult3 run_coinbase(const Ruleset& rules, ChainState& st, u64 credit);
 /// none on error or 0), run_coinbase, update_moving_prices, update_root_prop.
 CoinbaseResult3 block_step(const Ruleset& rules, ChainState& st);
 
+/// @rule BCOIN-012  `block_step` after the mint: run_coinbase(credit), update_moving_prices,
+/// update_root_prop. `credit` is TAO already minted (TotalIssuance already counts it).
+CoinbaseResult3 block_step_with_credit(const Ruleset& rules, ChainState& st, u64 credit);
+
 /// One hotkey's input to calculate_dividend_distribution.
 struct DividendInput
 {
@@ -238,6 +242,12 @@ struct Registration3
 /// FirstEmissionBlockNumber. `lock` is the TAO actually transferred (the lock cost, REG-001,
 /// is the caller's); it is already counted in TotalIssuance.
 Registration3 register_network(const Ruleset& rules, ChainState& st, u64 lock);
+
+/// @rule BREG-002  `do_register_network`'s economic checks and pool: the rate limit
+/// (`network_tx_rate_limit_exceeded` within NetworkRateLimit blocks of the last registration,
+/// as REG-003), the lock cost of REG-001 (unchanged in the Balancer era, chain-rules.md B.6),
+/// then `register_network` with that lock.
+Result<Registration3> do_register_network(const Ruleset& rules, ChainState& st);
 
 /// @rule BREG-003  `do_start_call` at v3.4.8-423+: once, at or after NetworkRegisteredAt +
 /// StartCallDelay (0 in the runtime); FirstEmissionBlockNumber = now + 1 and SubtokenEnabled.

@@ -178,11 +178,20 @@ inline constexpr Ruleset MAIN_14BC6F9 = detail::derive(V3_4_9_424, "main-14bc6f9
     [](Ruleset& r) { r.share_weight = ShareWeight::unburned; });
 // clang-format on
 
-/// The Balancer-era rulesets (not yet in `RULESETS`: the eval ops and vectors
-/// that read them are being added).
+/// The launch era (v2.0.x): constant-product pools, the launch coinbase, the
+/// drain. Code that calls the launch-era rule functions iterates these.
+inline constexpr std::array LAUNCH_RULESETS{V2_0_0, V2_0_1, V2_0_2, V2_0_4, V2_0_6, V2_0_8, V2_0_9, V2_0_10};
+
+/// The Balancer era (v3.4.8-423+): `swap == SwapKind::balancer`.
 inline constexpr std::array BALANCER_RULESETS{V3_4_8_423, V3_4_9_424, MAIN_14BC6F9};
 
-inline constexpr std::array RULESETS{V2_0_0, V2_0_1, V2_0_2, V2_0_4, V2_0_6, V2_0_8, V2_0_9, V2_0_10};
+/// Every ruleset, oldest first: what `find_ruleset`, `dtao rulesets`, the eval
+/// protocol and the vectors know.
+inline constexpr std::array RULESETS{V2_0_0, V2_0_1, V2_0_2, V2_0_4, V2_0_6, V2_0_8, V2_0_9, V2_0_10,
+                                     V3_4_8_423, V3_4_9_424, MAIN_14BC6F9};
+
+/// Whether a ruleset belongs to the Balancer era.
+[[nodiscard]] constexpr bool is_balancer_era(const Ruleset& r) noexcept { return r.swap == SwapKind::balancer; }
 
 /// The ruleset with this id, if there is one.
 [[nodiscard]] constexpr std::optional<Ruleset> find_ruleset(std::string_view id) noexcept

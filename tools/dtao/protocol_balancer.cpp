@@ -1,0 +1,667 @@
+// dtao: the Balancer-era ops of the `dtao eval` protocol (rulesets v3.4.8-423+).
+// Spec: spec/protocol.md, "Balancer-era ops".
+// SPDX-License-Identifier: Apache-2.0
+#include "protocol_balancer.hpp"
+
+#include "dtao/balancer.hpp"
+#include "dtao/bigmath.hpp"
+#include "dtao/coinbase3.hpp"
+#include "dtao/coinbase3_exact.hpp"
+#include "dtao/emission.hpp"
+#include "dtao/registration.hpp"
+
+#include <algorithm>
+
+namespace dtao::protocol::detail {
+
+namespace {
+
+namespace bal = chain::balancer;
+namespace xbal = exact::balancer;
+namespace cb3 = chain::coinbase3;
+namespace xcb3 = exact::coinbase3;
+using fixed::U64F64;
+using fixed::U96F32;
+
+inline constexpr u64 QUOTE_PARTS_MAX = 1'000'000'000'000'000'000ULL;
+
+/// The flat pool inputs plus the swap pallet's storage.
+Subnet read_balancer_pool(Reader& r)
+{
+    Subnet s = read_pool(r);
+    read_balancer_pool_fields(r, s);
+    return s;
+}
+
+u64 read_minimum_reserve(Reader& r) { return r.u64_or("swap_minimum_reserve", SWAP_MINIMUM_RESERVE); }
+
+/// The exact model's view of an uninitialised pool: the first swap stores w2 = ½
+/// (BAL-008), so a swap on it prices at ½.
+ExactSubnet exact_pool(const Subnet& s)
+{
+    ExactSubnet e = to_exact(s);
+    if (!e.pal_swap_initialized) {
+        e.swap_balancer_quote_parts = Perquintill::ACCURACY / 2;
+        e.pal_swap_initialized = true;
+    }
+    return e;
+}
+
+json write_swap(const BalancerSwap& w)
+{
+    return {{"amount_paid_in", dec(w.amount_paid_in)},
+            {"amount_paid_out", dec(w.amount_paid_out)},
+            {"fee_paid", dec(w.fee_paid)},
+            {"fee_to_block_author", dec(w.fee_to_block_author)}};
+}
+
+json write_swap(const xbal::Swap& w)
+{
+    return {{"amount_paid_in", num(w.amount_paid_in)},
+            {"amount_paid_out", num(w.amount_paid_out)},
+            {"fee_paid", num(w.fee_paid)},
+            {"fee_to_block_author", num(w.fee_paid)}};
+}
+
+/// What a stake op leaves in the pool: reserves, TotalStake, volume and the weight.
+template <typename Model>
+json balancer_pool_after(const SubnetT<Model>& s, const typename Model::Amount& total_stake)
+{
+    return {{"subnet_tao", amount(s.subnet_tao)},
+            {"subnet_alpha_in", amount(s.subnet_alpha_in)},
+            {"subnet_alpha_out", amount(s.subnet_alpha_out)},
+            {"subnet_volume", volume(s.subnet_volume)},
+            {"total_stake", amount(total_stake)},
+            {"swap_balancer_quote_parts", dec(s.swap_balancer_quote_parts)},
+            {"pal_swap_initialized", s.pal_swap_initialized}};
+}
+
+// ------------------------------------------------------------------ pool ops
+
+json op_alpha_price(const Context& c, Reader& r)
+{
+    const Subnet s = read_balancer_pool(r);
+    r.finish();
+    if (c.exact())
+        return {{"price", num(xbal::current_price(to_exact(s)))}};
+    return {{"price", fx(bal::current_price(s))}};
+}
+
+SwapSide read_side(Reader& r)
+{
+    const std::string side = r.string_field("side");
+    if (side == "buy")
+        return SwapSide::buy;
+    if (side == "sell")
+        return SwapSide::sell;
+    fail("invalid_field", r.where("side") + ": expected \"buy\" (TAO in) or \"sell\" (alpha in), got \"" + side + "\"");
+}
+
+json op_swap(const Context& c, Reader& r)
+{
+    Subnet s = read_balancer_pool(r);
+    const u64 minres = read_minimum_reserve(r);
+    const SwapSide side = read_side(r);
+    const u64 amount_in = r.u64_field("amount");
+    const u64 limit = r.u64_or("limit_price", side == SwapSide::buy ? SWAP_MAX_PRICE : SWAP_MIN_PRICE);
+    const bool drop_fees = r.bool_or("drop_fees", false);
+    r.finish();
+    if (c.exact()) {
+        ExactSubnet e = exact_pool(s);
+        const auto w = side == SwapSide::buy ? xbal::sim_swap_tao_for_alpha(c.rules, e, minres, amount_in, limit, drop_fees)
+                                             : xbal::sim_swap_alpha_for_tao(c.rules, e, minres, amount_in, limit, drop_fees);
+        if (!w)
+            return error_output(w.error());
+        json out = write_swap(*w);
+        out["swap_balancer_quote_parts"] = dec(e.swap_balancer_quote_parts);
+        out["pal_swap_initialized"] = e.pal_swap_initialized;
+        return out;
+    }
+    const auto w = bal::do_swap(c.rules, s, minres, side, amount_in, bal::limit_price_from_rao(limit), drop_fees, false);
+    if (!w)
+        return error_output(w.error());
+    json out = write_swap(*w);
+    out["swap_balancer_quote_parts"] = dec(s.swap_balancer_quote_parts);
+    out["pal_swap_initialized"] = s.pal_swap_initialized;
+    return out;
+}
+
+template <bool Add>
+json op_max_amount(const Context& c, Reader& r)
+{
+    const Subnet s = read_balancer_pool(r);
+    const u64 minres = read_minimum_reserve(r);
+    const u64 limit = r.u64_field("limit_price");
+    r.finish();
+    if (c.exact()) {
+        const ExactSubnet e = exact_pool(s);
+        const auto m = Add ? xbal::max_amount_add(c.rules, e, minres, limit) : xbal::max_amount_remove(c.rules, e, minres, limit);
+        if (!m)
+            return error_output(m.error());
+        return {{"max_amount", num(*m)}};
+    }
+    const auto m = Add ? bal::max_amount_add(c.rules, s, minres, limit) : bal::max_amount_remove(c.rules, s, minres, limit);
+    if (!m)
+        return error_output(m.error());
+    return {{"max_amount", dec(*m)}};
+}
+
+json op_adjust_protocol_liquidity(const Context& c, Reader& r)
+{
+    Subnet s = read_balancer_pool(r);
+    const u64 tao = r.u64_field("tao");
+    const u64 alpha = r.u64_field("alpha");
+    r.finish();
+    if (c.exact()) {
+        const ExactSubnet e = to_exact(s);
+        const auto w2 = xbal::update_weights_for_added_liquidity(xbal::quote_weight(e), e.subnet_tao, e.subnet_alpha_in,
+                                                                  Rational(tao), Rational(alpha));
+        if (!w2)
+            return {{"tao", "0"}, {"alpha", "0"}, {"quote_weight", num(xbal::quote_weight(e))}};
+        return {{"tao", dec(tao)}, {"alpha", dec(alpha)}, {"quote_weight", num(*w2)}};
+    }
+    const auto [t, a] = bal::adjust_protocol_liquidity(s, tao, alpha);
+    return {{"tao", dec(t)}, {"alpha", dec(a)}, {"swap_balancer_quote_parts", dec(s.swap_balancer_quote_parts)}};
+}
+
+json op_pow_ratio_scaled(const Context& c, Reader& r)
+{
+    // The chain passes u128 bases and scales and Perquintill-sized exponents; the bounds keep
+    // a request's cost to milliseconds.
+    const Int big = (Int(1) << 128) - 1;
+    const Int bn = r.integer("base_numerator", -big, big, true);
+    const Int bd = r.integer("base_denominator", -big, big, true);
+    const Int en = r.integer("exponent_numerator", -Int(U64_MAX), Int(U64_MAX), true);
+    const Int ed = r.integer("exponent_denominator", -Int(U64_MAX), Int(U64_MAX), true);
+    const u64 precision = r.u64_field("precision", 1024);
+    const Int scale = r.integer("scale", -big, big, true);
+    r.finish();
+    if (c.exact()) {
+        // The true value (bn/bd)^(en/ed)·scale, where it is defined, as a rigorous enclosure
+        // [lower, upper]; `floor` exactly when the reduced exponent is at most 1024.
+        if (bd <= 0 || ed <= 0 || bn < 0 || en < 0 || scale < 0)
+            return {{"result", nullptr}};
+        const auto iv = bigmath::pow_ratio_reference(bn, bd, en, ed, scale);
+        json out{{"lower", iv.lo.str()}, {"upper", iv.hi.str()}};
+        const Int g = boost::multiprecision::gcd(en, ed);
+        if (en / g <= 1024 && ed / g <= 1024)
+            out["floor"] = bigmath::pow_ratio_floor_exact(bn, bd, en, ed, scale).str();
+        return {{"result", out}};
+    }
+    const auto v = bigmath::pow_ratio_scaled(bn, bd, en, ed, static_cast<unsigned>(precision), scale);
+    return {{"result", v ? json(v->str()) : json()}};
+}
+
+// ------------------------------------------------------------------ stake ops
+
+/// The one-subnet chain state a stake op runs on.
+ChainState stake_state(Reader& r, const Subnet& s)
+{
+    ChainState st;
+    st.total_stake = r.u64_or("total_stake", 0);
+    st.swap_minimum_reserve = read_minimum_reserve(r);
+    st.block_author = r.bool_or("block_author", true);
+    st.subnets.push_back(s);
+    return st;
+}
+
+json write_stake(const BalancerStakeOutcome& o)
+{
+    return {{"swap", write_swap(o.swap)},
+            {"tao_requested", dec(o.tao_requested)},
+            {"alpha", dec(o.alpha)},
+            {"tao_unswapped", dec(o.tao_unswapped)},
+            {"author_tao", dec(o.author_tao)},
+            {"burned_tao", dec(o.burned_tao)}};
+}
+
+json write_stake(const xbal::StakeOutcome& o)
+{
+    return {{"swap", write_swap(o.swap)},
+            {"tao_requested", num(o.tao_requested)},
+            {"alpha", num(o.alpha)},
+            {"tao_unswapped", num(o.tao_unswapped)},
+            {"author_tao", num(o.author_tao)},
+            {"burned_tao", num(o.burned_tao)}};
+}
+
+json write_unstake(const xbal::UnstakeOutcome& o)
+{
+    return {{"swap", write_swap(o.swap)},
+            {"alpha_requested", num(o.alpha_requested)},
+            {"alpha_refund", num(o.alpha_refund)},
+            {"tao", num(o.tao)},
+            {"fee_swap", write_swap(o.fee_swap)},
+            {"author_tao", num(o.author_tao)},
+            {"burned_alpha", num(o.burned_alpha)}};
+}
+
+json write_unstake(const BalancerUnstakeOutcome& o)
+{
+    return {{"swap", write_swap(o.swap)},
+            {"alpha_requested", dec(o.alpha_requested)},
+            {"alpha_refund", dec(o.alpha_refund)},
+            {"tao", dec(o.tao)},
+            {"fee_swap", write_swap(o.fee_swap)},
+            {"author_tao", dec(o.author_tao)},
+            {"burned_alpha", dec(o.burned_alpha)}};
+}
+
+json op_add_stake(const Context& c, Reader& r)
+{
+    const Subnet s = read_balancer_pool(r);
+    ChainState st = stake_state(r, s);
+    const u64 amount_in = r.u64_field("amount");
+    const auto limit = r.opt_u64("limit_price");
+    const bool partial = r.bool_or("allow_partial", false);
+    r.finish();
+    if (c.exact()) {
+        ExactChainState e = to_exact(st);
+        const auto o = xbal::add_stake(c.rules, e, s.netuid, Rational(amount_in), limit, partial);
+        if (!o)
+            return error_output(o.error());
+        json out = write_stake(*o);
+        out["pool"] = balancer_pool_after(e.subnets.front(), e.total_stake);
+        return out;
+    }
+    const auto o = bal::add_stake(c.rules, st, s.netuid, amount_in, limit, partial);
+    if (!o)
+        return error_output(o.error());
+    json out = write_stake(*o);
+    out["pool"] = balancer_pool_after(st.subnets.front(), st.total_stake);
+    return out;
+}
+
+json op_remove_stake(const Context& c, Reader& r)
+{
+    const Subnet s = read_balancer_pool(r);
+    ChainState st = stake_state(r, s);
+    const u64 alpha = r.u64_field("amount");
+    const u64 available = r.u64_or("alpha_available", alpha);
+    const auto limit = r.opt_u64("limit_price");
+    const bool partial = r.bool_or("allow_partial", false);
+    r.finish();
+    if (c.exact()) {
+        ExactChainState e = to_exact(st);
+        const auto o =
+            xbal::remove_stake(c.rules, e, s.netuid, Rational(alpha), Rational(available), limit, partial);
+        if (!o)
+            return error_output(o.error());
+        json out = write_unstake(*o);
+        out["pool"] = balancer_pool_after(e.subnets.front(), e.total_stake);
+        return out;
+    }
+    const auto o = bal::remove_stake(c.rules, st, s.netuid, alpha, available, limit, partial);
+    if (!o)
+        return error_output(o.error());
+    json out = write_unstake(*o);
+    out["pool"] = balancer_pool_after(st.subnets.front(), st.total_stake);
+    return out;
+}
+
+// ------------------------------------------------------------------ EMA
+
+json op_update_moving_price(const Context& c, Reader& r)
+{
+    Subnet s = read_balancer_pool(r);
+    s.subnet_moving_price = r.fixed_or<fixed::I96F32>("subnet_moving_price", fixed::I96F32::zero());
+    const auto alpha =
+        r.fixed_or<fixed::I96F32>("subnet_moving_alpha", fixed::I96F32::from_bits(DEFAULT_MOVING_ALPHA_BITS));
+    if (alpha.negative())
+        fail("invalid_field", r.where("subnet_moving_alpha") + ": must not be negative");
+    const u64 block = r.u64_or("block", 0);
+    s.network_registered_at = r.u64_or("network_registered_at", 0);
+    s.first_emission_block_number = r.opt_u64("first_emission_block_number");
+    s.ema_price_halving_blocks = r.u64_or("ema_price_halving_blocks", DEFAULT_EMA_PRICE_HALVING_BLOCKS);
+    r.finish();
+    ChainState st;
+    st.subnet_moving_alpha_bits = alpha.bits;
+    if (c.exact()) {
+        const ExactChainState est = to_exact(st);
+        ExactSubnet es = to_exact(s);
+        const auto u = xcb3::update_moving_price(est, es, block);
+        return {{"subnet_moving_price", num(u.moving_price)},
+                {"alpha", num(u.alpha)},
+                {"price", num(u.price)},
+                {"blocks_since", num(u.blocks_since)}};
+    }
+    const auto u = cb3::update_moving_price(st, s, block);
+    return {{"subnet_moving_price", fx(u.moving_price)},
+            {"alpha", fx(u.alpha)},
+            {"price", fx(u.price)},
+            {"blocks_since", fx(u.blocks_since)}};
+}
+
+// ------------------------------------------------------------------ coinbase
+
+json write_coinbase(const CoinbaseResult3& res, const ChainState& st)
+{
+    json emissions = json::array();
+    for (const auto& e : res.emissions)
+        emissions.push_back({{"netuid", dec(e.netuid)},
+                             {"moving_price", fx(e.moving_price)},
+                             {"price_share", fx(e.price_share)},
+                             {"share", fx(e.share)},
+                             {"emission_share", fx(e.emission_share)},
+                             {"tao_emission", fx(e.tao_emission)},
+                             {"alpha_emission", fx(e.alpha_emission)},
+                             {"price", fx(e.price)},
+                             {"root_proportion_pre", fx(e.root_proportion_pre)},
+                             {"cap", fx(e.cap)},
+                             {"capped", e.capped},
+                             {"tao_in", fx(e.tao_in)},
+                             {"alpha_in", fx(e.alpha_in)},
+                             {"alpha_out", fx(e.alpha_out)},
+                             {"excess_tao", fx(e.excess_tao)},
+                             {"injected_tao", dec(e.injected_tao)},
+                             {"injected_alpha", dec(e.injected_alpha)},
+                             {"excess_spent", dec(e.excess_spent)},
+                             {"chain_buy_ok", e.chain_buy_ok},
+                             {"chain_buy_paid_in", dec(e.chain_buy_paid_in)},
+                             {"chain_buy_alpha", dec(e.chain_buy_alpha)},
+                             {"stranded_tao", dec(e.stranded_tao)},
+                             {"owner_cut", fx(e.owner_cut)},
+                             {"root_proportion_post", fx(e.root_proportion_post)},
+                             {"root_alpha", fx(e.root_alpha)},
+                             {"server", fx(e.server)},
+                             {"validator", fx(e.validator)},
+                             {"root_alpha_recycled", dec(e.root_alpha_recycled)}});
+    json epochs = json::array();
+    for (const auto& e : res.epochs)
+        epochs.push_back({{"netuid", dec(e.netuid)},
+                          {"deferred", e.deferred},
+                          {"pending_server", dec(e.pending_server)},
+                          {"pending_validator", dec(e.pending_validator)},
+                          {"pending_root_alpha", dec(e.pending_root_alpha)},
+                          {"pending_owner_cut", dec(e.pending_owner_cut)}});
+    json root_prop = json::array();
+    for (const auto& [netuid, v] : res.root_prop)
+        root_prop.push_back({{"netuid", dec(netuid)}, {"root_prop", fx(v)}});
+    return {{"credit", dec(res.credit)},
+            {"root_sell_flag", res.root_sell_flag},
+            {"emissions", emissions},
+            {"tao_spent", dec(res.tao_spent)},
+            {"tao_recycled", dec(res.tao_recycled)},
+            {"epochs", epochs},
+            {"root_prop", root_prop},
+            {"state", write_state(st, true)}};
+}
+
+json write_coinbase(const xcb3::CoinbaseResult& res, const ExactChainState& st)
+{
+    json emissions = json::array();
+    for (const auto& e : res.emissions)
+        emissions.push_back({{"netuid", dec(e.netuid)},
+                             {"moving_price", num(e.moving_price)},
+                             {"price_share", num(e.price_share)},
+                             {"share", num(e.share)},
+                             {"emission_share", num(e.emission_share)},
+                             {"tao_emission", num(e.tao_emission)},
+                             {"alpha_emission", num(e.alpha_emission)},
+                             {"price", num(e.price)},
+                             {"root_proportion_pre", num(e.root_proportion_pre)},
+                             {"cap", num(e.cap)},
+                             {"capped", e.capped},
+                             {"tao_in", num(e.tao_in)},
+                             {"alpha_in", num(e.alpha_in)},
+                             {"alpha_out", num(e.alpha_out)},
+                             {"excess_tao", num(e.excess_tao)},
+                             {"injected_tao", num(e.injected_tao)},
+                             {"injected_alpha", num(e.injected_alpha)},
+                             {"excess_spent", num(e.excess_spent)},
+                             {"chain_buy_ok", e.chain_buy_ok},
+                             {"chain_buy_paid_in", num(e.chain_buy_paid_in)},
+                             {"chain_buy_alpha", num(e.chain_buy_alpha)},
+                             {"stranded_tao", num(e.stranded_tao)},
+                             {"owner_cut", num(e.owner_cut)},
+                             {"root_proportion_post", num(e.root_proportion_post)},
+                             {"root_alpha", num(e.root_alpha)},
+                             {"server", num(e.server)},
+                             {"validator", num(e.validator)},
+                             {"root_alpha_recycled", num(e.root_alpha_recycled)},
+                             {"quote_weight", num(e.quote_weight)}});
+    json epochs = json::array();
+    for (const auto& e : res.epochs)
+        epochs.push_back({{"netuid", dec(e.netuid)},
+                          {"deferred", e.deferred},
+                          {"pending_server", num(e.pending_server)},
+                          {"pending_validator", num(e.pending_validator)},
+                          {"pending_root_alpha", num(e.pending_root_alpha)},
+                          {"pending_owner_cut", num(e.pending_owner_cut)}});
+    return {{"credit", num(res.credit)},
+            {"root_sell_flag", res.root_sell_flag},
+            {"emissions", emissions},
+            {"tao_spent", num(res.tao_spent)},
+            {"tao_recycled", num(res.tao_recycled)},
+            {"epochs", epochs},
+            {"state", write_state(st, true)}};
+}
+
+/// The exact block: `block_step`, or with a credit, the block after the mint.
+xcb3::CoinbaseResult run_exact_block(const Context& c, ExactChainState& st, std::optional<u64> credit)
+{
+    if (!credit)
+        return xcb3::block_step(c.rules, st);
+    auto res = xcb3::run_coinbase(c.rules, st, Rational(*credit));
+    xcb3::update_moving_prices(st, res.emissions);
+    return res;
+}
+
+/// `block_step` (mint from TotalIssuance), or with `block_emission` given, the block after
+/// the mint with that credit (BCOIN-012).
+CoinbaseResult3 run_block(const Context& c, ChainState& st, std::optional<u64> credit)
+{
+    return credit ? cb3::block_step_with_credit(c.rules, st, *credit) : cb3::block_step(c.rules, st);
+}
+
+json op_coinbase(const Context& c, Reader& r)
+{
+    ChainState st = read_state(r.get("state"), r.where("state"), true);
+    const auto credit = r.opt_u64("block_emission");
+    r.finish();
+    if (c.exact()) {
+        ExactChainState e = to_exact(st);
+        const auto res = run_exact_block(c, e, credit);
+        return write_coinbase(res, e);
+    }
+    const auto res = run_block(c, st, credit);
+    return write_coinbase(res, st);
+}
+
+/// One stake extrinsic of a Balancer-era block.
+struct BalancerAction
+{
+    bool add = true;
+    u64 netuid = 1;
+    u64 amount = 0;
+    u64 alpha_available = 0;
+    std::optional<u64> limit_price;
+    bool allow_partial = false;
+};
+
+BalancerAction read_balancer_action(const json& j, const std::string& where)
+{
+    Reader r(j, where);
+    BalancerAction a;
+    const std::string kind = r.string_field("kind");
+    if (kind == "add_stake")
+        a.add = true;
+    else if (kind == "remove_stake")
+        a.add = false;
+    else
+        fail("invalid_field", r.where("kind") + ": expected \"add_stake\" or \"remove_stake\", got \"" + kind + "\"");
+    a.netuid = r.u64_field("netuid", U16_MAX);
+    a.amount = r.u64_field("amount");
+    a.limit_price = r.opt_u64("limit_price");
+    a.allow_partial = r.bool_or("allow_partial", false);
+    if (!a.add)
+        a.alpha_available = r.u64_or("alpha_available", a.amount);
+    r.finish();
+    return a;
+}
+
+json op_block(const Context& c, Reader& r)
+{
+    ChainState st = read_state(r.get("state"), r.where("state"), true);
+    const auto credit = r.opt_u64("block_emission");
+    std::vector<BalancerAction> actions;
+    const json& list = r.array_or_empty("actions");
+    for (std::size_t i = 0; i < list.size(); ++i)
+        actions.push_back(read_balancer_action(list[i], r.where("actions") + "[" + std::to_string(i) + "]"));
+    r.finish();
+    if (c.exact()) {
+        ExactChainState e = to_exact(st);
+        const auto res = run_exact_block(c, e, credit);
+        json results = json::array();
+        for (const auto& a : actions) {
+            if (a.add) {
+                const auto o = xbal::add_stake(c.rules, e, a.netuid, Rational(a.amount), a.limit_price, a.allow_partial);
+                results.push_back(o ? write_stake(*o) : json{{"error", std::string(to_string(o.error()))}});
+            } else {
+                const auto o = xbal::remove_stake(c.rules, e, a.netuid, Rational(a.amount), Rational(a.alpha_available),
+                                                  a.limit_price, a.allow_partial);
+                results.push_back(o ? write_unstake(*o) : json{{"error", std::string(to_string(o.error()))}});
+            }
+        }
+        json out = write_coinbase(res, e);
+        out["actions"] = results;
+        return out;
+    }
+    const auto res = run_block(c, st, credit);
+    json results = json::array();
+    for (const auto& a : actions) {
+        if (a.add) {
+            const auto o = bal::add_stake(c.rules, st, a.netuid, a.amount, a.limit_price, a.allow_partial);
+            results.push_back(o ? write_stake(*o) : json{{"error", std::string(to_string(o.error()))}});
+        } else {
+            const auto o =
+                bal::remove_stake(c.rules, st, a.netuid, a.amount, a.alpha_available, a.limit_price, a.allow_partial);
+            results.push_back(o ? write_unstake(*o) : json{{"error", std::string(to_string(o.error()))}});
+        }
+    }
+    json out = write_coinbase(res, st);
+    out["actions"] = results;
+    return out;
+}
+
+// ------------------------------------------------------------------ dividends
+
+json op_dividend_distribution(const Context& c, Reader& r)
+{
+    const u64 pending_alpha = r.u64_or("pending_alpha", 0);
+    const u64 pending_root_alpha = r.u64_or("pending_root_alpha", 0);
+    const u64 tao_weight = r.u64_or("tao_weight", LAUNCH_TAO_WEIGHT);
+    std::map<u64, cb3::DividendInput> hotkeys;
+    const json& list = r.array_or_empty("hotkeys");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        Reader hr(list[i], r.where("hotkeys") + "[" + std::to_string(i) + "]");
+        const u64 id = hr.u64_field("hotkey");
+        cb3::DividendInput in;
+        in.dividend = hr.fixed<U96F32>("dividend");
+        if (hr.bool_or("in_stake_map", true))
+            in.stake = std::pair<u64, u64>{hr.u64_or("alpha_stake", 0), hr.u64_or("root_stake", 0)};
+        else if (hr.has("alpha_stake") || hr.has("root_stake"))
+            fail("invalid_field", hr.where("in_stake_map") + ": a hotkey outside the stake map has no stakes");
+        hr.finish();
+        if (!hotkeys.emplace(id, in).second)
+            fail("invalid_field", hr.where("hotkey") + ": hotkey " + dec(id) + " is listed twice");
+    }
+    r.finish();
+    if (c.exact()) {
+        std::map<u64, xcb3::DividendInput> exact_hotkeys;
+        for (const auto& [h, in] : hotkeys) {
+            xcb3::DividendInput x;
+            x.dividend = in.dividend.to_rational();
+            if (in.stake)
+                x.stake = std::pair<Rational, Rational>{Rational(in.stake->first), Rational(in.stake->second)};
+            exact_hotkeys.emplace(h, x);
+        }
+        const Rational tw = Rational(tao_weight) / Rational(U64_MAX);
+        const auto d = xcb3::calculate_dividend_distribution(pending_alpha, pending_root_alpha, tw, exact_hotkeys);
+        json alpha = json::object(), root = json::object();
+        for (const auto& [h, v] : d.alpha_dividends)
+            alpha[dec(h)] = num(v);
+        for (const auto& [h, v] : d.root_alpha_dividends)
+            root[dec(h)] = num(v);
+        return {{"alpha_dividends", alpha}, {"root_alpha_dividends", root}};
+    }
+    ChainState st;
+    st.tao_weight = tao_weight;
+    const auto d = cb3::calculate_dividend_distribution(pending_alpha, pending_root_alpha, cb3::get_tao_weight(st), hotkeys);
+    json alpha = json::object(), root = json::object();
+    for (const auto& [h, v] : d.alpha_dividends)
+        alpha[dec(h)] = fx(v);
+    for (const auto& [h, v] : d.root_alpha_dividends)
+        root[dec(h)] = fx(v);
+    return {{"alpha_dividends", alpha}, {"root_alpha_dividends", root}};
+}
+
+// ------------------------------------------------------------------ registration
+
+json op_register_network(const Context& c, Reader& r)
+{
+    ChainState st = read_state(r.get("state"), r.where("state"), true);
+    r.finish();
+    if (c.exact()) {
+        ExactChainState e = to_exact(st);
+        const auto reg = xcb3::do_register_network(c.rules, e);
+        if (!reg)
+            return error_output(reg.error());
+        return {{"netuid", dec(reg->netuid)},
+                {"lock_cost", dec(reg->lock_cost)},
+                {"median_price", num(reg->median_price)},
+                {"pool_tao", num(reg->pool_tao)},
+                {"pool_alpha", num(reg->pool_alpha)},
+                {"recycled", num(reg->recycled)},
+                {"state", write_state(e, true)}};
+    }
+    const u64 lock = chain::network_lock_cost(st);
+    const auto reg = cb3::do_register_network(c.rules, st);
+    if (!reg)
+        return error_output(reg.error());
+    return {{"netuid", dec(reg->netuid)},
+            {"lock_cost", dec(lock)},
+            {"median_price", fx(reg->median_price)},
+            {"pool_tao", dec(reg->pool_tao)},
+            {"pool_alpha", dec(reg->pool_alpha)},
+            {"recycled", dec(reg->recycled)},
+            {"state", write_state(st, true)}};
+}
+
+json op_start_call(const Context& c, Reader& r)
+{
+    ChainState st = read_state(r.get("state"), r.where("state"), true);
+    const u64 netuid = r.u64_field("netuid", U16_MAX);
+    r.finish();
+    const auto feb = cb3::start_call(st, netuid);
+    if (!feb)
+        return error_output(feb.error());
+    if (c.exact())
+        return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(to_exact(st), true)}};
+    return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(st, true)}};
+}
+
+}  // namespace
+
+const std::map<std::string, std::pair<Handler, std::string>>& balancer_handlers()
+{
+    static const std::map<std::string, std::pair<Handler, std::string>> table = {
+        {"alpha_price", {op_alpha_price, "BAL-001: {pool, swap_balancer_quote_parts?} -> {price (U64F64)}"}},
+        {"swap", {op_swap, "BAL-005: {pool, side, amount, limit_price?, drop_fees?} -> {amount_paid_in, amount_paid_out, fee_paid, ...}"}},
+        {"max_amount_add", {op_max_amount<true>, "BAL-012: {pool, limit_price} -> {max_amount}"}},
+        {"max_amount_remove", {op_max_amount<false>, "BAL-012: {pool, limit_price} -> {max_amount}"}},
+        {"adjust_protocol_liquidity", {op_adjust_protocol_liquidity, "BAL-007: {pool, tao, alpha} -> {tao, alpha, swap_balancer_quote_parts}"}},
+        {"pow_ratio_scaled", {op_pow_ratio_scaled, "BIGM-004: {base_*, exponent_*, precision, scale} -> {result}"}},
+        {"add_stake", {op_add_stake, "BAL-011: {pool, amount, limit_price?, allow_partial?} -> {swap, alpha, ..., pool}"}},
+        {"remove_stake", {op_remove_stake, "BAL-011: {pool, amount, alpha_available?, limit_price?, allow_partial?} -> {swap, tao, ..., pool}"}},
+        {"update_moving_price", {op_update_moving_price, "BEMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price, blocks_since}"}},
+        {"coinbase", {op_coinbase, "BCOIN-011/BCOIN-012: {state, block_emission?} -> {emissions, epochs, state, ...}"}},
+        {"block", {op_block, "BCOIN-012 + BAL-011: {state, block_emission?, actions} -> {emissions, epochs, actions, state, ...}"}},
+        {"dividend_distribution", {op_dividend_distribution, "BCOIN-013: {pending_alpha, pending_root_alpha, hotkeys} -> {alpha_dividends, root_alpha_dividends}"}},
+        {"register_network", {op_register_network, "BREG-002: {state} -> {netuid, lock_cost, median_price, pool_tao, pool_alpha, state}"}},
+        {"start_call", {op_start_call, "BREG-003: {state, netuid} -> {first_emission_block_number, state}"}},
+    };
+    return table;
+}
+
+}  // namespace dtao::protocol::detail
