@@ -118,6 +118,8 @@ struct StakeCmd : rc::state::Command<Model, Sut>
           partial(*rc::gen::arbitrary<bool>())
     {
     }
+    /// Shrinking can drop the registration that created the subnet: then the command no longer applies.
+    void checkPreconditions(const Model& m) const override { RC_PRE(m.subnets.count(netuid) == 1); }
     void apply(Model&) const override {}
     void run(const Model& m, Sut& sut) const override
     {
@@ -158,6 +160,8 @@ struct UnstakeCmd : rc::state::Command<Model, Sut>
           partial(*rc::gen::arbitrary<bool>())
     {
     }
+    /// Shrinking can drop the registration that created the subnet: then the command no longer applies.
+    void checkPreconditions(const Model& m) const override { RC_PRE(m.subnets.count(netuid) == 1); }
     void apply(Model&) const override {}
     void run(const Model& m, Sut& sut) const override
     {
@@ -292,6 +296,8 @@ struct StartCallCmd : rc::state::Command<Model, Sut>
 {
     u64 netuid;
     explicit StartCallCmd(const Model& m) : netuid(*rc::gen::elementOf(m.netuids())) {}
+    /// Shrinking can drop the registration that created the subnet: then the command no longer applies.
+    void checkPreconditions(const Model& m) const override { RC_PRE(m.subnets.count(netuid) == 1); }
     [[nodiscard]] bool succeeds(const Model& m) const
     {
         const auto& f = m.subnets.at(netuid);

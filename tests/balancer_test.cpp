@@ -954,3 +954,54 @@ TEST(balancer, max_amount_probe_by_ruleset_and_exact)
     ASSERT_TRUE(e);
     EXPECT_EQ(*e, Rational(1'000'000) + Rational(1'000'000 * 33, 65'502));
 }
+
+// ---------------------------------------------------------------- findings F-037, F-038
+
+/// @rule BAL-012 BAL-011
+/// F-037: get_max_amount_add probes a buy of u64::MAX (SubnetTAO·1000 from v3.4.9-424). When the
+/// probe's power (y/(y+dy))^(w2/w1) is below 10^-18, exp_scaled floors it to 0, the probe
+/// "buys" the whole alpha reserve, the target price reads 0 and passes the limit: the maximum
+/// is the whole probe. A partial-fill limit stake then takes the whole amount; the swap itself
+/// stops at the limit, and the rest stays in the subnet account, unswapped and not refunded,
+/// while TotalStake counts all of it. Counterexample from the exact-model comparison
+/// (tests/coinbase3_exact_test.cpp): the exact maximum is 855 435 224.004… rao.
+TEST(balancer, max_amount_add_overstated_when_probe_power_underflows)
+{
+    Subnet s = pool(5'283'666'829, 11'454'941'295'719, Perquintill::from_parts(711'192'535'288'769'607));
+    s.fee_rate = 9584;
+    const auto max = max_amount_add(V3_4_8_423, s, SWAP_MINIMUM_RESERVE, 293'261);
+    ASSERT_TRUE(max);
+    EXPECT_EQ(*max, U64_MAX);  // the chain's maximum: everything
+    const auto exact_max =
+        exact::balancer::max_amount_add(V3_4_8_423, to_exact(s), SWAP_MINIMUM_RESERVE, 293'261);
+    ASSERT_TRUE(exact_max);
+    EXPECT_LT(*exact_max, Rational(855'435'225));
+    EXPECT_GT(*exact_max, Rational(855'435'224));
+
+    ChainState st = state_with(s, false);
+    const u64 amount = 93'130'080'887'377;
+    const auto r = add_stake(V3_4_8_423, st, s.netuid, amount, 293'261, true);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->tao_requested, amount);  // the whole amount is taken …
+    EXPECT_LT(r->swap.amount_paid_in + r->swap.fee_paid, 1'000'000'000u);  // … under 1 TAO is used …
+    EXPECT_GT(r->tao_unswapped, 93'129'000'000'000u);  // … and ~93 129 TAO stay unswapped
+    EXPECT_EQ(st.total_stake, 10'000'000'000'000 + amount);  // TotalStake counts the gross amount
+}
+
+/// @rule BAL-011
+/// F-038: unstaking a whole position skips the minimum-stake check; with a block author the
+/// alpha fee is then sold fee-free, and when that sale is worth under one rao its output is
+/// 0 and do_swap fails with reserves_too_low, failing the whole unstake. Without an author the
+/// fee is burned and the same unstake succeeds.
+TEST(balancer, whole_dust_unstake_fails_when_the_fee_sale_pays_nothing)
+{
+    Subnet s = pool(2'065'946'428, 99'105'867'337'130, Perquintill::from_parts(822'490'883'497'278'644));
+    ChainState with_author = state_with(s, true);
+    const auto r = remove_stake(V3_4_9_424, with_author, s.netuid, 18'255'453, 18'255'453, std::nullopt, false);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), Error::reserves_too_low);
+    ChainState no_author = state_with(s, false);
+    const auto ok = remove_stake(V3_4_9_424, no_author, s.netuid, 18'255'453, 18'255'453, std::nullopt, false);
+    ASSERT_TRUE(ok);
+    EXPECT_GT(ok->burned_alpha, 0u);
+}

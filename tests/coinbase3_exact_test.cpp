@@ -831,3 +831,69 @@ TEST(coinbase3_exact, coinbase_chain_vs_exact_three_blocks)
     }
     EXPECT_GT(compared, 0u);
 }
+
+/// @rule BCOIN-013
+/// Two alpha-only hotkeys with dividends 1 and 3 share a pot of 1 000: 250 and 750 in both
+/// models (1/4 and 3/4 are exact in U96F32, and 1 000 · 2^-2 has no fractional bits to lose).
+/// With root stake the chain truncates the root proportion; it stays within 2^-32 per unit
+/// of the pot.
+TEST(coinbase3_exact, dividend_distribution_matches_chain)
+{
+    std::map<u64, cb::DividendInput> chain_in;
+    std::map<u64, xcb::DividendInput> exact_in;
+    chain_in[1] = {U96F32::saturating_from_u64(1), std::pair<u64, u64>{100, 0}};
+    chain_in[2] = {U96F32::saturating_from_u64(3), std::pair<u64, u64>{300, 0}};
+    exact_in[1] = {Rational(1), std::pair<Rational, Rational>{100, 0}};
+    exact_in[2] = {Rational(3), std::pair<Rational, Rational>{300, 0}};
+    const auto c = cb::calculate_dividend_distribution(1000, 0, U96F32::zero(), chain_in);
+    const auto x = xcb::calculate_dividend_distribution(1000, 0, 0, exact_in);
+    EXPECT_EQ(x.alpha_dividends.at(1), Rational(250));
+    EXPECT_EQ(x.alpha_dividends.at(2), Rational(750));
+    EXPECT_EQ(c.alpha_dividends.at(1).to_rational(), Rational(250));
+    EXPECT_EQ(c.alpha_dividends.at(2).to_rational(), Rational(750));
+
+    // root stake: hotkey 1 has equal alpha and weighted root stake (tw = ½ exactly in U96F32)
+    chain_in[1].stake = std::pair<u64, u64>{100, 200};
+    exact_in[1].stake = std::pair<Rational, Rational>{100, 200};
+    const U96F32 tw = U96F32::from_bits(u128{1} << 31);
+    const auto c2 = cb::calculate_dividend_distribution(1000, 500, tw, chain_in);
+    const auto x2 = xcb::calculate_dividend_distribution(1000, 500, Rational(1, 2), exact_in);
+    // hotkey 1: root_prop = 100/200 = ½, root_divs ½, alpha_divs ½; hotkey 2: alpha_divs 3
+    EXPECT_EQ(x2.root_alpha_dividends.at(1), Rational(500));
+    EXPECT_EQ(x2.alpha_dividends.at(1), Rational(1000, 7));
+    for (const auto& [h, v] : x2.alpha_dividends)
+        EXPECT_LE(abs(c2.alpha_dividends.at(h).to_rational() - v), Rational(1000, Int(1) << 30)) << h;
+}
+
+/// @rule BREG-001 BREG-002
+/// Prices 1 and 1/3 (w = ½): the median of an even count is their mean, 2/3, so the exact pool
+/// alpha for the 1 TAO minimum lock is 10^9 / (2/3) = 1.5·10^9; the chain's truncated U64F64
+/// median gives at most one unit less.
+TEST(coinbase3_exact, registration_at_the_median_matches_chain)
+{
+    ChainState st;
+    st.block = 100'000;
+    Subnet root;
+    root.netuid = ROOT_NETUID;
+    root.mechanism = Mechanism::stable;
+    st.subnets.push_back(root);
+    st.subnets.push_back(test::dyn(1'000'000'000'000, 1'000'000'000'000));
+    Subnet s3 = test::dyn(1'000'000'000'000, 3'000'000'000'000);
+    s3.netuid = 3;
+    st.subnets.push_back(s3);
+    ExactChainState est = to_exact(st);
+    const auto c = cb::do_register_network(MAIN_14BC6F9, st);
+    const auto x = xcb::do_register_network(MAIN_14BC6F9, est);
+    ASSERT_TRUE(c);
+    ASSERT_TRUE(x);
+    EXPECT_EQ(x->median_price, Rational(2, 3));
+    EXPECT_EQ(c->netuid, 2u);  // the lowest free netuid
+    EXPECT_EQ(x->netuid, 2u);
+    EXPECT_EQ(x->lock_cost, st.network_min_lock_cost);
+    EXPECT_EQ(x->pool_alpha, Rational(Int(st.network_min_lock_cost) * 3, 2));
+    EXPECT_LE(x->pool_alpha - Rational(c->pool_alpha), Rational(1));
+    EXPECT_GE(x->pool_alpha - Rational(c->pool_alpha), Rational(0));
+    // a second registration in the same block is rate-limited in both models
+    EXPECT_EQ(cb::do_register_network(MAIN_14BC6F9, st).error(), Error::network_tx_rate_limit_exceeded);
+    EXPECT_EQ(xcb::do_register_network(MAIN_14BC6F9, est).error(), Error::network_tx_rate_limit_exceeded);
+}

@@ -29,8 +29,8 @@ inline constexpr int PROTOCOL_VERSION = 1;
 /// Evaluate one parsed request object.
 [[nodiscard]] nlohmann::json evaluate(const nlohmann::json& request);
 
-/// A chain-model state as the protocol's `state` object (every field, as
-/// outputs write it).
+/// A chain-model state as the protocol's `state` object (every field of the
+/// era's storage, as outputs write it; `balancer`: the Balancer era's).
 [[nodiscard]] nlohmann::json state_to_json(const ChainState& state, bool balancer = false);
 
 /// One action of the `block` op as its input reads it (defaults omitted).

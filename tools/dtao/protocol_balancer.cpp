@@ -304,15 +304,7 @@ json op_remove_stake(const Context& c, Reader& r)
 json op_update_moving_price(const Context& c, Reader& r)
 {
     Subnet s = read_balancer_pool(r);
-    s.subnet_moving_price = r.fixed_or<fixed::I96F32>("subnet_moving_price", fixed::I96F32::zero());
-    const auto alpha =
-        r.fixed_or<fixed::I96F32>("subnet_moving_alpha", fixed::I96F32::from_bits(DEFAULT_MOVING_ALPHA_BITS));
-    if (alpha.negative())
-        fail("invalid_field", r.where("subnet_moving_alpha") + ": must not be negative");
-    const u64 block = r.u64_or("block", 0);
-    s.network_registered_at = r.u64_or("network_registered_at", 0);
-    s.first_emission_block_number = r.opt_u64("first_emission_block_number");
-    s.ema_price_halving_blocks = r.u64_or("ema_price_halving_blocks", DEFAULT_EMA_PRICE_HALVING_BLOCKS);
+    const auto [alpha, block] = read_ema_inputs(r, s);
     r.finish();
     ChainState st;
     st.subnet_moving_alpha_bits = alpha.bits;

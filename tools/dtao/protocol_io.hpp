@@ -399,6 +399,28 @@ struct Context
     bool balancer() const { return is_balancer_era(rules); }
 };
 
+/// The EMA inputs of `update_moving_price` beyond the pool (both eras): the subnet's
+/// moving price, registration and start_call blocks and halving, into `s`; the chain's
+/// `SubnetMovingAlpha` and the block, returned.
+struct EmaInputs
+{
+    fixed::I96F32 moving_alpha;
+    u64 block = 0;
+};
+inline EmaInputs read_ema_inputs(Reader& r, Subnet& s)
+{
+    s.subnet_moving_price = r.fixed_or<fixed::I96F32>("subnet_moving_price", fixed::I96F32::zero());
+    const auto alpha =
+        r.fixed_or<fixed::I96F32>("subnet_moving_alpha", fixed::I96F32::from_bits(DEFAULT_MOVING_ALPHA_BITS));
+    if (alpha.negative())
+        fail("invalid_field", r.where("subnet_moving_alpha") + ": must not be negative");
+    const u64 block = r.u64_or("block", 0);
+    s.network_registered_at = r.u64_or("network_registered_at", 0);
+    s.first_emission_block_number = r.opt_u64("first_emission_block_number");
+    s.ema_price_halving_blocks = r.u64_or("ema_price_halving_blocks", DEFAULT_EMA_PRICE_HALVING_BLOCKS);
+    return {alpha, block};
+}
+
 /// One op: reads its input, returns its output (or `error_output`).
 using Handler = std::function<json(const Context&, Reader&)>;
 
