@@ -1,7 +1,8 @@
 // Balancer-era benchmarks: pow_ratio_scaled on both of its paths, and one
-// simulated buy of the chain model at weight ½ (exact integer-root path) and at
-// a quote weight of 0.3 (the ln/exp fallback), under v3.4.8-423 (precision
-// 1024) and v3.4.9-424 (precision 256).
+// simulated buy of the chain model at weight ½ and 0.3 (exponents that reduce
+// to small fractions: the exact integer-root path) and at 0.3 + 10^-18 (a
+// weight after a reweighting: the ln/exp fallback), under v3.4.8-423
+// (precision 1024) and v3.4.9-424 (precision 256).
 #include "bench_common.hpp"
 
 #include "dtao/balancer.hpp"
@@ -36,16 +37,17 @@ std::vector<PowInput> pow_table()
     return t;
 }
 
-/// arg 0: exponent ½/½ = 1 (exact path); arg 1: 0.3/0.7 (fallback), precision 256;
-/// arg 2: the same at precision 1024.
+/// arg 0: exponent ½/½ = 1; arg 1: 0.3/0.7 = 3/7 (both the exact path); arg 2: (0.3 + 10^-18) /
+/// (0.7 − 10^-18), which does not reduce below 1024 (the fallback), precision 256; arg 3: the same
+/// at precision 1024.
 void BM_pow_ratio_scaled(benchmark::State& state)
 {
     static const auto table = pow_table();
     const Int scale("1000000000000000000");
     const int mode = static_cast<int>(state.range(0));
-    const Int en = mode == 0 ? Int("500000000000000000") : Int("300000000000000000");
-    const Int ed = mode == 0 ? Int("500000000000000000") : Int("700000000000000000");
-    const unsigned precision = mode == 2 ? 1024 : 256;
+    const Int en = mode == 0 ? Int("500000000000000000") : mode == 1 ? Int("300000000000000000") : Int("300000000000000001");
+    const Int ed = mode == 0 ? Int("500000000000000000") : mode == 1 ? Int("700000000000000000") : Int("699999999999999999");
+    const unsigned precision = mode == 3 ? 1024 : 256;
     std::size_t i = 0;
     for (auto _ : state) {
         const auto& in = table[i++ & MASK];
@@ -68,13 +70,15 @@ std::vector<Subnet> pool_table(u64 quote_parts)
     return t;
 }
 
-/// One simulated buy (fee, no limit) of 1e9 rao. arg 0: weight ½; arg 1: quote weight 0.3.
+/// One simulated buy (fee, no limit) of 1e9 rao. arg 0: weight ½; arg 1: quote weight 0.3
+/// (exact path); arg 2: 0.3 + 10^-18 (fallback).
 template <const Ruleset& Rules>
 void BM_balancer_buy(benchmark::State& state)
 {
     static const auto half = pool_table(500'000'000'000'000'000);
     static const auto skew = pool_table(300'000'000'000'000'000);
-    const auto& table = state.range(0) == 0 ? half : skew;
+    static const auto fallback = pool_table(300'000'000'000'000'001);
+    const auto& table = state.range(0) == 0 ? half : state.range(0) == 1 ? skew : fallback;
     std::size_t i = 0;
     for (auto _ : state) {
         const auto& s = table[i++ & MASK];
@@ -85,6 +89,6 @@ void BM_balancer_buy(benchmark::State& state)
 
 }  // namespace
 
-BENCHMARK(BM_pow_ratio_scaled)->ArgName("mode")->Arg(0)->Arg(1)->Arg(2);
-BENCHMARK(BM_balancer_buy<V3_4_8_423>)->ArgName("skew")->Arg(0)->Arg(1);
-BENCHMARK(BM_balancer_buy<V3_4_9_424>)->ArgName("skew")->Arg(0)->Arg(1);
+BENCHMARK(BM_pow_ratio_scaled)->ArgName("mode")->Arg(0)->Arg(1)->Arg(2)->Arg(3);
+BENCHMARK(BM_balancer_buy<V3_4_8_423>)->ArgName("weight")->Arg(0)->Arg(1)->Arg(2);
+BENCHMARK(BM_balancer_buy<V3_4_9_424>)->ArgName("weight")->Arg(0)->Arg(1)->Arg(2);

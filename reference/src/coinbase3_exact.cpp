@@ -388,6 +388,11 @@ CoinbaseResult block_step(const Ruleset& rules, ExactChainState& st)
     // get_block_emission: the exact emission for TotalIssuance; nothing minted for 0.
     const Rational e = exact::block_emission(st.total_issuance).emission;
     const Rational credit = e > 0 ? mint_tao(st, e) : Rational(0);
+    return block_step_with_credit(rules, st, credit);
+}
+
+CoinbaseResult block_step_with_credit(const Ruleset& rules, ExactChainState& st, const Rational& credit)
+{
     auto out = run_coinbase(rules, st, credit);
     // BEMA-001: after the coinbase, emitting subnets only, with this block's exact weights.
     update_moving_prices(st, out.emissions);

@@ -420,7 +420,11 @@ json write_coinbase(const xcb3::CoinbaseResult& res, const ExactChainState& st)
                           {"pending_validator", num(e.pending_validator)},
                           {"pending_root_alpha", num(e.pending_root_alpha)},
                           {"pending_owner_cut", num(e.pending_owner_cut)}});
+    json root_prop = json::array();
+    for (const auto& [netuid, v] : res.root_prop)
+        root_prop.push_back({{"netuid", dec(netuid)}, {"root_prop", num(v)}});
     return {{"credit", num(res.credit)},
+            {"root_prop", root_prop},
             {"root_sell_flag", res.root_sell_flag},
             {"emissions", emissions},
             {"tao_spent", num(res.tao_spent)},
@@ -434,9 +438,7 @@ xcb3::CoinbaseResult run_exact_block(const Context& c, ExactChainState& st, std:
 {
     if (!credit)
         return xcb3::block_step(c.rules, st);
-    auto res = xcb3::run_coinbase(c.rules, st, Rational(*credit));
-    xcb3::update_moving_prices(st, res.emissions);
-    return res;
+    return xcb3::block_step_with_credit(c.rules, st, Rational(*credit));
 }
 
 /// `block_step` (mint from TotalIssuance), or with `block_emission` given, the block after

@@ -172,6 +172,9 @@ CoinbaseResult run_coinbase(const Ruleset& rules, ExactChainState& st, const Rat
 /// prices (with the exact weights of this block), RootProp.
 CoinbaseResult block_step(const Ruleset& rules, ExactChainState& st);
 
+/// @rule BCOIN-012  `block_step` after the mint, for a credit already minted.
+CoinbaseResult block_step_with_credit(const Ruleset& rules, ExactChainState& st, const Rational& credit);
+
 /// @rule BCOIN-013  `calculate_dividend_distribution`, exact: per hotkey in the stake map
 /// root_prop = root·tw / (alpha + root·tw) (0 when both are 0), root_divs = d·root_prop,
 /// alpha_divs = d − root_divs; each pot shared in proportion (0 when its total is 0).
