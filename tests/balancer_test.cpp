@@ -1005,3 +1005,22 @@ TEST(balancer, whole_dust_unstake_fails_when_the_fee_sale_pays_nothing)
     ASSERT_TRUE(ok);
     EXPECT_GT(ok->burned_alpha, 0u);
 }
+
+/// @rule BAL-003 BAL-011
+/// F-034, buy side: at w2 ≳ 0.86 the power (y/(y+dy))^(w2/w1) of a large buy is below 10^-18,
+/// floors to 0, and the buy takes the whole alpha reserve although the no-limit order should
+/// have been cut at the maximum price (the exact model pays 13 841 600 389.59… alpha).
+TEST(balancer, buy_takes_the_whole_reserve_when_power_underflows)
+{
+    const Subnet s = pool(222'190'038'456, 13'841'648'096, Perquintill::from_parts(926'574'006'673'876'913));
+    ChainState st = state_with(s, true);
+    const auto r = add_stake(V3_4_9_424, st, s.netuid, 8'916'275'027'162, std::nullopt, false);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->alpha, 13'841'648'096u);
+    EXPECT_EQ(st.find(s.netuid)->subnet_alpha_in, 0u);
+    ExactChainState est = to_exact(state_with(s, true));
+    const auto x = exact::balancer::add_stake(V3_4_9_424, est, s.netuid, Rational(8'916'275'027'162), std::nullopt, false);
+    ASSERT_TRUE(x);
+    EXPECT_LT(x->alpha, Rational(13'841'600'390));
+    EXPECT_GT(x->alpha, Rational(13'841'600'389));
+}
