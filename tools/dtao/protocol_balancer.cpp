@@ -60,7 +60,8 @@ json write_swap(const xbal::Swap& w)
     return {{"amount_paid_in", num(w.amount_paid_in)},
             {"amount_paid_out", num(w.amount_paid_out)},
             {"fee_paid", num(w.fee_paid)},
-            {"fee_to_block_author", num(w.fee_paid)}};
+            // as the chain: the author gets the fee only when some input executed
+            {"fee_to_block_author", num(w.amount_paid_in > 0 ? w.fee_paid : Rational(0))}};
 }
 
 /// What a stake op leaves in the pool: reserves, TotalStake, volume and the weight.

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace dtao::conform {
@@ -243,9 +244,14 @@ void Subprocess::stop(std::chrono::milliseconds grace)
 std::string Subprocess::exit_description()
 {
     if (m_pid > 0) {
-        // stdout closed; give the child a moment to exit so its status is known
-        for (int i = 0; i < 50 && !reap(false); ++i)
+        // stdout closed; give the child a moment to exit so its status is known. By the
+        // clock: with both pipes at EOF `pump` returns at once, and a count of pumps was a
+        // spin of microseconds that lost the exit status on a loaded machine.
+        const auto until = Clock::now() + std::chrono::seconds(2);
+        while (Clock::now() < until && !reap(false)) {
             pump(10);
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
     }
     if (m_pid > 0)
         return "closed its output but is still running";
