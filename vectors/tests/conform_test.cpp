@@ -285,6 +285,17 @@ TEST(Profile, RejectsUndeclaredAndUnknownFields)
     ASSERT_EQ(p.divergences.size(), 1u);
 }
 
+TEST(Profile, UnsupportedRulesetsAreCheckedAndSkipped)
+{
+    EXPECT_THROW(dtao::conform::parse_profile(json::parse(R"({"profile_version": 1, "unsupported_rulesets": ["v9.9.9"]})")),
+                 std::runtime_error);
+    const auto p = dtao::conform::parse_profile(
+        json::parse(R"({"profile_version": 1, "unsupported_rulesets": ["v3.4.8-423", "main-14bc6f9"]})"));
+    EXPECT_TRUE(p.ruleset_unsupported("main-14bc6f9"));
+    EXPECT_FALSE(p.ruleset_unsupported("v3.4.9-424"));
+    EXPECT_FALSE(p.ruleset_unsupported("v2.0.10"));
+}
+
 TEST(Judge, DeclaredToleranceGivesPassWithDivergence)
 {
     Case c = make_case("ok", "1000");
