@@ -104,30 +104,6 @@ Int pending(const Subnet& s)
     return Int(s.pending_server_emission) + s.pending_validator_emission + s.pending_root_alpha_divs + s.pending_owner_cut;
 }
 
-bool same(const Subnet& a, const Subnet& b)
-{
-    return a.netuid == b.netuid && a.subnet_tao == b.subnet_tao && a.subnet_alpha_in == b.subnet_alpha_in &&
-           a.subnet_alpha_out == b.subnet_alpha_out && a.subnet_volume == b.subnet_volume &&
-           a.subnet_moving_price == b.subnet_moving_price && a.swap_balancer_quote_parts == b.swap_balancer_quote_parts &&
-           a.pal_swap_initialized == b.pal_swap_initialized && a.subnet_protocol_alpha == b.subnet_protocol_alpha &&
-           a.pending_server_emission == b.pending_server_emission &&
-           a.pending_validator_emission == b.pending_validator_emission &&
-           a.pending_root_alpha_divs == b.pending_root_alpha_divs && a.pending_owner_cut == b.pending_owner_cut &&
-           a.first_emission_block_number == b.first_emission_block_number && a.subtoken_enabled == b.subtoken_enabled &&
-           a.tempo == b.tempo && a.last_epoch_block == b.last_epoch_block && a.pending_epoch_at == b.pending_epoch_at;
-}
-
-bool same(const ChainState& a, const ChainState& b)
-{
-    if (a.subnets.size() != b.subnets.size() || a.total_issuance != b.total_issuance || a.total_stake != b.total_stake ||
-        a.block != b.block)
-        return false;
-    for (std::size_t i = 0; i < a.subnets.size(); ++i)
-        if (!same(a.subnets[i], b.subnets[i]))
-            return false;
-    return true;
-}
-
 void check_state(const ChainState& st, const Ledger& l)
 {
     FUZZ_ASSERT(st.total_issuance <= TOTAL_SUPPLY, "TotalIssuance " << st.total_issuance << " above the supply");
@@ -282,7 +258,7 @@ void add_stake(const Ruleset& rules, ChainState& st, Ledger& l, u64 netuid, u64 
     const ChainState pre = st;
     const auto r = bal::add_stake(rules, st, netuid, amount, limit, partial);
     if (!r) {
-        FUZZ_ASSERT(same(st, pre), "a rejected add_stake changed the state");
+        FUZZ_ASSERT(st == pre, "a rejected add_stake changed the state");
         return;
     }
     const Subnet& b = *pre.find(netuid);
@@ -318,7 +294,7 @@ void remove_stake(const Ruleset& rules, ChainState& st, Ledger& l, u64 netuid, u
     FUZZ_NOTE("  alpha", alpha);
     const auto r = bal::remove_stake(rules, st, netuid, alpha, available, limit, partial);
     if (!r) {
-        FUZZ_ASSERT(same(st, pre), "a rejected remove_stake changed the state");
+        FUZZ_ASSERT(st == pre, "a rejected remove_stake changed the state");
         return;
     }
     const Subnet& b = *pre.find(netuid);
@@ -498,7 +474,7 @@ int run(const std::uint8_t* data, std::size_t size)
             const auto r = cb3::start_call(st, netuid);
             FUZZ_NOTE("  start_call", netuid);
             if (netuid == ROOT_NETUID || had) {
-                FUZZ_ASSERT(!r && same(st, pre), "start_call succeeded twice or on root");
+                FUZZ_ASSERT(!r && st == pre, "start_call succeeded twice or on root");
             } else {
                 FUZZ_ASSERT(r && *r == st.block + 1 && st.find(netuid)->subtoken_enabled, "start_call failed");
             }

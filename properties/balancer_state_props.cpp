@@ -254,30 +254,6 @@ Int pending_alpha(const Subnet& s)
     return Int(s.pending_server_emission) + s.pending_validator_emission + s.pending_root_alpha_divs + s.pending_owner_cut;
 }
 
-bool same_subnet3(const Subnet& a, const Subnet& b)
-{
-    return same_subnet(a, b) && a.swap_balancer_quote_parts == b.swap_balancer_quote_parts &&
-           a.pal_swap_initialized == b.pal_swap_initialized && a.fee_rate == b.fee_rate &&
-           a.subnet_protocol_alpha == b.subnet_protocol_alpha && a.subnet_excess_tao == b.subnet_excess_tao &&
-           a.pending_server_emission == b.pending_server_emission &&
-           a.pending_validator_emission == b.pending_validator_emission &&
-           a.pending_root_alpha_divs == b.pending_root_alpha_divs && a.tempo == b.tempo &&
-           a.first_emission_block_number == b.first_emission_block_number && a.subtoken_enabled == b.subtoken_enabled &&
-           a.last_epoch_block == b.last_epoch_block && a.pending_epoch_at == b.pending_epoch_at &&
-           a.blocks_since_last_step == b.blocks_since_last_step;
-}
-
-bool same_state(const ChainState& a, const ChainState& b)
-{
-    if (a.subnets.size() != b.subnets.size() || a.total_issuance != b.total_issuance || a.total_stake != b.total_stake ||
-        a.block != b.block)
-        return false;
-    for (std::size_t i = 0; i < a.subnets.size(); ++i)
-        if (!same_subnet3(a.subnets[i], b.subnets[i]))
-            return false;
-    return true;
-}
-
 /// The invariants every command leaves holding.
 void check_invariants(const Model& m, const Sut& sut)
 {
@@ -365,13 +341,6 @@ void check_reweight_price(u64 parts0, u64 parts1, u64 y, u64 x, u64 dy, u64 dx)
 
 // ------------------------------------------------------------------ commands
 
-/// A limit order's price (rao per alpha) a third of the time, else no limit.
-rc::Gen<std::optional<u64>> limit_price()
-{
-    return rc::gen::weightedOneOf<std::optional<u64>>(
-        {{2, rc::gen::just(std::optional<u64>{})},
-         {1, rc::gen::map(realistic_u64(1, 1'000'000'000'000), [](u64 v) { return std::optional<u64>(v); })}});
-}
 
 std::string show_limit(const std::optional<u64>& l) { return l ? std::to_string(*l) : "none"; }
 
@@ -400,7 +369,7 @@ struct AddStakeCmd : rc::state::Command<Model, Sut>
         const ChainState pre = st;
         const auto r = bal::add_stake(m.rules(), st, netuid, amount, limit, partial);
         if (!r) {
-            RC_ASSERT(same_state(pre, st));  // the extrinsic reverts
+            RC_ASSERT(pre == st);  // the extrinsic reverts
             check_invariants(m, sut);
             return;
         }
@@ -479,7 +448,7 @@ struct RemoveStakeCmd : rc::state::Command<Model, Sut>
         const u64 alpha = static_cast<u64>((held * fraction / 65'536).convert_to<u64>());
         const auto r = bal::remove_stake(m.rules(), st, netuid, alpha, available, limit, partial);
         if (!r) {
-            RC_ASSERT(same_state(pre, st));
+            RC_ASSERT(pre == st);
             check_invariants(m, sut);
             return;
         }
@@ -737,7 +706,7 @@ struct StartCallCmd : rc::state::Command<Model, Sut>
         if (r) {
             RC_ASSERT(*r == m.block + 1 && sut.st.find(netuid)->subtoken_enabled);
         } else {
-            RC_ASSERT(same_state(pre, sut.st));
+            RC_ASSERT(pre == sut.st);
         }
         Model after = m;
         apply(after);

@@ -10,6 +10,8 @@
 
 #include <rapidcheck.h>
 
+#include <optional>
+
 #include <ostream>
 #include <string>
 #include <vector>
@@ -78,6 +80,14 @@ inline rc::Gen<u64> realistic_u64(u64 lo = 0, u64 hi = TOTAL_SUPPLY)
     edges.push_back(lo);
     edges.push_back(hi);
     return rc::gen::weightedOneOf<u64>({{2, rc::gen::elementOf(edges)}, {8, log_uniform(lo, hi)}});
+}
+
+/// A limit order's price (rao per alpha) a third of the time, else no limit.
+inline rc::Gen<std::optional<u64>> limit_price()
+{
+    return rc::gen::weightedOneOf<std::optional<u64>>(
+        {{2, rc::gen::just(std::optional<u64>{})},
+         {1, rc::gen::map(realistic_u64(1, 1'000'000'000'000), [](u64 v) { return std::optional<u64>(v); })}});
 }
 
 // --------------------------------------------------------------------- pools

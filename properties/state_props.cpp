@@ -23,13 +23,6 @@
 namespace dtao::prop {
 namespace {
 
-/// A limit order's price (rao per alpha) a third of the time, else no limit.
-rc::Gen<std::optional<u64>> limit_price()
-{
-    return rc::gen::weightedOneOf<std::optional<u64>>(
-        {{2, rc::gen::just(std::optional<u64>{})},
-         {1, rc::gen::map(realistic_u64(1, 1'000'000'000'000), [](u64 v) { return std::optional<u64>(v); })}});
-}
 
 using fixed::I96F32;
 

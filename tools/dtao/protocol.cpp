@@ -230,18 +230,13 @@ json op_coinbase(const Context& c, Reader& r)
 block::Action<u64> read_action(const json& j, const std::string& where)
 {
     Reader r(j, where);
+    const ActionHead head = read_action_head(r);
     block::Action<u64> a;
-    const std::string kind = r.string_field("kind");
-    if (kind == "add_stake")
-        a.kind = block::ActionKind::add_stake;
-    else if (kind == "remove_stake")
-        a.kind = block::ActionKind::remove_stake;
-    else
-        fail("invalid_field", r.where("kind") + ": expected \"add_stake\" or \"remove_stake\", got \"" + kind + "\"");
-    a.netuid = r.u64_field("netuid", U16_MAX);
-    a.amount = r.u64_field("amount");
-    a.limit_price = r.opt_u64("limit_price");
-    a.allow_partial = r.bool_or("allow_partial", false);
+    a.kind = head.add ? block::ActionKind::add_stake : block::ActionKind::remove_stake;
+    a.netuid = head.netuid;
+    a.amount = head.amount;
+    a.limit_price = head.limit_price;
+    a.allow_partial = head.allow_partial;
     if (a.kind == block::ActionKind::add_stake) {
         a.fee = r.opt_u64("fee");
         if (a.fee && a.limit_price)

@@ -463,32 +463,17 @@ json op_coinbase(const Context& c, Reader& r)
     return write_coinbase(res, st);
 }
 
-/// One stake extrinsic of a Balancer-era block.
-struct BalancerAction
+/// One stake extrinsic of a Balancer-era block: the common fields and, for an unstake, the
+/// staker's stake on the subnet.
+struct BalancerAction : ActionHead
 {
-    bool add = true;
-    u64 netuid = 1;
-    u64 amount = 0;
     u64 alpha_available = 0;
-    std::optional<u64> limit_price;
-    bool allow_partial = false;
 };
 
 BalancerAction read_balancer_action(const json& j, const std::string& where)
 {
     Reader r(j, where);
-    BalancerAction a;
-    const std::string kind = r.string_field("kind");
-    if (kind == "add_stake")
-        a.add = true;
-    else if (kind == "remove_stake")
-        a.add = false;
-    else
-        fail("invalid_field", r.where("kind") + ": expected \"add_stake\" or \"remove_stake\", got \"" + kind + "\"");
-    a.netuid = r.u64_field("netuid", U16_MAX);
-    a.amount = r.u64_field("amount");
-    a.limit_price = r.opt_u64("limit_price");
-    a.allow_partial = r.bool_or("allow_partial", false);
+    BalancerAction a{read_action_head(r)};
     if (!a.add)
         a.alpha_available = r.u64_or("alpha_available", a.amount);
     r.finish();

@@ -421,6 +421,30 @@ inline EmaInputs read_ema_inputs(Reader& r, Subnet& s)
     return {alpha, block};
 }
 
+/// The fields every stake action of a `block` op has, in both eras.
+struct ActionHead
+{
+    bool add = true;  ///< add_stake (TAO in) or remove_stake (alpha in)
+    u64 netuid = 1;
+    u64 amount = 0;
+    std::optional<u64> limit_price;
+    bool allow_partial = false;
+};
+inline ActionHead read_action_head(Reader& r)
+{
+    ActionHead a;
+    const std::string kind = r.string_field("kind");
+    if (kind == "remove_stake")
+        a.add = false;
+    else if (kind != "add_stake")
+        fail("invalid_field", r.where("kind") + ": expected \"add_stake\" or \"remove_stake\", got \"" + kind + "\"");
+    a.netuid = r.u64_field("netuid", U16_MAX);
+    a.amount = r.u64_field("amount");
+    a.limit_price = r.opt_u64("limit_price");
+    a.allow_partial = r.bool_or("allow_partial", false);
+    return a;
+}
+
 /// One op: reads its input, returns its output (or `error_output`).
 using Handler = std::function<json(const Context&, Reader&)>;
 

@@ -91,6 +91,8 @@ struct SubnetT
     [[nodiscard]] bool is_root() const noexcept { return netuid == ROOT_NETUID; }
     /// Root and mechanism-0 subnets price at 1 and swap 1:1.
     [[nodiscard]] bool is_stable() const noexcept { return is_root() || mechanism == Mechanism::stable; }
+    /// Every stored field equal (what "a rejected extrinsic changes nothing" compares).
+    friend bool operator==(const SubnetT&, const SubnetT&) = default;
 };
 
 template <typename Model>
@@ -125,6 +127,8 @@ struct ChainStateT
     {
         return const_cast<ChainStateT*>(this)->find(netuid);
     }
+    /// Every stored field equal, every subnet included.
+    friend bool operator==(const ChainStateT&, const ChainStateT&) = default;
     /// SubnetTAO[0], the root stake in TAO (0 when the state has no root entry).
     [[nodiscard]] Amount root_tao() const
     {
