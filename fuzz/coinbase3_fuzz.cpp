@@ -301,7 +301,8 @@ void remove_stake(const Ruleset& rules, ChainState& st, Ledger& l, u64 netuid, u
     const Int held = l.stake.at(netuid);
     const u64 available = static_cast<u64>(held.convert_to<u64>());
     // fraction / 2^15: up to twice the stake, so requests above it are exercised too.
-    const u64 alpha = static_cast<u64>(std::min(held * fraction / 32'768, Int(U64_MAX)).convert_to<u64>());
+    const Int wanted = held * fraction / 32'768;
+    const u64 alpha = static_cast<u64>(std::min(wanted, Int(U64_MAX)).convert_to<u64>());
     FUZZ_NOTE("  alpha", alpha);
     const auto r = bal::remove_stake(rules, st, netuid, alpha, available, limit, partial);
     // BAL-011: a limit order is validated against the stake (NotEnoughStakeToWithdraw); the plain

@@ -452,7 +452,8 @@ struct RemoveStakeCmd : rc::state::Command<Model, Sut>
         const ChainState pre = st;
         const Int held = l.stake.at(netuid);
         const u64 available = static_cast<u64>(held.convert_to<u64>());
-        const u64 alpha = static_cast<u64>(std::min(held * fraction / 65'536, Int(U64_MAX)).convert_to<u64>());
+        const Int wanted = held * fraction / 65'536;
+        const u64 alpha = static_cast<u64>(std::min(wanted, Int(U64_MAX)).convert_to<u64>());
         const auto r = bal::remove_stake(m.rules(), st, netuid, alpha, available, limit, partial);
         // BAL-011: a limit order above the stake never sells (do_remove_stake caps instead);
         // the stake check is the only place that error comes from.
