@@ -12,8 +12,8 @@
 //   state: u8 ruleset (mod 3: v3.4.8-423, v3.4.9-424, main-14bc6f9); u32 block (+ 1);
 //   u64 TotalIssuance (mod 21e15 + 1, at least Σ SubnetTAO); u64 TaoWeight; u16 SubnetOwnerCut;
 //   u32 SubnetMovingAlpha bits; u64 root stake (mod 2^52); u8 flags (bits 0–1 MinimumReserve
-//   10^6 / 100 / 1 / 10^6, bits 2–3 MaxEpochsPerBlock 2 / 1 / 32 / 3, bit 4 no block author);
-//   u8 n (1–4 dynamic subnets), each: u64 SubnetTAO (mod 2^55), u64 SubnetAlphaIn
+//   10^6 / 100 / 1 / 10^6, bits 2–3 MaxEpochsPerBlock 2 / 1 / 32 / 3, bit 4 no block author,
+//   bit 5 netuids 256, 511, 766, 1021 instead of 1 … 4); u8 n (1–4 dynamic subnets), each: u64 SubnetTAO (mod 2^55), u64 SubnetAlphaIn
 //   (mod 2^55), u64 SubnetAlphaOut (mod 2^55), u64 quote weight (mapped into [0.01, 0.99];
 //   0 reads as ½), u40 moving price bits, u8 flags (bit 0 FirstEmissionBlockNumber unset,
 //   bit 1 SubnetEmissionEnabled off, bit 2 registration off, bit 3 OwnerCutEnabled off),
@@ -22,7 +22,7 @@
 //   block_step beyond that is skipped), u8 opcode (mod 9) then:
 //   0 block_step, then block + 1;  1 add_stake: u8 subnet (root included), u64 TAO (>> 8),
 //   u8 flags (bit 0 limit, bit 1 partial), u64 limit price (mod 10^13);  2 remove_stake:
-//   u8 subnet, u16 fraction (/65535) of the stakers' alpha, u8 flags, u64 limit;
+//   u8 subnet, u16 fraction (/32768: up to twice) of the stakers' alpha, u8 flags, u64 limit;
 //   3 register_network: u64 lock above NetworkMinLockCost (mod 10^13);  4 start_call: u8
 //   subnet;  5 set_tempo: u8 subnet, u8 tempo;  6 parameter: u8 subnet, u8 kind (MinerBurned,
 //   SubnetEmissionEnabled, FeeRate, OwnerCutEnabled, block author), u64 value;  7 advance
@@ -48,7 +48,9 @@
 //     may be lower); out ≤ the reserve; at w = ½ the output is ⌊o⌋ … o + X·(10^-18 + 2^-64)
 //     with o = X·a/(Y + a) the real output (F-032), when the real power is not tiny.
 //  6. BEPOCH-002: at most MaxEpochsPerBlock epochs run in a block, a deferral only when the
-//     cap is hit (to the next block); a drained subnet's pending amounts are 0.
+//     cap is hit (to the next block); a drained subnet's pending amounts are 0; due subnets
+//     are visited in storage-key order (BCOIN-014) and every deferral follows every run.
+//     BAL-011: no unstake sells more than the stake; a limit unstake above it is refused.
 //  7. Rejected operations change nothing; registration gets the first free netuid, the
 //     lock as pool TAO at the median price, weights ½, emission off (BREG-002); start_call
 //     succeeds once (BREG-003).
@@ -249,6 +251,14 @@ void block(const Ruleset& rules, ChainState& st, Ledger& l)
     }
     FUZZ_ASSERT(ran <= st.max_epochs_per_block, ran << " epochs in one block, cap " << st.max_epochs_per_block);
     FUZZ_ASSERT(deferred == 0 || ran == st.max_epochs_per_block, "deferred below the cap");
+    // BCOIN-014: due subnets in storage-key order (low byte, then high byte); deferrals last.
+    auto key = [](u64 n) { return std::pair<u64, u64>{n % 256, n / 256}; };
+    bool deferring = false;
+    for (std::size_t i = 0; i < r.epochs.size(); ++i) {
+        FUZZ_ASSERT(i == 0 || key(r.epochs[i - 1].netuid) < key(r.epochs[i].netuid), "epochs out of storage-key order");
+        deferring = deferring || r.epochs[i].deferred;
+        FUZZ_ASSERT(r.epochs[i].deferred == deferring, "an epoch ran after a deferral");
+    }
     st.block = sat_add(st.block, 1);
 }
 
@@ -290,13 +300,21 @@ void remove_stake(const Ruleset& rules, ChainState& st, Ledger& l, u64 netuid, u
     const ChainState pre = st;
     const Int held = l.stake.at(netuid);
     const u64 available = static_cast<u64>(held.convert_to<u64>());
-    const u64 alpha = static_cast<u64>((held * fraction / 65'535).convert_to<u64>());
+    // fraction / 2^15: up to twice the stake, so requests above it are exercised too.
+    const Int wanted = held * fraction / 32'768;
+    const u64 alpha = static_cast<u64>(std::min(wanted, Int(U64_MAX)).convert_to<u64>());
     FUZZ_NOTE("  alpha", alpha);
     const auto r = bal::remove_stake(rules, st, netuid, alpha, available, limit, partial);
+    // BAL-011: a limit order is validated against the stake (NotEnoughStakeToWithdraw); the plain
+    // extrinsic caps the request at it. Neither ever sells more than the stake.
+    FUZZ_ASSERT(!(r && limit && alpha > available), "a limit unstake above the stake was accepted");
+    FUZZ_ASSERT(r || r.error() != Error::not_enough_stake_to_withdraw || (limit && alpha > available),
+                "not_enough_stake_to_withdraw without a limit order above the stake");
     if (!r) {
         FUZZ_ASSERT(st == pre, "a rejected remove_stake changed the state");
         return;
     }
+    FUZZ_ASSERT(r->alpha_requested <= available, "unstaked more than the stake");
     const Subnet& b = *pre.find(netuid);
     const Subnet& s = *st.find(netuid);
     const auto& sw = r->swap;
@@ -387,9 +405,12 @@ int run(const std::uint8_t* data, std::size_t size)
     st.max_epochs_per_block = EPOCHS[(gf >> 2) & 3];
     st.block_author = (gf & 16) == 0;
     const unsigned n = 1 + in.u8() % 4;
+    // gf bit 5: netuids 256, 511, 766, 1021, whose storage keys (low byte first) sort in the
+    // reverse of their values (BCOIN-014).
+    const bool high_netuids = (gf & 32) != 0;
     for (unsigned i = 0; i < n; ++i) {
         Subnet s;
-        s.netuid = i + 1;
+        s.netuid = high_netuids ? 255 * (i + 1) + 1 : i + 1;
         s.mechanism = Mechanism::dynamic;
         s.subnet_tao = in.u64be() % (u64{1} << 55);
         s.subnet_alpha_in = in.u64be() % (u64{1} << 55);

@@ -153,8 +153,13 @@ rc::Gen<BalStateCase> balancer_state(std::size_t min_subnets, std::size_t max_su
         root.subnet_alpha_out = root.subnet_tao;
         st.subnets.push_back(root);
         const auto n = *rc::gen::inRange<std::size_t>(min_subnets, max_subnets + 1);
-        for (std::size_t i = 1; i <= n; ++i)
-            st.subnets.push_back(*balancer_subnet(i, st.block));
+        // The first subnet is netuid 1; later ones now and then jump past 255, whose storage key
+        // sorts before lower netuids (BCOIN-014: the order the scheduler and injection follow).
+        u64 netuid = 1;
+        for (std::size_t i = 1; i <= n; ++i) {
+            st.subnets.push_back(*balancer_subnet(netuid, st.block));
+            netuid += *rc::gen::weightedOneOf<u64>({{3, rc::gen::just<u64>(1)}, {1, rc::gen::inRange<u64>(2, 400)}});
+        }
         Int staked = 0;
         for (const auto& s : st.subnets)
             staked += s.subnet_tao;
@@ -423,12 +428,14 @@ struct AddStakeCmd : rc::state::Command<Model, Sut>
 struct RemoveStakeCmd : rc::state::Command<Model, Sut>
 {
     u64 netuid;
-    u64 fraction;  ///< per 2^16 of the stakers' alpha on the subnet
+    u64 fraction;  ///< per 2^16 of the stakers' alpha on the subnet; above 2^16 asks for more than the stake
     std::optional<u64> limit;
     bool partial;
     explicit RemoveStakeCmd(const Model& m)
         : netuid(*rc::gen::elementOf(m.netuids(true))),
-          fraction(*rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(65'536)}, {4, rc::gen::inRange<u64>(0, 65'537)}})),
+          fraction(*rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(65'536)},
+                                                 {4, rc::gen::inRange<u64>(0, 65'537)},
+                                                 {1, rc::gen::inRange<u64>(65'537, 131'073)}})),
           limit(*limit_price()),
           partial(*rc::gen::arbitrary<bool>())
     {
@@ -445,13 +452,23 @@ struct RemoveStakeCmd : rc::state::Command<Model, Sut>
         const ChainState pre = st;
         const Int held = l.stake.at(netuid);
         const u64 available = static_cast<u64>(held.convert_to<u64>());
-        const u64 alpha = static_cast<u64>((held * fraction / 65'536).convert_to<u64>());
+        const Int wanted = held * fraction / 65'536;
+        const u64 alpha = static_cast<u64>(std::min(wanted, Int(U64_MAX)).convert_to<u64>());
         const auto r = bal::remove_stake(m.rules(), st, netuid, alpha, available, limit, partial);
+        // BAL-011: a limit order above the stake never sells (do_remove_stake caps instead);
+        // the stake check is the only place that error comes from.
+        if (r && limit)
+            RC_ASSERT(alpha <= available);
+        if (!r && r.error() == Error::not_enough_stake_to_withdraw)
+            RC_ASSERT(limit && alpha > available);
         if (!r) {
+            if (limit && alpha > available)
+                tag(sut, "remove_stake_limit above the stake refused");
             RC_ASSERT(pre == st);
             check_invariants(m, sut);
             return;
         }
+        RC_ASSERT(r->alpha_requested <= available);
         const Subnet& b = *pre.find(netuid);
         const Subnet& s = *st.find(netuid);
         const auto& sw = r->swap;
@@ -624,6 +641,21 @@ void run_block(const Model& m, Sut& sut)
     if (deferred > 0) {
         RC_ASSERT(ran == st.max_epochs_per_block);
         tag(sut, "epoch deferred (F-028)");
+    }
+    // BCOIN-014: the scheduler visits subnets by their storage key, the little-endian u16 (low
+    // byte first), so the due subnets are listed in that order and every deferral follows
+    // every run: the subnets that defer are the last due ones in key order, not in netuid order.
+    auto key = [](u64 n) { return std::pair<u64, u64>{n % 256, n / 256}; };
+    bool deferring = false;
+    for (std::size_t i = 0; i < r.epochs.size(); ++i) {
+        if (i > 0)
+            RC_ASSERT(key(r.epochs[i - 1].netuid) < key(r.epochs[i].netuid));
+        if (r.epochs[i].deferred)
+            deferring = true;
+        else
+            RC_ASSERT(!deferring);
+        if (i > 0 && r.epochs[i].netuid < r.epochs[i - 1].netuid)
+            tag(sut, deferring ? "deferral by storage key, not netuid" : "epochs by storage key, not netuid");
     }
     ++st.block;
 }

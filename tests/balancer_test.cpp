@@ -794,6 +794,67 @@ TEST(balancer, remove_stake_validation_and_fee_destination)
     }
 }
 
+/// @rule BAL-011 F-039
+/// The minimal request NES-1: pool 10^10 / 10^10 (price 1), sell 10^9 alpha with limit
+/// 100 rao out of a stake of 3·10^8. `do_remove_stake_limit` does not cap the request at the
+/// stake; `validate_remove_stake` → `calculate_reduced_stake_on_subnet` refuses it with
+/// NotEnoughStakeToWithdraw (subtensor 14bc6f9 staking/stake_utils.rs, same at v3.4.8-423 and
+/// v3.4.9-424). Order: input cap, BAL-012 probe, zero check, stake check, sale, slippage.
+TEST(balancer, remove_stake_limit_above_the_stake_is_refused)
+{
+    const Subnet s = pool(10'000'000'000, 10'000'000'000);
+    for (const Ruleset* rules : {&V3_4_8_423, &V3_4_9_424, &MAIN_14BC6F9}) {
+        SCOPED_TRACE(rules->id);
+        for (bool partial : {false, true}) {
+            ChainState st = state_with(s);
+            const ChainState pre = st;
+            EXPECT_EQ(remove_stake(*rules, st, 1, 1'000'000'000, 300'000'000, 100, partial).error(),
+                      Error::not_enough_stake_to_withdraw);
+            EXPECT_EQ(st, pre);
+            ExactChainState est = to_exact(state_with(s));
+            EXPECT_EQ(exact::balancer::remove_stake(*rules, est, 1, Rational(1'000'000'000), Rational(300'000'000), 100,
+                                                    partial)
+                          .error(),
+                      Error::not_enough_stake_to_withdraw);
+        }
+        {  // nothing else refuses the request: with the stake to cover it, it sells
+            ChainState st = state_with(s);
+            const auto r = remove_stake(*rules, st, 1, 1'000'000'000, 1'000'000'000, 100, false);
+            ASSERT_TRUE(r);
+            // fee = ⌊10^9·33/65535⌋ = 503 547 (BAL-004), the rest executes (limit far below)
+            EXPECT_EQ(r->swap.amount_paid_in, 999'496'453u);
+        }
+        {  // one alpha short of the request is enough to refuse it
+            ChainState st = state_with(s);
+            EXPECT_EQ(remove_stake(*rules, st, 1, 1'000'000'000, 999'999'999, 100, false).error(),
+                      Error::not_enough_stake_to_withdraw);
+        }
+        {  // the plain extrinsic caps at the stake and unstakes all of it
+            ChainState st = state_with(s);
+            const auto r = remove_stake(*rules, st, 1, 1'000'000'000, 300'000'000, std::nullopt, false);
+            ASSERT_TRUE(r);
+            EXPECT_EQ(r->alpha_requested, 300'000'000u);
+        }
+        {  // the BAL-012 probe comes first: at limit = price 1 the sale is refused by the swap
+            ChainState st = state_with(s);
+            EXPECT_EQ(remove_stake(*rules, st, 1, 1'000'000'000, 300'000'000, 1'000'000'000, false).error(),
+                      Error::price_limit_exceeded);
+        }
+        {  // the zero check comes before the stake check
+            ChainState st = state_with(s);
+            EXPECT_EQ(remove_stake(*rules, st, 1, 0, 0, 100, false).error(), Error::amount_too_low);
+        }
+    }
+    {  // the input cap (v3.4.9-424+) comes first: 1000·10^10 + 1 alpha
+        ChainState st = state_with(s);
+        EXPECT_EQ(remove_stake(V3_4_9_424, st, 1, 10'000'000'000'001, 300'000'000, 100, false).error(),
+                  Error::insufficient_liquidity);
+        ChainState st8 = state_with(s);
+        EXPECT_EQ(remove_stake(V3_4_8_423, st8, 1, 10'000'000'000'001, 300'000'000, 100, false).error(),
+                  Error::not_enough_stake_to_withdraw);
+    }
+}
+
 // ---------------------------------------------------------------- BAL-012 max amounts
 
 namespace {

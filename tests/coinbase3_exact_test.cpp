@@ -92,7 +92,7 @@ TEST(coinbase3_exact, stake_unstake_agree_with_chain_random)
 {
     auto rng = test::seeded_rng("coinbase3_exact.stake_unstake_agree_with_chain_random");
     unsigned ok_add = 0, ok_remove = 0, power_cap = 0, fee_sale_at_min = 0, probe_drain = 0, drained = 0,
-             fee_sale_dust = 0;
+             fee_sale_dust = 0, above_stake = 0;
     const double POWER_CAP_LN = std::log(18.446744073709551615) - 1e-6;
     Rational worst_ratio = 0;
     for (unsigned it = 0; it < test::test_iters() / 4; ++it) {
@@ -170,7 +170,10 @@ TEST(coinbase3_exact, stake_unstake_agree_with_chain_random)
             check(q(c->burned_tao), e->burned_tao, b_tao, "burned_tao");
         } else {
             const u64 alpha = log_uniform(rng, 1e6, rng() % 4 ? std::min(1e14, 10 * d(x)) : 1e14);
-            const u64 available = rng() % 4 == 0 ? alpha : alpha + log_uniform(rng, 1, 1e14);
+            // The whole stake, more than the request, or (1 in 8) half of it: above the stake a
+            // limit order is refused before the sale in both models (BAL-011).
+            const u64 pick = rng() % 8;
+            const u64 available = pick < 2 ? alpha : pick == 2 ? alpha / 2 : alpha + log_uniform(rng, 1, 1e14);
             ctx << " remove " << alpha << " of " << available;
             const auto c = chain::balancer::remove_stake(rules, cst, 1, alpha, available, limit, partial);
             const auto e = exact::balancer::remove_stake(rules, est, 1, Rational(alpha), Rational(available), limit,
@@ -213,6 +216,7 @@ TEST(coinbase3_exact, stake_unstake_agree_with_chain_random)
                                       << " " << ctx.str();
             if (!c) {
                 ASSERT_EQ(c.error(), e.error()) << ctx.str();
+                above_stake += c.error() == Error::not_enough_stake_to_withdraw;
                 continue;
             }
             ++ok_remove;
@@ -236,10 +240,11 @@ TEST(coinbase3_exact, stake_unstake_agree_with_chain_random)
     }
     std::cout << "[ info     ] successful add " << ok_add << ", remove " << ok_remove << "; power cap skipped "
               << power_cap << ", probe drains pool " << probe_drain << ", swap drains pool " << drained
-              << ", fee sale below one rao " << fee_sale_dust << ", fee sale at the minimum price " << fee_sale_at_min << "; worst |Δ|/bound "
-              << d(worst_ratio) << "\n";
+              << ", fee sale below one rao " << fee_sale_dust << ", fee sale at the minimum price " << fee_sale_at_min
+              << ", limit above the stake " << above_stake << "; worst |Δ|/bound " << d(worst_ratio) << "\n";
     EXPECT_GT(ok_add, 0u);
     EXPECT_GT(ok_remove, 0u);
+    EXPECT_GT(above_stake, 0u);
 }
 
 /// @rule BAL-011

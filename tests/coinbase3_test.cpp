@@ -15,12 +15,14 @@
 // SubtokenEnabled. `set_full_injection_root_stake` = SubnetTAO[0] 1e18, TaoWeight u64::MAX.
 #include "dtao/balancer.hpp"
 #include "dtao/coinbase3.hpp"
+#include "dtao/coinbase3_exact.hpp"
 #include "dtao/ruleset.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <stdexcept>
 #include <tuple>
 
 using namespace dtao;
@@ -839,6 +841,157 @@ TEST(coinbase3, epochs_per_block_cap_defers_by_one_block)
     EXPECT_EQ(r2[1].netuid, 4u);
     EXPECT_EQ(r2[0].pending_server, 300u);
     EXPECT_EQ(st.find(4)->last_epoch_block, 1001u);  // the schedule shifts by the deferral
+}
+
+// ---------------------------------------------------------------- BCOIN-014 subnet order
+
+/// @rule BCOIN-014
+/// `NetworksAdded` is `StorageMap<_, Identity, NetUid, bool>` (lib.rs @ 14bc6f9, and the same
+/// Identity map at v2.0.0 … v3.4.9-424): its keys are the little-endian u16 bytes, iterated in
+/// byte order. Keys: 0 → 00 00, 256 → 00 01, 512 → 00 02, 1 → 01 00, 257 → 01 01, 2 → 02 00,
+/// 255 → ff 00, 65535 → ff ff.
+TEST(coinbase3, subnets_iterate_in_storage_key_order)
+{
+    EXPECT_EQ(netuid_storage_key(0), 0x0000u);
+    EXPECT_EQ(netuid_storage_key(256), 0x0001u);
+    EXPECT_EQ(netuid_storage_key(1), 0x0100u);
+    EXPECT_EQ(netuid_storage_key(65535), 0xFFFFu);
+    EXPECT_TRUE(storage_key_less(256, 1));
+    EXPECT_FALSE(storage_key_less(1, 256));
+    EXPECT_THROW(static_cast<void>(netuid_storage_key(65536)), std::out_of_range);
+    ChainState st = mock_state();
+    for (u64 n : {1, 2, 255, 256, 257, 512, 65535})
+        st.subnets.push_back(add_network(st, n, 360));
+    EXPECT_EQ(get_all_subnet_netuids(st), (std::vector<u64>{0, 256, 512, 1, 257, 2, 255, 65535}));
+    // The emitting set keeps that order (the chain filters the iteration).
+    EXPECT_EQ(get_subnets_to_emit_to(st), (std::vector<u64>{256, 512, 1, 257, 2, 255, 65535}));
+    ExactChainState est = to_exact(st);
+    EXPECT_EQ(exact::coinbase3::get_subnets_to_emit_to(est), (std::vector<u64>{256, 512, 1, 257, 2, 255, 65535}));
+}
+
+/// @rule BCOIN-014 BEPOCH-002
+/// The issue's minimal request: block 360, MaxEpochsPerBlock 1, subnets 1 and 256 with the
+/// protocol's defaults (tempo 360, LastEpochBlock 0): both due (360 − 0 ≥ 360). The chain
+/// visits 256 first, so 256 drains and 1 is deferred to block 361.
+TEST(coinbase3, epoch_cap_defers_in_storage_key_order)
+{
+    for (const Ruleset* rules : {&V3_4_8_423, &V3_4_9_424, &MAIN_14BC6F9}) {
+        SCOPED_TRACE(rules->id);
+        ChainState st;
+        st.block = 360;
+        st.max_epochs_per_block = 1;
+        for (u64 n : {1, 256}) {
+            Subnet s;
+            s.netuid = n;
+            st.subnets.push_back(s);
+        }
+        EXPECT_EQ(epochs_deferred_this_block(st, 360), (std::vector<u64>{1}));
+        ExactChainState est = to_exact(st);
+        const auto r = block_step_with_credit(*rules, st, 0);
+        ASSERT_EQ(r.epochs.size(), 2u);
+        EXPECT_EQ(r.epochs[0].netuid, 256u);
+        EXPECT_FALSE(r.epochs[0].deferred);
+        EXPECT_EQ(r.epochs[1].netuid, 1u);
+        EXPECT_TRUE(r.epochs[1].deferred);
+        EXPECT_EQ(st.find(256)->last_epoch_block, 360u);
+        EXPECT_EQ(st.find(1)->pending_epoch_at, 361u);
+        EXPECT_EQ(st.find(1)->last_epoch_block, 0u);
+        const auto e = exact::coinbase3::block_step_with_credit(*rules, est, 0);
+        ASSERT_EQ(e.epochs.size(), 2u);
+        EXPECT_EQ(e.epochs[0].netuid, 256u);
+        EXPECT_TRUE(e.epochs[1].deferred);
+        EXPECT_EQ(est.find(1)->pending_epoch_at, 361u);
+    }
+}
+
+/// @rule BCOIN-014 BCOIN-007
+/// The injection walks the emitting set in storage-key order: when the credit cannot cover
+/// every spend, the subnet visited first gets it. Two equal subnets 1 and 256 with full root
+/// stake at price 1 (H19's setting), each due E/2 of TAO; a credit one rao short of the two
+/// spends: 256's injection is spent, 1's is refused (`spend_tao`), and what is left recycled.
+TEST(coinbase3, injection_spends_the_credit_in_storage_key_order)
+{
+    ChainState st = mock_state(1000);
+    set_full_injection_root_stake(st);
+    for (u64 n : {1, 256}) {
+        Subnet s = add_network(st, n, 360);
+        s.mechanism = Mechanism::dynamic;
+        s.subnet_tao = 1'000'000'000'000;
+        s.subnet_alpha_in = 1'000'000'000'000;
+        s.subnet_moving_price = I96F32::one();
+        st.subnets.push_back(s);
+    }
+    const auto emit_to = get_subnets_to_emit_to(st);
+    ASSERT_EQ(emit_to, (std::vector<u64>{256, 1}));
+    // E = 2·10^8: shares ½ each ⇒ 10^8 TAO per subnet, α_in = 10^8 at price 1, within the cap
+    // (root proportion ≈ 1, α emission 10^9).
+    const auto emissions = get_subnet_block_emissions(MAIN_14BC6F9, st, emit_to, U96F32::saturating_from_u64(200'000'000));
+    CoinbaseResult3 out;
+    emit_to_subnets(MAIN_14BC6F9, st, emissions, 199'999'999, true, out);
+    ASSERT_EQ(out.emissions.size(), 2u);
+    EXPECT_EQ(out.emissions[0].netuid, 256u);
+    EXPECT_EQ(out.emissions[0].injected_tao, 100'000'000u);
+    EXPECT_EQ(out.emissions[1].netuid, 1u);
+    EXPECT_EQ(out.emissions[1].injected_tao, 0u);  // refused: 99 999 999 left < 10^8
+    EXPECT_EQ(st.find(256)->subnet_tao, 1'000'100'000'000u);
+    EXPECT_EQ(st.find(1)->subnet_tao, 1'000'000'000'000u);
+    EXPECT_EQ(out.tao_recycled, 99'999'999u);
+}
+
+/// @rule BCOIN-009 F-040
+/// `get_network_root_sell_flag` sums with `.sum()`, a fold of U64F64 `Add` that wraps in the
+/// release runtime. The issue's request `wrap`: moving prices I96F32 bits 2^96 (2^64, which
+/// U64F64 saturates to bits 2^128 − 1) and 1 (2^-32: U64F64 bits 2^32) sum to bits
+/// 2^32 − 1 mod 2^128, below 1: the flag is off and the root alpha is recycled. The chain's
+/// own run of this request recycles 62 489 764 root alpha per subnet (issue #17).
+TEST(coinbase3, root_sell_flag_sum_wraps)
+{
+    auto wrap_state = [](i128 second_bits) {
+        ChainState st;
+        st.block = 100;
+        Subnet root;
+        root.netuid = 0;
+        root.mechanism = Mechanism::stable;
+        root.subnet_tao = 1'000'000'000'000;
+        st.subnets.push_back(root);
+        const std::pair<u64, i128> prices[] = {{1, i128{1} << 96}, {2, second_bits}};
+        for (const auto& [n, bits] : prices) {
+            Subnet s;
+            s.netuid = n;
+            s.subnet_tao = 1'000'000'000'000;
+            s.subnet_alpha_in = 1'000'000'000'000;
+            s.first_emission_block_number = 1;
+            s.tempo = 0;
+            s.subnet_moving_price = I96F32::from_bits(bits);
+            st.subnets.push_back(s);
+        }
+        return st;
+    };
+    for (const Ruleset* rules : {&V3_4_8_423, &V3_4_9_424, &MAIN_14BC6F9}) {
+        SCOPED_TRACE(rules->id);
+        ChainState st = wrap_state(1);
+        EXPECT_EQ(get_moving_alpha_price(*st.find(1)), U64F64::max());
+        EXPECT_FALSE(get_network_root_sell_flag(st, {1, 2}));
+        EXPECT_TRUE(get_network_root_sell_flag(st, {1}));  // alone it is the maximum, > 1
+        const auto r = block_step_with_credit(*rules, st, 0);
+        EXPECT_FALSE(r.root_sell_flag);
+        ASSERT_EQ(r.emissions.size(), 2u);
+        for (const auto& e : r.emissions) {
+            EXPECT_EQ(e.root_alpha_recycled, 62'489'764u);
+            EXPECT_EQ(st.find(e.netuid)->pending_root_alpha_divs, 0u);
+        }
+        // The exact model keeps the rule's sum, 2^64 + 2^-32 > 1: root alpha accrues.
+        ExactChainState est = to_exact(wrap_state(1));
+        EXPECT_TRUE(exact::coinbase3::block_step_with_credit(*rules, est, 0).root_sell_flag);
+        // Without the wrap (second moving price 0: the sum is U64F64::MAX) the chain keeps it too.
+        ChainState kept = wrap_state(0);
+        const auto k = block_step_with_credit(*rules, kept, 0);
+        EXPECT_TRUE(k.root_sell_flag);
+        for (const auto& e : k.emissions) {
+            EXPECT_EQ(e.root_alpha_recycled, 0u);
+            EXPECT_EQ(kept.find(e.netuid)->pending_root_alpha_divs, 62'489'764u);
+        }
+    }
 }
 
 // ---------------------------------------------------------------- BREG (H20)

@@ -323,6 +323,50 @@ TEST(stake, remove_stake_fee_from_requested_alpha)
               Error::slippage_too_high);
 }
 
+/// @rule STAKE-004 STAKE-008
+/// The launch era has the stake check too (`has_enough_stake_on_subnet` → NotEnoughStakeToWithdraw
+/// in `validate_remove_stake`, v2.0.0 … v2.0.10), for both extrinsics (neither caps the request),
+/// but last: after the simulated sale's minimum and the slippage check (and the hotkey, outside
+/// the model). Absent, the stake is the request, so old requests keep their answers.
+TEST(stake, remove_stake_above_the_stake_is_refused_last)
+{
+    for (const Ruleset* rules : {&V2_0_0, &V2_0_1, &V2_0_9, &V2_0_10}) {
+        SCOPED_TRACE(rules->id);
+        const Subnet d = dyn(200'000'000'000, 100'000'000'000, 2'000'000'000'000);
+        u64 ts = 200'000'000'000;
+        {  // plain: 10^9 alpha out of 3·10^8
+            Subnet s = d;
+            const Subnet pre = s;
+            EXPECT_EQ(chain::remove_stake(*rules, s, ts, 1'000'000'000, std::nullopt, false, {}, 300'000'000).error(),
+                      Error::not_enough_stake_to_withdraw);
+            EXPECT_EQ(s, pre);
+            ExactSubnet e = ex(d);
+            Rational ets = ts;
+            EXPECT_EQ(exact::remove_stake(*rules, e, ets, 1'000'000'000, std::nullopt, false, {}, Rational(300'000'000))
+                          .error(),
+                      Error::not_enough_stake_to_withdraw);
+        }
+        {  // exactly the stake, and no stake given: accepted
+            Subnet s = d, t = d;
+            EXPECT_TRUE(chain::remove_stake(*rules, s, ts, 1'000'000'000, std::nullopt, false, {}, 1'000'000'000));
+            EXPECT_TRUE(chain::remove_stake(*rules, t, ts, 1'000'000'000, std::nullopt, false));
+        }
+        {  // limit L14 (max 500, see above): slippage is checked before the stake ...
+            Subnet s = d;
+            EXPECT_EQ(chain::remove_stake(*rules, s, ts, 1'000'000'000'000, 1'999'999'990, false, {}, 300'000'000).error(),
+                      Error::slippage_too_high);
+            // ... and with partial fill the stake check refuses what slippage allowed
+            EXPECT_EQ(chain::remove_stake(*rules, s, ts, 1'000'000'000'000, 1'999'999'990, true, {}, 300'000'000).error(),
+                      Error::not_enough_stake_to_withdraw);
+        }
+        {  // a sale worth ≤ DefaultMinStake is refused before the stake check:
+           // ⌊200e9·1000/(100e9 + 1000)⌋ = 1 999 < 500 000
+            Subnet s = d;
+            EXPECT_EQ(chain::remove_stake(*rules, s, ts, 1'000, std::nullopt, false, {}, 10).error(), Error::amount_too_low);
+        }
+    }
+}
+
 // ---------------------------------------------------------------- STAKE-009
 
 /// @rule STAKE-009 RSET-014 RSET-015

@@ -412,7 +412,12 @@ Result<bool> validate_remove_stake(const Ruleset& rules, const Subnet& s, u64 mi
 {
     if (alpha == 0)
         return Error::amount_too_low;
-    const u64 remaining = sat_sub(alpha_available, alpha);
+    // BAL-011: `calculate_reduced_stake_on_subnet` refuses a decrement above the stake
+    // before the sale is simulated; only `do_remove_stake` caps the request at the stake
+    // first, so this binds for limit orders (F-039).
+    if (alpha > alpha_available)
+        return Error::not_enough_stake_to_withdraw;
+    const u64 remaining = alpha_available - alpha;
     const auto sim = sim_swap(rules, s, minimum_reserve, SwapSide::sell, alpha);
     if (!sim)
         return Error::insufficient_liquidity;

@@ -74,7 +74,9 @@ Result<bool> validate_remove_stake(const Ruleset& rules, const ExactSubnet& s, u
 {
     if (alpha == 0)
         return Error::amount_too_low;
-    const Rational remaining = sub_floor0(alpha_available, alpha);
+    if (alpha > alpha_available)  // `calculate_reduced_stake_on_subnet`, before the simulated sale
+        return Error::not_enough_stake_to_withdraw;
+    const Rational remaining = alpha_available - alpha;
     const auto sim = sim_swap(rules, s, minimum_reserve, SwapSide::sell, alpha);
     if (!sim)
         return Error::insufficient_liquidity;

@@ -50,11 +50,12 @@ U96F32 root_proportion(const ChainState& st, const Subnet& s)
 
 std::vector<u64> get_subnets_to_emit_to(const ChainState& st)
 {
+    // BCOIN-014: the chain filters `get_all_subnet_netuids`, so the emitting set keeps its
+    // storage-key order, which the injection and the alpha loop follow.
     std::vector<u64> out;
-    for (const auto& s : st.subnets)
-        if (is_emitting(s))
-            out.push_back(s.netuid);
-    std::sort(out.begin(), out.end());
+    for (u64 n : get_all_subnet_netuids(st))
+        if (is_emitting(*st.find(n)))
+            out.push_back(n);
     return out;
 }
 
@@ -200,9 +201,12 @@ u64 inject_and_maybe_swap(const Ruleset& rules, ChainState& st, std::vector<Subn
 
 bool get_network_root_sell_flag(const ChainState& st, const std::vector<u64>& emit_to)
 {
+    // `.sum()` folds U64F64 `Add`, which wraps in the runtime's release profile (no
+    // overflow-checks), unlike every other sum of the coinbase: a large enough sum of moving
+    // prices reads as small and turns the flag off (F-040). u128 addition wraps the same way.
     U64F64 total = U64F64::zero();
     for (u64 n : emit_to)
-        total = total.saturating_add(get_moving_alpha_price(*st.find(n)));
+        total = U64F64::from_bits(total.bits + get_moving_alpha_price(*st.find(n)).bits);
     return total > U64F64::one();
 }
 
@@ -218,6 +222,11 @@ void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, U
         get_subnet_terms(st, *st.find(n), e);
         out.emissions.push_back(e);
     }
+    // BCOIN-014: the terms are a BTreeMap (any order will do), but the injection and the alpha
+    // loop walk `subnets_to_emit_to`, in storage-key order: it decides which spend the credit
+    // refuses first.
+    std::sort(out.emissions.begin(), out.emissions.end(),
+              [](const SubnetEmission3& a, const SubnetEmission3& b) { return storage_key_less(a.netuid, b.netuid); });
 
     // BCOIN-007: injection and chain buys; the unspent credit is recycled.
     const u64 left = inject_and_maybe_swap(rules, st, out.emissions, credit);
@@ -268,7 +277,9 @@ std::vector<EpochRun3> drain_pending(ChainState& st, u64 now)
 {
     std::vector<EpochRun3> out;
     u64 ran = 0;
-    for (auto& s : st.subnets) {  // ascending netuid
+    // BCOIN-014: storage-key order decides which due subnets run and which defer at the cap.
+    for (u64 n : get_all_subnet_netuids(st)) {
+        Subnet& s = *st.find(n);
         if (s.is_root())
             continue;
         s.blocks_since_last_step = sat_add(s.blocks_since_last_step, 1);
@@ -302,7 +313,8 @@ std::vector<u64> epochs_deferred_this_block(const ChainState& st, u64 now)
 {
     std::vector<u64> deferred;
     u64 ran = 0;
-    for (const auto& s : st.subnets) {
+    for (u64 n : get_all_subnet_netuids(st)) {  // BCOIN-014, as drain_pending
+        const Subnet& s = *st.find(n);
         if (s.is_root() || !should_run_epoch(s, now))
             continue;
         if (ran >= st.max_epochs_per_block)

@@ -65,10 +65,9 @@ Rational root_proportion(const ExactChainState& st, const ExactSubnet& s)
 std::vector<u64> get_subnets_to_emit_to(const ExactChainState& st)
 {
     std::vector<u64> out;
-    for (const auto& s : st.subnets)
-        if (is_emitting(s))
-            out.push_back(s.netuid);
-    std::sort(out.begin(), out.end());
+    for (u64 n : get_all_subnet_netuids(st))  // BCOIN-014, as the chain model
+        if (is_emitting(*st.find(n)))
+            out.push_back(n);
     return out;
 }
 
@@ -235,6 +234,7 @@ Rational inject_and_maybe_swap(const Ruleset& rules, ExactChainState& st, std::v
 
 bool get_network_root_sell_flag(const ExactChainState& st, const std::vector<u64>& emit_to)
 {
+    // The rule's sum: the chain's wraps modulo 2^64 (F-040), a type bound the exact model drops.
     Rational total = 0;
     for (u64 n : emit_to)
         total += get_moving_alpha_price(*st.find(n));
@@ -247,6 +247,9 @@ void emit_to_subnets(const Ruleset& rules, ExactChainState& st, std::vector<Subn
     // BCOIN-006: every term on the pre-injection state.
     for (auto& e : emissions)
         get_subnet_terms(st, *st.find(e.netuid), e);
+    // BCOIN-014: the injection and the alpha loop walk the emitting set in storage-key order.
+    std::sort(emissions.begin(), emissions.end(),
+              [](const SubnetEmission& a, const SubnetEmission& b) { return storage_key_less(a.netuid, b.netuid); });
 
     // BCOIN-007: injection and chain buys; the unspent credit is recycled.
     const Rational left = inject_and_maybe_swap(rules, st, emissions, credit);
@@ -297,7 +300,8 @@ std::vector<EpochRun> drain_pending(ExactChainState& st, u64 now)
 {
     std::vector<EpochRun> out;
     u64 ran = 0;
-    for (auto& s : st.subnets) {  // ascending netuid
+    for (u64 n : get_all_subnet_netuids(st)) {  // BCOIN-014
+        ExactSubnet& s = *st.find(n);
         if (s.is_root())
             continue;
         s.blocks_since_last_step = sat_add(s.blocks_since_last_step, 1);

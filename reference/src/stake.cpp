@@ -55,7 +55,8 @@ Result<bool> validate_add_stake(const Subnet& s, u64 amount, u64 max_amount, boo
     return true;
 }
 
-Result<bool> validate_remove_stake(const Subnet& s, u64 alpha, u64 max_amount, bool allow_partial)
+Result<bool> validate_remove_stake(const Subnet& s, u64 alpha, u64 max_amount, bool allow_partial,
+                                   std::optional<u64> alpha_available)
 {
     const auto q = sim_swap_alpha_for_tao(s, alpha);
     if (!q)
@@ -64,6 +65,10 @@ Result<bool> validate_remove_stake(const Subnet& s, u64 alpha, u64 max_amount, b
         return Error::amount_too_low;
     if (!allow_partial && alpha > max_amount)
         return Error::slippage_too_high;
+    // The launch era checks the stake last (after the hotkey, outside the model), unlike
+    // the Balancer era (BAL-011), where it precedes the simulated sale.
+    if (alpha_available && alpha > *alpha_available)
+        return Error::not_enough_stake_to_withdraw;
     return true;
 }
 
@@ -109,10 +114,11 @@ Result<StakeOutcome<u64>> add_stake(Subnet& s, u64& total_stake, u64 amount, std
 
 Result<UnstakeOutcome<u64>> remove_stake(const Ruleset& rules, Subnet& s, u64& total_stake, u64 alpha,
                                          std::optional<u64> limit_price, bool allow_partial,
-                                         const UnstakeFeeInputs& hotkey)
+                                         const UnstakeFeeInputs& hotkey, std::optional<u64> alpha_available)
 {
     const u64 max_amount = limit_price ? max_amount_remove(s, *limit_price) : alpha;
-    const auto valid = validate_remove_stake(s, alpha, max_amount, limit_price ? allow_partial : false);
+    const auto valid =
+        validate_remove_stake(s, alpha, max_amount, limit_price ? allow_partial : false, alpha_available);
     if (!valid)
         return valid.error();
     const u64 fee = unstake_fee(rules, s, alpha, hotkey);
@@ -178,7 +184,7 @@ Result<bool> validate_add_stake(const ExactSubnet& s, const Rational& amount, co
 }
 
 Result<bool> validate_remove_stake(const ExactSubnet& s, const Rational& alpha, const Rational& max_amount,
-                                   bool allow_partial)
+                                   bool allow_partial, const std::optional<Rational>& alpha_available)
 {
     const auto q = sim_swap_alpha_for_tao(s, alpha);
     if (!q)
@@ -187,6 +193,8 @@ Result<bool> validate_remove_stake(const ExactSubnet& s, const Rational& alpha, 
         return Error::amount_too_low;
     if (!allow_partial && alpha > max_amount)
         return Error::slippage_too_high;
+    if (alpha_available && alpha > *alpha_available)
+        return Error::not_enough_stake_to_withdraw;
     return true;
 }
 
@@ -228,10 +236,11 @@ Result<StakeOutcome<Rational>> add_stake(ExactSubnet& s, Rational& total_stake, 
 
 Result<UnstakeOutcome<Rational>> remove_stake(const Ruleset& rules, ExactSubnet& s, Rational& total_stake,
                                               const Rational& alpha, std::optional<u64> limit_price, bool allow_partial,
-                                              const UnstakeFeeInputs& hotkey)
+                                              const UnstakeFeeInputs& hotkey, const std::optional<Rational>& alpha_available)
 {
     const Rational max_amount = limit_price ? max_amount_remove(s, *limit_price) : alpha;
-    const auto valid = validate_remove_stake(s, alpha, max_amount, limit_price ? allow_partial : false);
+    const auto valid =
+        validate_remove_stake(s, alpha, max_amount, limit_price ? allow_partial : false, alpha_available);
     if (!valid)
         return valid.error();
     return unstake_from_subnet(s, total_stake, std::min(alpha, max_amount), unstake_fee(rules, s, alpha, hotkey));

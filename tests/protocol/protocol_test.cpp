@@ -330,3 +330,80 @@ TEST(protocol, number_overflow_is_a_malformed_request)
     EXPECT_EQ(error_of(evaluate_line(R"({"id":"a","ruleset":"v2.0.1","op":"block_emission","input":{"issuance":1e999}})")),
               "malformed_request");
 }
+
+/// @rule BAL-011 F-039
+/// The issue's minimal request NES-1 answers with the chain's NotEnoughStakeToWithdraw under
+/// every Balancer ruleset, in both arithmetics.
+TEST(protocol, limit_unstake_above_the_stake_gets_not_enough_stake_to_withdraw)
+{
+    const json in{{"subnet_tao", "10000000000"}, {"subnet_alpha_in", "10000000000"}, {"amount", "1000000000"},
+                  {"alpha_available", "300000000"}, {"limit_price", "100"}};
+    for (const char* ruleset : {"v3.4.8-423", "v3.4.9-424", "main-14bc6f9"}) {
+        EXPECT_EQ(error_of(eval("remove_stake", in, ruleset)), "not_enough_stake_to_withdraw") << ruleset;
+        EXPECT_EQ(error_of(eval("remove_stake", in, ruleset, "exact")), "not_enough_stake_to_withdraw") << ruleset;
+    }
+    // Launch era: the new optional input, absent = the request (old answers kept).
+    json launch{{"subnet_tao", "150000000000"}, {"subnet_alpha_in", "100000000000"}, {"subnet_alpha_out", "100000000000"},
+                {"amount", "1000000000"}};
+    EXPECT_EQ(error_of(eval("remove_stake", launch, "v2.0.10")), "");
+    launch["alpha_available"] = "300000000";
+    EXPECT_EQ(error_of(eval("remove_stake", launch, "v2.0.10")), "not_enough_stake_to_withdraw");
+    launch["alpha_available"] = "1000000000";
+    EXPECT_EQ(error_of(eval("remove_stake", launch, "v2.0.10")), "");
+}
+
+/// @rule BAL-010
+/// `subnet_volume` is an input of the Balancer stake ops, so its u128 saturation is reachable:
+/// 2^128 − 1 plus any volume stays 2^128 − 1 (BAL-010: SubnetVolume saturating_add).
+TEST(protocol, stake_ops_accept_subnet_volume_and_it_saturates)
+{
+    const std::string max = "340282366920938463463374607431768211455";
+    json in{{"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "1000000000000"}, {"amount", "1000000000"},
+            {"subnet_volume", max}};
+    for (const char* op : {"add_stake", "remove_stake"}) {
+        const json r = eval(op, in, "main-14bc6f9");
+        ASSERT_EQ(error_of(r), "") << op;
+        EXPECT_EQ(r["output"]["pool"]["subnet_volume"], max) << op;
+    }
+    in["subnet_volume"] = "340282366920938463463374607431768211456";  // 2^128
+    EXPECT_EQ(error_of(eval("add_stake", in, "main-14bc6f9")), "invalid_field");
+    EXPECT_EQ(error_of(eval("add_stake", in, "v2.0.10")), "invalid_field");  // the launch op does not write it
+}
+
+/// @rule BCOIN-014 F-040
+/// The issue's two coinbase requests: the epoch cap defers subnet 1, not 256; the wrapped
+/// root-sell sum turns the flag off. `max_epochs_per_block` is a u8.
+TEST(protocol, coinbase_follows_storage_key_order_and_the_wrapping_root_sell_sum)
+{
+    json order{{"block_emission", "0"},
+               {"state", {{"block", "360"}, {"max_epochs_per_block", "1"}, {"subnets", {{{"netuid", "1"}}, {{"netuid", "256"}}}}}}};
+    const json r = eval("coinbase", order, "main-14bc6f9");
+    ASSERT_EQ(error_of(r), "");
+    ASSERT_EQ(r["output"]["epochs"].size(), 2u);
+    EXPECT_EQ(r["output"]["epochs"][0]["netuid"], "256");
+    EXPECT_EQ(r["output"]["epochs"][0]["deferred"], false);
+    EXPECT_EQ(r["output"]["epochs"][1]["netuid"], "1");
+    EXPECT_EQ(r["output"]["epochs"][1]["deferred"], true);
+    order["state"]["max_epochs_per_block"] = "255";
+    EXPECT_EQ(error_of(eval("coinbase", order, "main-14bc6f9")), "");
+    order["state"]["max_epochs_per_block"] = "256";
+    EXPECT_EQ(error_of(eval("coinbase", order, "main-14bc6f9")), "invalid_field");
+
+    auto sub = [](const char* n, const char* bits) {
+        return json{{"netuid", n}, {"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "1000000000000"},
+                    {"first_emission_block_number", "1"}, {"tempo", "0"},
+                    {"subnet_moving_price", {{"type", "I96F32"}, {"bits", bits}}}};
+    };
+    const json wrap{{"block_emission", "0"},
+                    {"state",
+                     {{"block", "100"},
+                      {"subnets",
+                       {{{"netuid", "0"}, {"subnet_tao", "1000000000000"}},
+                        sub("1", "79228162514264337593543950336"),
+                        sub("2", "1")}}}}};
+    const json w = eval("coinbase", wrap, "main-14bc6f9");
+    ASSERT_EQ(error_of(w), "");
+    EXPECT_EQ(w["output"]["root_sell_flag"], false);
+    for (const auto& e : w["output"]["emissions"])
+        EXPECT_EQ(e["root_alpha_recycled"], "62489764");
+}

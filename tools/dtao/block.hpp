@@ -39,6 +39,9 @@ struct Action
     /// DefaultStakingFee.
     std::optional<Amount> fee;
     UnstakeFeeInputs fee_inputs;  ///< remove_stake: what the v2.0.8+ fee reads
+    /// remove_stake: the staker's alpha on the subnet (`NotEnoughStakeToWithdraw` above it);
+    /// absent: the staker holds at least `amount`.
+    std::optional<Amount> alpha_available;
 };
 
 /// What one action did: an error token, or its amounts. add_stake fills
@@ -102,9 +105,11 @@ ActionResult<typename Model::Amount> apply(const Ruleset& rules, ChainStateT<Mod
     }
     Result<UnstakeOutcome<Amount>> r = Error::amount_too_low;
     if constexpr (chain_model)
-        r = chain::remove_stake(rules, *s, state.total_stake, a.amount, a.limit_price, a.allow_partial, a.fee_inputs);
+        r = chain::remove_stake(rules, *s, state.total_stake, a.amount, a.limit_price, a.allow_partial, a.fee_inputs,
+                                a.alpha_available);
     else
-        r = exact::remove_stake(rules, *s, state.total_stake, a.amount, a.limit_price, a.allow_partial, a.fee_inputs);
+        r = exact::remove_stake(rules, *s, state.total_stake, a.amount, a.limit_price, a.allow_partial, a.fee_inputs,
+                                a.alpha_available);
     if (!r) {
         out.error = r.error();
         return out;

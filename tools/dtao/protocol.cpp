@@ -132,18 +132,21 @@ json op_remove_stake(const Context& c, Reader& r)
     UnstakeFeeInputs fee_in;
     fee_in.alpha_dividends = r.u64_or("alpha_dividends_per_subnet", 0);
     fee_in.total_hotkey_alpha = r.u64_or("total_hotkey_alpha", 0);
+    // Absent: the staker holds the request (the default `amount`), so old requests keep their answers.
+    const auto available = r.opt_u64("alpha_available");
     r.finish();
     if (c.exact()) {
         ExactSubnet e = to_exact(s);
         Rational ts = total_stake;
-        const auto o = exact::remove_stake(c.rules, e, ts, alpha, limit, partial, fee_in);
+        const auto o = exact::remove_stake(c.rules, e, ts, alpha, limit, partial, fee_in,
+                                           available ? std::optional<Rational>(*available) : std::nullopt);
         if (!o)
             return error_output(o.error());
         json out{{"tao", num(o->tao)}, {"tao_unstaked", num(o->tao_unstaked)}, {"fee", num(o->fee)}};
         out["pool"] = pool_after(e, ts);
         return out;
     }
-    const auto o = chain::remove_stake(c.rules, s, total_stake, alpha, limit, partial, fee_in);
+    const auto o = chain::remove_stake(c.rules, s, total_stake, alpha, limit, partial, fee_in, available);
     if (!o)
         return error_output(o.error());
     json out{{"tao", dec(o->tao)}, {"tao_unstaked", dec(o->tao_unstaked)}, {"fee", dec(o->fee)}};
@@ -226,7 +229,7 @@ json op_coinbase(const Context& c, Reader& r)
 
 /// One action of the `block` op: {kind, netuid, amount, limit_price?,
 /// allow_partial?, fee? (add_stake), alpha_dividends_per_subnet?,
-/// total_hotkey_alpha? (remove_stake)}.
+/// total_hotkey_alpha?, alpha_available? (remove_stake)}.
 block::Action<u64> read_action(const json& j, const std::string& where)
 {
     Reader r(j, where);
@@ -244,6 +247,7 @@ block::Action<u64> read_action(const json& j, const std::string& where)
     } else {
         a.fee_inputs.alpha_dividends = r.u64_or("alpha_dividends_per_subnet", 0);
         a.fee_inputs.total_hotkey_alpha = r.u64_or("total_hotkey_alpha", 0);
+        a.alpha_available = r.opt_u64("alpha_available");
     }
     r.finish();
     return a;
@@ -284,6 +288,8 @@ json op_block(const Context& c, Reader& r)
             if (a.fee)
                 am.fee = typename Model::Amount(*a.fee);
             am.fee_inputs = a.fee_inputs;
+            if (a.alpha_available)
+                am.alpha_available = typename Model::Amount(*a.alpha_available);
             results.push_back(write_action_result<Model>(block::apply<Model>(c.rules, state, am), a.kind));
         }
         json out = write_coinbase(res, state);
@@ -446,7 +452,7 @@ const std::map<std::string, std::pair<Handler, std::string>>& launch_handlers()
          {op_max_amount<false>, "STAKE-006: {subnet_tao, subnet_alpha_in, limit_price} -> {max_amount}"}},
         {"add_stake", {op_add_stake, "STAKE-007: {pool, amount, limit_price?, allow_partial?} -> {tao_staked, alpha, fee, pool}"}},
         {"remove_stake",
-         {op_remove_stake, "STAKE-008: {pool, amount, limit_price?, allow_partial?} -> {tao, tao_unstaked, fee, pool}"}},
+         {op_remove_stake, "STAKE-008: {pool, amount, alpha_available?, limit_price?, allow_partial?} -> {tao, tao_unstaked, fee, pool}"}},
         {"update_moving_price", {op_update_moving_price, "EMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price}"}},
         {"coinbase", {op_coinbase, "COIN-001/COIN-010: {state, block_emission?} -> {emissions, drains, state}"}},
         {"block", {op_block, "COIN-010 + STAKE-007/STAKE-008: {state, block_emission?, actions} -> {emissions, drains, actions, state}"}},
@@ -532,6 +538,8 @@ json action_to_json(const block::Action<u64>& a)
         o["alpha_dividends_per_subnet"] = dec(a.fee_inputs.alpha_dividends);
     if (a.fee_inputs.total_hotkey_alpha)
         o["total_hotkey_alpha"] = dec(a.fee_inputs.total_hotkey_alpha);
+    if (a.alpha_available)
+        o["alpha_available"] = dec(*a.alpha_available);
     return o;
 }
 

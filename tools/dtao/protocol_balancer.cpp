@@ -195,6 +195,15 @@ json op_pow_ratio_scaled(const Context& c, Reader& r)
 
 // ------------------------------------------------------------------ stake ops
 
+/// The pool of a stake op: the Balancer pool and `SubnetVolume`, which the op writes (BAL-010),
+/// so that its u128 saturation can be reached from a request.
+Subnet read_stake_pool(Reader& r)
+{
+    Subnet s = read_balancer_pool(r);
+    s.subnet_volume = r.u128_or("subnet_volume", 0);
+    return s;
+}
+
 /// The one-subnet chain state a stake op runs on.
 ChainState stake_state(Reader& r, const Subnet& s)
 {
@@ -250,7 +259,7 @@ json write_unstake(const BalancerUnstakeOutcome& o)
 
 json op_add_stake(const Context& c, Reader& r)
 {
-    const Subnet s = read_balancer_pool(r);
+    const Subnet s = read_stake_pool(r);
     ChainState st = stake_state(r, s);
     const u64 amount_in = r.u64_field("amount");
     const auto limit = r.opt_u64("limit_price");
@@ -275,7 +284,7 @@ json op_add_stake(const Context& c, Reader& r)
 
 json op_remove_stake(const Context& c, Reader& r)
 {
-    const Subnet s = read_balancer_pool(r);
+    const Subnet s = read_stake_pool(r);
     ChainState st = stake_state(r, s);
     const u64 alpha = r.u64_field("amount");
     const u64 available = r.u64_or("alpha_available", alpha);
@@ -632,8 +641,8 @@ const std::map<std::string, std::pair<Handler, std::string>>& balancer_handlers(
         {"max_amount_remove", {op_max_amount<false>, "BAL-012: {pool, limit_price} -> {max_amount}"}},
         {"adjust_protocol_liquidity", {op_adjust_protocol_liquidity, "BAL-007: {pool, tao, alpha} -> {tao, alpha, swap_balancer_quote_parts}"}},
         {"pow_ratio_scaled", {op_pow_ratio_scaled, "BIGM-004: {base_*, exponent_*, precision, scale} -> {result}"}},
-        {"add_stake", {op_add_stake, "BAL-011: {pool, amount, limit_price?, allow_partial?} -> {swap, alpha, ..., pool}"}},
-        {"remove_stake", {op_remove_stake, "BAL-011: {pool, amount, alpha_available?, limit_price?, allow_partial?} -> {swap, tao, ..., pool}"}},
+        {"add_stake", {op_add_stake, "BAL-011: {pool, subnet_volume?, amount, limit_price?, allow_partial?} -> {swap, alpha, ..., pool}"}},
+        {"remove_stake", {op_remove_stake, "BAL-011: {pool, subnet_volume?, amount, alpha_available?, limit_price?, allow_partial?} -> {swap, tao, ..., pool}"}},
         {"update_moving_price", {op_update_moving_price, "BEMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price, blocks_since}"}},
         {"coinbase", {op_coinbase, "BCOIN-011/BCOIN-012: {state, block_emission?} -> {emissions, epochs, state, ...}"}},
         {"block", {op_block, "BCOIN-012 + BAL-011: {state, block_emission?, actions} -> {emissions, epochs, actions, state, ...}"}},

@@ -218,6 +218,7 @@ inline json volume(const Rational& v) { return to_string(v); }
 
 // ------------------------------------------------------------------ state
 
+inline constexpr u64 U8_MAX = 255;
 inline constexpr u64 U16_MAX = 65535;
 
 /// The swap pallet's per-subnet storage (BAL-*): the pool weight, whether it is
@@ -297,7 +298,7 @@ inline ChainState read_state(const json& j, const std::string& path, bool balanc
     st.network_rate_limit = r.u64_or("network_rate_limit", NETWORK_RATE_LIMIT);
     if (balancer) {
         st.swap_minimum_reserve = r.u64_or("swap_minimum_reserve", SWAP_MINIMUM_RESERVE);
-        st.max_epochs_per_block = r.u64_or("max_epochs_per_block", MAX_EPOCHS_PER_BLOCK);
+        st.max_epochs_per_block = r.u64_or("max_epochs_per_block", MAX_EPOCHS_PER_BLOCK, U8_MAX);  // a u8 on chain
         st.block_author = r.bool_or("block_author", true);
     }
     const json& subnets = r.array_or_empty("subnets");

@@ -693,8 +693,8 @@ json common_defs()
         rulesets.emplace_back(r.id);
     for (const char* t : {"insufficient_liquidity", "amount_too_low", "slippage_too_high", "subnet_not_exists",
                           "logarithm_failed", "network_tx_rate_limit_exceeded", "first_emission_block_number_already_set",
-                          "need_wait_for_start_call", "reserves_too_low", "price_limit_exceeded", "swap_input_too_large",
-                          "reserves_out_of_balance"})
+                          "need_wait_for_start_call", "not_enough_stake_to_withdraw", "reserves_too_low",
+                          "price_limit_exceeded", "swap_input_too_large", "reserves_out_of_balance"})
         tokens.emplace_back(t);
     defs["ruleset_id"] = {{"enum", rulesets}};
     defs["rule_error"] = {{"enum", tokens}};

@@ -201,9 +201,11 @@ Result<BalancerStakeOutcome> add_stake(const Ruleset& rules, ChainState& st, u64
                                        std::optional<u64> limit_price, bool allow_partial);
 
 /// @rule BAL-011  `do_remove_stake` (limit_price = nullopt: min price, no partial fill) and
-/// `do_remove_stake_limit`. `alpha_available` is the staker's stake on the subnet (the
-/// request is capped at it for `do_remove_stake`; the min-stake check is skipped when the
-/// whole stake is unstaked).
+/// `do_remove_stake_limit`. `alpha_available` is the staker's stake on the subnet: the
+/// request is capped at it for `do_remove_stake`; a limit order above it is refused with
+/// `not_enough_stake_to_withdraw` after the input cap and the BAL-012 probe, before the
+/// simulated sale (`calculate_reduced_stake_on_subnet`); the min-stake check is skipped when
+/// the whole stake is unstaked.
 Result<BalancerUnstakeOutcome> remove_stake(const Ruleset& rules, ChainState& st, u64 netuid, u64 alpha,
                                             u64 alpha_available, std::optional<u64> limit_price, bool allow_partial);
 

@@ -78,7 +78,7 @@ struct CoinbaseResult3
 {
     u64 credit = 0;                 ///< the minted block emission handed to run_coinbase
     bool root_sell_flag = false;    ///< Σ moving prices > 1 (BCOIN-009)
-    std::vector<SubnetEmission3> emissions;  ///< one per emitting subnet, ascending netuid
+    std::vector<SubnetEmission3> emissions;  ///< one per emitting subnet, in storage-key order (BCOIN-014)
     u64 tao_spent = 0;              ///< credit spent on injections and chain buys
     u64 tao_recycled = 0;           ///< credit left over and recycled (TotalIssuance −=)
     std::vector<EpochRun3> epochs;  ///< every subnet due this block, ran or deferred
@@ -95,7 +95,8 @@ namespace chain::coinbase3 {
 [[nodiscard]] fixed::U96F32 root_proportion(const ChainState& st, const Subnet& s);
 
 /// @rule BCOIN-002  `get_subnets_to_emit_to`: non-root, FirstEmissionBlockNumber set,
-/// SubtokenEnabled, NetworkRegistrationAllowed (the PoW flag is ignored). Ascending.
+/// SubtokenEnabled, NetworkRegistrationAllowed (the PoW flag is ignored). In storage-key
+/// order (BCOIN-014), as the chain filters `get_all_subnet_netuids`.
 [[nodiscard]] std::vector<u64> get_subnets_to_emit_to(const ChainState& st);
 
 /// @rule BEMA-002  `get_moving_alpha_price`: 1 for root and stable subnets, else
@@ -123,14 +124,16 @@ namespace chain::coinbase3 {
 /// alpha_in, alpha_out and excess_tao of `e` from `e.tao_emission`.
 void get_subnet_terms(const ChainState& st, const Subnet& s, SubnetEmission3& e);
 
-/// @rule BCOIN-007  `inject_and_maybe_swap` over `emissions` (ascending): reweight the
+/// @rule BCOIN-007  `inject_and_maybe_swap` over `emissions` (in their order; `emit_to_subnets`
+/// puts them in storage-key order, BCOIN-014): reweight the
 /// pool (BAL-007), spend ⌊excess⌋ on a fee-free chain buy with no price limit,
 /// mint the accepted alpha into AlphaIn, spend the accepted TAO into SubnetTAO
 /// and TotalStake. Returns the credit left over (the caller recycles it). The chain buy
 /// swaps under `rules` (precision and input cap differ between the tags, RSET-021/022).
 u64 inject_and_maybe_swap(const Ruleset& rules, ChainState& st, std::vector<SubnetEmission3>& emissions, u64 credit);
 
-/// @rule BCOIN-009  `get_network_root_sell_flag`: Σ_{emit_to} get_moving_alpha_price > 1 (U64F64).
+/// @rule BCOIN-009  `get_network_root_sell_flag`: Σ_{emit_to} get_moving_alpha_price > 1, the sum
+/// in U64F64 wrapping modulo 2^64 as the chain's `.sum()` does (F-040).
 [[nodiscard]] bool get_network_root_sell_flag(const ChainState& st, const std::vector<u64>& emit_to);
 
 /// @rule BCOIN-008  `emit_to_subnets`: terms for every emitting subnet, then
@@ -145,7 +148,7 @@ void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, f
 /// now − LastEpochBlock ≥ tempo.
 [[nodiscard]] bool should_run_epoch(const Subnet& s, u64 now) noexcept;
 
-/// @rule BEPOCH-002  `drain_pending(subnets, now)`: per non-root subnet (ascending)
+/// @rule BEPOCH-002  `drain_pending(subnets, now)`: per non-root subnet (storage-key order, BCOIN-014)
 /// BlocksSinceLastStep += 1; if due: deferred to now + 1 when MaxEpochsPerBlock
 /// epochs already ran, else take and zero the four pending amounts; either way
 /// (unless deferred) LastEpochBlock = now, PendingEpochAt = 0, SubnetEpochIndex += 1.

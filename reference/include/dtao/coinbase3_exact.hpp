@@ -81,7 +81,7 @@ struct CoinbaseResult
 {
     Rational credit;              ///< the credit handed to run_coinbase
     bool root_sell_flag = false;  ///< Σ moving prices > 1 (BCOIN-009)
-    std::vector<SubnetEmission> emissions;  ///< one per emitting subnet, ascending netuid
+    std::vector<SubnetEmission> emissions;  ///< one per emitting subnet, in storage-key order (BCOIN-014)
     Rational tao_spent;           ///< credit spent on injections and chain buys
     Rational tao_recycled;        ///< credit left over and recycled (TotalIssuance −=)
     std::vector<EpochRun> epochs; ///< every subnet due this block, ran or deferred
@@ -94,7 +94,7 @@ struct CoinbaseResult
 /// @rule BCOIN-001  R·tw / (R·tw + AlphaIn + AlphaOut), 0 when the denominator is 0.
 [[nodiscard]] Rational root_proportion(const ExactChainState& st, const ExactSubnet& s);
 
-/// @rule BCOIN-002  The emitting subnets (as the chain model), ascending.
+/// @rule BCOIN-002  The emitting subnets (as the chain model), in storage-key order (BCOIN-014).
 [[nodiscard]] std::vector<u64> get_subnets_to_emit_to(const ExactChainState& st);
 
 /// @rule BEMA-002  1 for root and stable subnets, else max(SubnetMovingPrice, 0).

@@ -21,6 +21,7 @@ enum class Error
     network_tx_rate_limit_exceeded,  ///< `NetworkTxRateLimitExceeded`: registration within the rate limit
     first_emission_block_number_already_set,  ///< `FirstEmissionBlockNumberAlreadySet` (v2.0.9+)
     need_wait_for_start_call,  ///< `NeedWaitingMoreBlocksToStarCall` (sic, v2.0.9+): too early for start_call
+    not_enough_stake_to_withdraw,  ///< `NotEnoughStakeToWithdraw`: an unstake of more alpha than the staker holds
     // Balancer era (v3.4.8-423+), swap pallet errors
     reserves_too_low,         ///< `ReservesTooLow`: the paid-out reserve is below `MinimumReserve`, or a swap step pays out nothing
     price_limit_exceeded,     ///< `PriceLimitExceeded`: the current price is already at or beyond the limit
@@ -37,6 +38,7 @@ inline constexpr Error ALL_ERRORS[] = {
     Error::network_tx_rate_limit_exceeded,
     Error::first_emission_block_number_already_set,
     Error::need_wait_for_start_call,
+    Error::not_enough_stake_to_withdraw,
     Error::reserves_too_low,
     Error::price_limit_exceeded,
     Error::swap_input_too_large,
@@ -54,6 +56,7 @@ inline constexpr Error ALL_ERRORS[] = {
     case Error::network_tx_rate_limit_exceeded: return "network_tx_rate_limit_exceeded";
     case Error::first_emission_block_number_already_set: return "first_emission_block_number_already_set";
     case Error::need_wait_for_start_call: return "need_wait_for_start_call";
+    case Error::not_enough_stake_to_withdraw: return "not_enough_stake_to_withdraw";
     case Error::reserves_too_low: return "reserves_too_low";
     case Error::price_limit_exceeded: return "price_limit_exceeded";
     case Error::swap_input_too_large: return "swap_input_too_large";

@@ -12,6 +12,8 @@
 #include "dtao/ruleset.hpp"
 #include "dtao/state.hpp"
 
+#include <optional>
+
 namespace dtao {
 
 template <typename Amount>
@@ -59,8 +61,11 @@ UnstakeOutcome<u64> unstake_from_subnet(Subnet& s, u64& total_stake, u64 alpha, 
 [[nodiscard]] Result<bool> validate_add_stake(const Subnet& s, u64 amount, u64 max_amount, bool allow_partial);
 
 /// @rule STAKE-004  `validate_remove_stake` (pool part): the swap must pass
-/// and return strictly more than `DefaultMinStake`; then the limit.
-[[nodiscard]] Result<bool> validate_remove_stake(const Subnet& s, u64 alpha, u64 max_amount, bool allow_partial);
+/// and return strictly more than `DefaultMinStake`; then the limit; then the
+/// staker's stake `alpha_available` must cover the request (`has_enough_stake_on_subnet`,
+/// last in the launch era; absent: the staker holds at least `alpha`).
+[[nodiscard]] Result<bool> validate_remove_stake(const Subnet& s, u64 alpha, u64 max_amount, bool allow_partial,
+                                                 std::optional<u64> alpha_available = std::nullopt);
 
 /// @rule STAKE-005  `get_max_amount_add`: the largest TAO amount whose
 /// *average* price stays ≤ limit (rao per alpha); the spot price is truncated
@@ -79,10 +84,12 @@ Result<StakeOutcome<u64>> add_stake(Subnet& s, u64& total_stake, u64 amount, std
                                     bool allow_partial);
 
 /// @rule STAKE-008  `do_remove_stake` / `do_remove_stake_limit` on the pool.
-/// The fee is `unstake_fee` of the *requested* alpha.
+/// The fee is `unstake_fee` of the *requested* alpha. Neither extrinsic caps the
+/// request at the stake `alpha_available` (absent: the staker holds at least `alpha`).
 Result<UnstakeOutcome<u64>> remove_stake(const Ruleset& rules, Subnet& s, u64& total_stake, u64 alpha,
                                          std::optional<u64> limit_price, bool allow_partial,
-                                         const UnstakeFeeInputs& hotkey = {});
+                                         const UnstakeFeeInputs& hotkey = {},
+                                         std::optional<u64> alpha_available = std::nullopt);
 
 }  // namespace chain
 
@@ -101,7 +108,8 @@ UnstakeOutcome<Rational> unstake_from_subnet(ExactSubnet& s, Rational& total_sta
                                               bool allow_partial);
 /// @rule STAKE-004
 [[nodiscard]] Result<bool> validate_remove_stake(const ExactSubnet& s, const Rational& alpha,
-                                                 const Rational& max_amount, bool allow_partial);
+                                                 const Rational& max_amount, bool allow_partial,
+                                                 const std::optional<Rational>& alpha_available = std::nullopt);
 /// @rule STAKE-005  The meaning: the largest dx with (x + dx) / y ≤ L / 10^9,
 /// compared against the exact spot price (no integer truncation). "No limit"
 /// is u64::MAX in both models.
@@ -114,7 +122,8 @@ Result<StakeOutcome<Rational>> add_stake(ExactSubnet& s, Rational& total_stake, 
 /// @rule STAKE-008
 Result<UnstakeOutcome<Rational>> remove_stake(const Ruleset& rules, ExactSubnet& s, Rational& total_stake,
                                               const Rational& alpha, std::optional<u64> limit_price, bool allow_partial,
-                                              const UnstakeFeeInputs& hotkey = {});
+                                              const UnstakeFeeInputs& hotkey = {},
+                                              const std::optional<Rational>& alpha_available = std::nullopt);
 
 }  // namespace exact
 

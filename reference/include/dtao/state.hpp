@@ -11,7 +11,9 @@
 #include "dtao/constants.hpp"
 #include "dtao/fixed.hpp"
 
+#include <algorithm>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 namespace dtao {
@@ -136,6 +138,38 @@ struct ChainStateT
         return r ? r->subnet_tao : Amount{};
     }
 };
+
+/// @rule BCOIN-014  The storage key of `NetworksAdded[netuid]` as a number that sorts as the
+/// key does. The map's hasher is Identity over the SCALE encoding of the netuid, a
+/// little-endian u16, and storage iterates in key-byte order: the low byte first, so 256
+/// (bytes 00 01) comes before 1 (bytes 01 00). A netuid above u16::MAX cannot be stored on
+/// chain; it throws rather than alias another netuid's key.
+[[nodiscard]] constexpr u64 netuid_storage_key(u64 netuid)
+{
+    if (netuid > 0xFFFF)
+        throw std::out_of_range("netuid_storage_key: a netuid is a u16");
+    return ((netuid & 0xFF) << 8) | (netuid >> 8);
+}
+
+/// Whether the chain visits subnet `a` before subnet `b` (BCOIN-014).
+[[nodiscard]] constexpr bool storage_key_less(u64 a, u64 b)
+{
+    return netuid_storage_key(a) < netuid_storage_key(b);
+}
+
+/// @rule BCOIN-014  `get_all_subnet_netuids`: every netuid of the state in the order the chain
+/// iterates `NetworksAdded` (storage-key order, `netuid_storage_key`). The state keeps its
+/// subnets in ascending netuid; every Balancer-era loop over subnets goes through this order.
+template <typename Model>
+[[nodiscard]] std::vector<u64> get_all_subnet_netuids(const ChainStateT<Model>& st)
+{
+    std::vector<u64> out;
+    out.reserve(st.subnets.size());
+    for (const auto& s : st.subnets)
+        out.push_back(s.netuid);
+    std::sort(out.begin(), out.end(), storage_key_less);
+    return out;
+}
 
 using Subnet = SubnetT<ChainModel>;
 using ChainState = ChainStateT<ChainModel>;
