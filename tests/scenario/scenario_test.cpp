@@ -1,4 +1,4 @@
-// Tests of the scenario engine behind `dtao scenario run` (tools/dtao/scenario.hpp).
+// Tests of the scenario engine behind `dtao scenario run` (tools/dtao/scenario/include/scenario.hpp).
 // SPDX-License-Identifier: Apache-2.0
 #include "scenario.hpp"
 

@@ -3,6 +3,7 @@
 #include "conform.hpp"
 #include "protocol.hpp"
 #include "scenario.hpp"
+#include "scenario_vectors.hpp"
 #include "vectors.hpp"
 
 #include "dtao/ruleset.hpp"
@@ -158,7 +159,8 @@ int main(int argc, char** argv)
                 std::cout << "total\t" << loaded.case_count() << " cases in " << loaded.files.size() << " files\n";
                 return loaded.errors.empty() ? 0 : 1;
             }
-            const auto g = dtao::vectors::generate(fillers, DTAO_VERSION);
+            // the `scenario` family's generator kind comes from the scenario engine
+            const auto g = dtao::vectors::generate(fillers, DTAO_VERSION, dtao::scenario::vector_generators());
             if (vec->got_subcommand("generate")) {
                 const auto n = dtao::vectors::write_generation(g, dir);
                 std::cout << "generated " << g.cases << " cases in " << g.files.size() << " files (" << n

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -101,10 +102,55 @@ struct GenerateResult
     std::map<std::string, std::size_t> cases_per_family;
 };
 
+/// One case before evaluation: a filler's hand-written case, or what a generator
+/// kind (a filler group's `generate` object) produced. The generator evaluates it
+/// (chain and exact) into the case's expected values.
+struct Draft
+{
+    std::string id;       ///< unique in its group
+    std::string comment;  ///< what the case probes (one line)
+    std::vector<std::string> flags;
+    json input;           ///< the op's input
+    json extra_intermediates = json::object();
+};
+
+/// What a generator kind is called with: the filler group's `generate` object
+/// (with its `kind`), the group's op, the ruleset being generated, and the
+/// fillers directory (vectors/fillers; scenario files are in ../scenarios).
+struct GeneratorCall
+{
+    const json& params;
+    const std::string& op;
+    const std::string& ruleset;
+    const std::filesystem::path& fillers_dir;
+};
+
+/// A generator kind that another part supplies, so that this library does not
+/// depend on it: e.g. `scenario_blocks`, which runs the scenario engine
+/// (dtao::scenario::vector_generators(), scenario_vectors.hpp). Returns the drafts
+/// for the ruleset (none: the group is skipped for it); throws std::runtime_error
+/// on a filler error (filler_error).
+using Generator = std::function<std::vector<Draft>(const GeneratorCall&)>;
+/// Generator kinds by the `kind` a filler names.
+using Generators = std::map<std::string, Generator, std::less<>>;
+
 /// Generate every vector file, schema and the index from the fillers in
-/// `fillers_dir` (vectors/fillers). Deterministic: the same fillers give the
+/// `fillers_dir` (vectors/fillers). The built-in generator kinds are always
+/// there; `generators` adds the kinds of other parts (a filler naming a kind
+/// that is neither is a filler error). Deterministic: the same fillers give the
 /// same bytes. Throws std::runtime_error on a filler error.
-[[nodiscard]] GenerateResult generate(const std::filesystem::path& fillers_dir, const std::string& generator_version);
+[[nodiscard]] GenerateResult generate(const std::filesystem::path& fillers_dir, const std::string& generator_version,
+                                      const Generators& generators = {});
+
+/// For generator kinds: a filler error (throws std::runtime_error("filler: " + message)).
+[[noreturn]] void filler_error(const std::string& message);
+/// For generator kinds: the reference's response (chain arithmetic) to `op` on
+/// `input` under `ruleset`, through dtao::protocol::evaluate; a protocol error
+/// (an invalid request) is a filler error.
+[[nodiscard]] json filler_eval(const std::string& ruleset, const std::string& op, const json& input);
+/// For generator kinds: a u64 parameter, a decimal string (or a JSON number); a
+/// filler error naming `where` otherwise.
+[[nodiscard]] std::uint64_t filler_u64(const json& j, const std::string& where);
 
 /// Compare a generation with what is on disk under `vectors_dir`: returns one
 /// line per differing, missing or unexpected file (empty: byte-identical).

@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "decimal.hpp"
+
 #include "dtao/arith.hpp"
 
 #include <nlohmann/json.hpp>
@@ -24,21 +26,15 @@ inline int frac_bits_of(const std::string& type)
     return -1;
 }
 
-/// Strict decimal integer (optional '-', no leading zeros) to Int.
-inline std::optional<Int> parse_int_strict(const std::string& s)
+/// Digits a number of a vector file, filler or profile may have (after the sign):
+/// exact-model rationals are longer than any protocol field.
+inline constexpr std::size_t FILE_MAX_DIGITS = 200;
+
+/// The limits of a signed integer of a vector file, filler or profile for the one
+/// strict decimal reader (protocol::parse_decimal), with the caller's range.
+inline protocol::DecimalLimits file_integer(std::optional<Int> lo = std::nullopt, std::optional<Int> hi = std::nullopt)
 {
-    std::size_t i = (!s.empty() && s[0] == '-') ? 1 : 0;
-    if (i >= s.size() || s.size() - i > 200)
-        return std::nullopt;
-    if (s.size() - i > 1 && s[i] == '0')
-        return std::nullopt;
-    for (std::size_t j = i; j < s.size(); ++j)
-        if (s[j] < '0' || s[j] > '9')
-            return std::nullopt;
-    if (s == "-0")
-        return std::nullopt;
-    Int v(s.substr(i));
-    return i ? Int(-v) : v;
+    return {true, FILE_MAX_DIGITS, std::move(lo), std::move(hi)};
 }
 
 /// A protocol number ("12", "-3", "5/11", {"type","bits"}) or a tolerance
@@ -51,7 +47,7 @@ inline std::optional<Rational> numeric_value(const nlohmann::json& j)
                 !j["bits"].is_string())
                 return std::nullopt;
             const int f = frac_bits_of(j["type"].get<std::string>());
-            const auto bits = parse_int_strict(j["bits"].get<std::string>());
+            const auto bits = protocol::parse_decimal(j["bits"].get<std::string>(), file_integer()).value;
             if (f < 0 || !bits)
                 return std::nullopt;
             return Rational(*bits, Int(1) << f);
@@ -64,7 +60,7 @@ inline std::optional<Rational> numeric_value(const nlohmann::json& j)
             Int mant = 1;
             std::string base = s.substr(0, caret);
             if (const auto star = base.find('*'); star != std::string::npos) {
-                const auto m = parse_int_strict(base.substr(0, star));
+                const auto m = protocol::parse_decimal(base.substr(0, star), file_integer()).value;
                 if (!m)
                     return std::nullopt;
                 mant = *m;
@@ -72,20 +68,20 @@ inline std::optional<Rational> numeric_value(const nlohmann::json& j)
             }
             if (base != "2")
                 return std::nullopt;
-            const auto e = parse_int_strict(s.substr(caret + 1));
-            if (!e || *e > 512 || *e < -512)
+            const auto e = protocol::parse_decimal(s.substr(caret + 1), file_integer(-512, 512)).value;
+            if (!e)
                 return std::nullopt;
             const int ei = e->convert_to<int>();
             return ei >= 0 ? Rational(mant * (Int(1) << ei)) : Rational(mant, Int(1) << -ei);
         }
         const auto slash = s.find('/');
         if (slash == std::string::npos) {
-            const auto v = parse_int_strict(s);
+            const auto v = protocol::parse_decimal(s, file_integer()).value;
             return v ? std::optional<Rational>(Rational(*v)) : std::nullopt;
         }
-        const auto p = parse_int_strict(s.substr(0, slash));
-        const auto q = parse_int_strict(s.substr(slash + 1));
-        if (!p || !q || *q <= 0)
+        const auto p = protocol::parse_decimal(s.substr(0, slash), file_integer()).value;
+        const auto q = protocol::parse_decimal(s.substr(slash + 1), file_integer(1)).value;
+        if (!p || !q)
             return std::nullopt;
         return Rational(*p, *q);
     } catch (...) {

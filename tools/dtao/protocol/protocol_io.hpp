@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "decimal.hpp"
+
 #include "dtao/errors.hpp"
 #include "dtao/fixed.hpp"
 #include "dtao/ruleset.hpp"
@@ -39,31 +41,9 @@ enum class Arithmetic
 
 // ------------------------------------------------------------------ decimal
 
-/// Strictly parse a decimal integer: optional '-' only when `allow_negative`,
-/// no leading zeros, no '+', no spaces, no other base. `cpp_int("010")` would
-/// read octal, so nothing reaches Boost unvalidated.
-inline Int parse_decimal(const std::string& s, bool allow_negative, const std::string& where)
-{
-    std::size_t i = 0;
-    bool negative = false;
-    if (allow_negative && !s.empty() && s[0] == '-') {
-        negative = true;
-        i = 1;
-    }
-    if (i >= s.size())
-        fail("invalid_field", where + ": expected a decimal integer string, got \"" + s + "\"");
-    if (s.size() - i > 1 && s[i] == '0')
-        fail("invalid_field", where + ": leading zeros are not allowed in \"" + s + "\"");
-    if (s.size() - i > 80)
-        fail("invalid_field", where + ": number has too many digits");
-    for (std::size_t j = i; j < s.size(); ++j)
-        if (s[j] < '0' || s[j] > '9')
-            fail("invalid_field", where + ": expected a decimal integer string, got \"" + s + "\"");
-    if (negative && s == "-0")
-        fail("invalid_field", where + ": \"-0\" is not canonical");
-    Int v(s.substr(i));
-    return negative ? Int(-v) : v;
-}
+/// Digits a protocol integer may have (after the sign): a guard before the range
+/// check, far above the widest field (128-bit fixed-point bits, 39 digits).
+inline constexpr std::size_t MAX_DIGITS = 80;
 
 // ------------------------------------------------------------------ reader
 
@@ -99,10 +79,11 @@ public:
         const json& v = get(key);
         if (!v.is_string())
             fail("invalid_field", where(key) + ": expected a decimal string (amounts are never JSON numbers)");
-        const Int x = parse_decimal(v.get<std::string>(), allow_negative, where(key));
-        if (x < lo || x > hi)
-            fail("invalid_field", where(key) + ": " + x.str() + " is out of range [" + lo.str() + ", " + hi.str() + "]");
-        return x;
+        // the one strict decimal reader (decimal.hpp), with this field's sign and range
+        const Decimal x = parse_decimal(v.get<std::string>(), {allow_negative, MAX_DIGITS, lo, hi});
+        if (!x)
+            fail("invalid_field", where(key) + ": " + x.error);
+        return *x.value;
     }
 
     u64 u64_field(const std::string& key, u64 max = U64_MAX) { return integer(key, 0, Int(max)).convert_to<u64>(); }

@@ -1,0 +1,130 @@
+// dtao conform: what the runner's files share (private to conform/).
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "conform.hpp"
+#include "subprocess.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dtao::conform::detail {
+
+using vectors::Case;
+
+// ------------------------------------------------------------------ judge.cpp
+
+/// '*' and '?' glob over the whole text.
+bool glob(std::string_view pattern, std::string_view text);
+/// Any pattern matches (no patterns: true).
+bool any_glob(const std::vector<std::string>& patterns, std::string_view text);
+/// A JSON value for a one-line message, cut at `max` characters.
+std::string short_json(const json& j, std::size_t max = 160);
+/// The leaf at an output path ("a.b[2].c"), or null.
+const json* lookup_path(const json& root, const std::string& path);
+
+// ------------------------------------------------------------------ session.cpp
+
+/// An implementation: a subprocess or the in-process reference.
+class Impl
+{
+public:
+    virtual ~Impl() = default;
+    virtual bool start(std::string& error) = 0;
+    virtual void send(const std::string& line) = 0;
+    virtual Subprocess::Event receive(std::string& line, Clock::time_point deadline) = 0;
+    virtual void kill() = 0;
+    virtual void stop() = 0;
+    virtual std::string exit_description() = 0;
+    virtual std::string stderr_tail() = 0;
+    virtual std::string partial() = 0;
+};
+
+/// A running implementation reused across calls (the shrinker's many small runs).
+struct Session
+{
+    std::unique_ptr<Impl> impl;
+    bool running = false;
+};
+
+/// The implementation `o.impl` names: the in-process reference or a subprocess.
+std::unique_ptr<Impl> make_impl(const Options& o);
+
+/// Run `cases` in a session (started if it is not running); with `keep_alive`
+/// the implementation is left running for the next call.
+std::vector<Verdict> run_in_session(Session& session, const std::vector<const Case*>& cases, const Options& o,
+                                    const Profile* profile, EngineStats& stats, bool keep_alive);
+
+// ------------------------------------------------------------------ run.cpp
+
+/// The --filter terms: a case is in scope when every key matches one of its globs.
+struct Filter
+{
+    std::map<std::string, std::vector<std::string>> terms;  // key -> OR-ed globs
+
+    bool matches(const Case& c) const
+    {
+        for (const auto& [key, values] : terms) {
+            bool ok = false;
+            for (const auto& v : values) {
+                if (key == "op")
+                    ok = glob(v, c.op);
+                else if (key == "family")
+                    ok = glob(v, c.family);
+                else if (key == "ruleset")
+                    ok = glob(v, c.ruleset);
+                else if (key == "id")
+                    ok = glob(v, c.global_id);
+                else if (key == "file")
+                    ok = glob(v, c.file);
+                else if (key == "group")
+                    ok = glob(v, c.group);
+                else if (key == "flag")
+                    ok = std::any_of(c.flags.begin(), c.flags.end(), [&](const std::string& f) { return glob(v, f); });
+                else if (key == "rule")
+                    ok = std::any_of(c.rules.begin(), c.rules.end(), [&](const std::string& r) { return glob(v, r); });
+                if (ok)
+                    break;
+            }
+            if (!ok)
+                return false;
+        }
+        return true;
+    }
+};
+
+Filter parse_filters(const std::vector<std::string>& filters);
+
+// ------------------------------------------------------------------ report.cpp
+
+struct Totals
+{
+    std::size_t passed = 0, diverged = 0, failed = 0, skipped = 0, out_of_scope = 0;
+    std::map<std::string, std::size_t> by_status;
+};
+
+/// Write `bytes` to `path` through a temporary file and a rename: a reader
+/// never sees a partial report.
+void write_atomic(const std::filesystem::path& path, const std::string& bytes);
+Totals count(const std::vector<Verdict>& verdicts);
+/// One case of the JSON report (`full`: passes with every field too).
+json case_report(const Case& c, const Verdict& v, bool full);
+/// JUnit XML: one testsuite per vector file.
+std::string junit(const std::vector<const Case*>& cases, const std::vector<Verdict>& verdicts, double seconds);
+/// Per scenario file (family `scenario`), in file order: blocks in scope,
+/// failures, and the first failing block with its first differing field.
+json scenario_summary(const std::vector<const Case*>& cases, const std::vector<Verdict>& verdicts);
+/// A failing (or diverging) case in the human summary.
+void print_case(std::ostream& out, const Case& c, const Verdict& v);
+
+// ------------------------------------------------------------------ random.cpp
+
+/// `--random`: generated requests against the in-process reference, failures shrunk.
+int run_random(const Options& o, const Profile* profile, const Filter& filter, std::ostream& out, std::ostream& err);
+
+}  // namespace dtao::conform::detail

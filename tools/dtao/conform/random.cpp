@@ -1,0 +1,299 @@
+// dtao conform: random differential checking (`--random`): generated requests
+// against the in-process reference, each mismatch shrunk to a local minimum.
+// SPDX-License-Identifier: Apache-2.0
+#include "detail.hpp"
+
+#include "decimal.hpp"
+#include "protocol.hpp"
+#include "values.hpp"
+
+#include "dtao/ruleset.hpp"
+
+#include <iomanip>
+#include <set>
+#include <variant>
+
+namespace dtao::conform::detail {
+
+namespace {
+
+// ------------------------------------------------------------------ random differential checking
+
+/// The reference's case for a request (expected = its response).
+std::optional<Case> reference_case(const std::string& id, const std::string& ruleset, const std::string& op, const json& input)
+{
+    json request = {{"id", id}, {"ruleset", ruleset}, {"op", op}, {"arithmetic", "chain"}, {"input", input}};
+    const json r = protocol::evaluate(request);
+    if (r.contains("message"))
+        return std::nullopt;  // not a valid request: not a candidate
+    Case c;
+    c.file = "random/" + op;
+    c.ruleset = ruleset;
+    c.family = vectors::family_of_op(op);
+    c.name = "random";
+    c.group = "random";
+    c.id = id;
+    c.global_id = id;
+    c.comment = "random differential check";
+    c.op = op;
+    c.request = request;
+    c.expected = json::object();
+    if (r.contains("error"))
+        c.expected["error"] = r["error"];
+    else
+        c.expected["output"] = r["output"];
+    return c;
+}
+
+/// Smaller variants of an input, most aggressive first.
+void candidates(const json& j, const std::string& path, std::vector<std::pair<std::string, json>>& out)
+{
+    if (j.is_object()) {
+        if (j.size() == 2 && j.contains("type") && j.contains("bits")) {
+            candidates(j["bits"], path.empty() ? "bits" : path + ".bits", out);
+            return;
+        }
+        for (const auto& [k, v] : j.items())
+            out.emplace_back("remove " + (path.empty() ? k : path + "." + k), json());  // marker, resolved by caller
+        for (const auto& [k, v] : j.items())
+            candidates(v, path.empty() ? k : path + "." + k, out);
+    } else if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i)
+            out.emplace_back("remove " + path + "[" + std::to_string(i) + "]", json());
+        for (std::size_t i = 0; i < j.size(); ++i)
+            candidates(j[i], path + "[" + std::to_string(i) + "]", out);
+    } else if (j.is_boolean() && j.get<bool>()) {
+        out.emplace_back("set " + path, false);
+    } else if (j.is_string()) {
+        const auto v = protocol::parse_decimal(j.get<std::string>(), vectors::file_integer()).value;
+        if (!v || *v == 0)
+            return;
+        const Int x = *v;
+        const bool neg = x < 0;
+        const Int a = neg ? Int(-x) : x;
+        std::vector<Int> smaller = {0, 1};
+        const std::string digits = a.str();
+        for (std::size_t keep = 1; keep < digits.size() && keep <= 3; ++keep) {
+            Int p = 1;
+            for (std::size_t i = keep; i < digits.size(); ++i)
+                p *= 10;
+            smaller.push_back(Int(digits.substr(0, keep)) * p);
+        }
+        for (Int d = a / 2; d > 0; d /= 2)
+            smaller.push_back(a - d);  // halve the distance to the value: big steps first
+        smaller.push_back(a - 1);
+        for (const auto& s : smaller)
+            if (s < a)
+                out.emplace_back("set " + path, (neg && s != 0 ? Int(-s) : s).str());
+    }
+}
+
+/// Apply "remove p" / "set p" (paths like a.b[2].c).
+std::optional<json> apply(const json& input, const std::string& op, const json& value)
+{
+    const bool remove = op.rfind("remove ", 0) == 0;
+    const std::string path = op.substr(remove ? 7 : 4);
+    json out = input;
+    // tokenize
+    std::vector<std::variant<std::string, std::size_t>> segs;
+    std::size_t i = 0;
+    std::string cur;
+    while (i < path.size()) {
+        if (path[i] == '.') {
+            if (!cur.empty())
+                segs.emplace_back(cur);
+            cur.clear();
+            ++i;
+        } else if (path[i] == '[') {
+            if (!cur.empty())
+                segs.emplace_back(cur);
+            cur.clear();
+            const auto close = path.find(']', i);
+            segs.emplace_back(static_cast<std::size_t>(std::stoul(path.substr(i + 1, close - i - 1))));
+            i = close + 1;
+        } else {
+            cur += path[i++];
+        }
+    }
+    if (!cur.empty())
+        segs.emplace_back(cur);
+    if (segs.empty())
+        return std::nullopt;
+    json* node = &out;
+    for (std::size_t s = 0; s + 1 < segs.size(); ++s) {
+        if (std::holds_alternative<std::string>(segs[s]))
+            node = &(*node)[std::get<std::string>(segs[s])];
+        else
+            node = &(*node)[std::get<std::size_t>(segs[s])];
+    }
+    const auto& last = segs.back();
+    if (remove) {
+        if (std::holds_alternative<std::string>(last))
+            node->erase(std::get<std::string>(last));
+        else
+            node->erase(std::get<std::size_t>(last));
+    } else {
+        if (std::holds_alternative<std::string>(last))
+            (*node)[std::get<std::string>(last)] = value;
+        else
+            (*node)[std::get<std::size_t>(last)] = value;
+    }
+    return out;
+}
+
+struct Counterexample
+{
+    std::string op, ruleset;
+    json original_input, input;
+    Verdict verdict;
+    unsigned steps = 0, calls = 0;
+    json expected_response;
+};
+
+}  // namespace
+
+int run_random(const Options& o, const Profile* profile, const Filter& filter, std::ostream& out, std::ostream& err)
+{
+    vectors::Rng rng(o.seed);
+    std::vector<Case> cases;
+    std::set<std::string> unsupported;
+    if (profile)
+        unsupported.insert(profile->unsupported_ops.begin(), profile->unsupported_ops.end());
+    std::size_t out_of_scope = 0;
+    for (const auto& op : vectors::random_ops()) {
+        // the rulesets whose era has the op
+        std::vector<const Ruleset*> eligible;
+        for (const auto& rs : RULESETS)
+            if (protocol::op_in_ruleset(op, rs))
+                eligible.push_back(&rs);
+        for (std::uint64_t i = 0; i < o.random; ++i) {
+            const Ruleset& rs = *eligible[rng.below(eligible.size())];
+            std::optional<Case> c;
+            for (int attempt = 0; attempt < 100 && !c; ++attempt)
+                c = reference_case("random/" + op + "/" + std::to_string(o.seed) + "/" + std::to_string(i), std::string(rs.id),
+                                   op, vectors::random_input(op, rng, is_balancer_era(rs)));
+            if (!c)
+                continue;
+            if (unsupported.count(op) || (profile && profile->ruleset_unsupported(rs.id)) || !filter.matches(*c)) {
+                ++out_of_scope;
+                continue;
+            }
+            cases.push_back(std::move(*c));
+        }
+    }
+    std::vector<const Case*> ptrs;
+    for (const auto& c : cases)
+        ptrs.push_back(&c);
+    EngineStats stats;
+    const auto t0 = Clock::now();
+    const auto verdicts = run_cases(ptrs, o, profile, stats);
+
+    // shrink each failure (up to the limit) to a local minimum
+    std::vector<Counterexample> shrunk;
+    std::size_t failures = 0;
+    Options single = o;
+    single.window = 1;
+    Session shrink_session;
+    shrink_session.impl = make_impl(o);
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        if (!is_failure(verdicts[i].status))
+            continue;
+        ++failures;
+        if (shrunk.size() >= o.shrink_limit)
+            continue;
+        Counterexample ce;
+        ce.op = cases[i].op;
+        ce.ruleset = cases[i].ruleset;
+        ce.original_input = cases[i].request["input"];
+        ce.input = ce.original_input;
+        ce.verdict = verdicts[i];
+        ce.expected_response = cases[i].expected;
+        bool progress = true;
+        while (progress && ce.calls < o.shrink_budget) {
+            progress = false;
+            std::vector<std::pair<std::string, json>> cands;
+            candidates(ce.input, "", cands);
+            for (const auto& [edit, value] : cands) {
+                if (ce.calls >= o.shrink_budget)
+                    break;
+                const auto next = apply(ce.input, edit, value);
+                if (!next || *next == ce.input)
+                    continue;
+                auto c = reference_case(cases[i].global_id + "/shrink" + std::to_string(ce.calls), ce.ruleset, ce.op, *next);
+                if (!c)
+                    continue;
+                ++ce.calls;
+                EngineStats s;
+                const auto v = run_in_session(shrink_session, {&*c}, single, profile, s, true);
+                if (!v.empty() && is_failure(v[0].status)) {
+                    ce.input = *next;
+                    ce.verdict = v[0];
+                    ce.expected_response = c->expected;
+                    ++ce.steps;
+                    progress = true;
+                    break;
+                }
+            }
+        }
+        shrunk.push_back(std::move(ce));
+    }
+    if (shrink_session.running)
+        shrink_session.impl->stop();
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    const Totals t = count(verdicts);
+    for (const auto& ce : shrunk) {
+        out << "MISMATCH " << ce.op << " on " << ce.ruleset << "  [" << to_string(ce.verdict.status) << "]\n";
+        out << "    shrunk in " << ce.steps << " steps (" << ce.calls << " implementation calls) to:\n";
+        out << "    request: "
+            << json({{"id", "min"}, {"ruleset", ce.ruleset}, {"op", ce.op}, {"input", ce.input}}).dump() << "\n";
+        out << "    " << ce.verdict.detail << "\n";
+        out << "    reference: " << short_json(ce.expected_response, 400) << "\n";
+        out << "    original input: " << short_json(ce.original_input, 400) << "\n";
+    }
+    if (failures > shrunk.size())
+        out << "(" << failures - shrunk.size() << " more mismatches not shrunk; --shrink-limit " << o.shrink_limit << ")\n";
+    if (!stats.gave_up.empty())
+        out << "not run: " << stats.gave_up << "\n";
+    out << "random differential check: " << cases.size() << " requests over " << vectors::random_ops().size()
+        << " ops, seed " << o.seed << ", " << out_of_scope << " out of scope, " << stats.restarts << " restarts, "
+        << std::fixed << std::setprecision(2) << seconds << " s\n";
+    if (t.diverged)
+        out << t.diverged << " of the passes differ only as the profile declares\n";
+    out << t.passed << " passed, " << t.failed << " failed" << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : "") << "\n";
+
+    if (o.json_report) {
+        json report = {{"report_version", REPORT_VERSION},
+                       {"mode", "random"},
+                       {"impl", o.impl},
+                       {"seed", o.seed},
+                       {"requests_per_op", o.random},
+                       {"profile", o.profile ? json(o.profile->string()) : json()},
+                       {"seconds", seconds},
+                       {"restarts", stats.restarts},
+                       {"totals", {{"passed", t.passed}, {"passed_with_divergence", t.diverged}, {"failed", t.failed}, {"skipped", t.skipped}, {"out_of_scope", out_of_scope}, {"by_status", t.by_status}}}};
+        json ces = json::array();
+        for (const auto& ce : shrunk)
+            ces.push_back({{"op", ce.op},
+                           {"ruleset", ce.ruleset},
+                           {"status", to_string(ce.verdict.status)},
+                           {"detail", ce.verdict.detail},
+                           {"field", ce.verdict.field},
+                           {"expected", ce.verdict.expected},
+                           {"got", ce.verdict.got},
+                           {"input", ce.input},
+                           {"original_input", ce.original_input},
+                           {"reference_response", ce.expected_response},
+                           {"shrink_steps", ce.steps},
+                           {"shrink_calls", ce.calls}});
+        report["counterexamples"] = ces;
+        try {
+            write_atomic(*o.json_report, report.dump(2) + "\n");
+        } catch (const std::exception& e) {
+            err << "dtao conform: " << e.what() << "\n";
+            return 2;
+        }
+    }
+    return (t.failed == 0 && t.skipped == 0) ? 0 : 1;
+}
+
+}  // namespace dtao::conform::detail

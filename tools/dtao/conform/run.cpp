@@ -1,0 +1,223 @@
+// dtao: `dtao conform`, the conformance runner (see conform.hpp): the vectors in
+// scope, the run, the human summary and the reports. Profiles: profile.cpp;
+// judging: judge.cpp; the implementation: session.cpp; reports: report.cpp;
+// --random: random.cpp.
+// SPDX-License-Identifier: Apache-2.0
+#include "detail.hpp"
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace dtao::conform {
+
+using namespace detail;
+
+// ------------------------------------------------------------------ filters
+
+namespace detail {
+
+Filter parse_filters(const std::vector<std::string>& filters)
+{
+    static const std::set<std::string> keys = {"op", "family", "ruleset", "id", "file", "group", "flag", "rule"};
+    Filter f;
+    for (const auto& s : filters) {
+        const auto eq = s.find('=');
+        if (eq == std::string::npos || !keys.count(s.substr(0, eq)))
+            throw std::runtime_error("--filter \"" + s + "\": expected key=value with key one of op, family, ruleset, id, file, group, flag, rule");
+        std::string values = s.substr(eq + 1);
+        std::stringstream ss(values);
+        std::string v;
+        while (std::getline(ss, v, ','))
+            if (!v.empty())
+                f.terms[s.substr(0, eq)].push_back(v);
+    }
+    return f;
+}
+
+}  // namespace detail
+
+// ------------------------------------------------------------------ run
+
+int run(const Options& o, std::ostream& out, std::ostream& err)
+{
+    Profile profile_storage;
+    const Profile* profile = nullptr;
+    Filter filter;
+    try {
+        filter = parse_filters(o.filters);
+        if (o.profile) {
+            std::ifstream f(*o.profile);
+            if (!f)
+                throw std::runtime_error("cannot read profile " + o.profile->string());
+            const json j = json::parse(f, nullptr, false);
+            if (j.is_discarded())
+                throw std::runtime_error(o.profile->string() + ": invalid JSON");
+            profile_storage = parse_profile(j);
+            profile = &profile_storage;
+        }
+    } catch (const std::exception& e) {
+        err << "dtao conform: " << e.what() << "\n";
+        return 2;
+    }
+    if (o.impl.empty()) {
+        err << "dtao conform: --impl is required (a shell command, or " << IN_PROCESS << ")\n";
+        return 2;
+    }
+    if (o.random > 0)
+        return run_random(o, profile, filter, out, err);
+
+    const auto loaded = vectors::load_vectors(o.vectors_dir);
+    for (const auto& e : loaded.errors)
+        err << "dtao conform: vector error: " << e << "\n";
+    if (!loaded.errors.empty())
+        return 2;
+    std::vector<const Case*> cases;
+    std::size_t out_of_scope = 0, declared_unsupported = 0;
+    for (const auto& f : loaded.files)
+        for (const auto& c : f.cases) {
+            if (!filter.matches(c)) {
+                ++out_of_scope;
+                continue;
+            }
+            if (profile && (std::find(profile->unsupported_ops.begin(), profile->unsupported_ops.end(), c.op) !=
+                                profile->unsupported_ops.end() ||
+                            profile->ruleset_unsupported(c.ruleset))) {
+                ++declared_unsupported;
+                continue;
+            }
+            cases.push_back(&c);
+        }
+    if (cases.empty()) {
+        err << "dtao conform: no case in scope (" << loaded.case_count() << " loaded; check --vectors and --filter)\n";
+        return 2;
+    }
+    EngineStats stats;
+    const auto t0 = Clock::now();
+    const auto verdicts = run_cases(cases, o, profile, stats);
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    const Totals t = count(verdicts);
+
+    // human summary
+    std::size_t listed = 0;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const auto& v = verdicts[i];
+        if (is_failure(v.status) && listed < o.max_listed) {
+            print_case(out, *cases[i], v);
+            ++listed;
+        }
+    }
+    if (t.failed > listed)
+        out << "(" << t.failed - listed << " more failures not listed; see the JSON report)\n";
+    const json scenarios = scenario_summary(cases, verdicts);
+    if (!scenarios.empty()) {
+        out << "Scenarios (each block starts from the reference's state, so the first failing block is where the "
+               "implementation first diverges):\n";
+        for (const auto& sc : scenarios) {
+            out << "  " << sc["file"].get<std::string>() << ": ";
+            if (sc["first_failing"].is_null()) {
+                out << "all " << sc["blocks"].get<std::size_t>() << " blocks pass";
+                if (sc["not_run"].get<std::size_t>())
+                    out << " (" << sc["not_run"].get<std::size_t>() << " not run)";
+                out << "\n";
+                continue;
+            }
+            const json& f = sc["first_failing"];
+            out << "first differs at block " << f["id"].get<std::string>() << " (chain block "
+                << f["chain_block"].get<std::string>() << "): " << f["detail"].get<std::string>() << "; "
+                << sc["failed"].get<std::size_t>() << " of " << sc["blocks"].get<std::size_t>() << " blocks fail\n";
+        }
+    }
+    if (t.diverged) {
+        out << "Passed with declared divergence:\n";
+        std::map<std::string, std::size_t> per_decl;
+        std::size_t shown = 0;
+        for (std::size_t i = 0; i < cases.size(); ++i)
+            if (verdicts[i].status == Status::pass_with_divergence) {
+                for (const auto& d : verdicts[i].divergences)
+                    ++per_decl[d];
+                if (o.verbose || shown < 10) {
+                    out << "  " << cases[i]->global_id << " (";
+                    for (std::size_t k = 0; k < verdicts[i].divergences.size(); ++k)
+                        out << (k ? ", " : "") << verdicts[i].divergences[k];
+                    out << ")\n";
+                    ++shown;
+                }
+            }
+        if (shown < t.diverged)
+            out << "  … " << t.diverged - shown << " more\n";
+        for (const auto& [d, n] : per_decl)
+            out << "  declared " << d << ": " << n << " cases\n";
+    }
+    if (o.verbose)
+        for (std::size_t i = 0; i < cases.size(); ++i)
+            if (verdicts[i].status == Status::pass)
+                out << "PASS " << cases[i]->global_id << "\n";
+    std::map<std::string, std::array<std::size_t, 3>> fam;  // passed, failed, skipped
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        auto& a = fam[cases[i]->family];
+        const auto s = verdicts[i].status;
+        ++a[s == Status::not_run ? 2 : is_failure(s) ? 1 : 0];
+    }
+    out << "By family:";
+    for (const auto& [f, a] : fam)
+        out << "  " << f << " " << a[0] << "/" << a[0] + a[1] + a[2];
+    out << "\n";
+    std::string statuses;
+    for (const auto& [s, n] : t.by_status)
+        statuses += (statuses.empty() ? "" : ", ") + s + " " + std::to_string(n);
+    out << "Statuses: " << statuses << "\n";
+    if (!stats.gave_up.empty())
+        out << "Not run: " << stats.gave_up << "\n";
+    out << "Implementation: " << o.impl << "; " << cases.size() << " cases in scope";
+    if (out_of_scope)
+        out << ", " << out_of_scope << " filtered out";
+    if (declared_unsupported)
+        out << ", " << declared_unsupported << " for ops or rulesets the profile declares unsupported";
+    out << "; " << stats.restarts << " restarts; " << std::fixed << std::setprecision(2) << seconds << " s\n";
+    if (t.diverged)
+        out << t.diverged << " of the passes differ only as the profile declares\n";
+    out << t.passed << " passed, " << t.failed << " failed" << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : "") << "\n";
+
+    try {
+        if (o.json_report) {
+            json list = json::array();
+            for (std::size_t i = 0; i < cases.size(); ++i)
+                list.push_back(case_report(*cases[i], verdicts[i], false));
+            json report = {{"report_version", REPORT_VERSION},
+                           {"mode", "vectors"},
+                           {"impl", o.impl},
+                           {"vectors", o.vectors_dir.string()},
+                           {"filters", o.filters},
+                           {"profile", o.profile ? json(o.profile->string()) : json()},
+                           {"seconds", seconds},
+                           {"restarts", stats.restarts},
+                           {"gave_up", stats.gave_up.empty() ? json() : json(stats.gave_up)},
+                           {"totals",
+                            {{"in_scope", cases.size()},
+                             {"passed", t.passed},
+                             {"passed_with_divergence", t.diverged},
+                             {"failed", t.failed},
+                             {"skipped", t.skipped},
+                             {"filtered_out", out_of_scope},
+                             {"declared_unsupported", declared_unsupported},
+                             {"by_status", t.by_status}}},
+                           {"cases", list}};
+            if (!scenarios.empty())
+                report["scenarios"] = scenarios;
+            write_atomic(*o.json_report, report.dump(1) + "\n");
+        }
+        if (o.junit_report)
+            write_atomic(*o.junit_report, junit(cases, verdicts, seconds));
+    } catch (const std::exception& e) {
+        err << "dtao conform: " << e.what() << "\n";
+        return 2;
+    }
+    return (t.failed == 0 && t.skipped == 0) ? 0 : 1;
+}
+
+}  // namespace dtao::conform

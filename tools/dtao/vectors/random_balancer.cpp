@@ -1,0 +1,188 @@
+// dtao: random, valid protocol inputs of the Balancer era (v3.4.8-423+): the
+// launch era's made Balancer ones, and the Balancer-only ops.
+// SPDX-License-Identifier: Apache-2.0
+#include "random_inputs.hpp"
+
+#include <boost/multiprecision/cpp_int.hpp>
+
+namespace dtao::vectors {
+
+using detail::dec;
+using detail::fixed_bits;
+using detail::limit_price_near;
+using detail::random_pool;
+
+namespace {
+
+/// A Balancer quote weight w2 in Perquintill parts: ½ often, the 0.01/0.99 bounds and
+/// their neighbourhood sometimes, else anywhere in between.
+std::uint64_t quote_parts(Rng& r)
+{
+    constexpr std::uint64_t ONE = 1'000'000'000'000'000'000ULL;
+    const auto kind = r.below(10);
+    if (kind < 4)
+        return ONE / 2;
+    if (kind == 4)
+        return r.chance(50) ? ONE / 100 + r.range(0, 1000) : ONE - ONE / 100 - r.range(0, 1000);
+    return r.range(ONE / 100, ONE - ONE / 100);
+}
+
+/// The swap pallet's storage on a pool (flat inputs or a state's subnet).
+void add_balancer_pool_fields(json& pool, Rng& r)
+{
+    if (r.chance(80))
+        pool["swap_balancer_quote_parts"] = dec(quote_parts(r));
+    if (r.chance(10))
+        pool["pal_swap_initialized"] = false;
+    if (r.chance(30))
+        pool["fee_rate"] = dec(r.chance(30) ? 0 : r.range(0, 65535 / 10));
+}
+
+/// A launch-era state made a Balancer-era one: the launch-only storage removed, the
+/// Balancer storage drawn.
+void to_balancer_state(json& st, Rng& r)
+{
+    if (r.chance(20))
+        st["swap_minimum_reserve"] = dec(r.log_range(0, 1'000'000'000ULL));
+    if (r.chance(20))
+        st["max_epochs_per_block"] = dec(r.range(0, 4));
+    if (r.chance(15))
+        st["block_author"] = false;
+    if (!st.contains("subnets"))
+        return;
+    const std::uint64_t block = std::stoull(st.value("block", std::string("0")));
+    for (auto& s : st["subnets"]) {
+        for (const char* k : {"pending_emission", "pending_root_divs", "pending_alpha_swapped", "network_pow_registration_allowed"})
+            s.erase(k);
+        if (s.value("netuid", std::string("1")) == "0")
+            continue;
+        add_balancer_pool_fields(s, r);
+        if (r.chance(30))
+            s["miner_burned"] = fixed_bits("U96F32", r.chance(30) ? (std::uint64_t{1} << 32) : r.range(0, std::uint64_t{1} << 32));
+        if (r.chance(15))
+            s["subnet_emission_enabled"] = false;
+        if (r.chance(10))
+            s["subtoken_enabled"] = false;
+        if (r.chance(10))
+            s["owner_cut_enabled"] = false;
+        if (r.chance(50))
+            s["last_epoch_block"] = dec(r.range(block > 800 ? block - 800 : 0, block));
+        if (r.chance(15))
+            s["pending_epoch_at"] = dec(r.range(block > 2 ? block - 2 : 0, block + 2));
+        if (r.chance(30))
+            s["pending_server_emission"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+        if (r.chance(30))
+            s["pending_validator_emission"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+        if (r.chance(20))
+            s["pending_root_alpha_divs"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+        if (r.chance(20))
+            s["subnet_protocol_alpha"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+    }
+}
+
+/// A big integer in [0, 2^bits) as a decimal string, from 64-bit limbs.
+std::string big_dec(Rng& r, unsigned bits)
+{
+    boost::multiprecision::cpp_int v = 0;
+    for (unsigned b = 0; b < bits; b += 64)
+        v = (v << 64) | r.next();
+    v &= (boost::multiprecision::cpp_int(1) << bits) - 1;
+    return v.str();
+}
+
+}  // namespace
+
+json random_input(const std::string& op, Rng& r, bool balancer)
+{
+    if (!balancer)
+        return random_input(op, r);
+    if (op == "swap") {
+        json in = random_pool(r);
+        add_balancer_pool_fields(in, r);
+        const bool buy = r.chance(50);
+        in["side"] = buy ? "buy" : "sell";
+        in["amount"] = dec(r.chance(70) ? r.log_range(0, 100'000'000'000'000ULL) : r.amount());
+        if (r.chance(40))
+            in["limit_price"] = dec(limit_price_near(r, in));
+        if (r.chance(20))
+            in["drop_fees"] = true;
+        if (r.chance(20))
+            in["swap_minimum_reserve"] = dec(r.log_range(0, 1'000'000'000ULL));
+        return in;
+    }
+    if (op == "adjust_protocol_liquidity") {
+        json in = random_pool(r);
+        add_balancer_pool_fields(in, r);
+        in["tao"] = dec(r.chance(80) ? r.log_range(0, 10'000'000'000'000ULL) : r.amount());
+        in["alpha"] = dec(r.chance(80) ? r.log_range(0, 10'000'000'000'000ULL) : r.amount());
+        return in;
+    }
+    if (op == "pow_ratio_scaled") {
+        // The chain's call shapes: U64F64 bits as bases, Perquintill parts as exponents,
+        // scale 10^18; and small integers, where the exact path decides.
+        json in = json::object();
+        if (r.chance(50)) {
+            in["base_numerator"] = big_dec(r, static_cast<unsigned>(r.range(1, 128)));
+            in["base_denominator"] = big_dec(r, static_cast<unsigned>(r.range(1, 128)));
+            if (in["base_denominator"] == "0")
+                in["base_denominator"] = "1";
+            in["exponent_numerator"] = dec(quote_parts(r));
+            in["exponent_denominator"] = dec(r.chance(50) ? 1'000'000'000'000'000'000ULL : quote_parts(r));
+        } else {
+            in["base_numerator"] = dec(r.range(0, 1000));
+            in["base_denominator"] = dec(r.range(r.chance(5) ? 0 : 1, 1000));
+            in["exponent_numerator"] = dec(r.range(0, 1100));
+            in["exponent_denominator"] = dec(r.range(r.chance(5) ? 0 : 1, 1100));
+        }
+        in["precision"] = dec(r.chance(50) ? 256 : 1024);
+        in["scale"] = dec(r.chance(80) ? 1'000'000'000'000'000'000ULL : r.next());
+        return in;
+    }
+    if (op == "dividend_distribution") {
+        json in = json::object();
+        in["pending_alpha"] = dec(r.log_range(0, 100'000'000'000'000ULL));
+        if (r.chance(70))
+            in["pending_root_alpha"] = dec(r.log_range(0, 10'000'000'000'000ULL));
+        if (r.chance(50))
+            in["tao_weight"] = dec(r.chance(30) ? 0 : r.next());
+        json hotkeys = json::array();
+        const auto n = r.range(0, 4);
+        for (std::uint64_t i = 0; i < n; ++i) {
+            json h = {{"hotkey", dec(i + r.range(0, 2) * 10)},
+                      {"dividend", fixed_bits("U96F32", r.log_range(0, std::uint64_t{1} << 62))}};
+            if (r.chance(10)) {
+                h["in_stake_map"] = false;
+            } else {
+                h["alpha_stake"] = dec(r.log_range(0, 100'000'000'000'000ULL));
+                if (r.chance(60))
+                    h["root_stake"] = dec(r.log_range(0, 100'000'000'000'000ULL));
+            }
+            bool duplicate = false;
+            for (const auto& o : hotkeys)
+                duplicate = duplicate || o["hotkey"] == h["hotkey"];
+            if (!duplicate)
+                hotkeys.push_back(h);
+        }
+        in["hotkeys"] = hotkeys;
+        return in;
+    }
+    json in = random_input(op, r);
+    if (in.contains("state")) {
+        to_balancer_state(in["state"], r);
+        if (op == "coinbase" && in.contains("block_emission") && r.chance(50))
+            in.erase("block_emission");  // block_step's own mint, half the time
+        return in;
+    }
+    if (in.contains("subnet_tao")) {
+        add_balancer_pool_fields(in, r);
+        in.erase("alpha_dividends_per_subnet");
+        in.erase("total_hotkey_alpha");
+        if (op == "remove_stake" && r.chance(50))
+            in["alpha_available"] = dec(r.chance(50) ? r.log_range(0, 100'000'000'000'000ULL) : r.amount());
+        if ((op == "add_stake" || op == "remove_stake") && r.chance(15))
+            in["block_author"] = false;
+    }
+    return in;
+}
+
+}  // namespace dtao::vectors
