@@ -90,6 +90,39 @@ inline rc::Gen<std::optional<u64>> limit_price()
          {1, rc::gen::map(realistic_u64(1, 1'000'000'000'000), [](u64 v) { return std::optional<u64>(v); })}});
 }
 
+// ------------------------------------------------------- chain-wide parameters
+
+/// TaoWeight: 0, the launch value, u64::MAX or any (both eras' state generators).
+inline rc::Gen<u64> state_tao_weight_gen()
+{
+    return rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)},
+                                        {3, rc::gen::just(LAUNCH_TAO_WEIGHT)},
+                                        {1, rc::gen::just(U64_MAX)},
+                                        {2, rc::gen::arbitrary<u64>()}});
+}
+
+/// SubnetOwnerCut: 0, the default, u16::MAX or any u16.
+inline rc::Gen<u64> state_owner_cut_gen()
+{
+    return rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)},
+                                        {3, rc::gen::just(DEFAULT_SUBNET_OWNER_CUT)},
+                                        {1, rc::gen::just<u64>(65535)},
+                                        {2, rc::gen::inRange<u64>(0, 65536)}});
+}
+
+/// SubnetMovingAlpha as I96F32 bits: the default, or any value below 1.
+inline rc::Gen<u64> state_moving_alpha_bits_gen()
+{
+    return rc::gen::weightedOneOf<u64>(
+        {{3, rc::gen::just(DEFAULT_MOVING_ALPHA_BITS)}, {1, rc::gen::inRange<u64>(0, u64{1} << 32)}});
+}
+
+/// The root stake (SubnetTAO[0]): 0, or a realistic amount up to S / 4.
+inline rc::Gen<u64> state_root_stake_gen()
+{
+    return rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)}, {4, realistic_u64(0, TOTAL_SUPPLY / 4)}});
+}
+
 // --------------------------------------------------------------------- pools
 
 /// One constant-product swap: pay `a` into a pool whose paid-in reserve is `x`
