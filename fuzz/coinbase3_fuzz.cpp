@@ -70,8 +70,6 @@
 
 using namespace dtao;
 using dtao::fuzz::Input;
-using dtao::test::balancer_pending_alpha;
-using dtao::test::sum_subnet_tao;
 using fixed::I96F32;
 using fixed::U64F64;
 using fixed::U96F32;
@@ -100,15 +98,15 @@ void check_state(const ChainState& st, const Ledger& l)
 {
     FUZZ_ASSERT(st.total_issuance <= TOTAL_SUPPLY, "TotalIssuance " << st.total_issuance << " above the supply");
     FUZZ_ASSERT(st.total_stake < LIMIT, "TotalStake reached 2^63");
-    FUZZ_ASSERT_EQ(Int(st.total_issuance), sum_subnet_tao(st) + l.users + l.author + l.burned + l.unswapped + l.stranded);
-    FUZZ_ASSERT_EQ(Int(st.total_stake) - sum_subnet_tao(st), l.stake_offset);
+    FUZZ_ASSERT_EQ(Int(st.total_issuance), test::sum_subnet_tao(st) + l.users + l.author + l.burned + l.unswapped + l.stranded);
+    FUZZ_ASSERT_EQ(Int(st.total_stake) - test::sum_subnet_tao(st), l.stake_offset);
     for (const auto& s : st.subnets) {
         for (const u64 v : {s.subnet_tao, s.subnet_alpha_in, s.subnet_alpha_out, s.pending_server_emission,
                             s.pending_validator_emission, s.pending_root_alpha_divs, s.pending_owner_cut,
                             s.subnet_protocol_alpha})
             FUZZ_ASSERT(v < LIMIT, "an amount of subnet " << s.netuid << " reached 2^63: " << v);
         FUZZ_ASSERT(!s.subnet_moving_price.negative(), "negative moving price on subnet " << s.netuid);
-        const Int expected = l.stake.at(s.netuid) + balancer_pending_alpha(s) + Int(s.subnet_protocol_alpha) + l.burned_alpha.at(s.netuid) +
+        const Int expected = l.stake.at(s.netuid) + test::balancer_pending_alpha(s) + Int(s.subnet_protocol_alpha) + l.burned_alpha.at(s.netuid) +
                              l.author_alpha.at(s.netuid) + l.dust.at(s.netuid);
         FUZZ_ASSERT(Int(s.subnet_alpha_out) == expected,
                     "SubnetAlphaOut of " << s.netuid << " is " << s.subnet_alpha_out << ", the ledger says " << expected.str());
@@ -221,7 +219,7 @@ void block(const Ruleset& rules, ChainState& st, Ledger& l)
             FUZZ_ASSERT_EQ(s.pending_epoch_at, pre.block + 1);
         } else {
             ++ran;
-            FUZZ_ASSERT(balancer_pending_alpha(s) == 0, "drained subnet " << s.netuid << " keeps pending alpha");
+            FUZZ_ASSERT(test::balancer_pending_alpha(s) == 0, "drained subnet " << s.netuid << " keeps pending alpha");
             l.stake[ep.netuid] += Int(ep.pending_server) + ep.pending_validator + ep.pending_root_alpha + ep.pending_owner_cut;
         }
     }
@@ -390,7 +388,7 @@ int run(const std::uint8_t* data, std::size_t size)
         s.miner_burned = U96F32::from_bits(in.u64be(4) % (u64{5} << 30));
         st.subnets.push_back(s);
     }
-    const Int staked = sum_subnet_tao(st);
+    const Int staked = test::sum_subnet_tao(st);
     st.total_issuance = std::max<u64>(issuance, static_cast<u64>(std::min(staked, Int(TOTAL_SUPPLY)).convert_to<u64>()));
     // TotalStake also counts stake outside these pools: a buffer keeps unstakes off the clamp.
     st.total_stake = static_cast<u64>(staked.convert_to<u64>()) + (u64{1} << 58);

@@ -43,9 +43,10 @@
 using namespace dtao;
 using namespace dtao::fixed;
 using dtao::fuzz::Input;
-using dtao::test::pow2;
 
 namespace {
+
+using test::pow2;
 
 template <typename T>
 Int lo() { return T::is_signed ? Int(-pow2(127)) : Int(0); }

@@ -132,21 +132,14 @@ rc::Gen<BalStateCase> balancer_state(std::size_t min_subnets, std::size_t max_su
         c.ruleset = *rc::gen::inRange<std::size_t>(0, BALANCER_RULESETS.size());
         auto& st = c.state;
         st.block = *realistic_u64(100, 10'000'000);
-        st.tao_weight = *state_tao_weight_gen();
-        st.subnet_owner_cut = *state_owner_cut_gen();
-        st.subnet_moving_alpha_bits = static_cast<i128>(*state_moving_alpha_bits_gen());
+        draw_chain_parameters(st);
         st.swap_minimum_reserve = *rc::gen::weightedOneOf<u64>(
             {{4, rc::gen::just(SWAP_MINIMUM_RESERVE)}, {1, rc::gen::just<u64>(100)}, {1, rc::gen::just<u64>(1)}});
         st.max_epochs_per_block = *rc::gen::weightedOneOf<u64>(
             {{3, rc::gen::just(MAX_EPOCHS_PER_BLOCK)}, {1, rc::gen::just<u64>(1)}, {1, rc::gen::just<u64>(32)}});
         st.network_min_lock_cost = BALANCER_ERA_NETWORK_MIN_LOCK_COST;
         st.block_author = *rc::gen::weightedOneOf<bool>({{4, rc::gen::just(true)}, {1, rc::gen::just(false)}});
-        Subnet root;
-        root.netuid = ROOT_NETUID;
-        root.mechanism = Mechanism::stable;
-        root.subnet_tao = *state_root_stake_gen();
-        root.subnet_alpha_out = root.subnet_tao;
-        st.subnets.push_back(root);
+        st.subnets.push_back(*root_subnet_gen());
         const auto n = *rc::gen::inRange<std::size_t>(min_subnets, max_subnets + 1);
         for (std::size_t i = 1; i <= n; ++i)
             st.subnets.push_back(*balancer_subnet(i, st.block));

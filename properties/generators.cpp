@@ -73,15 +73,8 @@ rc::Gen<StateCase> chain_state(std::size_t min_subnets, std::size_t max_subnets,
         c.ruleset = *rc::gen::inRange<std::size_t>(clamp_rulesets_only ? 1 : 0, LAUNCH_RULESETS.size());
         auto& st = c.state;
         st.block = *realistic_u64(1, 10'000'000);
-        st.tao_weight = *state_tao_weight_gen();
-        st.subnet_owner_cut = *state_owner_cut_gen();
-        st.subnet_moving_alpha_bits = static_cast<i128>(*state_moving_alpha_bits_gen());
-        Subnet root;
-        root.netuid = ROOT_NETUID;
-        root.mechanism = Mechanism::stable;
-        root.subnet_tao = *state_root_stake_gen();
-        root.subnet_alpha_out = root.subnet_tao;
-        st.subnets.push_back(root);
+        draw_chain_parameters(st);
+        st.subnets.push_back(*root_subnet_gen());
         const auto n = *rc::gen::inRange<std::size_t>(min_subnets, max_subnets + 1);
         for (std::size_t i = 1; i <= n; ++i)
             st.subnets.push_back(*subnet_gen(i, st.block, c.rules().ema_clamp_at_one));
