@@ -3,7 +3,7 @@
 // to small fractions: the exact integer-root path) and at 0.3 + 10^-18 (a
 // weight after a reweighting: the ln/exp fallback), under v3.4.8-423
 // (precision 1024) and v3.4.9-424 (precision 256).
-#include "bench_common.hpp"
+#include "dtao/testing/random.hpp"
 
 #include "dtao/balancer.hpp"
 #include "dtao/bigmath.hpp"
@@ -29,8 +29,8 @@ std::vector<PowInput> pow_table()
     std::mt19937_64 rng(0xba1'a9ce);
     std::vector<PowInput> t(TABLE);
     for (auto& in : t) {
-        const u64 r = bench::log_uniform(rng, 1e9, 1e16);
-        const u64 d = bench::log_uniform(rng, 1e6, 1e12);
+        const u64 r = test::log_uniform(rng, 1e9, 1e16);
+        const u64 d = test::log_uniform(rng, 1e6, 1e12);
         in.bn = r;
         in.bd = Int(r) + d;
     }
@@ -62,8 +62,8 @@ std::vector<Subnet> pool_table(u64 quote_parts)
     for (auto& s : t) {
         s.netuid = 1;
         s.mechanism = Mechanism::dynamic;
-        s.subnet_tao = bench::log_uniform(rng, 1e12, 1e16);
-        s.subnet_alpha_in = bench::log_uniform(rng, 1e12, 1e16);
+        s.subnet_tao = test::log_uniform(rng, 1e12, 1e16);
+        s.subnet_alpha_in = test::log_uniform(rng, 1e12, 1e16);
         s.swap_balancer_quote_parts = quote_parts;
         s.pal_swap_initialized = true;
     }

@@ -1,5 +1,5 @@
 // Coinbase benchmarks: one block over a root subnet + 128 dynamic subnets.
-#include "bench_common.hpp"
+#include "dtao/testing/builders.hpp"
 
 #include "dtao/coinbase.hpp"
 
@@ -15,7 +15,7 @@ const Ruleset& ruleset(int64_t i) { return i == 0 ? V2_0_1 : V2_0_10; }
 
 const ChainState& prototype()
 {
-    static const ChainState st = bench::make_state(N_SUBNETS);
+    static const ChainState st = test::random_launch_state(N_SUBNETS);
     return st;
 }
 

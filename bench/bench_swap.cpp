@@ -1,5 +1,5 @@
 // Swap benchmarks: native u128 baseline vs the chain and exact models.
-#include "bench_common.hpp"
+#include "dtao/testing/random.hpp"
 
 #include "dtao/pool.hpp"
 
@@ -57,13 +57,13 @@ std::vector<SwapInput> make_table(int dist)
         in.pool.netuid = 1;
         in.pool.mechanism = Mechanism::dynamic;
         if (dist == 0) {
-            in.pool.subnet_tao = bench::log_uniform(rng, 1e9, 1e16);
-            in.pool.subnet_alpha_in = bench::log_uniform(rng, 1e9, 1e16);
+            in.pool.subnet_tao = test::log_uniform(rng, 1e9, 1e16);
+            in.pool.subnet_alpha_in = test::log_uniform(rng, 1e9, 1e16);
         } else {
-            in.pool.subnet_tao = bench::uniform(rng, 1'000'000'000, 10'000'000'000'000'000);
-            in.pool.subnet_alpha_in = bench::uniform(rng, 1'000'000'000, 10'000'000'000'000'000);
+            in.pool.subnet_tao = test::uniform(rng, 1'000'000'000, 10'000'000'000'000'000);
+            in.pool.subnet_alpha_in = test::uniform(rng, 1'000'000'000, 10'000'000'000'000'000);
         }
-        in.tao = bench::log_uniform(rng, 1e6, 1e13);
+        in.tao = test::log_uniform(rng, 1e6, 1e13);
     }
     return t;
 }

@@ -33,16 +33,9 @@
 using namespace dtao;
 using namespace dtao::chain::balancer;
 using dtao::fuzz::Input;
+using dtao::fuzz::same;
 
 namespace {
-
-bool same(const Subnet& a, const Subnet& b)
-{
-    return a.subnet_tao == b.subnet_tao && a.subnet_alpha_in == b.subnet_alpha_in &&
-           a.subnet_alpha_out == b.subnet_alpha_out && a.subnet_volume == b.subnet_volume &&
-           a.swap_balancer_quote_parts == b.swap_balancer_quote_parts &&
-           a.pal_swap_initialized == b.pal_swap_initialized;
-}
 
 }  // namespace
 

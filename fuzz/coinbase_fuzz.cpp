@@ -48,49 +48,11 @@
 
 using namespace dtao;
 using dtao::fuzz::Input;
+using dtao::fuzz::same;
 
 namespace {
 
-bool same(const Subnet& a, const Subnet& b)
-{
-    return a.netuid == b.netuid && a.mechanism == b.mechanism && a.subnet_tao == b.subnet_tao &&
-           a.subnet_alpha_in == b.subnet_alpha_in && a.subnet_alpha_out == b.subnet_alpha_out &&
-           a.subnet_moving_price == b.subnet_moving_price && a.subnet_volume == b.subnet_volume &&
-           a.pending_emission == b.pending_emission && a.pending_root_divs == b.pending_root_divs &&
-           a.pending_alpha_swapped == b.pending_alpha_swapped && a.pending_owner_cut == b.pending_owner_cut &&
-           a.subnet_tao_in_emission == b.subnet_tao_in_emission &&
-           a.subnet_alpha_in_emission == b.subnet_alpha_in_emission &&
-           a.subnet_alpha_out_emission == b.subnet_alpha_out_emission && a.tempo == b.tempo &&
-           a.network_registration_allowed == b.network_registration_allowed &&
-           a.network_pow_registration_allowed == b.network_pow_registration_allowed &&
-           a.network_registered_at == b.network_registered_at &&
-           a.first_emission_block_number == b.first_emission_block_number &&
-           a.ema_price_halving_blocks == b.ema_price_halving_blocks &&
-           a.blocks_since_last_step == b.blocks_since_last_step &&
-           a.last_mechanism_step_block == b.last_mechanism_step_block;
-}
-
-bool same(const ChainState& a, const ChainState& b)
-{
-    if (a.subnets.size() != b.subnets.size())
-        return false;
-    for (std::size_t i = 0; i < a.subnets.size(); ++i)
-        if (!same(a.subnets[i], b.subnets[i]))
-            return false;
-    return a.block == b.block && a.total_issuance == b.total_issuance && a.total_stake == b.total_stake &&
-           a.tao_weight == b.tao_weight && a.subnet_owner_cut == b.subnet_owner_cut &&
-           a.subnet_moving_alpha_bits == b.subnet_moving_alpha_bits &&
-           a.network_last_registered == b.network_last_registered &&
-           a.network_last_lock_cost == b.network_last_lock_cost;
-}
-
-Int stake_gap(const ChainState& st)
-{
-    Int sum = 0;
-    for (const auto& s : st.subnets)
-        sum += s.subnet_tao;
-    return Int(st.total_stake) - sum;
-}
+Int stake_gap(const ChainState& st) { return Int(st.total_stake) - test::sum_subnet_tao(st); }
 
 Int alpha_issuance(const Subnet& s) { return Int(s.subnet_alpha_in) + Int(s.subnet_alpha_out); }
 Int pending_alpha(const Subnet& s)

@@ -40,6 +40,8 @@
 // Reproduce: ./dtao.sh fuzz differential 0 <crash-file>   (PRINT=1 prints the input)
 #include "fuzz_common.hpp"
 
+#include "dtao/testing/builders.hpp"
+
 #include "dtao/coinbase.hpp"
 #include "dtao/emission.hpp"
 #include "dtao/pool.hpp"
@@ -47,6 +49,7 @@
 
 using namespace dtao;
 using dtao::fuzz::Input;
+using dtao::test::dyn;
 
 namespace {
 
@@ -54,15 +57,6 @@ using boost::multiprecision::denominator;
 using boost::multiprecision::numerator;
 
 Int ceil_r(const Rational& r) { return ceil_div(numerator(r), denominator(r)); }
-
-Subnet pool(u64 x, u64 y)
-{
-    Subnet s;
-    s.netuid = 1;
-    s.subnet_tao = x;
-    s.subnet_alpha_in = y;
-    return s;
-}
 
 bool saturates(u64 x, u64 y) { return (Int(x) * Int(y) << 18) >= (Int(1) << 127); }
 
@@ -81,7 +75,7 @@ void pool_swap(Input& in)
     FUZZ_NOTE("x", x);
     FUZZ_NOTE("y", y);
     FUZZ_NOTE("a", a);
-    const Subnet s = pool(x, y);
+    const Subnet s = dyn(x, y);
     ChainState cs;
     cs.subnets = {s};
     const ExactSubnet e = to_exact(cs).subnets[0];
@@ -106,9 +100,9 @@ void price(Input& in)
     const u64 x = in.u64be(), y = in.u64be();
     FUZZ_NOTE("x", x);
     FUZZ_NOTE("y", y);
-    const auto c = chain::alpha_price(pool(x, y));
+    const auto c = chain::alpha_price(dyn(x, y));
     ChainState cs;
-    cs.subnets = {pool(x, y)};
+    cs.subnets = {dyn(x, y)};
     const Rational o = exact::alpha_price(to_exact(cs).subnets[0]);
     const Int expect = y == 0 ? Int(0) : Int((Int(x) << 32) / Int(y));
     FUZZ_ASSERT_EQ(c.int_bits(), expect);
@@ -150,7 +144,7 @@ void fee(Input& in, const Ruleset& rules)
     FUZZ_NOTE("alpha_dividends", hk.alpha_dividends);
     FUZZ_NOTE("total_hotkey_alpha", hk.total_hotkey_alpha);
     ChainState cs;
-    cs.subnets = {pool(x, y)};
+    cs.subnets = {dyn(x, y)};
     const u64 c = chain::unstake_fee(rules, cs.subnets[0], alpha, hk);
     const Rational o = exact::unstake_fee(rules, to_exact(cs).subnets[0], Rational(alpha), hk);
     FUZZ_ASSERT(c >= DEFAULT_STAKING_FEE);
@@ -164,7 +158,7 @@ void max_add(Input& in)
     FUZZ_NOTE("y", y);
     FUZZ_NOTE("limit", L);
     ChainState cs;
-    cs.subnets = {pool(x, y)};
+    cs.subnets = {dyn(x, y)};
     const u64 c = chain::max_amount_add(cs.subnets[0], L);
     const Rational o = exact::max_amount_add(to_exact(cs).subnets[0], L);
     const Int f = floor(o);
@@ -178,7 +172,7 @@ void max_remove(Input& in)
     FUZZ_NOTE("y", y);
     FUZZ_NOTE("limit", L);
     ChainState cs;
-    cs.subnets = {pool(x, y)};
+    cs.subnets = {dyn(x, y)};
     const u64 c = chain::max_amount_remove(cs.subnets[0], L);
     const Rational o = exact::max_amount_remove(to_exact(cs).subnets[0], L);
     const auto clamp = [](const Int& v) { return v > Int(U64_MAX) ? Int(U64_MAX) : v; };
@@ -200,7 +194,7 @@ void stake(Input& in, const Ruleset& rules)
     FUZZ_NOTE("y", y);
     FUZZ_NOTE("amount", amount);
     ChainState cs;
-    Subnet s = pool(x, y);
+    Subnet s = dyn(x, y);
     s.subnet_alpha_out = amount;  // the staker holds what it unstakes
     cs.subnets = {s};
     ExactChainState es = to_exact(cs);
@@ -246,7 +240,7 @@ void coinbase(Input& in, const Ruleset& rules)
     st.subnets.push_back(root);
     const unsigned n = 1 + in.u8() % 4;
     for (unsigned i = 0; i < n; ++i) {
-        Subnet s = pool(in.u64be() >> 2, in.u64be() >> 2);
+        Subnet s = dyn(in.u64be() >> 2, in.u64be() >> 2);
         s.netuid = i + 1;
         s.subnet_alpha_out = in.u64be() >> 2;
         s.subnet_moving_price = fixed::I96F32::from_bits(static_cast<i128>(in.u64be(5) % (u64{1} << 33)));

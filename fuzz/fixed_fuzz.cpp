@@ -29,8 +29,10 @@
 //                                  ⌊log2 x⌋ or one more (F-009).
 //
 // Reproduce: ./dtao.sh fuzz fixed 0 <crash-file>   (PRINT=1 prints the input)
-#include "../tests/log2_model.hpp"
 #include "fuzz_common.hpp"
+
+#include "dtao/testing/bigint.hpp"
+#include "dtao/testing/log2_model.hpp"
 
 #include "dtao/emission.hpp"
 #include "dtao/fixed.hpp"
@@ -44,7 +46,7 @@ using dtao::fuzz::Input;
 
 namespace {
 
-Int pow2(unsigned k) { return Int(1) << k; }
+using test::pow2;
 
 template <typename T>
 Int lo() { return T::is_signed ? Int(-pow2(127)) : Int(0); }

@@ -1,4 +1,6 @@
-// dtao fuzz targets: shared input decoding and assertion helpers.
+// dtao fuzz targets: shared input decoding and assertion helpers (the libFuzzer
+// side; printing, builders and state comparison are the support library's,
+// tests/support/).
 // SPDX-License-Identifier: Apache-2.0
 //
 // Every target decodes its input with `Input` (fixed-layout big-endian fields;
@@ -11,6 +13,9 @@
 #pragma once
 
 #include "dtao/arith.hpp"
+#include "dtao/state.hpp"
+#include "dtao/testing/compare.hpp"
+#include "dtao/testing/print.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -51,26 +56,8 @@ private:
     std::size_t m_pos = 0;
 };
 
-inline std::string str(u128 v)
-{
-    if (v == 0)
-        return "0";
-    std::string s;
-    while (v != 0) {
-        s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
-        v /= 10;
-    }
-    return s;
-}
-inline std::string str(i128 v) { return v < 0 ? "-" + str(static_cast<u128>(0) - static_cast<u128>(v)) : str(static_cast<u128>(v)); }
-inline std::string str(u64 v) { return std::to_string(v); }
-inline std::string str(unsigned v) { return std::to_string(v); }
-inline std::string str(int v) { return std::to_string(v); }
-inline std::string str(bool v) { return v ? "true" : "false"; }
-inline std::string str(const Int& v) { return v.str(); }
-inline std::string str(const Rational& v) { return to_string(v); }
-inline std::string str(const std::string& v) { return v; }
-inline std::string str(const char* v) { return v; }
+// The value printers of the assertion messages (tests/support: print.hpp).
+using test::str;
 
 /// Whether PRINT=1 is set (decoded inputs are printed).
 inline bool print_enabled()
@@ -94,6 +81,24 @@ inline void note(const std::string& line)
     if (print_enabled())
         std::fprintf(stderr, "  %s\n", line.c_str());
     context() += "  " + line + "\n";
+}
+
+/// Every stored field equal (the reference's operator==); when not, the fields that
+/// differ go into the failure context, so "a rejected operation changed the state"
+/// names them.
+inline bool same(const Subnet& a, const Subnet& b)
+{
+    if (a == b)
+        return true;
+    context() += "  differing fields:\n" + test::diff(a, b);
+    return false;
+}
+inline bool same(const ChainState& a, const ChainState& b)
+{
+    if (a == b)
+        return true;
+    context() += "  differing fields:\n" + test::diff(a, b);
+    return false;
 }
 
 [[noreturn]] inline void fail(const char* file, int line, const std::string& what)

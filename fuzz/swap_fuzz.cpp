@@ -37,15 +37,9 @@
 
 using namespace dtao;
 using dtao::fuzz::Input;
+using dtao::fuzz::same;
 
 namespace {
-
-bool same(const Subnet& a, const Subnet& b)
-{
-    return a.subnet_tao == b.subnet_tao && a.subnet_alpha_in == b.subnet_alpha_in &&
-           a.subnet_alpha_out == b.subnet_alpha_out && a.subnet_volume == b.subnet_volume &&
-           a.subnet_moving_price == b.subnet_moving_price && a.mechanism == b.mechanism && a.netuid == b.netuid;
-}
 
 Result<chain::SwapQuote> simulate(const Subnet& s, bool sell, u64 amount)
 {

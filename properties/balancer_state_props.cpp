@@ -17,6 +17,9 @@
 #include "generators.hpp"
 #include "prop_support.hpp"
 
+#include "dtao/testing/oracles.hpp"
+#include "dtao/testing/print.hpp"
+
 #include "dtao/balancer.hpp"
 #include "dtao/coinbase3.hpp"
 #include "dtao/emission.hpp"
@@ -35,6 +38,8 @@ using fixed::U64F64;
 using fixed::U96F32;
 namespace bal = chain::balancer;
 namespace cb3 = chain::coinbase3;
+using test::sum_subnet_tao;
+constexpr auto& pending_alpha = test::balancer_pending_alpha;  ///< the four Balancer-era accumulators
 
 constexpr u64 HALF_PARTS = Perquintill::ACCURACY / 2;
 
@@ -47,13 +52,6 @@ struct BalStateCase
     [[nodiscard]] const Ruleset& rules() const { return BALANCER_RULESETS[ruleset]; }
 };
 
-std::string str128(i128 v)
-{
-    std::ostringstream os;
-    os << Int(to_int(static_cast<u128>(v < 0 ? -v : v)));
-    return (v < 0 ? "-" : "") + os.str();
-}
-
 void showValue(const BalStateCase& c, std::ostream& os)
 {
     const auto& st = c.state;
@@ -62,7 +60,7 @@ void showValue(const BalStateCase& c, std::ostream& os)
        << ", max_epochs=" << st.max_epochs_per_block << ", author=" << st.block_author;
     for (const auto& s : st.subnets)
         os << " | n" << s.netuid << " tao=" << s.subnet_tao << " in=" << s.subnet_alpha_in << " out=" << s.subnet_alpha_out
-           << " w2=" << s.swap_balancer_quote_parts << " mp_bits=" << str128(s.subnet_moving_price.bits)
+           << " w2=" << s.swap_balancer_quote_parts << " mp_bits=" << test::str(s.subnet_moving_price.bits)
            << " tempo=" << s.tempo << " feb=" << (s.first_emission_block_number ? std::to_string(*s.first_emission_block_number) : "-")
            << " em=" << s.subnet_emission_enabled << " fee=" << s.fee_rate;
     os << "}";
@@ -134,24 +132,14 @@ rc::Gen<BalStateCase> balancer_state(std::size_t min_subnets, std::size_t max_su
         c.ruleset = *rc::gen::inRange<std::size_t>(0, BALANCER_RULESETS.size());
         auto& st = c.state;
         st.block = *realistic_u64(100, 10'000'000);
-        st.tao_weight = *rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)}, {3, rc::gen::just(LAUNCH_TAO_WEIGHT)},
-                                                      {1, rc::gen::just(U64_MAX)}, {2, rc::gen::arbitrary<u64>()}});
-        st.subnet_owner_cut = *rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)}, {3, rc::gen::just(DEFAULT_SUBNET_OWNER_CUT)},
-                                                            {1, rc::gen::just<u64>(65535)}, {2, rc::gen::inRange<u64>(0, 65536)}});
-        st.subnet_moving_alpha_bits = static_cast<i128>(*rc::gen::weightedOneOf<u64>(
-            {{3, rc::gen::just(DEFAULT_MOVING_ALPHA_BITS)}, {1, rc::gen::inRange<u64>(0, u64{1} << 32)}}));
+        draw_chain_parameters(st);
         st.swap_minimum_reserve = *rc::gen::weightedOneOf<u64>(
             {{4, rc::gen::just(SWAP_MINIMUM_RESERVE)}, {1, rc::gen::just<u64>(100)}, {1, rc::gen::just<u64>(1)}});
         st.max_epochs_per_block = *rc::gen::weightedOneOf<u64>(
             {{3, rc::gen::just(MAX_EPOCHS_PER_BLOCK)}, {1, rc::gen::just<u64>(1)}, {1, rc::gen::just<u64>(32)}});
         st.network_min_lock_cost = BALANCER_ERA_NETWORK_MIN_LOCK_COST;
         st.block_author = *rc::gen::weightedOneOf<bool>({{4, rc::gen::just(true)}, {1, rc::gen::just(false)}});
-        Subnet root;
-        root.netuid = ROOT_NETUID;
-        root.mechanism = Mechanism::stable;
-        root.subnet_tao = *rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)}, {4, realistic_u64(0, TOTAL_SUPPLY / 4)}});
-        root.subnet_alpha_out = root.subnet_tao;
-        st.subnets.push_back(root);
+        st.subnets.push_back(*root_subnet_gen());
         const auto n = *rc::gen::inRange<std::size_t>(min_subnets, max_subnets + 1);
         // The first subnet is netuid 1; later ones now and then jump past 255, whose storage key
         // sorts before lower netuids (BCOIN-014: the order the scheduler and injection follow).
@@ -246,19 +234,6 @@ void tag(Sut& sut, const std::string& t)
         RC_TAG(t);
 }
 
-Int sum_subnet_tao(const ChainState& st)
-{
-    Int s = 0;
-    for (const auto& n : st.subnets)
-        s += n.subnet_tao;
-    return s;
-}
-
-Int pending_alpha(const Subnet& s)
-{
-    return Int(s.pending_server_emission) + s.pending_validator_emission + s.pending_root_alpha_divs + s.pending_owner_cut;
-}
-
 /// The invariants every command leaves holding.
 void check_invariants(const Model& m, const Sut& sut)
 {
@@ -327,21 +302,7 @@ void check_swap_output(Sut& sut, u64 parts, u64 x, u64 y, bool buy, u64 paid_in,
 /// after the injection.
 void check_reweight_price(u64 parts0, u64 parts1, u64 y, u64 x, u64 dy, u64 dx)
 {
-    if (x == 0 || y == 0)
-        return;
-    const Rational acc{Int(Perquintill::ACCURACY)};
-    auto price = [&](u64 parts, const Int& xx, const Int& yy) {
-        const Rational w2 = Rational(Int(parts)) / acc;
-        return (1 - w2) / w2 * Rational(yy, xx);
-    };
-    const Rational p = price(parts0, x, y);
-    const Rational p1 = price(parts1, Int(x) + dx, Int(y) + dy);
-    const Perquintill w{parts0};
-    const Int q1 = to_int(bigmath::mul_perquintill_round(bigmath::one_minus(w), u128{y} * (u128{x} + dx)));
-    const Int q2 = to_int(bigmath::mul_perquintill_round(w, u128{x} * (u128{y} + dy)));
-    if (q1 == 0 || q2 == 0)
-        return;
-    RC_ASSERT(abs(p1 - p) <= p * (Rational(1, q1) + Rational(1, q2) + Rational(21, Int("100000000000000000"))));
+    RC_ASSERT(!test::reweight_price_violation(parts0, parts1, y, x, dy, dx));
 }
 
 // ------------------------------------------------------------------ commands

@@ -73,22 +73,8 @@ rc::Gen<StateCase> chain_state(std::size_t min_subnets, std::size_t max_subnets,
         c.ruleset = *rc::gen::inRange<std::size_t>(clamp_rulesets_only ? 1 : 0, LAUNCH_RULESETS.size());
         auto& st = c.state;
         st.block = *realistic_u64(1, 10'000'000);
-        st.tao_weight = *rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)},
-                                                      {3, rc::gen::just(LAUNCH_TAO_WEIGHT)},
-                                                      {1, rc::gen::just(U64_MAX)},
-                                                      {2, rc::gen::arbitrary<u64>()}});
-        st.subnet_owner_cut = *rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)},
-                                                            {3, rc::gen::just(DEFAULT_SUBNET_OWNER_CUT)},
-                                                            {1, rc::gen::just<u64>(65535)},
-                                                            {2, rc::gen::inRange<u64>(0, 65536)}});
-        st.subnet_moving_alpha_bits = static_cast<i128>(*rc::gen::weightedOneOf<u64>(
-            {{3, rc::gen::just(DEFAULT_MOVING_ALPHA_BITS)}, {1, rc::gen::inRange<u64>(0, u64{1} << 32)}}));
-        Subnet root;
-        root.netuid = ROOT_NETUID;
-        root.mechanism = Mechanism::stable;
-        root.subnet_tao = *rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)}, {4, realistic_u64(0, TOTAL_SUPPLY / 4)}});
-        root.subnet_alpha_out = root.subnet_tao;
-        st.subnets.push_back(root);
+        draw_chain_parameters(st);
+        st.subnets.push_back(*root_subnet_gen());
         const auto n = *rc::gen::inRange<std::size_t>(min_subnets, max_subnets + 1);
         for (std::size_t i = 1; i <= n; ++i)
             st.subnets.push_back(*subnet_gen(i, st.block, c.rules().ema_clamp_at_one));

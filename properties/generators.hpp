@@ -7,6 +7,7 @@
 #include "dtao/drain.hpp"
 #include "dtao/ruleset.hpp"
 #include "dtao/state.hpp"
+#include "dtao/testing/builders.hpp"
 
 #include <rapidcheck.h>
 
@@ -88,6 +89,37 @@ inline rc::Gen<std::optional<u64>> limit_price()
     return rc::gen::weightedOneOf<std::optional<u64>>(
         {{2, rc::gen::just(std::optional<u64>{})},
          {1, rc::gen::map(realistic_u64(1, 1'000'000'000'000), [](u64 v) { return std::optional<u64>(v); })}});
+}
+
+// ------------------------------------------------------- chain-wide parameters
+
+/// Inside `rc::gen::exec`: draws TaoWeight (0, the launch value, u64::MAX or any),
+/// SubnetOwnerCut (0, the default, u16::MAX or any u16) and SubnetMovingAlpha (the default,
+/// or any value below 1, as I96F32 bits) into `st`, in that order (both eras' state generators).
+inline void draw_chain_parameters(ChainState& st)
+{
+    st.tao_weight = *rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)},
+                                                  {3, rc::gen::just(LAUNCH_TAO_WEIGHT)},
+                                                  {1, rc::gen::just(U64_MAX)},
+                                                  {2, rc::gen::arbitrary<u64>()}});
+    st.subnet_owner_cut = *rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)},
+                                                        {3, rc::gen::just(DEFAULT_SUBNET_OWNER_CUT)},
+                                                        {1, rc::gen::just<u64>(65535)},
+                                                        {2, rc::gen::inRange<u64>(0, 65536)}});
+    st.subnet_moving_alpha_bits = static_cast<i128>(*rc::gen::weightedOneOf<u64>(
+        {{3, rc::gen::just(DEFAULT_MOVING_ALPHA_BITS)}, {1, rc::gen::inRange<u64>(0, u64{1} << 32)}}));
+}
+
+/// The root entry: SubnetTAO = SubnetAlphaOut = 0, or a realistic amount up to S / 4.
+inline rc::Gen<Subnet> root_subnet_gen()
+{
+    return rc::gen::map(
+        rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)}, {4, realistic_u64(0, TOTAL_SUPPLY / 4)}}),
+        [](u64 tao) {
+            Subnet root = test::root_subnet(tao);
+            root.subnet_alpha_out = tao;
+            return root;
+        });
 }
 
 // --------------------------------------------------------------------- pools

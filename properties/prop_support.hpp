@@ -1,5 +1,6 @@
 // Shared machinery of the property tests: running a property programmatically
-// (for the expected-failure and mutation checks) and small numeric helpers.
+// (for the expected-failure and mutation checks) and the RapidCheck-side names
+// of the support library's helpers (tests/support/README.md).
 // SPDX-License-Identifier: Apache-2.0
 //
 // Cases per property: RapidCheck's `RC_PARAMS="max_success=N"` (default 100)
@@ -10,6 +11,12 @@
 
 #include "dtao/arith.hpp"
 #include "dtao/fixed.hpp"
+#include "dtao/state.hpp"
+#include "dtao/testing/bigint.hpp"
+#include "dtao/testing/builders.hpp"
+#include "dtao/testing/compare.hpp"
+
+#include "../tests/test_support.hpp"  // dtao::test: the library plus the gtest seed record (seeded_rng)
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -101,18 +108,6 @@ struct LastFailure
     }
 };
 
-inline Int big(u128 v) { return to_int(v); }
-
-/// 2^k as an unbounded integer.
-inline Int pow2(unsigned k) { return Int(1) << k; }
-
-/// A chain fixed-point value as an exact rational.
-template <typename F>
-Rational rat(F f)
-{
-    return f.to_rational();
-}
-
 /// A power-of-two bucket for RC_TAG: "0", "2^0", "2^1", ..., "2^63".
 inline std::string bucket(u64 v)
 {
@@ -121,35 +116,18 @@ inline std::string bucket(u64 v)
     return "2^" + std::to_string(63 - __builtin_clzll(v));
 }
 
-}  // namespace dtao::prop
 
-#include "../tests/test_support.hpp"
+// The support library's helpers under the names the properties use
+// (tests/support/include/dtao/testing/).
+using test::pow2;
+using test::rat;
+using test::same_subnet;
+using test::to_exact_subnet;
 
-namespace dtao::prop {
+/// Unbounded image of an unsigned 128-bit value (u128 only, so a u64 converts unambiguously).
+inline Int big(u128 v) { return test::big(v); }
 
 /// A dynamic subnet on netuid 1 with the given reserves (the unit tests' builder).
 inline Subnet make_pool(u64 tao, u64 alpha_in, u64 alpha_out = 0) { return test::dyn(tao, alpha_in, alpha_out); }
-
-/// Field-by-field equality of the stored subnet state (the moving price by bits).
-inline bool same_subnet(const Subnet& a, const Subnet& b)
-{
-    return a.netuid == b.netuid && a.mechanism == b.mechanism && a.subnet_tao == b.subnet_tao &&
-           a.subnet_alpha_in == b.subnet_alpha_in && a.subnet_alpha_out == b.subnet_alpha_out &&
-           a.subnet_moving_price == b.subnet_moving_price && a.subnet_volume == b.subnet_volume &&
-           a.pending_emission == b.pending_emission && a.pending_root_divs == b.pending_root_divs &&
-           a.pending_alpha_swapped == b.pending_alpha_swapped && a.pending_owner_cut == b.pending_owner_cut;
-}
-
-}  // namespace dtao::prop
-
-namespace dtao::prop {
-
-/// The exact image of one subnet (as `dtao::to_exact` maps a whole state).
-inline ExactSubnet to_exact_subnet(const Subnet& s)
-{
-    ChainState st;
-    st.subnets.push_back(s);
-    return to_exact(st).subnets.front();
-}
 
 }  // namespace dtao::prop

@@ -24,12 +24,7 @@ namespace {
 /// (price 1.0), mechanism 1.
 Subnet test_subnet(u64 tao = 1'000'000, u64 alpha = 1'000'000)
 {
-    Subnet s;
-    s.netuid = 1;
-    s.mechanism = Mechanism::dynamic;
-    s.subnet_tao = tao;
-    s.subnet_alpha_in = alpha;
-    return s;
+    return test::dyn(tao, alpha);
 }
 
 double to_f64(I96F32 v) { return std::ldexp(static_cast<double>(v.bits), -32); }

@@ -25,6 +25,7 @@
 using namespace dtao;
 using dtao::test::big;
 using dtao::test::pow2;
+using dtao::test::root_subnet;
 using fixed::I110F18;
 using fixed::I96F32;
 
@@ -43,15 +44,6 @@ Subnet dyn(u64 netuid, u64 tao, u64 alpha_in, u64 alpha_out = 0)
     s.subnet_moving_price = I96F32::one();
     s.first_emission_block_number = 1;  // emits under every ruleset (RSET-008)
     return s;
-}
-
-Subnet root_subnet(u64 tao)
-{
-    Subnet r;
-    r.netuid = ROOT_NETUID;
-    r.mechanism = Mechanism::stable;
-    r.subnet_tao = tao;
-    return r;
 }
 
 /// A chain state at a block where no subnet with netuid ≥ 1 and tempo 360 runs

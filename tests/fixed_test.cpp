@@ -19,7 +19,7 @@
 // log2 (FIX-010) is compared with a transcription of transcendental.rs
 // (substrate_fixed.md §7.2 pseudocode) and with the bits the real library
 // produced (substrate_fixed.md §7.2 vector tables).
-#include "log2_model.hpp"
+#include "dtao/testing/log2_model.hpp"
 #include "dtao/constants.hpp"
 #include "dtao/emission.hpp"
 #include "dtao/fixed.hpp"

@@ -27,13 +27,7 @@ Subnet stable()
     return s;
 }
 
-Subnet root()
-{
-    Subnet s = dyn(0, 0);
-    s.netuid = 0;
-    s.mechanism = Mechanism::stable;
-    return s;
-}
+Subnet root() { return test::root_subnet(); }
 
 ExactSubnet ex(const Subnet& s) { return to_exact(ChainState{.subnets = {s}}).subnets[0]; }
 

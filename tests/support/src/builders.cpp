@@ -1,32 +1,15 @@
-// Shared fixtures for the dtao benchmark suite.
-#pragma once
+// dtao-testsupport: state builders (builders.hpp).
+// SPDX-License-Identifier: Apache-2.0
+#include "dtao/testing/builders.hpp"
 
-#include "dtao/state.hpp"
+#include "dtao/testing/random.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdint>
 #include <random>
-#include <vector>
 
-namespace dtao::bench {
+namespace dtao::test {
 
-/// log-uniform integer in [lo, hi]
-inline u64 log_uniform(std::mt19937_64& rng, double lo, double hi)
-{
-    std::uniform_real_distribution<double> d(std::log(lo), std::log(hi));
-    return static_cast<u64>(std::exp(d(rng)));
-}
-
-inline u64 uniform(std::mt19937_64& rng, u64 lo, u64 hi)
-{
-    return std::uniform_int_distribution<u64>(lo, hi)(rng);
-}
-
-/// A state with a root subnet (netuid 0, stable, SubnetTAO 1e15) and `n`
-/// dynamic subnets with reserves in [1e12, 1e15], moving prices near the
-/// spot price, alpha out, tempo 360, start_call done.
-inline ChainState make_state(unsigned n, u64 seed = 0x5eed'da0)
+ChainState random_launch_state(unsigned n, std::uint64_t seed)
 {
     std::mt19937_64 rng(seed);
     ChainState st;
@@ -73,4 +56,4 @@ inline ChainState make_state(unsigned n, u64 seed = 0x5eed'da0)
     return st;
 }
 
-}  // namespace dtao::bench
+}  // namespace dtao::test

@@ -1,4 +1,4 @@
-// dtao tests: the substrate-fixed log2 (FIX-010) restated on unbounded integers.
+// dtao-testsupport: the substrate-fixed log2 (FIX-010) restated on unbounded integers.
 // SPDX-License-Identifier: Apache-2.0
 //
 // An independent transcription of transcendental.rs `log2` for I96F32 bits
