@@ -45,8 +45,12 @@ void BM_pow_ratio_scaled(benchmark::State& state)
     static const auto table = pow_table();
     const Int scale("1000000000000000000");
     const int mode = static_cast<int>(state.range(0));
-    const Int en = mode == 0 ? Int("500000000000000000") : mode == 1 ? Int("300000000000000000") : Int("300000000000000001");
-    const Int ed = mode == 0 ? Int("500000000000000000") : mode == 1 ? Int("700000000000000000") : Int("699999999999999999");
+    const Int en = mode == 0   ? Int("500000000000000000")
+                   : mode == 1 ? Int("300000000000000000")
+                               : Int("300000000000000001");
+    const Int ed = mode == 0   ? Int("500000000000000000")
+                   : mode == 1 ? Int("700000000000000000")
+                               : Int("699999999999999999");
     const unsigned precision = mode == 3 ? 1024 : 256;
     std::size_t i = 0;
     for (auto _ : state) {
@@ -82,8 +86,8 @@ void BM_balancer_buy(benchmark::State& state)
     std::size_t i = 0;
     for (auto _ : state) {
         const auto& s = table[i++ & MASK];
-        benchmark::DoNotOptimize(
-            chain::balancer::sim_swap_tao_for_alpha(Rules, s, SWAP_MINIMUM_RESERVE, RAO_PER_TAO, SWAP_MAX_PRICE, false));
+        benchmark::DoNotOptimize(chain::balancer::sim_swap_tao_for_alpha(Rules, s, SWAP_MINIMUM_RESERVE, RAO_PER_TAO,
+                                                                         SWAP_MAX_PRICE, false));
     }
 }
 

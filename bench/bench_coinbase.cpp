@@ -100,4 +100,9 @@ BENCHMARK(BM_state_copy_128)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_coinbase_128_subnets_chain)->ArgName("rules")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_coinbase_128_subnets_chain_evolving)->ArgName("rules")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_state_copy_128_exact)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_coinbase_128_subnets_exact)->ArgName("rules")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->Iterations(5);
+BENCHMARK(BM_coinbase_128_subnets_exact)
+    ->ArgName("rules")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMicrosecond)
+    ->Iterations(5);

@@ -12,7 +12,8 @@ namespace {
 
 void BM_ScenarioSn28_64Subnets(benchmark::State& state)
 {
-    const auto sc = dtao::scenario::load(std::filesystem::path(DTAO_SOURCE_DIR) / "vectors/scenarios/S1_sn28_loop.json");
+    const auto sc =
+        dtao::scenario::load(std::filesystem::path(DTAO_SOURCE_DIR) / "vectors/scenarios/S1_sn28_loop.json");
     dtao::scenario::Options o;
     o.progress = false;
     o.blocks = static_cast<unsigned long long>(state.range(0));
@@ -24,8 +25,8 @@ void BM_ScenarioSn28_64Subnets(benchmark::State& state)
         benchmark::DoNotOptimize(rep);
     }
     const double blocks = static_cast<double>(state.range(0));
-    state.counters["per_block"] =
-        benchmark::Counter(blocks * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["per_block"] = benchmark::Counter(blocks * static_cast<double>(state.iterations()),
+                                                     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
     state.counters["year_s"] = benchmark::Counter(blocks * static_cast<double>(state.iterations()) / 2'628'000.0,
                                                   benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }

@@ -82,12 +82,13 @@ const std::vector<SwapInput>& table(int dist)
             const auto c = chain::sim_swap_tao_for_alpha(in.pool, in.tao);
             const auto n = native_swap(in.pool.subnet_tao, in.pool.subnet_alpha_in, in.tao);
             if (c.ok() != n.ok || (n.ok && c->amount_out != n.amount_out)) {
-                std::fprintf(stderr,
-                             "native/chain mismatch: dist %d i %zu x %llu y %llu tao %llu chain %s %llu native %s %llu\n",
-                             dist, i, (unsigned long long)in.pool.subnet_tao,
-                             (unsigned long long)in.pool.subnet_alpha_in, (unsigned long long)in.tao,
-                             c.ok() ? "ok" : "err", c.ok() ? (unsigned long long)c->amount_out : 0ULL,
-                             n.ok ? "ok" : "err", (unsigned long long)n.amount_out);
+                std::fprintf(
+                    stderr,
+                    "native/chain mismatch: dist %d i %zu x %llu y %llu tao %llu chain %s %llu native %s %llu\n", dist,
+                    i, (unsigned long long)in.pool.subnet_tao, (unsigned long long)in.pool.subnet_alpha_in,
+                    (unsigned long long)in.tao, c.ok() ? "ok" : "err",
+                    c.ok() ? (unsigned long long)c->amount_out : 0ULL, n.ok ? "ok" : "err",
+                    (unsigned long long)n.amount_out);
                 std::abort();
             }
             ok += n.ok;

@@ -35,9 +35,7 @@ using namespace dtao::chain::balancer;
 using dtao::fuzz::Input;
 using dtao::fuzz::same;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

@@ -82,8 +82,8 @@ namespace {
 
 constexpr u64 HALF_PARTS = Perquintill::ACCURACY / 2;
 constexpr u64 LIMIT = u64{1} << 63;
-constexpr int MAX_OPS = 24;     ///< operations per input
-constexpr int MAX_BLOCKS = 8;   ///< block_steps per input (ops 0 and 8 together)
+constexpr int MAX_OPS = 24;    ///< operations per input
+constexpr int MAX_BLOCKS = 8;  ///< block_steps per input (ops 0 and 8 together)
 
 struct Ledger
 {
@@ -100,18 +100,20 @@ void check_state(const ChainState& st, const Ledger& l)
 {
     FUZZ_ASSERT(st.total_issuance <= TOTAL_SUPPLY, "TotalIssuance " << st.total_issuance << " above the supply");
     FUZZ_ASSERT(st.total_stake < LIMIT, "TotalStake reached 2^63");
-    FUZZ_ASSERT_EQ(Int(st.total_issuance), test::sum_subnet_tao(st) + l.users + l.author + l.burned + l.unswapped + l.stranded);
+    FUZZ_ASSERT_EQ(Int(st.total_issuance),
+                   test::sum_subnet_tao(st) + l.users + l.author + l.burned + l.unswapped + l.stranded);
     FUZZ_ASSERT_EQ(Int(st.total_stake) - test::sum_subnet_tao(st), l.stake_offset);
     for (const auto& s : st.subnets) {
-        for (const u64 v : {s.subnet_tao, s.subnet_alpha_in, s.subnet_alpha_out, s.pending_server_emission,
-                            s.pending_validator_emission, s.pending_root_alpha_divs, s.pending_owner_cut,
-                            s.subnet_protocol_alpha})
+        for (const u64 v :
+             {s.subnet_tao, s.subnet_alpha_in, s.subnet_alpha_out, s.pending_server_emission,
+              s.pending_validator_emission, s.pending_root_alpha_divs, s.pending_owner_cut, s.subnet_protocol_alpha})
             FUZZ_ASSERT(v < LIMIT, "an amount of subnet " << s.netuid << " reached 2^63: " << v);
         FUZZ_ASSERT(!s.subnet_moving_price.negative(), "negative moving price on subnet " << s.netuid);
-        const Int expected = l.stake.at(s.netuid) + test::balancer_pending_alpha(s) + Int(s.subnet_protocol_alpha) + l.burned_alpha.at(s.netuid) +
-                             l.author_alpha.at(s.netuid) + l.dust.at(s.netuid);
-        FUZZ_ASSERT(Int(s.subnet_alpha_out) == expected,
-                    "SubnetAlphaOut of " << s.netuid << " is " << s.subnet_alpha_out << ", the ledger says " << expected.str());
+        const Int expected = l.stake.at(s.netuid) + test::balancer_pending_alpha(s) + Int(s.subnet_protocol_alpha) +
+                             l.burned_alpha.at(s.netuid) + l.author_alpha.at(s.netuid) + l.dust.at(s.netuid);
+        FUZZ_ASSERT(Int(s.subnet_alpha_out) == expected, "SubnetAlphaOut of "
+                                                             << s.netuid << " is " << s.subnet_alpha_out
+                                                             << ", the ledger says " << expected.str());
         FUZZ_ASSERT(l.stake.at(s.netuid) >= 0, "negative stake on " << s.netuid);
         if (!s.is_stable() && s.pal_swap_initialized)
             FUZZ_ASSERT(bal::check_constraints(bal::quote_weight(s)),
@@ -179,22 +181,25 @@ void block(const Ruleset& rules, ChainState& st, Ledger& l)
         if (w) {
             FUZZ_ASSERT_EQ(s.swap_balancer_quote_parts, w->parts);
             FUZZ_ASSERT(em.injected_alpha == alpha_in && em.injected_tao == tao_in,
-                        "accepted reweighting but injected (" << em.injected_tao << ", " << em.injected_alpha << ") of ("
-                                                              << tao_in << ", " << alpha_in << ")");
-            check_reweight_price(b.swap_balancer_quote_parts, w->parts, b.subnet_tao, b.subnet_alpha_in, tao_in, alpha_in);
+                        "accepted reweighting but injected (" << em.injected_tao << ", " << em.injected_alpha
+                                                              << ") of (" << tao_in << ", " << alpha_in << ")");
+            check_reweight_price(b.swap_balancer_quote_parts, w->parts, b.subnet_tao, b.subnet_alpha_in, tao_in,
+                                 alpha_in);
         } else {
             FUZZ_ASSERT_EQ(s.swap_balancer_quote_parts, b.swap_balancer_quote_parts);
             FUZZ_ASSERT(em.injected_alpha == 0 && em.injected_tao == 0, "refused reweighting but injected");
         }
         if (em.chain_buy_ok) {
             FUZZ_ASSERT(b.subnet_alpha_in >= pre.swap_minimum_reserve, "chain buy from a reserve below the minimum");
-            check_swap(s.swap_balancer_quote_parts, b.subnet_tao, b.subnet_alpha_in, em.chain_buy_paid_in, em.chain_buy_alpha);
+            check_swap(s.swap_balancer_quote_parts, b.subnet_tao, b.subnet_alpha_in, em.chain_buy_paid_in,
+                       em.chain_buy_alpha);
         }
         FUZZ_ASSERT_EQ(Int(s.subnet_tao) - b.subnet_tao, Int(em.injected_tao) + em.chain_buy_paid_in);
         FUZZ_ASSERT_EQ(Int(s.subnet_alpha_in) - b.subnet_alpha_in, Int(em.injected_alpha) - em.chain_buy_alpha);
         const u64 created = s.subnet_alpha_out_emission;
         FUZZ_ASSERT_EQ(created, em.alpha_out.saturating_to_u64());
-        FUZZ_ASSERT_EQ(Int(s.subnet_alpha_out) - b.subnet_alpha_out, Int(created) + em.chain_buy_alpha - em.root_alpha_recycled);
+        FUZZ_ASSERT_EQ(Int(s.subnet_alpha_out) - b.subnet_alpha_out,
+                       Int(created) + em.chain_buy_alpha - em.root_alpha_recycled);
         FUZZ_ASSERT_EQ(Int(s.subnet_protocol_alpha) - b.subnet_protocol_alpha, Int(em.chain_buy_alpha));
         const u64 owner = s.owner_cut_enabled ? em.owner_cut.saturating_to_u64() : 0;
         const Int dust = Int(created) - owner - em.server.saturating_to_u64() - em.validator.saturating_to_u64() -
@@ -222,7 +227,8 @@ void block(const Ruleset& rules, ChainState& st, Ledger& l)
         } else {
             ++ran;
             FUZZ_ASSERT(test::balancer_pending_alpha(s) == 0, "drained subnet " << s.netuid << " keeps pending alpha");
-            l.stake[ep.netuid] += Int(ep.pending_server) + ep.pending_validator + ep.pending_root_alpha + ep.pending_owner_cut;
+            l.stake[ep.netuid] +=
+                Int(ep.pending_server) + ep.pending_validator + ep.pending_root_alpha + ep.pending_owner_cut;
         }
     }
     FUZZ_ASSERT(ran <= st.max_epochs_per_block, ran << " epochs in one block, cap " << st.max_epochs_per_block);
@@ -337,7 +343,8 @@ bool register_network(const Ruleset& rules, ChainState& st, Ledger& l, u64 extra
     FUZZ_ASSERT_EQ(r.netuid, expected_netuid);
     FUZZ_ASSERT(r.pool_tao == lock && r.recycled == 0, "pool TAO is not the lock");
     FUZZ_ASSERT(r.median_price == cb3::get_median_subnet_alpha_price(pre), "median price");
-    FUZZ_ASSERT_EQ(r.pool_alpha, U64F64::saturating_from_u64(lock).safe_div(r.median_price).floor().saturating_to_u64());
+    FUZZ_ASSERT_EQ(r.pool_alpha,
+                   U64F64::saturating_from_u64(lock).safe_div(r.median_price).floor().saturating_to_u64());
     const Subnet& s = *st.find(r.netuid);
     FUZZ_ASSERT(s.subnet_tao == lock && s.subnet_alpha_in == r.pool_alpha && s.subnet_alpha_out == 0 &&
                     s.swap_balancer_quote_parts == HALF_PARTS && !s.subnet_emission_enabled && !s.subtoken_enabled &&
@@ -410,7 +417,8 @@ int run(const std::uint8_t* data, std::size_t size)
         st.subnets.push_back(s);
     }
     const Int staked = test::sum_subnet_tao(st);
-    st.total_issuance = std::max<u64>(issuance, static_cast<u64>(std::min(staked, Int(TOTAL_SUPPLY)).convert_to<u64>()));
+    st.total_issuance =
+        std::max<u64>(issuance, static_cast<u64>(std::min(staked, Int(TOTAL_SUPPLY)).convert_to<u64>()));
     // TotalStake also counts stake outside these pools: a buffer keeps unstakes off the clamp.
     st.total_stake = static_cast<u64>(staked.convert_to<u64>()) + (u64{1} << 58);
     FUZZ_NOTE("ruleset", std::string(rules.id));

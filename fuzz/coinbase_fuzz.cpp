@@ -76,7 +76,8 @@ Subnet* pick(ChainState& st, std::uint8_t i) { return &st.subnets[i % st.subnets
 
 std::string describe(const ChainState& st)
 {
-    std::string d = "TotalStake " + std::to_string(st.total_stake) + " TotalIssuance " + std::to_string(st.total_issuance);
+    std::string d =
+        "TotalStake " + std::to_string(st.total_stake) + " TotalIssuance " + std::to_string(st.total_issuance);
     for (const auto& s : st.subnets)
         d += " | netuid " + std::to_string(s.netuid) + " tao " + std::to_string(s.subnet_tao) + " in " +
              std::to_string(s.subnet_alpha_in) + " out " + std::to_string(s.subnet_alpha_out);
@@ -126,13 +127,14 @@ void check_block_step(const Ruleset& rules, const ChainState& before, ChainState
         // 2. pending accumulators
         const Int rise = pending_alpha(s) + drained_alpha - pending_alpha(b);
         FUZZ_ASSERT(rise <= Int(s.subnet_alpha_out_emission) && rise + 2 >= Int(s.subnet_alpha_out_emission),
-                    "pending alpha rose by " << rise.str() << " for alpha-out emission " << s.subnet_alpha_out_emission);
+                    "pending alpha rose by " << rise.str() << " for alpha-out emission "
+                                             << s.subnet_alpha_out_emission);
         FUZZ_ASSERT_EQ(Int(s.pending_root_divs) + drained_tao - Int(b.pending_root_divs), Int(e->root_tao));
         FUZZ_ASSERT_EQ(Int(s.subnet_tao) - Int(b.subnet_tao), Int(s.subnet_tao_in_emission) - Int(e->root_tao));
         // 6.
         if (rules.ema_clamp_at_one) {
-            const auto cap = b.subnet_moving_price.cmp(fixed::I96F32::one()) > 0 ? b.subnet_moving_price
-                                                                                  : fixed::I96F32::one();
+            const auto cap =
+                b.subnet_moving_price.cmp(fixed::I96F32::one()) > 0 ? b.subnet_moving_price : fixed::I96F32::one();
             FUZZ_ASSERT(s.subnet_moving_price <= cap, "moving price rose above max(old, 1) on " << s.netuid);
         }
     }
@@ -219,7 +221,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 FUZZ_ASSERT(same(st, before), "a rejected stake operation changed the state");
                 break;
             }
-            FUZZ_ASSERT(stake_gap(st) == stake_gap(before), "before: " << describe(before) << "\n after: " << describe(st));
+            FUZZ_ASSERT(stake_gap(st) == stake_gap(before),
+                        "before: " << describe(before) << "\n after: " << describe(st));
             FUZZ_ASSERT_EQ(st.total_issuance, before.total_issuance);
             if (!s->is_stable())
                 FUZZ_ASSERT_EQ(alpha_issuance(*s), alpha_before);
@@ -252,9 +255,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 FUZZ_ASSERT(same(st, before) == false && st.find(netuid)->first_emission_block_number == st.block + 1);
             break;
         }
-        case 5:
-            st.block = sat_add(st.block, in.u64be(2));
-            break;
+        case 5: st.block = sat_add(st.block, in.u64be(2)); break;
         case 6: {
             Subnet* s = pick(st, in.u8());
             const std::uint8_t f = in.u8();

@@ -177,8 +177,8 @@ void max_remove(Input& in)
     const Rational o = exact::max_amount_remove(to_exact(cs).subnets[0], L);
     const auto clamp = [](const Int& v) { return v > Int(U64_MAX) ? Int(U64_MAX) : v; };
     FUZZ_ASSERT(Int(c) <= clamp(ceil_r(o)), "chain " << c << " exact " << to_string(o));
-    const bool boundary = y != 0 && x != 0 && L != 0 && Int(L) == Int(x) * RAO_PER_TAO / y &&
-                          (Int(x) * RAO_PER_TAO) % y != 0;
+    const bool boundary =
+        y != 0 && x != 0 && L != 0 && Int(L) == Int(x) * RAO_PER_TAO / y && (Int(x) * RAO_PER_TAO) % y != 0;
     if (!boundary)
         FUZZ_ASSERT_EQ(Int(c), clamp(floor(o)));
     else

@@ -94,7 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const Rational mc_new = uc.moving_price.to_rational();
         const Rational err = mc_new - ue_same.moving_price;
         const Rational step_bound = ulp * (3 + 2 * abs_r(m_c - ue_same.price));
-        FUZZ_ASSERT(abs_r(err) < step_bound, "chain step error " << to_string(err) << " bound " << to_string(step_bound));
+        FUZZ_ASSERT(abs_r(err) < step_bound,
+                    "chain step error " << to_string(err) << " bound " << to_string(step_bound));
         if (rules.ema_ramp == EmaRamp::none)
             FUZZ_ASSERT(err <= 0, "without a ramp the chain must not exceed the exact update");
 

@@ -49,14 +49,26 @@ namespace {
 using test::pow2;
 
 template <typename T>
-Int lo() { return T::is_signed ? Int(-pow2(127)) : Int(0); }
+Int lo()
+{
+    return T::is_signed ? Int(-pow2(127)) : Int(0);
+}
 template <typename T>
-Int hi() { return T::is_signed ? Int(pow2(127) - 1) : Int(pow2(128) - 1); }
+Int hi()
+{
+    return T::is_signed ? Int(pow2(127) - 1) : Int(pow2(128) - 1);
+}
 
 template <typename T>
-Int clamp(const Int& v) { return v < lo<T>() ? lo<T>() : v > hi<T>() ? hi<T>() : v; }
+Int clamp(const Int& v)
+{
+    return v < lo<T>() ? lo<T>() : v > hi<T>() ? hi<T>() : v;
+}
 template <typename T>
-bool fits(const Int& v) { return v >= lo<T>() && v <= hi<T>(); }
+bool fits(const Int& v)
+{
+    return v >= lo<T>() && v <= hi<T>();
+}
 
 template <typename T>
 T from_raw(u128 raw)
@@ -156,8 +168,8 @@ void run(unsigned op, Input& in)
         std::optional<Int> want;
         if (std::isfinite(d)) {
             int e = 0;
-            const double m = std::frexp(std::fabs(d), &e);  // |d| = m·2^e, m in [0.5, 1)
-            const Int mant = Int(static_cast<u64>(std::ldexp(m, 64) / 2) ) * 2;  // m·2^64 exactly (53 bits)
+            const double m = std::frexp(std::fabs(d), &e);                      // |d| = m·2^e, m in [0.5, 1)
+            const Int mant = Int(static_cast<u64>(std::ldexp(m, 64) / 2)) * 2;  // m·2^64 exactly (53 bits)
             // value·2^F = mant · 2^(e − 64 + F)
             const int s = e - 64 + static_cast<int>(F);
             Int r;
@@ -211,8 +223,8 @@ void run(unsigned op, Input& in)
             const long double x = static_cast<long double>(static_cast<u128>(a.bits));
             const long double truth = std::log2(x) - 32.0L;
             const long double mine = static_cast<long double>(got->bits) / 4294967296.0L;
-            FUZZ_ASSERT(std::fabs(mine - truth) < 1.0L / (1 << 24), "log2 " << static_cast<double>(mine) << " truth "
-                                                                          << static_cast<double>(truth));
+            FUZZ_ASSERT(std::fabs(mine - truth) < 1.0L / (1 << 24),
+                        "log2 " << static_cast<double>(mine) << " truth " << static_cast<double>(truth));
             if (A >= pow2(32)) {
                 const Int ip = floor_div(got->int_bits(), pow2(32));
                 const Int exact_ip = Int(static_cast<long>(boost::multiprecision::msb(A)) - 32);

@@ -115,24 +115,24 @@ inline bool same(const ChainState& a, const ChainState& b)
 
 }  // namespace dtao::fuzz
 
-#define FUZZ_ASSERT(cond, ...)                                                                          \
-    do {                                                                                                \
-        if (!(cond)) {                                                                                  \
-            std::ostringstream fuzz_msg_;                                                               \
-            fuzz_msg_ << #cond;                                                                         \
-            __VA_OPT__(fuzz_msg_ << " — " << __VA_ARGS__;)                                              \
-            ::dtao::fuzz::fail(__FILE__, __LINE__, fuzz_msg_.str());                                    \
-        }                                                                                               \
+#define FUZZ_ASSERT(cond, ...)                                                                                         \
+    do {                                                                                                               \
+        if (!(cond)) {                                                                                                 \
+            std::ostringstream fuzz_msg_;                                                                              \
+            fuzz_msg_ << #cond;                                                                                        \
+            __VA_OPT__(fuzz_msg_ << " — " << __VA_ARGS__;)                                                             \
+            ::dtao::fuzz::fail(__FILE__, __LINE__, fuzz_msg_.str());                                                   \
+        }                                                                                                              \
     } while (0)
 
-#define FUZZ_ASSERT_EQ(a, b)                                                                            \
-    do {                                                                                                \
-        const auto& fuzz_a_ = (a);                                                                      \
-        const auto& fuzz_b_ = (b);                                                                      \
-        if (!(fuzz_a_ == fuzz_b_))                                                                      \
-            ::dtao::fuzz::fail(__FILE__, __LINE__,                                                      \
-                               std::string(#a " == " #b) + " — " + ::dtao::fuzz::str(fuzz_a_) + " != " + \
-                                   ::dtao::fuzz::str(fuzz_b_));                                         \
+#define FUZZ_ASSERT_EQ(a, b)                                                                                           \
+    do {                                                                                                               \
+        const auto& fuzz_a_ = (a);                                                                                     \
+        const auto& fuzz_b_ = (b);                                                                                     \
+        if (!(fuzz_a_ == fuzz_b_))                                                                                     \
+            ::dtao::fuzz::fail(__FILE__, __LINE__,                                                                     \
+                               std::string(#a " == " #b) + " — " + ::dtao::fuzz::str(fuzz_a_) +                        \
+                                   " != " + ::dtao::fuzz::str(fuzz_b_));                                               \
     } while (0)
 
 /// Start a new case: clear the failure context.

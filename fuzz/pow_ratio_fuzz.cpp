@@ -54,7 +54,6 @@ double ln_of(const Int& v)
     return std::log(static_cast<Int>(v >> drop).convert_to<double>()) + drop * std::log(2.0);
 }
 
-
 u64 weight(u64 w) { return 100'000'000'000'000'000ULL + w % 800'000'000'000'000'001ULL; }
 
 struct Case
@@ -98,9 +97,9 @@ void check_fallback(const Case& c, const Int& r)
     const double ln2 = std::log(2.0);
     const double at = std::fabs(t);
     // Domain: the exp series' last allowed term, scaled, is below 2^−12 ...
-    bool in_domain = at < 1 || std::log(c.scale.convert_to<double>() + 1) + n_iters * std::log(at) -
-                                       std::lgamma(n_iters + 1) <
-                                   -12 * ln2;
+    bool in_domain =
+        at < 1 ||
+        std::log(c.scale.convert_to<double>() + 1) + n_iters * std::log(at) - std::lgamma(n_iters + 1) < -12 * ln2;
     // ... its floor errors, amplified by e^|t| for t < 0, stay below 2^−12 units ...
     if (t < 0 && at / ln2 + sb + std::log2(n_iters) + 12 > p)
         in_domain = false;

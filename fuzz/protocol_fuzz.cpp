@@ -27,16 +27,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_ASSERT(false, "evaluate_line threw: " << e.what());
     }
     FUZZ_ASSERT(r.is_object(), "response is not an object");
-    FUZZ_ASSERT(r.contains("id"), "response has no id: " << r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    FUZZ_ASSERT(r.contains("id"),
+                "response has no id: " << r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     FUZZ_ASSERT(r.contains("output") != r.contains("error"),
-                "response needs exactly one of output/error: "
-                    << r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+                "response needs exactly one of output/error: " << r.dump(-1, ' ', false,
+                                                                         nlohmann::json::error_handler_t::replace));
     std::string text;
     try {
         text = r.dump();
     } catch (const std::exception& e) {
-        FUZZ_ASSERT(false, "dump() of the response threw: " << e.what() << " — "
-                                                           << r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        FUZZ_ASSERT(false, "dump() of the response threw: "
+                               << e.what() << " — "
+                               << r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     FUZZ_ASSERT(text.find('\n') == std::string::npos, "response is not one line");
     const auto back = nlohmann::json::parse(text, nullptr, false);

@@ -88,7 +88,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // 1. the applied swap agrees with the simulation; a rejection changes nothing.
     Subnet after = s;
     u64 stake_after = total_stake;
-    const u64 paid = sell ? chain::swap_alpha_for_tao(after, stake_after, a) : chain::swap_tao_for_alpha(after, stake_after, a);
+    const u64 paid =
+        sell ? chain::swap_alpha_for_tao(after, stake_after, a) : chain::swap_tao_for_alpha(after, stake_after, a);
     if (!q) {
         FUZZ_ASSERT(q.error() == Error::insufficient_liquidity);
         FUZZ_ASSERT_EQ(paid, u64{0});

@@ -39,7 +39,9 @@ BalRules reference_rules()
                 return do_swap(MAIN_14BC6F9, c, 1, side, a, lim, drop, true);
             },
             [](const Subnet& s, u64 a) { return calculate_fee_amount(s, a, false); },
-            [](Perquintill w, u64 y, u64 x, u64 dy, u64 dx) { return update_weights_for_added_liquidity(w, y, x, dy, dx); }};
+            [](Perquintill w, u64 y, u64 x, u64 dy, u64 dx) {
+                return update_weights_for_added_liquidity(w, y, x, dy, dx);
+            }};
 }
 
 /// Mutant: the output rounded up by one rao whenever it is positive.
@@ -182,8 +184,8 @@ Rational exact_out(const SwapCase& c, u64 delta_in)
 void prop_output_bound(const BalRules& rules, const SwapCase& c)
 {
     const Subnet s = subnet_of(c);
-    const auto r = rules.sim(s, c.buy ? SwapSide::buy : SwapSide::sell, c.amount,
-                             limit_price_from_rao(c.limit_rao), c.drop_fees);
+    const auto r =
+        rules.sim(s, c.buy ? SwapSide::buy : SwapSide::sell, c.amount, limit_price_from_rao(c.limit_rao), c.drop_fees);
     RC_PRE(r.ok());
     const Rational e = exact_out(c, r->amount_paid_in);
     const u64 out_reserve = c.buy ? c.alpha : c.tao;
@@ -282,9 +284,15 @@ RC_GTEST_PROP(balancer, bal_003_chain_output_within_bound_of_exact, ())
 
 RC_GTEST_PROP(balancer, bal_010_invariant_never_falls_unless_overpaid, ()) { prop_invariant(*swap_case(false), false); }
 
-RC_GTEST_PROP(balancer, bal_005_limit_respected_and_amounts_bounded, ()) { prop_limit(reference_rules(), *swap_case(true)); }
+RC_GTEST_PROP(balancer, bal_005_limit_respected_and_amounts_bounded, ())
+{
+    prop_limit(reference_rules(), *swap_case(true));
+}
 
-RC_GTEST_PROP(balancer, bal_004_fee_is_floor_or_one_less, (u64 amount, u64 rate)) { prop_fee(reference_rules(), amount, rate); }
+RC_GTEST_PROP(balancer, bal_004_fee_is_floor_or_one_less, (u64 amount, u64 rate))
+{
+    prop_fee(reference_rules(), amount, rate);
+}
 
 RC_GTEST_PROP(balancer, bal_007_reweighting_keeps_the_price, ())
 {
@@ -342,9 +350,11 @@ rc::Gen<SwapCase> overpay_region()
 
 TEST(balancer, naive_invariant_never_falls_is_false)
 {
-    expect_failure("naive: x'·y' ≥ x·y after a fee-free buy (BAL-003 overpay)",
-                   [] { prop_invariant(*overpay_region(), true); }, 2000);
-    expect_success("holds: invariant falls only when overpaid", [] { prop_invariant(*overpay_region(), false); }, 200);
+    expect_failure(
+        "naive: x'·y' ≥ x·y after a fee-free buy (BAL-003 overpay)", [] { prop_invariant(*overpay_region(), true); },
+        2000);
+    expect_success(
+        "holds: invariant falls only when overpaid", [] { prop_invariant(*overpay_region(), false); }, 200);
 }
 
 // ------------------------------------------------------------ mutation tests
@@ -352,28 +362,33 @@ TEST(balancer, naive_invariant_never_falls_is_false)
 TEST(mutation, balancer_output_plus_one_is_caught)
 {
     expect_success("reference: output bound", [] { prop_output_bound(reference_rules(), *swap_case(false)); });
-    expect_failure("mutant (output + 1): output bound",
-                   [] { prop_output_bound(mutant_output_plus_one(), *swap_case(false)); }, 200);
+    expect_failure(
+        "mutant (output + 1): output bound", [] { prop_output_bound(mutant_output_plus_one(), *swap_case(false)); },
+        200);
 }
 
 TEST(mutation, balancer_missing_limit_cut_is_caught)
 {
-    expect_failure("mutant (no limit cut): limit respected",
-                   [] { prop_limit(mutant_no_limit_cut(), *swap_case(true)); }, 200);
+    expect_failure(
+        "mutant (no limit cut): limit respected", [] { prop_limit(mutant_no_limit_cut(), *swap_case(true)); }, 200);
 }
 
 TEST(mutation, balancer_fee_ceil_is_caught)
 {
-    expect_failure("mutant (fee rounded up): fee relation",
-                   [](u64 amount, u64 rate) { prop_fee(mutant_fee_ceil(), amount, rate); }, 200);
+    expect_failure(
+        "mutant (fee rounded up): fee relation",
+        [](u64 amount, u64 rate) { prop_fee(mutant_fee_ceil(), amount, rate); }, 200);
 }
 
 TEST(mutation, balancer_reweight_swapped_is_caught)
 {
-    expect_failure("mutant (q1, q2 exchanged): reweighting keeps the price", [] {
-        prop_reweight_keeps_price(mutant_reweight_swapped(), *reserve(), *reserve(), *injection(), *injection(),
-                                  *weight_case());
-    }, 200);
+    expect_failure(
+        "mutant (q1, q2 exchanged): reweighting keeps the price",
+        [] {
+            prop_reweight_keeps_price(mutant_reweight_swapped(), *reserve(), *reserve(), *injection(), *injection(),
+                                      *weight_case());
+        },
+        200);
 }
 
 }  // namespace

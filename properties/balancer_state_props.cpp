@@ -56,25 +56,27 @@ void showValue(const BalStateCase& c, std::ostream& os)
 {
     const auto& st = c.state;
     os << "BalStateCase{" << c.rules().id << ", block=" << st.block << ", I=" << st.total_issuance
-       << ", TotalStake=" << st.total_stake << ", tao_weight=" << st.tao_weight << ", min_reserve=" << st.swap_minimum_reserve
-       << ", max_epochs=" << st.max_epochs_per_block << ", author=" << st.block_author;
+       << ", TotalStake=" << st.total_stake << ", tao_weight=" << st.tao_weight
+       << ", min_reserve=" << st.swap_minimum_reserve << ", max_epochs=" << st.max_epochs_per_block
+       << ", author=" << st.block_author;
     for (const auto& s : st.subnets)
-        os << " | n" << s.netuid << " tao=" << s.subnet_tao << " in=" << s.subnet_alpha_in << " out=" << s.subnet_alpha_out
-           << " w2=" << s.swap_balancer_quote_parts << " mp_bits=" << test::str(s.subnet_moving_price.bits)
-           << " tempo=" << s.tempo << " feb=" << (s.first_emission_block_number ? std::to_string(*s.first_emission_block_number) : "-")
+        os << " | n" << s.netuid << " tao=" << s.subnet_tao << " in=" << s.subnet_alpha_in
+           << " out=" << s.subnet_alpha_out << " w2=" << s.swap_balancer_quote_parts
+           << " mp_bits=" << test::str(s.subnet_moving_price.bits) << " tempo=" << s.tempo
+           << " feb=" << (s.first_emission_block_number ? std::to_string(*s.first_emission_block_number) : "-")
            << " em=" << s.subnet_emission_enabled << " fee=" << s.fee_rate;
     os << "}";
 }
 
 rc::Gen<u64> quote_parts()
 {
-    return rc::gen::weightedOneOf<u64>({{5, rc::gen::just(HALF_PARTS)},
-                                        {1, rc::gen::just(BALANCER_MIN_WEIGHT_PARTS)},
-                                        {1, rc::gen::just<u64>(Perquintill::ACCURACY - BALANCER_MIN_WEIGHT_PARTS)},
-                                        {1, rc::gen::just<u64>(300'000'000'000'000'000)},
-                                        {1, rc::gen::just<u64>(750'000'000'000'000'000)},
-                                        {3, rc::gen::inRange<u64>(BALANCER_MIN_WEIGHT_PARTS,
-                                                                  Perquintill::ACCURACY - BALANCER_MIN_WEIGHT_PARTS + 1)}});
+    return rc::gen::weightedOneOf<u64>(
+        {{5, rc::gen::just(HALF_PARTS)},
+         {1, rc::gen::just(BALANCER_MIN_WEIGHT_PARTS)},
+         {1, rc::gen::just<u64>(Perquintill::ACCURACY - BALANCER_MIN_WEIGHT_PARTS)},
+         {1, rc::gen::just<u64>(300'000'000'000'000'000)},
+         {1, rc::gen::just<u64>(750'000'000'000'000'000)},
+         {3, rc::gen::inRange<u64>(BALANCER_MIN_WEIGHT_PARTS, Perquintill::ACCURACY - BALANCER_MIN_WEIGHT_PARTS + 1)}});
 }
 
 /// One Balancer-era dynamic subnet. The alpha reserve is the TAO reserve times 2^k,
@@ -94,33 +96,42 @@ rc::Gen<Subnet> balancer_subnet(u64 netuid, u64 block)
         s.subnet_alpha_out = *realistic_u64(0, 10'000'000'000'000'000);
         const u64 eighth = s.subnet_alpha_out / 8;
         auto part = [eighth] {
-            return *rc::gen::weightedOneOf<u64>({{2, rc::gen::just<u64>(0)}, {1, rc::gen::inRange<u64>(0, eighth + 1)}});
+            return *rc::gen::weightedOneOf<u64>(
+                {{2, rc::gen::just<u64>(0)}, {1, rc::gen::inRange<u64>(0, eighth + 1)}});
         };
         s.pending_server_emission = part();
         s.pending_validator_emission = part();
         s.pending_root_alpha_divs = part();
         s.pending_owner_cut = part();
         s.subnet_protocol_alpha = part();
-        s.subnet_moving_price = I96F32::from_bits(static_cast<i128>(*rc::gen::weightedOneOf<u64>(
-            {{1, rc::gen::just<u64>(0)}, {1, rc::gen::just<u64>(u64{1} << 32)}, {3, rc::gen::inRange<u64>(0, u64{1} << 33)}})));
-        s.tempo = *rc::gen::weightedOneOf<u64>({{4, rc::gen::inRange<u64>(1, 21)}, {1, rc::gen::just<u64>(360)},
-                                                {1, rc::gen::just<u64>(0)}});
+        s.subnet_moving_price = I96F32::from_bits(
+            static_cast<i128>(*rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)},
+                                                            {1, rc::gen::just<u64>(u64{1} << 32)},
+                                                            {3, rc::gen::inRange<u64>(0, u64{1} << 33)}})));
+        s.tempo = *rc::gen::weightedOneOf<u64>(
+            {{4, rc::gen::inRange<u64>(1, 21)}, {1, rc::gen::just<u64>(360)}, {1, rc::gen::just<u64>(0)}});
         s.network_registered_at = *rc::gen::inRange<u64>(0, block + 1);
-        s.last_epoch_block = sat_sub(cb3::initial_last_epoch_block(netuid, s.tempo, block), *rc::gen::inRange<u64>(0, 30));
+        s.last_epoch_block =
+            sat_sub(cb3::initial_last_epoch_block(netuid, s.tempo, block), *rc::gen::inRange<u64>(0, 30));
         if (*rc::gen::weightedOneOf<bool>({{5, rc::gen::just(true)}, {1, rc::gen::just(false)}})) {
             s.first_emission_block_number = *rc::gen::inRange<u64>(s.network_registered_at, block + 1);
             s.subtoken_enabled = true;
         } else {
             s.subtoken_enabled = false;
         }
-        s.subnet_emission_enabled = *rc::gen::weightedOneOf<bool>({{5, rc::gen::just(true)}, {1, rc::gen::just(false)}});
-        s.network_registration_allowed = *rc::gen::weightedOneOf<bool>({{9, rc::gen::just(true)}, {1, rc::gen::just(false)}});
+        s.subnet_emission_enabled =
+            *rc::gen::weightedOneOf<bool>({{5, rc::gen::just(true)}, {1, rc::gen::just(false)}});
+        s.network_registration_allowed =
+            *rc::gen::weightedOneOf<bool>({{9, rc::gen::just(true)}, {1, rc::gen::just(false)}});
         s.owner_cut_enabled = *rc::gen::weightedOneOf<bool>({{4, rc::gen::just(true)}, {1, rc::gen::just(false)}});
         s.miner_burned = U96F32::from_bits(*rc::gen::weightedOneOf<u128>(
-            {{4, rc::gen::just<u128>(0)}, {1, rc::gen::just<u128>(u128{1} << 32)},
+            {{4, rc::gen::just<u128>(0)},
+             {1, rc::gen::just<u128>(u128{1} << 32)},
              {1, rc::gen::map(rc::gen::inRange<u64>(0, u64{5} << 30), [](u64 v) { return u128{v}; })}}));
-        s.fee_rate = *rc::gen::weightedOneOf<u64>({{4, rc::gen::just(DEFAULT_SWAP_FEE_RATE)}, {1, rc::gen::just<u64>(0)},
-                                                   {1, rc::gen::just<u64>(10'000)}, {1, rc::gen::inRange<u64>(0, 10'001)}});
+        s.fee_rate = *rc::gen::weightedOneOf<u64>({{4, rc::gen::just(DEFAULT_SWAP_FEE_RATE)},
+                                                   {1, rc::gen::just<u64>(0)},
+                                                   {1, rc::gen::just<u64>(10'000)},
+                                                   {1, rc::gen::inRange<u64>(0, 10'001)}});
         return s;
     });
 }
@@ -200,23 +211,23 @@ struct Model
 enum class Mutant
 {
     none,
-    stake_extra_alpha,   ///< add_stake credits one alpha more than the pool paid out
-    coinbase_no_recycle, ///< the coinbase keeps the unspent credit in TotalIssuance
+    stake_extra_alpha,    ///< add_stake credits one alpha more than the pool paid out
+    coinbase_no_recycle,  ///< the coinbase keeps the unspent credit in TotalIssuance
 };
 
 /// Where every TAO and every alpha is, besides the pools (filled from reported outcomes).
 struct Ledger
 {
-    Int users = 0;      ///< TAO in coldkeys (may go negative: the model's coldkeys hold any amount)
-    Int author = 0;     ///< TAO paid to block authors (fees, alpha-fee sales)
-    Int burned = 0;     ///< TAO fees moved to the burn account (no author): still in TotalIssuance
-    Int unswapped = 0;  ///< add_stake input neither swapped nor charged (BAL-011): in the subnet account
-    Int stranded = 0;   ///< chain-buy TAO spent but not swapped (F-026): in the subnet account
-    Int stake_offset = 0;  ///< expected TotalStake − Σ SubnetTAO
-    std::map<u64, Int> stake;          ///< alpha held by stakers (alpha_available of remove_stake)
-    std::map<u64, Int> burned_alpha;   ///< alpha fees burned (no author): stays in SubnetAlphaOut
-    std::map<u64, Int> author_alpha;   ///< alpha fees the author's fee-free sale did not sell
-    std::map<u64, Int> dust;           ///< alpha-out emission lost to the four floors (≤ 3 per block)
+    Int users = 0;                    ///< TAO in coldkeys (may go negative: the model's coldkeys hold any amount)
+    Int author = 0;                   ///< TAO paid to block authors (fees, alpha-fee sales)
+    Int burned = 0;                   ///< TAO fees moved to the burn account (no author): still in TotalIssuance
+    Int unswapped = 0;                ///< add_stake input neither swapped nor charged (BAL-011): in the subnet account
+    Int stranded = 0;                 ///< chain-buy TAO spent but not swapped (F-026): in the subnet account
+    Int stake_offset = 0;             ///< expected TotalStake − Σ SubnetTAO
+    std::map<u64, Int> stake;         ///< alpha held by stakers (alpha_available of remove_stake)
+    std::map<u64, Int> burned_alpha;  ///< alpha fees burned (no author): stays in SubnetAlphaOut
+    std::map<u64, Int> author_alpha;  ///< alpha fees the author's fee-free sale did not sell
+    std::map<u64, Int> dust;          ///< alpha-out emission lost to the four floors (≤ 3 per block)
 };
 
 struct Sut
@@ -307,7 +318,6 @@ void check_reweight_price(u64 parts0, u64 parts1, u64 y, u64 x, u64 dy, u64 dx)
 
 // ------------------------------------------------------------------ commands
 
-
 std::string show_limit(const std::optional<u64>& l) { return l ? std::to_string(*l) : "none"; }
 
 struct AddStakeCmd : rc::state::Command<Model, Sut>
@@ -319,11 +329,9 @@ struct AddStakeCmd : rc::state::Command<Model, Sut>
     explicit AddStakeCmd(const Model& m)
         : netuid(*rc::gen::elementOf(m.netuids(true))),
           amount(*rc::gen::weightedOneOf<u64>({{3, realistic_u64(0, 10'000'000'000'000'000)},
-                                              {2, rc::gen::inRange<u64>(1'000'000, 10'000'000'000'000)}})),
-          limit(*limit_price()),
-          partial(*rc::gen::arbitrary<bool>())
-    {
-    }
+                                               {2, rc::gen::inRange<u64>(1'000'000, 10'000'000'000'000)}})),
+          limit(*limit_price()), partial(*rc::gen::arbitrary<bool>())
+    {}
     void checkPreconditions(const Model& m) const override
     {
         RC_PRE(netuid == ROOT_NETUID || m.subnets.count(netuid) == 1);  // shrinking may drop the registration
@@ -364,8 +372,8 @@ struct AddStakeCmd : rc::state::Command<Model, Sut>
         if (!b.is_stable()) {
             // BAL-005: a swap runs only on an output reserve holding MinimumReserve.
             RC_ASSERT(b.subnet_alpha_in >= st.swap_minimum_reserve);
-            check_swap_output(sut, b.swap_balancer_quote_parts, b.subnet_alpha_in, b.subnet_tao, true, sw.amount_paid_in,
-                              sw.amount_paid_out);
+            check_swap_output(sut, b.swap_balancer_quote_parts, b.subnet_alpha_in, b.subnet_tao, true,
+                              sw.amount_paid_in, sw.amount_paid_out);
             if (s.subnet_alpha_in < st.swap_minimum_reserve)
                 tag(sut, "buy left the alpha reserve below MinimumReserve");
         }
@@ -381,8 +389,8 @@ struct AddStakeCmd : rc::state::Command<Model, Sut>
     }
     void show(std::ostream& os) const override
     {
-        os << "AddStake(netuid=" << netuid << ", tao=" << amount << ", limit=" << show_limit(limit) << ", partial=" << partial
-           << ")";
+        os << "AddStake(netuid=" << netuid << ", tao=" << amount << ", limit=" << show_limit(limit)
+           << ", partial=" << partial << ")";
     }
 };
 
@@ -397,10 +405,8 @@ struct RemoveStakeCmd : rc::state::Command<Model, Sut>
           fraction(*rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(65'536)},
                                                  {4, rc::gen::inRange<u64>(0, 65'537)},
                                                  {1, rc::gen::inRange<u64>(65'537, 131'073)}})),
-          limit(*limit_price()),
-          partial(*rc::gen::arbitrary<bool>())
-    {
-    }
+          limit(*limit_price()), partial(*rc::gen::arbitrary<bool>())
+    {}
     void checkPreconditions(const Model& m) const override
     {
         RC_PRE(netuid == ROOT_NETUID || m.subnets.count(netuid) == 1);  // shrinking may drop the registration
@@ -454,12 +460,13 @@ struct RemoveStakeCmd : rc::state::Command<Model, Sut>
         RC_ASSERT(Int(pre.total_stake) - st.total_stake == tao_out);
         if (!b.is_stable()) {
             RC_ASSERT(b.subnet_tao >= st.swap_minimum_reserve);  // BAL-005
-            check_swap_output(sut, b.swap_balancer_quote_parts, b.subnet_alpha_in, b.subnet_tao, false, sw.amount_paid_in,
-                              sw.amount_paid_out);
+            check_swap_output(sut, b.swap_balancer_quote_parts, b.subnet_alpha_in, b.subnet_tao, false,
+                              sw.amount_paid_in, sw.amount_paid_out);
             if (fs.amount_paid_in > 0) {
                 const u64 x1 = b.subnet_alpha_in + sw.amount_paid_in, y1 = b.subnet_tao - sw.amount_paid_out;
                 RC_ASSERT(y1 >= st.swap_minimum_reserve);
-                check_swap_output(sut, s.swap_balancer_quote_parts, x1, y1, false, fs.amount_paid_in, fs.amount_paid_out);
+                check_swap_output(sut, s.swap_balancer_quote_parts, x1, y1, false, fs.amount_paid_in,
+                                  fs.amount_paid_out);
             }
             if (s.subnet_tao < st.swap_minimum_reserve)
                 tag(sut, "sell left the TAO reserve below MinimumReserve");
@@ -493,7 +500,8 @@ void run_block(const Model& m, Sut& sut)
 
     // BCOIN-010/012: the credit is the block emission, capped at the supply.
     const auto e = chain::block_emission(pre.total_issuance);
-    const u64 expected_credit = (e && e->emission > 0) ? std::min(e->emission, sat_sub(TOTAL_SUPPLY, pre.total_issuance)) : 0;
+    const u64 expected_credit =
+        (e && e->emission > 0) ? std::min(e->emission, sat_sub(TOTAL_SUPPLY, pre.total_issuance)) : 0;
     RC_ASSERT(r.credit == expected_credit);
     // F-029: the whole credit is minted, the unspent part recycled in the same block.
     RC_ASSERT(Int(r.tao_spent) + r.tao_recycled == Int(r.credit));
@@ -533,7 +541,8 @@ void run_block(const Model& m, Sut& sut)
         if (w) {
             RC_ASSERT(s.swap_balancer_quote_parts == w->parts);
             RC_ASSERT(em.injected_alpha == alpha_in && em.injected_tao == tao_in);
-            check_reweight_price(b.swap_balancer_quote_parts, w->parts, b.subnet_tao, b.subnet_alpha_in, tao_in, alpha_in);
+            check_reweight_price(b.swap_balancer_quote_parts, w->parts, b.subnet_tao, b.subnet_alpha_in, tao_in,
+                                 alpha_in);
         } else {
             tag(sut, "reweighting refused (weight out of range)");
             RC_ASSERT(s.swap_balancer_quote_parts == b.swap_balancer_quote_parts);
@@ -545,8 +554,8 @@ void run_block(const Model& m, Sut& sut)
         if (em.chain_buy_ok) {
             tag(sut, "chain buy");
             RC_ASSERT(b.subnet_alpha_in >= st.swap_minimum_reserve);
-            check_swap_output(sut, s.swap_balancer_quote_parts, b.subnet_alpha_in, b.subnet_tao, true, em.chain_buy_paid_in,
-                              em.chain_buy_alpha);
+            check_swap_output(sut, s.swap_balancer_quote_parts, b.subnet_alpha_in, b.subnet_tao, true,
+                              em.chain_buy_paid_in, em.chain_buy_alpha);
         }
         // Reserve and outstanding-alpha deltas (BCOIN-007, BCOIN-008).
         RC_ASSERT(Int(s.subnet_tao) - b.subnet_tao == Int(em.injected_tao) + em.chain_buy_paid_in);
@@ -595,7 +604,8 @@ void run_block(const Model& m, Sut& sut)
             RC_ASSERT(pending_alpha(s) == 0);
             RC_ASSERT(s.last_epoch_block == pre.block && s.pending_epoch_at == 0);
             // The drained alpha goes to stakers (the Yuma distribution is outside the model).
-            l.stake[ep.netuid] += Int(ep.pending_server) + ep.pending_validator + ep.pending_root_alpha + ep.pending_owner_cut;
+            l.stake[ep.netuid] +=
+                Int(ep.pending_server) + ep.pending_validator + ep.pending_root_alpha + ep.pending_owner_cut;
         }
     }
     RC_ASSERT(ran <= st.max_epochs_per_block);
@@ -716,8 +726,8 @@ struct SetTempoCmd : rc::state::Command<Model, Sut>
     {
         RC_PRE(!m.subnets.empty());
         netuid = *rc::gen::elementOf(m.netuids(false));
-        tempo = *rc::gen::weightedOneOf<u64>({{4, rc::gen::inRange<u64>(1, 13)}, {1, rc::gen::just<u64>(0)},
-                                              {1, rc::gen::just<u64>(360)}});
+        tempo = *rc::gen::weightedOneOf<u64>(
+            {{4, rc::gen::inRange<u64>(1, 13)}, {1, rc::gen::just<u64>(0)}, {1, rc::gen::just<u64>(360)}});
     }
     void checkPreconditions(const Model& m) const override { RC_PRE(m.subnets.count(netuid) == 1); }
     void apply(Model&) const override {}
@@ -761,7 +771,8 @@ struct SetParamCmd : rc::state::Command<Model, Sut>
     }
     void show(std::ostream& os) const override
     {
-        static const char* names[] = {"MinerBurned", "SubnetEmissionEnabled", "FeeRate", "OwnerCutEnabled", "BlockAuthor"};
+        static const char* names[] = {"MinerBurned", "SubnetEmissionEnabled", "FeeRate", "OwnerCutEnabled",
+                                      "BlockAuthor"};
         os << "Set" << names[kind] << "(" << netuid << ", " << value << ")";
     }
 };
@@ -793,9 +804,9 @@ void stateful(Mutant mutant)
     }
     check_invariants(m, sut);
     rc::state::check(m, sut,
-                     rc::state::gen::execOneOfWithArgs<AddStakeCmd, AddStakeCmd, AddStakeCmd, RemoveStakeCmd, RemoveStakeCmd,
-                                                       BlockCmd, BlockCmd, BlockCmd, RegisterCmd, StartCallCmd, SetTempoCmd,
-                                                       SetParamCmd>());
+                     rc::state::gen::execOneOfWithArgs<AddStakeCmd, AddStakeCmd, AddStakeCmd, RemoveStakeCmd,
+                                                       RemoveStakeCmd, BlockCmd, BlockCmd, BlockCmd, RegisterCmd,
+                                                       StartCallCmd, SetTempoCmd, SetParamCmd>());
 }
 
 RC_GTEST_PROP(balancer_state, stateful_balancer_chain_invariants_hold_over_command_sequences, ())
@@ -826,10 +837,11 @@ void reserve_after_buy(bool naive)
 
 TEST(balancer_state, naive_reserve_stays_above_minimum_after_a_swap_is_false)
 {
-    const auto out = expect_failure("naive: reserve ≥ MinimumReserve after a successful buy",
-                                    [] { reserve_after_buy(true); }, 1000);
+    const auto out = expect_failure(
+        "naive: reserve ≥ MinimumReserve after a successful buy", [] { reserve_after_buy(true); }, 1000);
     EXPECT_NE(out.description.find("swap_minimum_reserve"), std::string::npos) << out.description;
-    expect_success("holds: reserve ≥ MinimumReserve before a successful buy", [] { reserve_after_buy(false); }, 200);
+    expect_success(
+        "holds: reserve ≥ MinimumReserve before a successful buy", [] { reserve_after_buy(false); }, 200);
 }
 
 /// @rule BREG-002  F-036: the pool alpha is
@@ -861,14 +873,16 @@ TEST(balancer_state, registration_at_a_median_price_below_lock_over_2_64_gets_no
 
 TEST(mutation, balancer_state_extra_alpha_on_stake_is_caught)
 {
-    expect_failure("mutant (add_stake credits one alpha more): balancer stateful",
-                   [] { stateful(Mutant::stake_extra_alpha); }, 100);
+    expect_failure(
+        "mutant (add_stake credits one alpha more): balancer stateful", [] { stateful(Mutant::stake_extra_alpha); },
+        100);
 }
 
 TEST(mutation, balancer_state_coinbase_without_recycle_is_caught)
 {
-    expect_failure("mutant (coinbase keeps the unspent credit): balancer stateful",
-                   [] { stateful(Mutant::coinbase_no_recycle); }, 100);
+    expect_failure(
+        "mutant (coinbase keeps the unspent credit): balancer stateful", [] { stateful(Mutant::coinbase_no_recycle); },
+        100);
 }
 
 }  // namespace

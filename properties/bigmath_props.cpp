@@ -297,10 +297,7 @@ RC_GTEST_PROP(bigmath, bigm_001_from_rational_is_floor, (u64 ph, u64 pl, u64 qh,
     prop_perquintill_floor(bigmath::perquintill_from_rational, ph, pl, qh, ql, shape);
 }
 
-RC_GTEST_PROP(bigmath, bigm_005_exact_path_is_floor, ())
-{
-    prop_exact_path_is_floor(reference_pow(), *exact_case());
-}
+RC_GTEST_PROP(bigmath, bigm_005_exact_path_is_floor, ()) { prop_exact_path_is_floor(reference_pow(), *exact_case()); }
 
 RC_GTEST_PROP(bigmath, bigm_006_fallback_within_one_unit, ())
 {
@@ -314,42 +311,45 @@ RC_GTEST_PROP(bigmath, bigm_007_reference_brackets_true_power, ())
 
 TEST(bigmath, bigm_006_naive_never_above_true_value_fails)
 {
-    const auto out = expect_failure("naive: the fallback never returns more than V",
-                                    [] { prop_naive_fallback_never_above(reference_pow(), *near_one_low_precision_case()); },
-                                    200);
+    const auto out = expect_failure(
+        "naive: the fallback never returns more than V",
+        [] { prop_naive_fallback_never_above(reference_pow(), *near_one_low_precision_case()); }, 200);
     EXPECT_NE(out.description.find("<="), std::string::npos) << out.description;
 }
 
 TEST(bigmath, bigm_006_naive_base_below_one_bounded_fails)
 {
-    const auto out = expect_failure("naive: a base <= 1 gives at most scale",
-                                    [] { prop_naive_base_below_one_bounded(reference_pow(), *tiny_base_case()); }, 200);
+    const auto out = expect_failure(
+        "naive: a base <= 1 gives at most scale",
+        [] { prop_naive_base_below_one_bounded(reference_pow(), *tiny_base_case()); }, 200);
     // What does hold: inside the documented domain the same calls are within one unit.
-    expect_success("holds: |t| <= 100 within one unit", [] {
-        prop_fallback_within_one(reference_pow(), reference_interval(), *tiny_base_case());
-    });
+    expect_success("holds: |t| <= 100 within one unit",
+                   [] { prop_fallback_within_one(reference_pow(), reference_interval(), *tiny_base_case()); });
 }
 
 // ------------------------------------------------------------------ mutations
 
 TEST(mutation, bigmath_root_rounded_up_is_caught)
 {
-    expect_success("reference: exact path is the floor", [] { prop_exact_path_is_floor(reference_pow(), *exact_case()); });
-    expect_failure("mutant (root rounded up): exact path is the floor",
-                   [] { prop_exact_path_is_floor(mutant_root_ceil(), *exact_case()); }, 200);
+    expect_success("reference: exact path is the floor",
+                   [] { prop_exact_path_is_floor(reference_pow(), *exact_case()); });
+    expect_failure(
+        "mutant (root rounded up): exact path is the floor",
+        [] { prop_exact_path_is_floor(mutant_root_ceil(), *exact_case()); }, 200);
 }
 
 TEST(mutation, bigmath_short_series_is_caught)
 {
-    expect_failure("mutant (series cut at 24 terms): fallback within one unit",
-                   [] { prop_fallback_within_one(mutant_short_series(), reference_interval(), *balancer_fallback_case()); },
-                   200);
+    expect_failure(
+        "mutant (series cut at 24 terms): fallback within one unit",
+        [] { prop_fallback_within_one(mutant_short_series(), reference_interval(), *balancer_fallback_case()); }, 200);
 }
 
 TEST(mutation, bigmath_collapsed_reference_is_caught)
 {
-    expect_failure("mutant (interval collapsed to lo): reference brackets V",
-                   [] { prop_reference_brackets(mutant_collapsed_interval(), *exact_case()); }, 200);
+    expect_failure(
+        "mutant (interval collapsed to lo): reference brackets V",
+        [] { prop_reference_brackets(mutant_collapsed_interval(), *exact_case()); }, 200);
 }
 
 TEST(mutation, bigmath_perquintill_nearest_is_caught)
@@ -357,9 +357,12 @@ TEST(mutation, bigmath_perquintill_nearest_is_caught)
     expect_success("reference: from_rational is the floor", [](u64 ph, u64 pl, u64 qh, u64 ql) {
         prop_perquintill_floor(bigmath::perquintill_from_rational, ph, pl, qh, ql, *rc::gen::inRange(0, 2));
     });
-    expect_failure("mutant (round to nearest): from_rational is the floor", [](u64 ph, u64 pl, u64 qh, u64 ql) {
-        prop_perquintill_floor(mutant_perquintill_nearest, ph, pl, qh, ql, *rc::gen::inRange(0, 2));
-    }, 200);
+    expect_failure(
+        "mutant (round to nearest): from_rational is the floor",
+        [](u64 ph, u64 pl, u64 qh, u64 ql) {
+            prop_perquintill_floor(mutant_perquintill_nearest, ph, pl, qh, ql, *rc::gen::inRange(0, 2));
+        },
+        200);
 }
 
 }  // namespace dtao::prop

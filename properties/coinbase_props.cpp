@@ -20,7 +20,10 @@ using CO = Ops<ChainModel>;
 
 using BlockFn = std::function<CoinbaseResult<ChainModel>(const Ruleset&, ChainState&)>;
 
-BlockFn reference_block() { return [](const Ruleset& r, ChainState& s) { return chain::block_step(r, s); }; }
+BlockFn reference_block()
+{
+    return [](const Ruleset& r, ChainState& s) { return chain::block_step(r, s); };
+}
 
 /// Mutant: ⌈tao_in⌉ minted instead of ⌊tao_in⌋.
 BlockFn mutant_tao_in_rounded_up()
@@ -139,12 +142,13 @@ void prop_conservation(const BlockFn& block, StateCase c, unsigned blocks)
             const u64 oc = d ? d->owner_cut : s1->pending_owner_cut;
             const u64 ps = d ? d->pending_swapped : s1->pending_alpha_swapped;
             const u64 pa = d ? d->pending_alpha : s1->pending_emission;
-            const Int split = Int(oc) - s0->pending_owner_cut + Int(ps) - s0->pending_alpha_swapped + Int(pa) -
-                              s0->pending_emission;
+            const Int split =
+                Int(oc) - s0->pending_owner_cut + Int(ps) - s0->pending_alpha_swapped + Int(pa) - s0->pending_emission;
             const Int out = Int(e.alpha_out.saturating_to_u64());
             RC_ASSERT(split <= out);
             RC_ASSERT(split >= out - 2);
-            const Int issuance = Int(s1->subnet_alpha_in) + s1->subnet_alpha_out - s0->subnet_alpha_in - s0->subnet_alpha_out;
+            const Int issuance =
+                Int(s1->subnet_alpha_in) + s1->subnet_alpha_out - s0->subnet_alpha_in - s0->subnet_alpha_out;
             RC_ASSERT(issuance == Int(e.alpha_in.saturating_to_u64()) + out);
             // The pending TAO handed to the drain is what was pending plus this block's root-sell TAO.
             const u64 pt = d ? d->pending_tao : s1->pending_root_divs;
@@ -382,24 +386,28 @@ TEST(mutation, coinbase_tao_in_rounded_up_is_caught)
 
 TEST(mutation, coinbase_pending_keeps_root_alpha_is_caught)
 {
-    expect_failure("mutant (pending not reduced by root alpha): conservation",
-                   [] { prop_conservation(mutant_pending_keeps_root_alpha(), *chain_state(1, 4), 2); }, 300);
+    expect_failure(
+        "mutant (pending not reduced by root alpha): conservation",
+        [] { prop_conservation(mutant_pending_keeps_root_alpha(), *chain_state(1, 4), 2); }, 300);
 }
 
 TEST(mutation, drain_tao_rounded_up_is_caught)
 {
     expect_success("reference: drain", [] { prop_drain(*drain_case(), 0); });
-    expect_failure("mutant (TAO dividends rounded up): drain", [] { prop_drain(*drain_case(), 1); }, 500);
+    expect_failure(
+        "mutant (TAO dividends rounded up): drain", [] { prop_drain(*drain_case(), 1); }, 500);
 }
 
 TEST(mutation, root_proportion_dropped_denominator_term_is_caught)
 {
-    expect_failure("mutant (tw·R/J): root proportion", [] { prop_root_prop(mutant_root_prop_no_root_in_denominator()); }, 300);
+    expect_failure(
+        "mutant (tw·R/J): root proportion", [] { prop_root_prop(mutant_root_prop_no_root_in_denominator()); }, 300);
 }
 
 TEST(mutation, root_proportion_inverted_is_caught)
 {
-    expect_failure("mutant (J/(tw·R+J)): root proportion", [] { prop_root_prop(mutant_root_prop_inverted()); }, 300);
+    expect_failure(
+        "mutant (J/(tw·R+J)): root proportion", [] { prop_root_prop(mutant_root_prop_inverted()); }, 300);
 }
 
 }  // namespace

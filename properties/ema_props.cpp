@@ -254,8 +254,9 @@ TEST(ema, ema_002_launch_pump_day_one_and_week_one)
     LD pi_week = 1;
     for (unsigned t = 0; t < 50'400; ++t)
         pi_week *= 1 - to_ld(exact_alpha(c, t));
-    std::cout << std::defaultfloat << std::setprecision(10) << "[ measured ] launch pump from m0 = 0: day 1 m = "
-              << static_cast<double>(day1) << ", week 1 m = " << static_cast<double>(week1)
+    std::cout << std::defaultfloat << std::setprecision(10)
+              << "[ measured ] launch pump from m0 = 0: day 1 m = " << static_cast<double>(day1)
+              << ", week 1 m = " << static_cast<double>(week1)
               << " (exact 1 − Π_50400 = " << static_cast<double>(1 - pi_week) << ")\n";
     EXPECT_LE(day1, 0.037L);
     // economics.md's "80% within the first week" is rounded: 1 − Π = 0.80296.
@@ -344,10 +345,12 @@ TEST(ema, ema_001_drift_measured_and_naive_bound_fails_f020)
         const EmaCase c = *ema_case(48);
         prop_drift(c, c.ramp ? 5 : 3);
     });
-    std::cout << std::defaultfloat << std::setprecision(6) << "[ measured ] worst |chain − exact| / (t·2^-32) over the cases: "
+    std::cout << std::defaultfloat << std::setprecision(6)
+              << "[ measured ] worst |chain − exact| / (t·2^-32) over the cases: "
               << static_cast<double>(worst_drift_ratio()) << "\n";
     LastFailure<EmaCase>::get().reset();
-    expect_failure("naive: drift within N·2^-32", [] { prop_drift(*ema_case(48), 1); }, 500);
+    expect_failure(
+        "naive: drift within N·2^-32", [] { prop_drift(*ema_case(48), 1); }, 500);
     EXPECT_TRUE(LastFailure<EmaCase>::get().has_value());
     // A longer run: 300 steps of a random path, A = 3e-4, no ramp.
     EmaCase c;
@@ -361,7 +364,8 @@ TEST(ema, ema_001_drift_measured_and_naive_bound_fails_f020)
     LD worst = 0;
     for (unsigned t = 1; t <= c.n; ++t)
         worst = std::max(worst, std::fabs(to_ld(rat(ch[t]) - ex[t])) * 4294967296.0L);
-    std::cout << std::defaultfloat << std::setprecision(6) << "[ measured ] 300-step random path, A = 3e-4: max |chain − exact| = " << static_cast<double>(worst)
+    std::cout << std::defaultfloat << std::setprecision(6)
+              << "[ measured ] 300-step random path, A = 3e-4: max |chain − exact| = " << static_cast<double>(worst)
               << " ulp (2^-32); final = " << static_cast<double>(to_ld(rat(ch.back()) - ex.back()) * 4294967296.0L)
               << " ulp\n";
     EXPECT_LE(worst, 3.0L * c.n);
@@ -387,19 +391,22 @@ TEST(ema, f020_one_step_drift_exceeds_one_ulp)
 
 TEST(mutation, ema_missing_clamp_is_caught)
 {
-    expect_failure("mutant (no clamp): launch clamp", [] { prop_clamp(mutant_no_clamp(), *ema_case(64)); }, 500);
+    expect_failure(
+        "mutant (no clamp): launch clamp", [] { prop_clamp(mutant_no_clamp(), *ema_case(64)); }, 500);
 }
 
 TEST(mutation, ema_rounded_up_is_caught)
 {
-    expect_failure("mutant (products rounded up): chain never above exact",
-                   [] { prop_chain_not_above_exact(mutant_rounded_up(), *ema_case(48)); }, 300);
+    expect_failure(
+        "mutant (products rounded up): chain never above exact",
+        [] { prop_chain_not_above_exact(mutant_rounded_up(), *ema_case(48)); }, 300);
 }
 
 TEST(mutation, ema_missing_ramp_is_caught)
 {
     expect_success("reference: ramp bound", [] { prop_ramp_bound(reference_step(), *ema_case(2'000)); });
-    expect_failure("mutant (no ramp): ramp bound", [] { prop_ramp_bound(mutant_no_ramp(), *ema_case(2'000)); }, 500);
+    expect_failure(
+        "mutant (no ramp): ramp bound", [] { prop_ramp_bound(mutant_no_ramp(), *ema_case(2'000)); }, 500);
 }
 
 }  // namespace

@@ -72,7 +72,8 @@ rc::Gen<u64> issuance()
          {3, realistic_u64()},
          {4, rc::gen::map(rc::gen::pair(rc::gen::inRange<unsigned>(1, 40), rc::gen::inRange<int>(-3, 4)),
                           [](std::pair<unsigned, int> p) {
-                              return static_cast<u64>(static_cast<long long>(threshold(p.first).convert_to<u64>()) + p.second);
+                              return static_cast<u64>(static_cast<long long>(threshold(p.first).convert_to<u64>()) +
+                                                      p.second);
                           })}});
 }
 
@@ -193,7 +194,8 @@ RC_GTEST_PROP(emission, coin_010_coinbase_keeps_caps, ())
 TEST(mutation, emission_dropped_cap_is_caught)
 {
     expect_success("reference: cap", [] { prop_cap(reference_emission(), *issuance(), 64); });
-    expect_failure("mutant (emission never reaches 0): cap", [] { prop_cap(mutant_no_cap(), *issuance(), 64); }, 500);
+    expect_failure(
+        "mutant (emission never reaches 0): cap", [] { prop_cap(mutant_no_cap(), *issuance(), 64); }, 500);
 }
 
 TEST(mutation, emission_late_threshold_is_caught)
@@ -206,7 +208,8 @@ TEST(mutation, emission_late_threshold_is_caught)
 TEST(mutation, emission_rounded_up_is_caught)
 {
     expect_success("reference: band value", [] { prop_band_value(reference_emission(), *issuance()); });
-    expect_failure("mutant (10^9/2^k rounded up): band value", [] { prop_band_value(mutant_rounded_up(), *issuance()); }, 500);
+    expect_failure(
+        "mutant (10^9/2^k rounded up): band value", [] { prop_band_value(mutant_rounded_up(), *issuance()); }, 500);
 }
 
 }  // namespace

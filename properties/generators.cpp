@@ -27,15 +27,18 @@ rc::Gen<Subnet> subnet_gen(u64 netuid, u64 block, bool clamp)
         s.subnet_alpha_out = *realistic_u64(0, TOTAL_SUPPLY / 4);
         // Moving price in [0, 1] (bits ≤ 2^32); above 1 only without the clamp.
         const u64 max_bits = clamp ? (u64{1} << 32) : (u64{1} << 36);
-        s.subnet_moving_price = fixed::I96F32::from_bits(static_cast<i128>(*rc::gen::weightedOneOf<u64>(
-            {{1, rc::gen::just<u64>(0)}, {1, rc::gen::just<u64>(u64{1} << 32)}, {6, rc::gen::inRange<u64>(0, max_bits + 1)}})));
+        s.subnet_moving_price = fixed::I96F32::from_bits(
+            static_cast<i128>(*rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)},
+                                                            {1, rc::gen::just<u64>(u64{1} << 32)},
+                                                            {6, rc::gen::inRange<u64>(0, max_bits + 1)}})));
         s.pending_emission = *realistic_u64(0, 1'000'000'000'000);
         s.pending_root_divs = *realistic_u64(0, 1'000'000'000'000);
         s.pending_alpha_swapped = *realistic_u64(0, 1'000'000'000'000);
         s.pending_owner_cut = *realistic_u64(0, 1'000'000'000'000);
         s.tempo = *rc::gen::weightedOneOf<u64>(
             {{1, rc::gen::just<u64>(0)}, {6, rc::gen::inRange<u64>(1, 12)}, {1, rc::gen::just<u64>(360)}});
-        s.network_registration_allowed = *rc::gen::weightedOneOf<bool>({{6, rc::gen::just(true)}, {1, rc::gen::just(false)}});
+        s.network_registration_allowed =
+            *rc::gen::weightedOneOf<bool>({{6, rc::gen::just(true)}, {1, rc::gen::just(false)}});
         s.network_pow_registration_allowed = *rc::gen::arbitrary<bool>();
         s.network_registered_at = *rc::gen::inRange<u64>(0, block + 1);
         if (*rc::gen::weightedOneOf<bool>({{4, rc::gen::just(true)}, {1, rc::gen::just(false)}}))
@@ -59,10 +62,10 @@ void showValue(const StateCase& c, std::ostream& os)
            << " y=" << s.subnet_alpha_in << " out=" << s.subnet_alpha_out
            << " m_bits=" << static_cast<u64>(s.subnet_moving_price.bits) << " tempo=" << s.tempo
            << " reg=" << s.network_registration_allowed << " pow=" << s.network_pow_registration_allowed
-           << " registered_at=" << s.network_registered_at << " feb="
-           << (s.first_emission_block_number ? std::to_string(*s.first_emission_block_number) : "none")
-           << " h=" << s.ema_price_halving_blocks << " pending=(" << s.pending_emission << ", "
-           << s.pending_root_divs << ", " << s.pending_alpha_swapped << ", " << s.pending_owner_cut << ")\n";
+           << " registered_at=" << s.network_registered_at
+           << " feb=" << (s.first_emission_block_number ? std::to_string(*s.first_emission_block_number) : "none")
+           << " h=" << s.ema_price_halving_blocks << " pending=(" << s.pending_emission << ", " << s.pending_root_divs
+           << ", " << s.pending_alpha_swapped << ", " << s.pending_owner_cut << ")\n";
     os << "}";
 }
 
@@ -107,12 +110,12 @@ std::pair<u64, u64> spot_reserves(const EmaCase& c, unsigned t)
 {
     constexpr u64 ONE = RAO_PER_TAO;
     switch (c.kind) {
-    case 0: return {0, ONE};                     // price 0
-    case 1: return {1, u64{1} << 40};            // 2^−40: below the chain's resolution
-    case 2: return {ONE, ONE};                   // exactly 1
-    case 3: return {ONE + 1, ONE};               // 1 + 10^−9
-    case 4: return {ONE * 1'000'000, ONE};       // 10^6
-    case 5: {                                    // random walk in log price, 2^−20 … 2^20
+    case 0: return {0, ONE};                // price 0
+    case 1: return {1, u64{1} << 40};       // 2^−40: below the chain's resolution
+    case 2: return {ONE, ONE};              // exactly 1
+    case 3: return {ONE + 1, ONE};          // 1 + 10^−9
+    case 4: return {ONE * 1'000'000, ONE};  // 10^6
+    case 5: {                               // random walk in log price, 2^−20 … 2^20
         u64 state = c.seed;
         int e = 0;
         for (unsigned i = 0; i <= t % 4096; ++i) {
@@ -123,7 +126,7 @@ std::pair<u64, u64> spot_reserves(const EmaCase& c, unsigned t)
         return e >= 0 ? std::pair<u64, u64>{(ONE + frac) << e, ONE} : std::pair<u64, u64>{ONE + frac, ONE << -e};
     }
     case 6: return t % 2 == 0 ? std::pair<u64, u64>{0, ONE} : std::pair<u64, u64>{ONE * 1'000'000, ONE};  // alternation
-    default: {                                   // independent random reserves each step
+    default: {  // independent random reserves each step
         const u64 r = mix(c.seed ^ (u64{t} * 0x632be59bd9b4e019ULL));
         return {MINIMUM_POOL_LIQUIDITY + r % (u64{1} << 44), MINIMUM_POOL_LIQUIDITY + mix(r) % (u64{1} << 44)};
     }
@@ -134,15 +137,17 @@ rc::Gen<EmaCase> ema_case(unsigned max_n)
 {
     return rc::gen::exec([max_n] {
         EmaCase c;
-        c.m0_bits = *rc::gen::weightedOneOf<u64>(
-            {{1, rc::gen::just<u64>(0)}, {1, rc::gen::just<u64>(u64{1} << 32)}, {6, rc::gen::inRange<u64>(0, (u64{1} << 32) + 1)}});
+        c.m0_bits = *rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)},
+                                                  {1, rc::gen::just<u64>(u64{1} << 32)},
+                                                  {6, rc::gen::inRange<u64>(0, (u64{1} << 32) + 1)}});
         // 0, 3e-6 (bits 12885), 3e-4, 1e-2, 0.5, 1 − 2^−32
-        c.a_bits = *rc::gen::elementOf(std::vector<u64>{0, 12'885, 1'288'490, 42'949'673, u64{1} << 31, (u64{1} << 32) - 1});
+        c.a_bits =
+            *rc::gen::elementOf(std::vector<u64>{0, 12'885, 1'288'490, 42'949'673, u64{1} << 31, (u64{1} << 32) - 1});
         c.ramp = *rc::gen::arbitrary<bool>();
         c.h = *rc::gen::elementOf(std::vector<u64>{0, 1, 201'600, 10'000'000});
         c.b0 = *rc::gen::elementOf(std::vector<u64>{1, 2, 7'200, 10'000'000});
-        c.n = *rc::gen::weightedOneOf<unsigned>(
-            {{6, rc::gen::inRange<unsigned>(1, std::min(max_n, 64u) + 1)}, {1, rc::gen::inRange<unsigned>(1, max_n + 1)}});
+        c.n = *rc::gen::weightedOneOf<unsigned>({{6, rc::gen::inRange<unsigned>(1, std::min(max_n, 64u) + 1)},
+                                                 {1, rc::gen::inRange<unsigned>(1, max_n + 1)}});
         c.kind = *rc::gen::inRange<int>(0, 8);
         c.seed = *rc::gen::arbitrary<u64>();
         return c;
@@ -159,7 +164,8 @@ void showValue(const DrainCase& c, std::ostream& os)
         const auto it = in.hotkeys.find(e.hotkey);
         os << "  " << e.hotkey << " inc=" << e.incentive << " div=" << e.dividend;
         if (it != in.hotkeys.end())
-            os << " alpha=" << it->second.alpha_stake << " root=" << it->second.root_stake << " take=" << it->second.take;
+            os << " alpha=" << it->second.alpha_stake << " root=" << it->second.root_stake
+               << " take=" << it->second.take;
         os << "\n";
     }
     os << "}";

@@ -27,9 +27,18 @@ namespace dtao::prop {
 inline const std::vector<u64>& boundary_values()
 {
     static const std::vector<u64> v = [] {
-        std::vector<u64> b{0, 1, 2, MINIMUM_POOL_LIQUIDITY - 1, MINIMUM_POOL_LIQUIDITY, MINIMUM_POOL_LIQUIDITY + 1,
-                           RAO_PER_TAO, TOTAL_SUPPLY - 1, TOTAL_SUPPLY, TOTAL_SUPPLY + 1,
-                           10'500'000'000'000'000, 15'750'000'000'000'000};
+        std::vector<u64> b{0,
+                           1,
+                           2,
+                           MINIMUM_POOL_LIQUIDITY - 1,
+                           MINIMUM_POOL_LIQUIDITY,
+                           MINIMUM_POOL_LIQUIDITY + 1,
+                           RAO_PER_TAO,
+                           TOTAL_SUPPLY - 1,
+                           TOTAL_SUPPLY,
+                           TOTAL_SUPPLY + 1,
+                           10'500'000'000'000'000,
+                           15'750'000'000'000'000};
         for (unsigned k : {32u, 53u, 63u}) {
             const u64 p = u64{1} << k;
             b.insert(b.end(), {p - 1, p, p + 1});
@@ -54,9 +63,8 @@ inline rc::Gen<u64> any_scale_u64()
 /// Any u64, weighted toward the boundaries.
 inline rc::Gen<u64> boundary_u64()
 {
-    return rc::gen::weightedOneOf<u64>({{4, rc::gen::elementOf(boundary_values())},
-                                        {4, any_scale_u64()},
-                                        {2, rc::gen::arbitrary<u64>()}});
+    return rc::gen::weightedOneOf<u64>(
+        {{4, rc::gen::elementOf(boundary_values())}, {4, any_scale_u64()}, {2, rc::gen::arbitrary<u64>()}});
 }
 
 /// Log-uniform in [lo, hi] (bit length uniform, then uniform within it).
@@ -193,13 +201,17 @@ inline rc::Gen<PoolCase> split_region_pool()
 /// output region.
 inline rc::Gen<PoolCase> any_pool()
 {
-    auto wide = rc::gen::build<PoolCase>(rc::gen::set(&PoolCase::x, boundary_u64()),
-                                         rc::gen::set(&PoolCase::y, boundary_u64()),
-                                         rc::gen::set(&PoolCase::a, boundary_u64()));
+    auto wide =
+        rc::gen::build<PoolCase>(rc::gen::set(&PoolCase::x, boundary_u64()), rc::gen::set(&PoolCase::y, boundary_u64()),
+                                 rc::gen::set(&PoolCase::a, boundary_u64()));
     auto real = rc::gen::build<PoolCase>(rc::gen::set(&PoolCase::x, realistic_u64(MINIMUM_POOL_LIQUIDITY)),
                                          rc::gen::set(&PoolCase::y, realistic_u64(MINIMUM_POOL_LIQUIDITY)),
                                          rc::gen::set(&PoolCase::a, realistic_u64()));
-    return rc::gen::weightedOneOf<PoolCase>({{3, wide}, {4, real}, {3, near_integer_output_pool()}, {1, round_trip_region_pool()}, {1, split_region_pool()}});
+    return rc::gen::weightedOneOf<PoolCase>({{3, wide},
+                                             {4, real},
+                                             {3, near_integer_output_pool()},
+                                             {1, round_trip_region_pool()},
+                                             {1, split_region_pool()}});
 }
 
 // --------------------------------------------------------------- chain state
@@ -228,9 +240,9 @@ struct EmaCase
     u64 h = 0;        ///< H (EMAPriceHalvingBlocks); only with a ramp
     u64 b0 = 1;       ///< b_0, blocks since start at the first step; only with a ramp
     bool ramp = false;
-    unsigned n = 1;   ///< N steps
-    int kind = 0;     ///< spot path kind, see `spot_reserves`
-    u64 seed = 0;     ///< seed of the random path kinds
+    unsigned n = 1;  ///< N steps
+    int kind = 0;    ///< spot path kind, see `spot_reserves`
+    u64 seed = 0;    ///< seed of the random path kinds
 };
 
 void showValue(const EmaCase& c, std::ostream& os);

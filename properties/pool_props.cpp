@@ -138,10 +138,7 @@ ExactOut exact_out(u64 x, u64 y, u64 a)
 
 /// The pool the swap leaves is inside the non-saturating domain: k = x·y does
 /// not saturate in I110F18 (F-008) and x + a fits the u64 reserve (F-019).
-bool in_domain(u64 x, u64 y, u64 a)
-{
-    return Int(x) * Int(y) * TWO18 <= K_LIMIT && Int(x) + Int(a) <= Int(U64_MAX);
-}
+bool in_domain(u64 x, u64 y, u64 a) { return Int(x) * Int(y) * TWO18 <= K_LIMIT && Int(x) + Int(a) <= Int(U64_MAX); }
 
 /// The spec's acceptance condition (POOL-003/004): the new paid-out reserve
 /// ⌊min(x·y·2^18, 2^127 − 1) / (x + a)⌋ (I110F18 bits) is at least 10^7.
@@ -240,8 +237,9 @@ void prop_naive_k_never_decreases(const PoolRules& r, const PoolCase& c)
 TEST(pool, pool_003_naive_k_never_decreases_fails_with_f015)
 {
     LastFailure<PoolCase>::get().reset();
-    expect_failure("naive: chain buy never decreases k",
-                   [](const PoolCase& c) { prop_naive_k_never_decreases(reference_pool(), c); }, 100);
+    expect_failure(
+        "naive: chain buy never decreases k",
+        [](const PoolCase& c) { prop_naive_k_never_decreases(reference_pool(), c); }, 100);
     const auto c = LastFailure<PoolCase>::get();
     ASSERT_TRUE(c.has_value());
     // The counterexample is F-015's: the chain paid ⌊o⌋ + 1 because frac(o) > 1 − 2^−18.
@@ -260,7 +258,8 @@ RC_GTEST_PROP(pool, pool_003_exact_keeps_k, (const PoolCase& c))
         ExactSubnet s = to_exact_subnet(side == Side::buy ? make_pool(c.x, c.y) : make_pool(c.y, c.x, U64_MAX));
         Rational ts = 0;
         const ExactSubnet before = s;
-        const Rational out = side == Side::buy ? exact::swap_tao_for_alpha(s, ts, c.a) : exact::swap_alpha_for_tao(s, ts, c.a);
+        const Rational out =
+            side == Side::buy ? exact::swap_tao_for_alpha(s, ts, c.a) : exact::swap_alpha_for_tao(s, ts, c.a);
         const Rational k0 = before.subnet_tao * before.subnet_alpha_in;
         const Int den = Int(c.x) + Int(c.a);
         const bool spec_ok = den != 0 && Rational(Int(c.x) * Int(c.y), den) >= MINIMUM_POOL_LIQUIDITY;
@@ -345,8 +344,9 @@ RC_GTEST_PROP(pool, pool_005_exact_round_trip_returns_input, (const PoolCase& c)
 TEST(pool, pool_005_naive_no_round_trip_profit_fails_with_f017)
 {
     LastFailure<PoolCase>::get().reset();
-    expect_failure("naive: chain buy then sell never returns more than the input",
-                   [] { prop_round_trip(reference_pool(), *round_trip_region_pool(), true); }, 100);
+    expect_failure(
+        "naive: chain buy then sell never returns more than the input",
+        [] { prop_round_trip(reference_pool(), *round_trip_region_pool(), true); }, 100);
     ASSERT_TRUE(LastFailure<PoolCase>::get().has_value());
     const auto c = *LastFailure<PoolCase>::get();
     EXPECT_TRUE(exact_out(c.x, c.y, c.a).rounds_up()) << "x=" << c.x << " y=" << c.y << " a=" << c.a;
@@ -405,8 +405,9 @@ RC_GTEST_PROP(pool, pool_005_exact_split_equals_single, (const PoolCase& c, u64 
 TEST(pool, pool_005_naive_split_never_pays_more_fails_with_f018)
 {
     LastFailure<std::pair<PoolCase, u64>>::get() = std::nullopt;
-    expect_failure("naive: two chain buys never pay more than one",
-                   [](u64 cut) { prop_split(reference_pool(), *split_region_pool(), cut, true); }, 1000);
+    expect_failure(
+        "naive: two chain buys never pay more than one",
+        [](u64 cut) { prop_split(reference_pool(), *split_region_pool(), cut, true); }, 1000);
     using Split = std::pair<PoolCase, u64>;
     ASSERT_TRUE(LastFailure<Split>::get().has_value());
 }
@@ -448,11 +449,15 @@ void prop_rejection(const PoolRules& r, const PoolCase& c)
     }
 }
 
-RC_GTEST_PROP(pool, pool_005_rejected_swap_changes_nothing, (const PoolCase& c)) { prop_rejection(reference_pool(), c); }
+RC_GTEST_PROP(pool, pool_005_rejected_swap_changes_nothing, (const PoolCase& c))
+{
+    prop_rejection(reference_pool(), c);
+}
 
 /// @rule STAKE-007 STAKE-008  [chain] A rejected add_stake / remove_stake (with
 /// or without a limit price) changes neither the subnet nor TotalStake.
-RC_GTEST_PROP(pool, stake_007_rejected_stake_changes_nothing, (const PoolCase& c, u64 limit, bool partial, bool use_limit))
+RC_GTEST_PROP(pool, stake_007_rejected_stake_changes_nothing,
+              (const PoolCase& c, u64 limit, bool partial, bool use_limit))
 {
     const auto& rules = LAUNCH_RULESETS[c.a % LAUNCH_RULESETS.size()];
     const std::optional<u64> lim = use_limit ? std::optional<u64>(limit) : std::nullopt;

@@ -116,7 +116,6 @@ inline std::string bucket(u64 v)
     return "2^" + std::to_string(63 - __builtin_clzll(v));
 }
 
-
 // The support library's helpers under the names the properties use
 // (tests/support/include/dtao/testing/).
 using test::pow2;

@@ -23,7 +23,6 @@
 namespace dtao::prop {
 namespace {
 
-
 using fixed::I96F32;
 
 struct SubnetFacts
@@ -105,12 +104,9 @@ struct StakeCmd : rc::state::Command<Model, Sut>
     std::optional<u64> limit;
     bool partial;
     explicit StakeCmd(const Model& m)
-        : netuid(*rc::gen::elementOf(m.netuids())),
-          amount(*realistic_u64(0, 1'000'000'000'000'000)),
-          limit(*limit_price()),
-          partial(*rc::gen::arbitrary<bool>())
-    {
-    }
+        : netuid(*rc::gen::elementOf(m.netuids())), amount(*realistic_u64(0, 1'000'000'000'000'000)),
+          limit(*limit_price()), partial(*rc::gen::arbitrary<bool>())
+    {}
     /// Shrinking can drop the registration that created the subnet: then the command no longer applies.
     void checkPreconditions(const Model& m) const override { RC_PRE(m.subnets.count(netuid) == 1); }
     void apply(Model&) const override {}
@@ -147,12 +143,9 @@ struct UnstakeCmd : rc::state::Command<Model, Sut>
     std::optional<u64> limit;
     bool partial;
     explicit UnstakeCmd(const Model& m)
-        : netuid(*rc::gen::elementOf(m.netuids())),
-          fraction(*rc::gen::inRange<u64>(0, 65537)),
-          limit(*limit_price()),
+        : netuid(*rc::gen::elementOf(m.netuids())), fraction(*rc::gen::inRange<u64>(0, 65537)), limit(*limit_price()),
           partial(*rc::gen::arbitrary<bool>())
-    {
-    }
+    {}
     /// Shrinking can drop the registration that created the subnet: then the command no longer applies.
     void checkPreconditions(const Model& m) const override { RC_PRE(m.subnets.count(netuid) == 1); }
     void apply(Model&) const override {}
@@ -175,8 +168,8 @@ struct UnstakeCmd : rc::state::Command<Model, Sut>
     }
     void show(std::ostream& os) const override
     {
-        os << "Unstake(netuid=" << netuid << ", fraction=" << fraction << "/65536, limit="
-           << (limit ? std::to_string(*limit) : "none") << ", partial=" << partial << ")";
+        os << "Unstake(netuid=" << netuid << ", fraction=" << fraction
+           << "/65536, limit=" << (limit ? std::to_string(*limit) : "none") << ", partial=" << partial << ")";
     }
 };
 
@@ -198,10 +191,7 @@ struct BlockCmd : rc::state::Command<Model, Sut>
 {
     unsigned blocks;
     explicit BlockCmd(const Model&) : blocks(*rc::gen::inRange<unsigned>(1, 4)) {}
-    void apply(Model& m) const override
-    {
-        m.block += blocks;
-    }
+    void apply(Model& m) const override { m.block += blocks; }
     void run(const Model& m, Sut& sut) const override
     {
         Model cur = m;
@@ -258,7 +248,10 @@ struct EpochCmd : rc::state::Command<Model, Sut>
 struct RegisterCmd : rc::state::Command<Model, Sut>
 {
     explicit RegisterCmd(const Model& m) { RC_PRE(m.subnets.size() < 12); }
-    [[nodiscard]] bool succeeds(const Model& m) const { return sat_sub(m.block, m.last_registered) >= NETWORK_RATE_LIMIT; }
+    [[nodiscard]] bool succeeds(const Model& m) const
+    {
+        return sat_sub(m.block, m.last_registered) >= NETWORK_RATE_LIMIT;
+    }
     void apply(Model& m) const override
     {
         if (!succeeds(m))
@@ -343,7 +336,8 @@ RC_GTEST_PROP(state, stateful_chain_invariants_hold_over_command_sequences, ()) 
 
 TEST(mutation, state_extra_alpha_on_stake_is_caught)
 {
-    expect_failure("mutant (stake pays one alpha more): stateful", [] { stateful(true); }, 300);
+    expect_failure(
+        "mutant (stake pays one alpha more): stateful", [] { stateful(true); }, 300);
 }
 
 }  // namespace

@@ -44,15 +44,17 @@ TEST(arith, u64_saturating_helpers)
     // Differential: each helper is the clamp of the exact result.
     auto rng = dtao::test::seeded_rng("arith.u64_saturating_helpers");
     for (unsigned i = 0; i < dtao::test::test_iters(); ++i) {
-        const u64 a = static_cast<u64>(dtao::test::random_magnitude(rng)), b = static_cast<u64>(dtao::test::random_magnitude(rng));
+        const u64 a = static_cast<u64>(dtao::test::random_magnitude(rng)),
+                  b = static_cast<u64>(dtao::test::random_magnitude(rng));
         EXPECT_EQ(Int(sat_add(a, b)), std::min(Int(a) + b, Int(U64_MAX)));
         EXPECT_EQ(Int(sat_sub(a, b)), std::max(Int(a) - b, Int(0)));
         EXPECT_EQ(Int(sat_mul(a, b)), std::min(Int(Int(a) * b), Int(U64_MAX)));
         const u128 x = dtao::test::random_magnitude(rng), y = dtao::test::random_magnitude(rng);
         EXPECT_EQ(big(sat_mul_u128(x, y)), std::min(Int(big(x) * big(y)), Int(big(~u128{0}))));
         EXPECT_EQ(big(sat_sub_u128(x, y)), std::max(Int(big(x) - big(y)), Int(0)));
-        if (y != 0)
+        if (y != 0) {
             EXPECT_EQ(big(safe_div_int(x, y)), big(x) / big(y));
+        }
         EXPECT_EQ(to_int(x), big(x));
         EXPECT_EQ(to_u128(big(x)), x);
     }

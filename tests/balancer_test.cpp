@@ -69,7 +69,8 @@ ExactSubnet ex(const Subnet& s) { return to_exact(s); }
 TEST(balancer, price_formula_and_special_cases)
 {
     // (w1/w2)·(y/x): with w2 = ½ the ratio is 1 exactly and the price is y/x truncated.
-    EXPECT_EQ(calculate_price(half(), 2, 5), U64F64::saturating_from_u64(5).checked_div(U64F64::saturating_from_u64(2)).value());
+    EXPECT_EQ(calculate_price(half(), 2, 5),
+              U64F64::saturating_from_u64(5).checked_div(U64F64::saturating_from_u64(2)).value());
     // w2 = 1/3 → w1/w2 = ⌊(2/3·10^18 + 1)·2^64 / (10^18/3 floor)⌋ … the chain test only says ≈ 2·y/x.
     const Perquintill third = bigmath::perquintill_from_rational(1, 3);
     EXPECT_NEAR(to_f64(calculate_price(third, 5, 10)), 4.0, 1e-12);
@@ -90,9 +91,13 @@ TEST(balancer, price_formula_and_special_cases)
 /// H13's side assertion: with w = ½, current_alpha_price == U64F64(y) / U64F64(x) exactly.
 TEST(balancer, h13_price_is_y_over_x_exactly_at_half)
 {
-    const std::pair<u64, u64> rows[] = {{1'000'000'000, 1},  {10'000'000'000, 10'000'000'000}, {1'001, 1'001},
-                                        {200'000'000'000, 100'000'000'000}, {21'000'000'000'000'000, 1'000'000},
-                                        {21'000'000'000'000'000, 1'000'000'000'000'000'000}, {0, 1'000'000'000}};
+    const std::pair<u64, u64> rows[] = {{1'000'000'000, 1},
+                                        {10'000'000'000, 10'000'000'000},
+                                        {1'001, 1'001},
+                                        {200'000'000'000, 100'000'000'000},
+                                        {21'000'000'000'000'000, 1'000'000},
+                                        {21'000'000'000'000'000, 1'000'000'000'000'000'000},
+                                        {0, 1'000'000'000}};
     for (auto [y, x] : rows) {
         const auto want = U64F64::saturating_from_u64(y).checked_div(U64F64::saturating_from_u64(x));
         ASSERT_TRUE(want);
@@ -190,13 +195,13 @@ TEST(balancer, finding_chain_pays_more_than_exact)
     EXPECT_EQ(convert_deltas_sell(HEAD, half(), y, x, dy), 2'828'375'291u);  // symmetric (sell: y ↔ x)
     // Through a whole fee-free swap (as the author's fee sale and chain buys run).
     Subnet s = pool(y, x);
-    const auto r = do_swap(HEAD, s, SWAP_MINIMUM_RESERVE, SwapSide::buy, dy, limit_price_from_rao(SWAP_MAX_PRICE),
-                           true, true);
+    const auto r =
+        do_swap(HEAD, s, SWAP_MINIMUM_RESERVE, SwapSide::buy, dy, limit_price_from_rao(SWAP_MAX_PRICE), true, true);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->amount_paid_out, 2'828'375'291u);
     // The exact model pays the real formula.
-    const auto e = exact::balancer::sim_swap_tao_for_alpha(HEAD, ex(s), SWAP_MINIMUM_RESERVE, Rational(dy),
-                                                           SWAP_MAX_PRICE, true);
+    const auto e =
+        exact::balancer::sim_swap_tao_for_alpha(HEAD, ex(s), SWAP_MINIMUM_RESERVE, Rational(dy), SWAP_MAX_PRICE, true);
     ASSERT_TRUE(e);
     EXPECT_EQ(e->amount_paid_out, exact);
 }
@@ -234,7 +239,7 @@ TEST(balancer, limit_not_enforced_when_power_underflows)
     u64 ts = U64_MAX / 2;
     const auto r = swap_alpha_for_tao(HEAD, s, ts, 0, 15'104, SWAP_MIN_PRICE, false);
     ASSERT_TRUE(r);
-    EXPECT_EQ(r->amount_paid_in, 76u);  // the limit path cut the order …
+    EXPECT_EQ(r->amount_paid_in, 76u);                    // the limit path cut the order …
     EXPECT_EQ(r->amount_paid_out, 218'802'817'833'674u);  // … but the whole reserve went
     EXPECT_EQ(current_price(s), U64F64::zero());
     EXPECT_LT(current_price(s), limit_price_from_rao(SWAP_MIN_PRICE));
@@ -450,10 +455,10 @@ TEST(balancer, first_swap_resets_uninitialised_reweighting)
 TEST(balancer, h3_h6_limit_helpers)
 {
     const U64F64 p01 = U64F64::from_f64(0.1), p02 = U64F64::from_f64(0.2), p005 = U64F64::from_f64(0.05);
-    EXPECT_EQ(calculate_quote_delta_in(quarter(), p01, p02, 1'000'000'000), 681'792'830u);  // H3
-    EXPECT_EQ(calculate_base_delta_in(quarter(), p02, p01, 1'000'000'000), 189'207'115u);   // H4
-    EXPECT_EQ(calculate_quote_delta_in(quarter(), p01, p005, 1'000'000'000), 0u);           // H5
-    EXPECT_EQ(calculate_base_delta_in(quarter(), p01, p02, 1'000'000'000), 0u);             // H5
+    EXPECT_EQ(calculate_quote_delta_in(quarter(), p01, p02, 1'000'000'000), 681'792'830u);                     // H3
+    EXPECT_EQ(calculate_base_delta_in(quarter(), p02, p01, 1'000'000'000), 189'207'115u);                      // H4
+    EXPECT_EQ(calculate_quote_delta_in(quarter(), p01, p005, 1'000'000'000), 0u);                              // H5
+    EXPECT_EQ(calculate_base_delta_in(quarter(), p01, p02, 1'000'000'000), 0u);                                // H5
     EXPECT_EQ(get_base_needed_for_quote(HEAD, quarter(), 1'000'000'000, 1'000'000'000, 1'123'432), 374'758u);  // H6
     // The same values from the formulas in f64, as the chain test computes them.
     EXPECT_EQ(static_cast<u64>(1e9 * (std::pow(to_f64(p02) / to_f64(p01), 0.75) - 1.0)), 681'792'830u);
@@ -462,9 +467,11 @@ TEST(balancer, h3_h6_limit_helpers)
     EXPECT_EQ(calculate_quote_delta_in(quarter(), U64F64::zero(), p02, 1'000'000'000), 0u);
     // The exact model: y·((p'/p)^w1 − 1) with the same U64F64 prices.
     const Rational w2(1, 4);
-    const Rational dq = exact::balancer::calculate_quote_delta_in(w2, p01.to_rational(), p02.to_rational(), 1'000'000'000);
+    const Rational dq =
+        exact::balancer::calculate_quote_delta_in(w2, p01.to_rational(), p02.to_rational(), 1'000'000'000);
     EXPECT_EQ(floor(dq), 681'792'830);
-    const Rational db = exact::balancer::calculate_base_delta_in(w2, p02.to_rational(), p01.to_rational(), 1'000'000'000);
+    const Rational db =
+        exact::balancer::calculate_base_delta_in(w2, p02.to_rational(), p01.to_rational(), 1'000'000'000);
     EXPECT_EQ(floor(db), 189'207'115);
     EXPECT_EQ(floor(exact::balancer::get_base_needed_for_quote(w2, 1'000'000'000, 1'000'000'000, 1'123'432)), 374'758);
 }
@@ -487,10 +494,12 @@ TEST(balancer, quote_delta_in_reaches_the_target)
 TEST(balancer, weight_bounds)
 {
     // balancer.rs::test_balancer_rejects_invalid_boundary_weights_without_panicking
-    for (u64 q : {u64{0}, u64{1}, BALANCER_MIN_WEIGHT_PARTS - 1, ACCURACY - BALANCER_MIN_WEIGHT_PARTS + 1, ACCURACY})
+    for (u64 q : {u64{0}, u64{1}, BALANCER_MIN_WEIGHT_PARTS - 1, ACCURACY - BALANCER_MIN_WEIGHT_PARTS + 1, ACCURACY}) {
         EXPECT_FALSE(check_constraints(Perquintill::from_parts(q))) << q;
-    for (u64 q : {BALANCER_MIN_WEIGHT_PARTS, ACCURACY / 2, ACCURACY - BALANCER_MIN_WEIGHT_PARTS})
+    }
+    for (u64 q : {BALANCER_MIN_WEIGHT_PARTS, ACCURACY / 2, ACCURACY - BALANCER_MIN_WEIGHT_PARTS}) {
         EXPECT_TRUE(check_constraints(Perquintill::from_parts(q))) << q;
+    }
 }
 
 /// @rule BAL-007
@@ -498,10 +507,18 @@ TEST(balancer, weight_bounds)
 /// asserted) and w2' = y'/(x'·p + y') (relative 1e-12).
 TEST(balancer, adjust_protocol_liquidity_keeps_the_price)
 {
-    const std::pair<u64, u64> deltas[] = {{0, 0},         {0, 1},         {1, 0},       {1, 1},           {10, 20},
-                                          {1'000'000, 0}, {0, 1'000'000}, {1'000'000'000, 2'000'000'000},
-                                          {1'000'000'000'000, 0},         {0, 1'000'000'000'000},
-                                          {1'000'000'000'000, 1'000'000'000'000}, {1'234'567, 2'432'765'890}};
+    const std::pair<u64, u64> deltas[] = {{0, 0},
+                                          {0, 1},
+                                          {1, 0},
+                                          {1, 1},
+                                          {10, 20},
+                                          {1'000'000, 0},
+                                          {0, 1'000'000},
+                                          {1'000'000'000, 2'000'000'000},
+                                          {1'000'000'000'000, 0},
+                                          {0, 1'000'000'000'000},
+                                          {1'000'000'000'000, 1'000'000'000'000},
+                                          {1'234'567, 2'432'765'890}};
     for (auto [dt, da] : deltas) {
         Subnet s = pool(1'000'000'000'000, 4'000'000'000'000);
         const U64F64 before = current_price(s);
@@ -548,7 +565,7 @@ TEST(balancer, adjust_protocol_liquidity_zero_alpha_and_rejection)
     EXPECT_EQ(*w, Rational(1, 100));
     EXPECT_EQ(exact::balancer::calculate_price(*w, 99'000'000'000, 1'000'000'000), 1);
     EXPECT_FALSE(exact::balancer::update_weights_for_added_liquidity(Rational(1, 2), 1'000'000'000, 1'000'000'000, 0,
-                                                                      200'000'000'000));
+                                                                     200'000'000'000));
 }
 
 // ---------------------------------------------------------------- BAL-008 initialisation
@@ -623,10 +640,10 @@ TEST(balancer, swap_tao_for_alpha_applies_deltas)
     const auto r = swap_tao_for_alpha(s, ts, 1, 1'000'000'000, SWAP_MAX_PRICE, false);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->amount_paid_in, 999'496'453u);
-    EXPECT_EQ(s.subnet_tao, 1'000'000'000u + 999'496'453u);           // net of the fee
+    EXPECT_EQ(s.subnet_tao, 1'000'000'000u + 999'496'453u);  // net of the fee
     EXPECT_EQ(s.subnet_alpha_in, 4'000'000'000u - r->amount_paid_out);
     EXPECT_EQ(s.subnet_alpha_out, 7u + r->amount_paid_out);
-    EXPECT_EQ(ts, 100u + 1'000'000'000u);                            // gross
+    EXPECT_EQ(ts, 100u + 1'000'000'000u);  // gross
     EXPECT_EQ(s.subnet_volume, u128{1'000'000'000});
     // Sell: TotalStake −= out, volume += out.
     const u64 ts_before = ts;
@@ -687,7 +704,8 @@ TEST(balancer, add_stake_validation_and_fee_destination)
         EXPECT_EQ(r->swap.amount_paid_in, 2'000'000u);
         EXPECT_EQ(r->swap.fee_paid, 1'007u);
     }
-    {  // author: the TAO fee leaves the subnet account to the author; TotalStake += gross
+    {
+        // author: the TAO fee leaves the subnet account to the author; TotalStake += gross
         ChainState st = state_with(s, true);
         const auto r = add_stake(HEAD, st, 1, 1'000'000'000, std::nullopt, false);
         ASSERT_TRUE(r);
@@ -699,7 +717,8 @@ TEST(balancer, add_stake_validation_and_fee_destination)
         EXPECT_EQ(r->alpha, r->swap.amount_paid_out);
         EXPECT_EQ(r->tao_unswapped, 0u);
     }
-    {  // no author: burned (moved to the burn account); TotalIssuance unchanged all the same
+    {
+        // no author: burned (moved to the burn account); TotalIssuance unchanged all the same
         ChainState st = state_with(s, false);
         const auto r = add_stake(HEAD, st, 1, 1'000'000'000, std::nullopt, false);
         ASSERT_TRUE(r);
@@ -707,7 +726,8 @@ TEST(balancer, add_stake_validation_and_fee_destination)
         EXPECT_EQ(r->burned_tao, 503'547u);
         EXPECT_EQ(st.total_issuance, 20'000'000'000'000u);
     }
-    {  // limit order, no partial fill: above the max → slippage_too_high, state unchanged
+    {
+        // limit order, no partial fill: above the max → slippage_too_high, state unchanged
         ChainState st = state_with(s);
         EXPECT_EQ(add_stake(HEAD, st, 1, 100'000'000'000, 1'010'000'000, false).error(), Error::slippage_too_high);
         const auto max = max_amount_add(HEAD, s, st.swap_minimum_reserve, 1'010'000'000);
@@ -720,14 +740,16 @@ TEST(balancer, add_stake_validation_and_fee_destination)
         // limit at or below the price: the max errors out and so does the stake
         EXPECT_EQ(add_stake(HEAD, st, 1, 100'000'000, 1'000'000'000, true).error(), Error::price_limit_exceeded);
     }
-    {  // input cap (v3.4.9-424+): amount > 1000·SubnetTAO → insufficient_liquidity
+    {
+        // input cap (v3.4.9-424+): amount > 1000·SubnetTAO → insufficient_liquidity
         const Subnet small = pool(1'000'000, 1'000'000'000);
         ChainState st = state_with(small);
         EXPECT_EQ(add_stake(HEAD, st, 1, 1'000'000'001, std::nullopt, false).error(), Error::insufficient_liquidity);
         ChainState st8 = state_with(small);
         EXPECT_TRUE(add_stake(V3_4_8_423, st8, 1, 1'000'000'001, std::nullopt, false));
     }
-    {  // unknown subnet
+    {
+        // unknown subnet
         ChainState st = state_with(s);
         EXPECT_EQ(add_stake(HEAD, st, 9, 1'000'000'000, std::nullopt, false).error(), Error::subnet_not_exists);
     }
@@ -737,14 +759,16 @@ TEST(balancer, add_stake_validation_and_fee_destination)
 TEST(balancer, remove_stake_validation_and_fee_destination)
 {
     const Subnet s = pool(1'000'000'000'000, 1'000'000'000'000);
-    {  // zero, and a partial unstake worth < min stake
+    {
+        // zero, and a partial unstake worth < min stake
         ChainState st = state_with(s);
         EXPECT_EQ(remove_stake(HEAD, st, 1, 0, 5'000'000, std::nullopt, false).error(), Error::amount_too_low);
         EXPECT_EQ(remove_stake(HEAD, st, 1, 1'000'000, 5'000'000, std::nullopt, false).error(), Error::amount_too_low);
         // unstaking everything bypasses the min-stake check
         EXPECT_TRUE(remove_stake(HEAD, st, 1, 1'000'000, 1'000'000, std::nullopt, false));
     }
-    {  // author: the alpha fee is sold fee-free and its TAO goes to the author
+    {
+        // author: the alpha fee is sold fee-free and its TAO goes to the author
         ChainState st = state_with(s, true);
         const u64 ts0 = st.total_stake;
         const auto r = remove_stake(HEAD, st, 1, 1'000'000'000, 5'000'000'000, std::nullopt, false);
@@ -757,7 +781,8 @@ TEST(balancer, remove_stake_validation_and_fee_destination)
         EXPECT_EQ(st.subnets[0].subnet_alpha_in, 1'000'000'000'000u + 1'000'000'000u);  // paid_in + fee both in
         EXPECT_EQ(st.subnets[0].subnet_tao, 1'000'000'000'000u - r->tao - r->author_tao);
     }
-    {  // no author: the alpha fee is burned; the reserve gets only paid_in
+    {
+        // no author: the alpha fee is burned; the reserve gets only paid_in
         ChainState st = state_with(s, false);
         const auto r = remove_stake(HEAD, st, 1, 1'000'000'000, 5'000'000'000, std::nullopt, false);
         ASSERT_TRUE(r);
@@ -765,7 +790,8 @@ TEST(balancer, remove_stake_validation_and_fee_destination)
         EXPECT_EQ(st.subnets[0].subnet_alpha_in, 1'000'000'000'000u + 999'496'453u);
         EXPECT_EQ(st.total_issuance, 20'000'000'000'000u);
     }
-    {  // limit with partial fill, no author: the swap ends at or above the limit price
+    {
+        // limit with partial fill, no author: the swap ends at or above the limit price
         ChainState st = state_with(s, false);
         const auto r = remove_stake(HEAD, st, 1, 100'000'000'000, 200'000'000'000, 990'000'000, true);
         ASSERT_TRUE(r);
@@ -778,15 +804,17 @@ TEST(balancer, remove_stake_validation_and_fee_destination)
         EXPECT_EQ(remove_stake(HEAD, st2, 1, 100'000'000'000, 200'000'000'000, 990'000'000, false).error(),
                   Error::slippage_too_high);
     }
-    {  // ...with an author, the fee alpha is sold afterwards at the MIN price: the final spot
-       // price ends below the user's limit (the limit bounds the user's swap only).
+    {
+        // ...with an author, the fee alpha is sold afterwards at the MIN price: the final spot
+        // price ends below the user's limit (the limit bounds the user's swap only).
         ChainState st = state_with(s, true);
         const auto r = remove_stake(HEAD, st, 1, 100'000'000'000, 200'000'000'000, 990'000'000, true);
         ASSERT_TRUE(r);
         EXPECT_GT(r->author_tao, 0u);
         EXPECT_LT(current_price(st.subnets[0]), limit_price_from_rao(990'000'000));
     }
-    {  // input cap on the alpha side (v3.4.9-424+)
+    {
+        // input cap on the alpha side (v3.4.9-424+)
         const Subnet small = pool(1'000'000'000, 1'000'000);
         ChainState st = state_with(small);
         EXPECT_EQ(remove_stake(HEAD, st, 1, 1'000'000'001, 2'000'000'000, std::nullopt, false).error(),
@@ -817,35 +845,41 @@ TEST(balancer, remove_stake_limit_above_the_stake_is_refused)
                           .error(),
                       Error::not_enough_stake_to_withdraw);
         }
-        {  // nothing else refuses the request: with the stake to cover it, it sells
+        {
+            // nothing else refuses the request: with the stake to cover it, it sells
             ChainState st = state_with(s);
             const auto r = remove_stake(*rules, st, 1, 1'000'000'000, 1'000'000'000, 100, false);
             ASSERT_TRUE(r);
             // fee = ⌊10^9·33/65535⌋ = 503 547 (BAL-004), the rest executes (limit far below)
             EXPECT_EQ(r->swap.amount_paid_in, 999'496'453u);
         }
-        {  // one alpha short of the request is enough to refuse it
+        {
+            // one alpha short of the request is enough to refuse it
             ChainState st = state_with(s);
             EXPECT_EQ(remove_stake(*rules, st, 1, 1'000'000'000, 999'999'999, 100, false).error(),
                       Error::not_enough_stake_to_withdraw);
         }
-        {  // the plain extrinsic caps at the stake and unstakes all of it
+        {
+            // the plain extrinsic caps at the stake and unstakes all of it
             ChainState st = state_with(s);
             const auto r = remove_stake(*rules, st, 1, 1'000'000'000, 300'000'000, std::nullopt, false);
             ASSERT_TRUE(r);
             EXPECT_EQ(r->alpha_requested, 300'000'000u);
         }
-        {  // the BAL-012 probe comes first: at limit = price 1 the sale is refused by the swap
+        {
+            // the BAL-012 probe comes first: at limit = price 1 the sale is refused by the swap
             ChainState st = state_with(s);
             EXPECT_EQ(remove_stake(*rules, st, 1, 1'000'000'000, 300'000'000, 1'000'000'000, false).error(),
                       Error::price_limit_exceeded);
         }
-        {  // the zero check comes before the stake check
+        {
+            // the zero check comes before the stake check
             ChainState st = state_with(s);
             EXPECT_EQ(remove_stake(*rules, st, 1, 0, 0, 100, false).error(), Error::amount_too_low);
         }
     }
-    {  // the input cap (v3.4.9-424+) comes first: 1000·10^10 + 1 alpha
+    {
+        // the input cap (v3.4.9-424+) comes first: 1000·10^10 + 1 alpha
         ChainState st = state_with(s);
         EXPECT_EQ(remove_stake(V3_4_9_424, st, 1, 10'000'000'000'001, 300'000'000, 100, false).error(),
                   Error::insufficient_liquidity);
@@ -1033,8 +1067,7 @@ TEST(balancer, max_amount_add_overstated_when_probe_power_underflows)
     const auto max = max_amount_add(V3_4_8_423, s, SWAP_MINIMUM_RESERVE, 293'261);
     ASSERT_TRUE(max);
     EXPECT_EQ(*max, U64_MAX);  // the chain's maximum: everything
-    const auto exact_max =
-        exact::balancer::max_amount_add(V3_4_8_423, to_exact(s), SWAP_MINIMUM_RESERVE, 293'261);
+    const auto exact_max = exact::balancer::max_amount_add(V3_4_8_423, to_exact(s), SWAP_MINIMUM_RESERVE, 293'261);
     ASSERT_TRUE(exact_max);
     EXPECT_LT(*exact_max, Rational(855'435'225));
     EXPECT_GT(*exact_max, Rational(855'435'224));
@@ -1043,10 +1076,10 @@ TEST(balancer, max_amount_add_overstated_when_probe_power_underflows)
     const u64 amount = 93'130'080'887'377;
     const auto r = add_stake(V3_4_8_423, st, s.netuid, amount, 293'261, true);
     ASSERT_TRUE(r);
-    EXPECT_EQ(r->tao_requested, amount);  // the whole amount is taken …
+    EXPECT_EQ(r->tao_requested, amount);                                   // the whole amount is taken …
     EXPECT_LT(r->swap.amount_paid_in + r->swap.fee_paid, 1'000'000'000u);  // … under 1 TAO is used …
-    EXPECT_GT(r->tao_unswapped, 93'129'000'000'000u);  // … and ~93 129 TAO stay unswapped
-    EXPECT_EQ(st.total_stake, 10'000'000'000'000 + amount);  // TotalStake counts the gross amount
+    EXPECT_GT(r->tao_unswapped, 93'129'000'000'000u);                      // … and ~93 129 TAO stay unswapped
+    EXPECT_EQ(st.total_stake, 10'000'000'000'000 + amount);                // TotalStake counts the gross amount
 }
 
 /// @rule BAL-011
@@ -1080,7 +1113,8 @@ TEST(balancer, buy_takes_the_whole_reserve_when_power_underflows)
     EXPECT_EQ(r->alpha, 13'841'648'096u);
     EXPECT_EQ(st.find(s.netuid)->subnet_alpha_in, 0u);
     ExactChainState est = to_exact(state_with(s, true));
-    const auto x = exact::balancer::add_stake(V3_4_9_424, est, s.netuid, Rational(8'916'275'027'162), std::nullopt, false);
+    const auto x =
+        exact::balancer::add_stake(V3_4_9_424, est, s.netuid, Rational(8'916'275'027'162), std::nullopt, false);
     ASSERT_TRUE(x);
     EXPECT_LT(x->alpha, Rational(13'841'600'390));
     EXPECT_GT(x->alpha, Rational(13'841'600'389));

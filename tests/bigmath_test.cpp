@@ -117,14 +117,16 @@ TEST(bigmath, mul_perquintill_round_chain_tests)
     const auto half = perquintill_from_rational(1, 2);
     const u128 in_half[] = {0, 1, 2, 3, 4, 5, 1023, 1025};
     const u128 out_half[] = {0, 1, 1, 2, 2, 3, 512, 513};
-    for (std::size_t i = 0; i < std::size(in_half); ++i)
+    for (std::size_t i = 0; i < std::size(in_half); ++i) {
         EXPECT_EQ(mul_perquintill_round(half, in_half[i]), out_half[i]) << "v=" << big(in_half[i]);
+    }
     // test_mul_round_third_behaviour: ⅓ = from_rational(1, 3)
     const auto third = perquintill_from_rational(1, 3);
     const u128 in_third[] = {3, 4, 5, 6};
     const u128 out_third[] = {1, 1, 2, 2};
-    for (std::size_t i = 0; i < std::size(in_third); ++i)
+    for (std::size_t i = 0; i < std::size(in_third); ++i) {
         EXPECT_EQ(mul_perquintill_round(third, in_third[i]), out_third[i]) << "v=" << big(in_third[i]);
+    }
     // test_mul_round_large_values_simple_rational: (10^18·7 + 5)/10 = 7·10^17
     EXPECT_EQ(mul_perquintill_round(perquintill_from_rational(7, 10), 1'000'000'000'000'000'000),
               u128{700'000'000'000'000'000});
@@ -180,8 +182,8 @@ TEST(bigmath, pow_ratio_zero_exponent_and_zero_scale)
 {
     EXPECT_EQ(pow_ratio_scaled(2, 3, 0, 7, 64, 1000), Int(1000));
     EXPECT_EQ(pow_ratio_scaled(Int(1) << 200, 3, 0, Int(1) << 100, 0, 0), Int(0));
-    EXPECT_EQ(pow_ratio_scaled(2, 3, 1, 2, 64, 0), Int(0));          // exact path
-    EXPECT_EQ(pow_ratio_scaled(2, 3, 1025, 2, 64, 0), Int(0));       // fallback
+    EXPECT_EQ(pow_ratio_scaled(2, 3, 1, 2, 64, 0), Int(0));           // exact path
+    EXPECT_EQ(pow_ratio_scaled(2, 3, 1025, 2, 64, 0), Int(0));        // fallback
     EXPECT_EQ(pow_ratio_scaled(7, 7, 1025, 2, 64, 1000), Int(1000));  // ln 1 = 0, exp 0 = 1 exactly
 }
 
@@ -191,8 +193,9 @@ TEST(bigmath, pow_ratio_gcd_reduction_picks_the_path)
     // test_safe_bigmath_pow_ratio_internal_paths_do_not_panic (balancer.rs): every case is Some.
     const Int bn = 999'999'937, bd = 1'000'000'003, scale = 1'000'000;
     const std::pair<Int, Int> cases[] = {{1024, 1}, {999, 1024}, {1025, 1}, {999, 1025}, {2048, 4096}};
-    for (const auto& [en, ed] : cases)
+    for (const auto& [en, ed] : cases) {
         EXPECT_TRUE(pow_ratio_scaled(bn, bd, en, ed, 64, scale)) << en << "/" << ed;
+    }
     // 2048/4096 reduces to 1/2: the exact path, identical to asking for 1/2.
     EXPECT_EQ(pow_ratio_scaled(bn, bd, 2048, 4096, 64, scale), pow_ratio_scaled(bn, bd, 1, 2, 64, scale));
     EXPECT_TRUE(is_floor_root(*pow_ratio_scaled(bn, bd, 2048, 4096, 64, scale), bn, bd, 1, 2, scale));
@@ -307,10 +310,11 @@ TEST(bigmath, pow_ratio_fallback_library_values)
     const char* x = "21000000000000000";
     const char* den = "21000000000000100";
     const std::pair<const char*, const char*> weights[] = {{"500000000000000000", "500000000000000000"},
-                                                          {"499999999999500000", "500000000000500000"},
-                                                          {"500000000000250000", "499999999999750000"}};
-    for (const auto& [w1, w2] : weights)
+                                                           {"499999999999500000", "500000000000500000"},
+                                                           {"500000000000250000", "499999999999750000"}};
+    for (const auto& [w1, w2] : weights) {
         EXPECT_EQ(prs(x, den, w1, w2, 256, "1000000000000000000"), Int(999'999'999'999'995'238)) << w1;
+    }
     // pow_ratio_scaled_converges_on_boundary_weights: …9952 in < 1 s.
     const auto t0 = std::chrono::steady_clock::now();
     EXPECT_EQ(prs(x, "21000000000000001", "499999999500000000", "500000000500000000", 256, "1000000000000000000"),
@@ -322,10 +326,10 @@ TEST(bigmath, pow_ratio_fallback_library_values)
 TEST(bigmath, pow_ratio_fallback_library_tolerance_tests)
 {
     // pow_ratio_scaled_uses_scale_to_pick_precision: precision 0 and 256 within 1 (here equal).
-    const auto coarse = prs("123456789", "987654321", "987654321123456789", "123456789987654321", 0,
-                            "1000000000000000000");
-    const auto precise = prs("123456789", "987654321", "987654321123456789", "123456789987654321", 256,
-                             "1000000000000000000");
+    const auto coarse =
+        prs("123456789", "987654321", "987654321123456789", "123456789987654321", 0, "1000000000000000000");
+    const auto precise =
+        prs("123456789", "987654321", "987654321123456789", "123456789987654321", 256, "1000000000000000000");
     ASSERT_TRUE(coarse && precise);
     EXPECT_LE(abs(*precise - *coarse), 1);
     // pow_ratio_scaled_handles_small_base_fractional_exponent: within 128 of the f64 value.
@@ -337,7 +341,8 @@ TEST(bigmath, pow_ratio_fallback_library_tolerance_tests)
     const u64 ex = 400'775'553, edx = 14'446'633'907'665'582, w1 = 102'337'248'363'782'924;
     const auto extreme = pow_ratio_scaled(ex, Int(ex) + edx, w1, E18 - w1, 256, E18);
     ASSERT_TRUE(extreme);
-    const double fe = std::floor(std::pow(double(ex) / (double(ex) + double(edx)), double(w1) / (1e18 - double(w1))) * 1e18);
+    const double fe =
+        std::floor(std::pow(double(ex) / (double(ex) + double(edx)), double(w1) / (1e18 - double(w1))) * 1e18);
     EXPECT_LE(std::fabs(extreme->convert_to<double>() - fe), 1e6);
     // Tighter, against the rigorous enclosure: all three are the exact floor here.
     using Case = std::tuple<Int, Int, Int, Int, Int>;
@@ -378,12 +383,12 @@ TEST(bigmath, pow_ratio_fallback_crafted_gcd_is_fast)
     // safe-bigmath pow_ratio_scaled_with_crafted_gcd_values: 499/1538820023 takes the
     // fallback (1538820023 > 1024) and must finish in < 1 s.
     const auto t0 = std::chrono::steady_clock::now();
-    const auto r = prs("2100000000000000000000000", "210000000000000000000000", "499", "1538820023", 256,
-                       "1000000000000000000");
+    const auto r =
+        prs("2100000000000000000000000", "210000000000000000000000", "499", "1538820023", 256, "1000000000000000000");
     EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
     ASSERT_TRUE(r);
-    const Interval iv = pow_ratio_reference(Int("2100000000000000000000000"), Int("210000000000000000000000"), 499,
-                                            1538820023, E18);
+    const Interval iv =
+        pow_ratio_reference(Int("2100000000000000000000000"), Int("210000000000000000000000"), 499, 1538820023, E18);
     EXPECT_GE(*r, iv.lo);
     EXPECT_LE(*r, iv.hi);
 }
@@ -414,9 +419,12 @@ TEST(bigmath, pow_ratio_fallback_pinned_anomalies)
 TEST(bigmath, reference_interval_contains_exact_values)
 {
     // Perfect powers: the value is an integer and must lie in [lo, hi].
-    const std::tuple<Int, Int, Int, Int, Int, Int> exact[] = {
-        {4, 9, 1, 2, 900, 600},        {8, 27, 2, 3, 9, 4},          {2, 1, 10, 1, 3, 3072},
-        {pow2(1025), 1, 1, 1025, E18, 2 * E18}, {1, pow2(1025), 1, 1025, E18, E18 / 2}, {7, 7, 12345, 67, 99, 99}};
+    const std::tuple<Int, Int, Int, Int, Int, Int> exact[] = {{4, 9, 1, 2, 900, 600},
+                                                              {8, 27, 2, 3, 9, 4},
+                                                              {2, 1, 10, 1, 3, 3072},
+                                                              {pow2(1025), 1, 1, 1025, E18, 2 * E18},
+                                                              {1, pow2(1025), 1, 1025, E18, E18 / 2},
+                                                              {7, 7, 12345, 67, 99, 99}};
     for (const auto& [bn, bd, en, ed, scale, v] : exact) {
         const Interval iv = pow_ratio_reference(bn, bd, en, ed, scale);
         EXPECT_LE(iv.lo, v);

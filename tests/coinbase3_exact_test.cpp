@@ -69,7 +69,8 @@ bool probe_drains_pool(const Ruleset& rules, const Subnet& s)
 {
     const u64 probe = rules.swap_input_reserve_cap ? sat_mul(s.subnet_tao, MAX_SWAP_INPUT_RESERVE_MULTIPLIER) : U64_MAX;
     const u64 net = probe - chain::balancer::calculate_fee_amount(s, probe, false);
-    const Perquintill w = s.pal_swap_initialized ? chain::balancer::quote_weight(s) : Perquintill::from_parts(Perquintill::ACCURACY / 2);
+    const Perquintill w =
+        s.pal_swap_initialized ? chain::balancer::quote_weight(s) : Perquintill::from_parts(Perquintill::ACCURACY / 2);
     return chain::balancer::convert_deltas_buy(rules, w, s.subnet_alpha_in, s.subnet_tao, net) >= s.subnet_alpha_in;
 }
 
@@ -176,8 +177,8 @@ TEST(coinbase3_exact, stake_unstake_agree_with_chain_random)
             const u64 available = pick < 2 ? alpha : pick == 2 ? alpha / 2 : alpha + log_uniform(rng, 1, 1e14);
             ctx << " remove " << alpha << " of " << available;
             const auto c = chain::balancer::remove_stake(rules, cst, 1, alpha, available, limit, partial);
-            const auto e = exact::balancer::remove_stake(rules, est, 1, Rational(alpha), Rational(available), limit,
-                                                         partial);
+            const auto e =
+                exact::balancer::remove_stake(rules, est, 1, Rational(alpha), Rational(available), limit, partial);
             const bool chain_cut = c && c->swap.amount_paid_in + c->swap.fee_paid < c->alpha_requested;
             const double l = static_cast<double>(limit.value_or(SWAP_MIN_PRICE)) / 1e9;
             if (chain_cut && w2d * std::log(d(p) / l) >= POWER_CAP_LN) {
@@ -371,7 +372,8 @@ ChainState coinbase_state(std::mt19937_64& rng)
         s.network_registration_allowed = rng() % 10 != 0;
         s.subnet_emission_enabled = rng() % 5 != 0;
         s.owner_cut_enabled = rng() % 4 != 0;
-        s.subnet_moving_price = I96F32::from_bits(static_cast<i128>(u64{1} << 22) + static_cast<i128>(rng() % (u64{1} << 33)));
+        s.subnet_moving_price =
+            I96F32::from_bits(static_cast<i128>(u64{1} << 22) + static_cast<i128>(rng() % (u64{1} << 33)));
         s.miner_burned = U96F32::from_bits(static_cast<u128>(rng() % ((u64{1} << 32) + 1)));
         s.tempo = 1 + rng() % 400;
         s.last_epoch_block = st.block - rng() % 450;
@@ -424,8 +426,9 @@ TEST(coinbase3_exact, coinbase_exact_conservation_random)
             buys += em.chain_buy_ok;
             capped += em.capped;
             ASSERT_EQ(em.tao_in + em.excess_tao, em.tao_emission);
-            if (em.price != 0)
+            if (em.price != 0) {
                 ASSERT_EQ(em.alpha_in * em.price, em.tao_in);
+            }
             ASSERT_EQ(a.subnet_tao, b.subnet_tao + em.injected_tao + em.chain_buy_paid_in);
             ASSERT_EQ(em.excess_spent, em.chain_buy_paid_in + em.stranded_tao);
             spent += em.injected_tao + em.excess_spent;
@@ -434,7 +437,8 @@ TEST(coinbase3_exact, coinbase_exact_conservation_random)
                 refused += em.tao_in;
             stake += em.injected_tao + (em.chain_buy_ok ? em.excess_spent : Rational(0));
             ASSERT_EQ(a.subnet_alpha_in, b.subnet_alpha_in + em.injected_alpha - em.chain_buy_alpha);
-            ASSERT_EQ(a.subnet_alpha_out, b.subnet_alpha_out + em.alpha_out + em.chain_buy_alpha - em.root_alpha_recycled);
+            ASSERT_EQ(a.subnet_alpha_out,
+                      b.subnet_alpha_out + em.alpha_out + em.chain_buy_alpha - em.root_alpha_recycled);
             ASSERT_EQ(a.subnet_protocol_alpha, b.subnet_protocol_alpha + em.chain_buy_alpha);
             ASSERT_EQ(em.owner_cut + em.server + em.validator + em.root_alpha, em.alpha_out);
             ASSERT_EQ(em.root_alpha_recycled, res.root_sell_flag ? Rational(0) : em.root_alpha);
@@ -456,8 +460,9 @@ TEST(coinbase3_exact, coinbase_exact_conservation_random)
             }
             // The reweighting keeps the price exactly (at the exact weight, before any buy).
             if (a.mechanism == Mechanism::dynamic && em.injected_tao > 0 && em.excess_spent == 0 &&
-                b.subnet_alpha_in > 0 && b.pal_swap_initialized)
+                b.subnet_alpha_in > 0 && b.pal_swap_initialized) {
                 ASSERT_EQ(exact::balancer::calculate_price(em.quote_weight, a.subnet_alpha_in, a.subnet_tao), em.price);
+            }
         }
         ASSERT_EQ(spent, res.tao_spent);
         ASSERT_EQ(res.tao_recycled, res.credit - emitted + refused);
@@ -516,7 +521,8 @@ TEST(coinbase3_exact, coinbase_chain_vs_exact_random)
             if (e.price == 0)
                 continue;
             const Rational uncapped = e.tao_emission / e.price;
-            const Rational t = 16 + e.tao_emission * (eps_s + pow2r(-29) / e.price) + e.alpha_emission * e.price * pow2r(-29);
+            const Rational t =
+                16 + e.tao_emission * (eps_s + pow2r(-29) / e.price) + e.alpha_emission * e.price * pow2r(-29);
             if (abs(uncapped - e.cap) <= t / e.price + 16 + e.alpha_emission * pow2r(-27))
                 tie = true;
         }
@@ -811,18 +817,23 @@ TEST(coinbase3_exact, coinbase_chain_vs_exact_three_blocks)
                 const Rational p = e.price == 0 ? Rational(1) : e.price;
                 const Rational T = 16 + e.tao_emission * (eps_s + pow2r(-29) / p) + e.alpha_emission * p * pow2r(-29);
                 sum_t[e.netuid] += T;
-                sum_a[e.netuid] += T / p + 16 + e.alpha_emission * pow2r(-27) + eb.find(e.netuid)->subnet_alpha_in * pow2r(-50);
+                sum_a[e.netuid] +=
+                    T / p + 16 + e.alpha_emission * pow2r(-27) + eb.find(e.netuid)->subnet_alpha_in * pow2r(-50);
             }
             for (const auto& [n, t] : sum_t) {
                 const Subnet& c = *cst.find(n);
                 const ExactSubnet& x = *est.find(n);
                 const Rational a = sum_a[n];
                 EXPECT_LE(abs(Rational(c.subnet_tao) - x.subnet_tao), 4 * t) << "block " << k << " netuid " << n;
-                EXPECT_LE(abs(Rational(c.subnet_alpha_in) - x.subnet_alpha_in), 4 * a) << "block " << k << " netuid " << n;
-                EXPECT_LE(abs(Rational(c.subnet_alpha_out) - x.subnet_alpha_out), 4 * a) << "block " << k << " netuid " << n;
+                EXPECT_LE(abs(Rational(c.subnet_alpha_in) - x.subnet_alpha_in), 4 * a)
+                    << "block " << k << " netuid " << n;
+                EXPECT_LE(abs(Rational(c.subnet_alpha_out) - x.subnet_alpha_out), 4 * a)
+                    << "block " << k << " netuid " << n;
                 EXPECT_LE(abs(Rational(c.pending_server_emission) - x.pending_server_emission), 4 * a) << "block " << k;
-                EXPECT_LE(abs(Rational(c.pending_validator_emission) - x.pending_validator_emission), 4 * a) << "block " << k;
-                EXPECT_LE(abs(c.subnet_moving_price.to_rational() - x.subnet_moving_price), k * pow2r(-30)) << "block " << k;
+                EXPECT_LE(abs(Rational(c.pending_validator_emission) - x.pending_validator_emission), 4 * a)
+                    << "block " << k;
+                EXPECT_LE(abs(c.subnet_moving_price.to_rational() - x.subnet_moving_price), k * pow2r(-30))
+                    << "block " << k;
                 ++compared;
             }
             Rational all_t = 0;
@@ -866,8 +877,9 @@ TEST(coinbase3_exact, dividend_distribution_matches_chain)
     // hotkey 1: root_prop = 100/200 = ½, root_divs ½, alpha_divs ½; hotkey 2: alpha_divs 3
     EXPECT_EQ(x2.root_alpha_dividends.at(1), Rational(500));
     EXPECT_EQ(x2.alpha_dividends.at(1), Rational(1000, 7));
-    for (const auto& [h, v] : x2.alpha_dividends)
+    for (const auto& [h, v] : x2.alpha_dividends) {
         EXPECT_LE(abs(c2.alpha_dividends.at(h).to_rational() - v), Rational(1000, Int(1) << 30)) << h;
+    }
 }
 
 /// @rule BREG-001 BREG-002

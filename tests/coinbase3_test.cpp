@@ -121,9 +121,12 @@ TEST(coinbase3, root_proportion_H18_multiply_then_divide)
     const Int rp = (prod << 32) / den;
     const U96F32 got = root_proportion(st, *st.find(1));
     EXPECT_EQ(test::big(got.bits), rp);
-    EXPECT_EQ(got, get_tao_weight(st).saturating_mul(u96(1'000'000'000'000))
-                       .checked_div(get_tao_weight(st).saturating_mul(u96(1'000'000'000'000)).saturating_add(u96(100'000'000'000)))
-                       .value());
+    EXPECT_EQ(
+        got,
+        get_tao_weight(st)
+            .saturating_mul(u96(1'000'000'000'000))
+            .checked_div(get_tao_weight(st).saturating_mul(u96(1'000'000'000'000)).saturating_add(u96(100'000'000'000)))
+            .value());
     // No root stake: 0/0 → checked_div fails → 0.
     st.find(0)->subnet_tao = 0;
     EXPECT_EQ(root_proportion(st, *st.find(1)), U96F32::zero());
@@ -449,8 +452,8 @@ TEST(coinbase3, conservation_in_one_block_random)
             const Subnet& a = *st.find(e.netuid);
             ASSERT_EQ(a.subnet_tao, b.subnet_tao + e.injected_tao + e.chain_buy_paid_in);
             ASSERT_EQ(a.subnet_alpha_in, b.subnet_alpha_in + e.injected_alpha - e.chain_buy_alpha);
-            ASSERT_EQ(a.subnet_alpha_out, b.subnet_alpha_out + e.chain_buy_alpha + a.subnet_alpha_out_emission -
-                                              e.root_alpha_recycled);
+            ASSERT_EQ(a.subnet_alpha_out,
+                      b.subnet_alpha_out + e.chain_buy_alpha + a.subnet_alpha_out_emission - e.root_alpha_recycled);
         }
         ASSERT_EQ(spent, res.tao_spent);
         ASSERT_EQ(into_pools, spent);
@@ -503,8 +506,7 @@ TEST(coinbase3, pending_emission_H16)
     const Int root_bits = (rp * Int(1'000'000'000ULL)) >> 1;  // ·1e9 exact, ·½ floors
     EXPECT_EQ(a.pending_root_alpha_divs, static_cast<u64>(root_bits >> 32));
     EXPECT_EQ(a.pending_server_emission, 500'000'000u);
-    EXPECT_EQ(a.pending_validator_emission,
-              static_cast<u64>(((Int(500'000'000ULL) << 32) - root_bits) >> 32));
+    EXPECT_EQ(a.pending_validator_emission, static_cast<u64>(((Int(500'000'000ULL) << 32) - root_bits) >> 32));
 }
 
 /// @rule BCOIN-008
@@ -779,9 +781,8 @@ TEST(coinbase3, drain_pending_counters_and_forcing)
     EXPECT_EQ(r[0].pending_root_alpha, 12'222'222u);
     EXPECT_EQ(r[0].pending_owner_cut, 12'345'678u);
     const Subnet& a = *st.find(1);
-    EXPECT_EQ(a.pending_server_emission + a.pending_validator_emission + a.pending_root_alpha_divs +
-                  a.pending_owner_cut,
-              0u);
+    EXPECT_EQ(
+        a.pending_server_emission + a.pending_validator_emission + a.pending_root_alpha_divs + a.pending_owner_cut, 0u);
     EXPECT_EQ(a.blocks_since_last_step, 0u);
     EXPECT_EQ(a.last_epoch_block, 102u);
 
@@ -791,7 +792,7 @@ TEST(coinbase3, drain_pending_counters_and_forcing)
     m.tempo = 60'000;
     m.last_epoch_block = 200;
     m.blocks_since_last_step = MAX_TEMPO - 1;
-    EXPECT_TRUE(drain_pending(st, 201).empty());  // 50 400: not > MAX_TEMPO
+    EXPECT_TRUE(drain_pending(st, 201).empty());   // 50 400: not > MAX_TEMPO
     EXPECT_EQ(drain_pending(st, 202).size(), 1u);  // 50 401
     // PendingEpochAt (trigger_epoch) fires at or after its block.
     m.pending_epoch_at = 300;
@@ -925,7 +926,8 @@ TEST(coinbase3, injection_spends_the_credit_in_storage_key_order)
     ASSERT_EQ(emit_to, (std::vector<u64>{256, 1}));
     // E = 2·10^8: shares ½ each ⇒ 10^8 TAO per subnet, α_in = 10^8 at price 1, within the cap
     // (root proportion ≈ 1, α emission 10^9).
-    const auto emissions = get_subnet_block_emissions(MAIN_14BC6F9, st, emit_to, U96F32::saturating_from_u64(200'000'000));
+    const auto emissions =
+        get_subnet_block_emissions(MAIN_14BC6F9, st, emit_to, U96F32::saturating_from_u64(200'000'000));
     CoinbaseResult3 out;
     emit_to_subnets(MAIN_14BC6F9, st, emissions, 199'999'999, true, out);
     ASSERT_EQ(out.emissions.size(), 2u);
@@ -1091,7 +1093,7 @@ TEST(coinbase3, failed_chain_buy_strands_minted_tao)
     EXPECT_FALSE(e.chain_buy_ok);
     EXPECT_EQ(e.stranded_tao, 1'000'000'000u);
     EXPECT_EQ(res.tao_recycled, 0u);
-    EXPECT_EQ(st.total_issuance, 1'000'000'000u);  // minted and kept
+    EXPECT_EQ(st.total_issuance, 1'000'000'000u);   // minted and kept
     EXPECT_EQ(st.find(1)->subnet_tao, 1'000'000u);  // but not in the pool
     EXPECT_EQ(st.total_stake, 0u);                  // nor in TotalStake
     EXPECT_EQ(st.find(1)->subnet_excess_tao, 0u);

@@ -78,8 +78,9 @@ TEST(coinbase, tao_issuance_multiple_L3)
     ChainState st = mock_state();
     st.subnets = {add_network(1, 1), add_network(2, 1), add_network(3, 1)};
     chain::run_coinbase(V2_0_1, st, num(3'333'333));
-    for (u64 n : {1, 2, 3})
+    for (u64 n : {1, 2, 3}) {
         EXPECT_EQ(st.find(n)->subnet_tao, 3'333'333u / 3);
+    }
     EXPECT_EQ(st.total_issuance, 3'333'333u);
     EXPECT_EQ(st.total_stake, 3'333'333u);
 }
@@ -332,7 +333,8 @@ TEST(coinbase, ema_runs_on_post_injection_price)
     // injection: (1 000 + ⌊tao_in⌋)/(1e9 + 1e9).
     ChainState st = mock_state();
     st.subnet_moving_alpha_bits = i128{1} << 32;
-    st.subnets = {add_dynamic(1, 10'000, 1'000, 1'000'000'000, num(1)), add_dynamic(2, 10'000, 1'000, 1'000'000'000, num(2))};
+    st.subnets = {add_dynamic(1, 10'000, 1'000, 1'000'000'000, num(1)),
+                  add_dynamic(2, 10'000, 1'000, 1'000'000'000, num(2))};
     chain::run_coinbase(V2_0_1, st, num(1'000'000));
     const Subnet& s1 = *st.find(1);
     EXPECT_EQ(s1.subnet_tao, 1'000u + 333'333u);
@@ -341,7 +343,8 @@ TEST(coinbase, ema_runs_on_post_injection_price)
     // v2.0.9: a subnet without FEB does not emit and its EMA is not updated
     ChainState t = mock_state();
     t.subnet_moving_alpha_bits = i128{1} << 32;
-    Subnet a = add_dynamic(1, 10'000, 1'000, 1'000'000'000, num(1)), b = add_dynamic(2, 10'000, 1'000, 1'000'000'000, num(2));
+    Subnet a = add_dynamic(1, 10'000, 1'000, 1'000'000'000, num(1)),
+           b = add_dynamic(2, 10'000, 1'000, 1'000'000'000, num(2));
     a.first_emission_block_number = 1;
     t.subnets = {a, b};
     chain::run_coinbase(V2_0_9, t, num(1'000'000));
@@ -355,8 +358,8 @@ TEST(coinbase, ema_runs_on_post_injection_price)
 TEST(coinbase, block_step_uses_tao_issuance_emission)
 {
     // block_step: E = get_block_emission().unwrap_or(0) from TotalIssuance.
-    for (auto [ti, e] : {std::pair<u64, u64>{0, 1'000'000'000}, {10'500'000'000'000'000, 500'000'000},
-                         {TOTAL_SUPPLY, 0}}) {
+    for (auto [ti, e] :
+         {std::pair<u64, u64>{0, 1'000'000'000}, {10'500'000'000'000'000, 500'000'000}, {TOTAL_SUPPLY, 0}}) {
         ChainState st = mock_state();
         st.total_issuance = ti;
         st.subnets = {add_network(1, 10'000)};
@@ -398,10 +401,10 @@ TEST(coinbase, several_subnets_chain_vs_exact)
         u64 tao, alpha_in, alpha_out;
         i128 moving_bits;
     } cfg[] = {
-        {50'000'000'000'000, 200'000'000'000'000, 300'000'000'000'000, 1073741824},   // price 0.25, m 0.25
-        {7'000'000'000, 9'000'000'000, 1'000'000'000, 3006477107},                     // m ≈ 0.7
-        {123'456'789'012, 98'765'432'109, 555'555'555'555, 4294967296},               // m 1
-        {1'000'000'000, 1'000'000'000'000, 17, 12345},                                 // tiny m
+        {50'000'000'000'000, 200'000'000'000'000, 300'000'000'000'000, 1073741824},  // price 0.25, m 0.25
+        {7'000'000'000, 9'000'000'000, 1'000'000'000, 3006477107},                   // m ≈ 0.7
+        {123'456'789'012, 98'765'432'109, 555'555'555'555, 4294967296},              // m 1
+        {1'000'000'000, 1'000'000'000'000, 17, 12345},                               // tiny m
     };
     u64 n = 1;
     for (const auto& c : cfg) {

@@ -252,7 +252,8 @@ TEST(drain, split_by_contribution_with_tao_weight)
     // Exact shares of a 1e9 dividend without take: P 2e8, Q 4e8, child 4e8.
     DrainInput in;
     in.tao_weight = U64_MAX / 2;
-    in.hotkeys["child"] = HotkeyInfo{.owner = "c", .alpha_stake = 1'000'000'000, .parents = {{U64_MAX / 2, "P"}, {U64_MAX, "Q"}}};
+    in.hotkeys["child"] =
+        HotkeyInfo{.owner = "c", .alpha_stake = 1'000'000'000, .parents = {{U64_MAX / 2, "P"}, {U64_MAX, "Q"}}};
     in.hotkeys["P"] = HotkeyInfo{.owner = "p", .alpha_stake = 1'000'000'000};
     in.hotkeys["Q"] = HotkeyInfo{.owner = "q", .root_stake = 2'000'000'000};
     const auto e = dividends_distribution<ExactModel>(V2_0_1, in, "child", 1'000'000'000);

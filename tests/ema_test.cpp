@@ -22,10 +22,7 @@ namespace {
 
 /// The tests' subnet: `add_network(1, 1, 0)`, SubnetTAO = SubnetAlphaIn = 1e6
 /// (price 1.0), mechanism 1.
-Subnet test_subnet(u64 tao = 1'000'000, u64 alpha = 1'000'000)
-{
-    return test::dyn(tao, alpha);
-}
+Subnet test_subnet(u64 tao = 1'000'000, u64 alpha = 1'000'000) { return test::dyn(tao, alpha); }
 
 double to_f64(I96F32 v) { return std::ldexp(static_cast<double>(v.bits), -32); }
 

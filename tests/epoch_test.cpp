@@ -18,8 +18,8 @@ TEST(epoch, blocks_until_next_epoch)
     // tempo 0 → u64::MAX (never)
     EXPECT_EQ(blocks_until_next_epoch(1, 0, 12345), U64_MAX);
     // tempo − ((block + netuid + 1) mod (tempo + 1))
-    EXPECT_EQ(blocks_until_next_epoch(1, 1, 1), 0u);   // (1+2) mod 2 = 1 → 0
-    EXPECT_EQ(blocks_until_next_epoch(2, 1, 1), 1u);   // (1+3) mod 2 = 0 → 1
+    EXPECT_EQ(blocks_until_next_epoch(1, 1, 1), 0u);  // (1+2) mod 2 = 1 → 0
+    EXPECT_EQ(blocks_until_next_epoch(2, 1, 1), 1u);  // (1+3) mod 2 = 0 → 1
     EXPECT_EQ(blocks_until_next_epoch(0, 360, 359), 0u);
     EXPECT_EQ(blocks_until_next_epoch(0, 360, 0), 359u);
     EXPECT_EQ(blocks_until_next_epoch(5, 360, 354), 0u);  // (354+6) mod 361 = 360
@@ -37,8 +37,9 @@ TEST(epoch, period_is_tempo_plus_one_staggered_by_netuid)
                 if (should_run_epoch(netuid, tempo, b))
                     runs.push_back(b);
             ASSERT_GE(runs.size(), 3u);
-            for (std::size_t i = 1; i < runs.size(); ++i)
+            for (std::size_t i = 1; i < runs.size(); ++i) {
                 EXPECT_EQ(runs[i] - runs[i - 1], tempo + 1);
+            }
             // (b + netuid + 1) mod (tempo + 1) == tempo
             EXPECT_EQ((runs[0] + netuid + 1) % (tempo + 1), tempo);
         }

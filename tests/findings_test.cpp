@@ -83,15 +83,18 @@ TEST(findings, f001_tao_rounding_dust_never_minted)
     ASSERT_EQ(tao_in_bits >> 32, Int(333'333'333));
     const u64 E = 1'000'000'000;
     for (const Ruleset& r : LAUNCH_RULESETS) {
-        ChainState st = state_of({dyn(1, 1'000'000'000'000, 1'000'000'000'000), dyn(2, 1'000'000'000'000, 1'000'000'000'000),
-                                  dyn(3, 1'000'000'000'000, 1'000'000'000'000)});
+        ChainState st =
+            state_of({dyn(1, 1'000'000'000'000, 1'000'000'000'000), dyn(2, 1'000'000'000'000, 1'000'000'000'000),
+                      dyn(3, 1'000'000'000'000, 1'000'000'000'000)});
         const ExactChainState est0 = to_exact(st);
         const auto res = chain::run_coinbase(r, st, num(E));
         ASSERT_EQ(res.emissions.size(), 3u) << r.id;
-        for (const auto& e : res.emissions)
+        for (const auto& e : res.emissions) {
             EXPECT_EQ(big(e.tao_in.bits), tao_in_bits) << r.id;
-        for (u64 n : {1, 2, 3})
+        }
+        for (u64 n : {1, 2, 3}) {
             EXPECT_EQ(st.find(n)->subnet_tao_in_emission, 333'333'333u) << r.id;
+        }
         // TotalIssuance grows by 999 999 999: one rao less than E.
         EXPECT_EQ(st.total_issuance, 999'999'999u) << r.id;
         EXPECT_EQ(st.total_stake, 999'999'999u) << r.id;
@@ -129,8 +132,9 @@ TEST(findings, f002_root_tao_lost_without_root_stake)
     const auto e = drain_pending_emission<ExactModel>(V2_0_4, in);
     EXPECT_EQ(e.tao_paid, 0);
     // every ruleset: no TAO credited
-    for (const Ruleset& rs : LAUNCH_RULESETS)
+    for (const Ruleset& rs : LAUNCH_RULESETS) {
         EXPECT_EQ(drain_pending_emission<ChainModel>(rs, in).tao_paid, 0u) << rs.id;
+    }
 }
 
 // ---------------------------------------------------------------- F-003
@@ -407,9 +411,9 @@ TEST(findings, f010_pending_swapped_grows_when_root_sell_fails)
     EXPECT_EQ(s.pending_alpha_swapped, 494'505'494u);
     EXPECT_EQ(s.pending_emission, 505'494'505u);
     EXPECT_EQ(s.pending_root_divs, 0u);
-    EXPECT_EQ(s.subnet_tao, 10'000'000u);            // the sale did not happen
+    EXPECT_EQ(s.subnet_tao, 10'000'000u);  // the sale did not happen
     EXPECT_EQ(s.subnet_alpha_in, 1'000'000'000u);
-    EXPECT_EQ(s.subnet_alpha_out, 1'000'000'000u);   // the "sold" alpha is still outstanding
+    EXPECT_EQ(s.subnet_alpha_out, 1'000'000'000u);  // the "sold" alpha is still outstanding
 
     // v2.0.9 drain of these amounts. Epoch: miner incentive 5·10^8; validator
     // dividend 5·10^8 with alpha stake 10^9 and root stake 10^9.
@@ -674,8 +678,9 @@ TEST(findings, f025_stake_buying_zero_alpha_is_accepted)
     EXPECT_EQ(s.subnet_tao, 20'000'000'001'000'000u);
     EXPECT_EQ(s.subnet_alpha_in, 1'000'000'000u);
     EXPECT_EQ(total_stake, 1'000'000u);
-    const auto q = exact::sim_swap_tao_for_alpha(to_exact(ChainState{.subnets = {test::dyn(20'000'000'000'000'000, 1'000'000'000)}}).subnets[0],
-                                                 Rational(950'000));
+    const auto q = exact::sim_swap_tao_for_alpha(
+        to_exact(ChainState{.subnets = {test::dyn(20'000'000'000'000'000, 1'000'000'000)}}).subnets[0],
+        Rational(950'000));
     ASSERT_TRUE(q.ok());
     EXPECT_GT(q->amount_out, 0);
     EXPECT_LT(q->amount_out, Rational(1, 20));

@@ -89,8 +89,21 @@ template <typename T>
 std::vector<T> boundary_values()
 {
     constexpr unsigned F = T::frac_bits;
-    std::vector<Int> cand = {0, 1, -1, pow2(F), -pow2(F), pow2(F) + 1, pow2(F) - 1, -pow2(F) + 1, -pow2(F) - 1,
-                             hi_bits<T>(), hi_bits<T>() - 1, lo_bits<T>(), lo_bits<T>() + 1, 2 * pow2(F), 3};
+    std::vector<Int> cand = {0,
+                             1,
+                             -1,
+                             pow2(F),
+                             -pow2(F),
+                             pow2(F) + 1,
+                             pow2(F) - 1,
+                             -pow2(F) + 1,
+                             -pow2(F) - 1,
+                             hi_bits<T>(),
+                             hi_bits<T>() - 1,
+                             lo_bits<T>(),
+                             lo_bits<T>() + 1,
+                             2 * pow2(F),
+                             3};
     for (unsigned k : {31u, 32u, 33u, 63u, 64u, 95u, 96u, 109u, 110u, 127u})
         for (int d : {-1, 0, 1}) {
             cand.push_back(pow2(k) + d);
@@ -120,13 +133,13 @@ struct Budget
     bool take() { return left-- > 0; }
 };
 
-#define DTAO_EXPECT_BITS(got, want, what, a, b)                                                              \
-    do {                                                                                                     \
-        const auto dtao_got_ = (got);                                                                        \
-        const auto dtao_want_ = (want);                                                                      \
-        if (dtao_got_ != dtao_want_ && budget.take())                                                        \
-            ADD_FAILURE() << what << " a=" << (a) << " b=" << (b) << " got " << show(dtao_got_) << " want "      \
-                          << show(dtao_want_);                                                               \
+#define DTAO_EXPECT_BITS(got, want, what, a, b)                                                                        \
+    do {                                                                                                               \
+        const auto dtao_got_ = (got);                                                                                  \
+        const auto dtao_want_ = (want);                                                                                \
+        if (dtao_got_ != dtao_want_ && budget.take())                                                                  \
+            ADD_FAILURE() << what << " a=" << (a) << " b=" << (b) << " got " << show(dtao_got_) << " want "            \
+                          << show(dtao_want_);                                                                         \
     } while (0)
 
 template <typename V>
@@ -155,8 +168,10 @@ void check_binary(T a, T b, Budget& budget)
     // FIX-003
     DTAO_EXPECT_BITS(bits(a.saturating_add(b)), clamp<T>(A + B), "saturating_add", as, bs);
     DTAO_EXPECT_BITS(bits(a.saturating_sub(b)), clamp<T>(A - B), "saturating_sub", as, bs);
-    DTAO_EXPECT_BITS(str(opt_bits(a.checked_add(b))), fits<T>(A + B) ? Int(A + B).str() : "None", "checked_add", as, bs);
-    DTAO_EXPECT_BITS(str(opt_bits(a.checked_sub(b))), fits<T>(A - B) ? Int(A - B).str() : "None", "checked_sub", as, bs);
+    DTAO_EXPECT_BITS(str(opt_bits(a.checked_add(b))), fits<T>(A + B) ? Int(A + B).str() : "None", "checked_add", as,
+                     bs);
+    DTAO_EXPECT_BITS(str(opt_bits(a.checked_sub(b))), fits<T>(A - B) ? Int(A - B).str() : "None", "checked_sub", as,
+                     bs);
     // FIX-004
     const Int prod = floor_shift(A * B, F);
     DTAO_EXPECT_BITS(bits(a.saturating_mul(b)), clamp<T>(prod), "saturating_mul", as, bs);
@@ -329,7 +344,7 @@ TEST(fixed, from_f64_differential_round_half_even)
     };
     for (unsigned i = 0; i < dtao::test::test_iters(); ++i) {
         const double mant = std::ldexp(static_cast<double>(rng() >> 11), -53);  // [0, 1)
-        const int exp = static_cast<int>(rng() % 150) - 70;                      // 2^-70 .. 2^79
+        const int exp = static_cast<int>(rng() % 150) - 70;                     // 2^-70 .. 2^79
         double x = std::ldexp(mant, exp);
         if (rng() & 1)
             x = -x;
@@ -445,7 +460,7 @@ TEST(fixed, log2_vectors_from_the_library_build)
 {
     // substrate_fixed.md §7.2, "Test vectors for I96F32" (real v0.5.9 build).
     auto l2 = [](I96F32 x) { return chain::log2(x); };
-    EXPECT_EQ(l2(I96F32::one())->bits, 0);                       // log2(1) = 0
+    EXPECT_EQ(l2(I96F32::one())->bits, 0);                               // log2(1) = 0
     EXPECT_EQ(l2(I96F32::saturating_from_u64(2))->bits, i128{1} << 32);  // log2(2) = 1 exactly
     EXPECT_EQ(l2(I96F32::saturating_from_u64(3))->bits, 6807362105);
     EXPECT_EQ(l2(I96F32::from_f64(1.5))->bits, 2512394809);

@@ -27,7 +27,6 @@ using fixed::I96F32;
 
 namespace {
 
-
 /// ⌊⌈2^18·o⌉ / 2^18⌋ with o = y·a/(x+a): the proved chain output.
 Int predicted_out(u64 x, u64 y, u64 a)
 {
@@ -54,8 +53,11 @@ TEST(pool, alpha_price)
     EXPECT_EQ(chain::alpha_price(root), I96F32::one());
     // staking.rs::test_max_amount_add_dynamic @ f95810a asserts, for every row,
     // get_alpha_price == I96F32::from_num(tao) / I96F32::from_num(alpha_in).
-    const std::pair<u64, u64> rows[] = {{1, 1}, {1000, 1000}, {150'000'000'000, 100'000'000'000},
-                                        {1'000'000, 1'000'000'000'000'000'000}, {21'000'000'000'000'000, 10'000'000}};
+    const std::pair<u64, u64> rows[] = {{1, 1},
+                                        {1000, 1000},
+                                        {150'000'000'000, 100'000'000'000},
+                                        {1'000'000, 1'000'000'000'000'000'000},
+                                        {21'000'000'000'000'000, 10'000'000}};
     for (auto [x, y] : rows) {
         const auto want = I96F32::saturating_from_u64(x).checked_div(I96F32::saturating_from_u64(y));
         EXPECT_EQ(chain::alpha_price(dyn(x, y)), *want);
@@ -151,7 +153,8 @@ TEST(pool, chain_output_law_against_exact)
         const ExactSubnet pe = to_exact(ChainState{.subnets = {p}}).subnets[0];
         for (bool buy : {true, false}) {
             const auto c = buy ? chain::sim_swap_tao_for_alpha(p, a) : chain::sim_swap_alpha_for_tao(p, a);
-            const auto ex = buy ? exact::sim_swap_tao_for_alpha(pe, Rational(a)) : exact::sim_swap_alpha_for_tao(pe, Rational(a));
+            const auto ex =
+                buy ? exact::sim_swap_tao_for_alpha(pe, Rational(a)) : exact::sim_swap_alpha_for_tao(pe, Rational(a));
             const u64 in = buy ? x : y, out_side = buy ? y : x;
             // acceptance: the chain compares ⌊x·y·2^18/(in+a)⌋/2^18 with 1e7,
             // which is ≥ 1e7 ⇔ x·y/(in+a) ≥ 1e7: both models agree.

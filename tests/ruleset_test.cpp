@@ -26,8 +26,8 @@ namespace {
 std::set<std::string> delta(const Ruleset& a, const Ruleset& b)
 {
     std::set<std::string> d;
-#define DTAO_FIELD(f)  \
-    if (a.f != b.f)    \
+#define DTAO_FIELD(f)                                                                                                  \
+    if (a.f != b.f)                                                                                                    \
         d.insert(#f);
     DTAO_FIELD(ema_clamp_at_one)
     DTAO_FIELD(registration_off_needs_pow_off)
@@ -91,8 +91,9 @@ TEST(ruleset, table_metadata_and_lookup)
         const auto found = find_ruleset(want[i].id);
         ASSERT_TRUE(found.has_value());
         EXPECT_EQ(found->commit, r.commit);
-        if (i > 0)  // each ruleset derives from the one before it
+        if (i > 0) {  // each ruleset derives from the one before it
             EXPECT_EQ(r.parent, RULESETS[i - 1].id);
+        }
     }
     // RULESETS is the launch era followed by the Balancer era, and the era
     // predicate agrees with the two lists.
@@ -144,7 +145,8 @@ TEST(ruleset, each_ruleset_is_parent_plus_exactly_its_delta)
     EXPECT_TRUE(V2_0_8.unstake_fee_dividend_based);
     // v2.0.9: start_call (RSET-008), fee alpha floor (RSET-015), validator
     // alpha from pending (RSET-016)
-    EXPECT_EQ(delta(V2_0_8, V2_0_9), S({"start_call", "unstake_fee_alpha_floor", "drain_validator_alpha_from_pending"}));
+    EXPECT_EQ(delta(V2_0_8, V2_0_9),
+              S({"start_call", "unstake_fee_alpha_floor", "drain_validator_alpha_from_pending"}));
     EXPECT_TRUE(V2_0_9.start_call);
     EXPECT_TRUE(V2_0_9.unstake_fee_alpha_floor);
     EXPECT_TRUE(V2_0_9.drain_validator_alpha_from_pending);

@@ -19,7 +19,6 @@ using fixed::I96F32;
 
 namespace {
 
-
 Subnet stable()
 {
     Subnet s = dyn(0, 0);
@@ -77,8 +76,10 @@ TEST(stake, max_amount_add_dynamic_L13)
     };
     for (const auto& r : rows) {
         const Subnet s = dyn(r.tao, r.alpha);
-        if (r.alpha != 0)  // the test also asserts the price equals I96F32(tao) / I96F32(alpha)
-            EXPECT_EQ(chain::alpha_price(s), *I96F32::saturating_from_u64(r.tao).checked_div(I96F32::saturating_from_u64(r.alpha)));
+        if (r.alpha != 0) {  // the test also asserts the price equals I96F32(tao) / I96F32(alpha)
+            EXPECT_EQ(chain::alpha_price(s),
+                      *I96F32::saturating_from_u64(r.tao).checked_div(I96F32::saturating_from_u64(r.alpha)));
+        }
         EXPECT_EQ(chain::max_amount_add(s, r.limit), r.expected) << r.tao << " " << r.alpha << " " << r.limit;
     }
 }
@@ -119,8 +120,10 @@ TEST(stake, max_amount_remove_dynamic_L14)
     };
     for (const auto& r : rows) {
         const Subnet s = dyn(r.tao, r.alpha);
-        if (r.alpha != 0)
-            EXPECT_EQ(chain::alpha_price(s), *I96F32::saturating_from_u64(r.tao).checked_div(I96F32::saturating_from_u64(r.alpha)));
+        if (r.alpha != 0) {
+            EXPECT_EQ(chain::alpha_price(s),
+                      *I96F32::saturating_from_u64(r.tao).checked_div(I96F32::saturating_from_u64(r.alpha)));
+        }
         EXPECT_EQ(chain::max_amount_remove(s, r.limit), r.expected) << r.tao << " " << r.alpha << " " << r.limit;
     }
 }
@@ -328,7 +331,8 @@ TEST(stake, remove_stake_above_the_stake_is_refused_last)
         SCOPED_TRACE(rules->id);
         const Subnet d = dyn(200'000'000'000, 100'000'000'000, 2'000'000'000'000);
         u64 ts = 200'000'000'000;
-        {  // plain: 10^9 alpha out of 3·10^8
+        {
+            // plain: 10^9 alpha out of 3·10^8
             Subnet s = d;
             const Subnet pre = s;
             EXPECT_EQ(chain::remove_stake(*rules, s, ts, 1'000'000'000, std::nullopt, false, {}, 300'000'000).error(),
@@ -340,23 +344,29 @@ TEST(stake, remove_stake_above_the_stake_is_refused_last)
                           .error(),
                       Error::not_enough_stake_to_withdraw);
         }
-        {  // exactly the stake, and no stake given: accepted
+        {
+            // exactly the stake, and no stake given: accepted
             Subnet s = d, t = d;
             EXPECT_TRUE(chain::remove_stake(*rules, s, ts, 1'000'000'000, std::nullopt, false, {}, 1'000'000'000));
             EXPECT_TRUE(chain::remove_stake(*rules, t, ts, 1'000'000'000, std::nullopt, false));
         }
-        {  // limit L14 (max 500, see above): slippage is checked before the stake ...
+        {
+            // limit L14 (max 500, see above): slippage is checked before the stake ...
             Subnet s = d;
-            EXPECT_EQ(chain::remove_stake(*rules, s, ts, 1'000'000'000'000, 1'999'999'990, false, {}, 300'000'000).error(),
-                      Error::slippage_too_high);
+            EXPECT_EQ(
+                chain::remove_stake(*rules, s, ts, 1'000'000'000'000, 1'999'999'990, false, {}, 300'000'000).error(),
+                Error::slippage_too_high);
             // ... and with partial fill the stake check refuses what slippage allowed
-            EXPECT_EQ(chain::remove_stake(*rules, s, ts, 1'000'000'000'000, 1'999'999'990, true, {}, 300'000'000).error(),
-                      Error::not_enough_stake_to_withdraw);
+            EXPECT_EQ(
+                chain::remove_stake(*rules, s, ts, 1'000'000'000'000, 1'999'999'990, true, {}, 300'000'000).error(),
+                Error::not_enough_stake_to_withdraw);
         }
-        {  // a sale worth ≤ DefaultMinStake is refused before the stake check:
-           // ⌊200e9·1000/(100e9 + 1000)⌋ = 1 999 < 500 000
+        {
+            // a sale worth ≤ DefaultMinStake is refused before the stake check:
+            // ⌊200e9·1000/(100e9 + 1000)⌋ = 1 999 < 500 000
             Subnet s = d;
-            EXPECT_EQ(chain::remove_stake(*rules, s, ts, 1'000, std::nullopt, false, {}, 10).error(), Error::amount_too_low);
+            EXPECT_EQ(chain::remove_stake(*rules, s, ts, 1'000, std::nullopt, false, {}, 10).error(),
+                      Error::amount_too_low);
         }
     }
 }

@@ -165,7 +165,8 @@ std::optional<Perquintill> update_weights_for_added_liquidity(Perquintill quote,
     const u128 q1 = bigmath::mul_perquintill_round(bigmath::one_minus(quote), sat_mul_u128(y, new_x));
     const u128 q2 = bigmath::mul_perquintill_round(quote, sat_mul_u128(x, new_y));
     const u128 sum = sat_add_u128(q1, q2);
-    const Perquintill w = sum != 0 ? bigmath::perquintill_from_rational(q2, sum) : bigmath::perquintill_from_rational(1, 2);
+    const Perquintill w =
+        sum != 0 ? bigmath::perquintill_from_rational(q2, sum) : bigmath::perquintill_from_rational(1, 2);
     if (!check_constraints(w))
         return std::nullopt;
     return w;
@@ -279,7 +280,8 @@ Result<BalancerSwap> sim_swap_tao_for_alpha(const Ruleset& rules, const Subnet& 
                                             u64 limit_price, bool drop_fees)
 {
     Subnet copy = s;
-    return do_swap(rules, copy, minimum_reserve, SwapSide::buy, tao, limit_price_from_rao(limit_price), drop_fees, true);
+    return do_swap(rules, copy, minimum_reserve, SwapSide::buy, tao, limit_price_from_rao(limit_price), drop_fees,
+                   true);
 }
 
 Result<BalancerSwap> sim_swap_alpha_for_tao(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 alpha,
@@ -305,13 +307,13 @@ Result<BalancerSwap> swap_tao_for_alpha(Subnet& s, u64& total_stake, u64 minimum
     return swap_tao_for_alpha(MAIN_14BC6F9, s, total_stake, minimum_reserve, tao, limit_price, drop_fees);
 }
 
-Result<BalancerSwap> swap_tao_for_alpha(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve,
-                                        u64 tao, u64 limit_price, bool drop_fees)
+Result<BalancerSwap> swap_tao_for_alpha(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve, u64 tao,
+                                        u64 limit_price, bool drop_fees)
 {
     BalancerSwap r{tao, tao, 0, 0};  // stable: 1:1, no fee
     if (s.mechanism == Mechanism::dynamic) {
-        auto swapped = do_swap(rules, s, minimum_reserve, SwapSide::buy, tao, limit_price_from_rao(limit_price),
-                               drop_fees, false);
+        auto swapped =
+            do_swap(rules, s, minimum_reserve, SwapSide::buy, tao, limit_price_from_rao(limit_price), drop_fees, false);
         if (!swapped)
             return swapped;
         r = *swapped;
@@ -381,8 +383,8 @@ bool within_stake_input_limit(const Ruleset& rules, const Subnet& s, u64 amount,
 }
 
 /// `validate_add_stake` (pool part; balances, hotkey and share-pool precision are outside).
-Result<bool> validate_add_stake(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 amount,
-                                u64 max_amount, bool allow_partial)
+Result<bool> validate_add_stake(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 amount, u64 max_amount,
+                                bool allow_partial)
 {
     const u64 min_stake = BALANCER_ERA_MIN_STAKE;
     const auto min_sim = sim_swap(rules, s, minimum_reserve, SwapSide::buy, min_stake);
@@ -539,7 +541,10 @@ namespace exact::balancer {
 
 namespace {
 
-Rational weight_of(u64 parts) { return Rational(Int(std::min(parts, Perquintill::ACCURACY)), Int(Perquintill::ACCURACY)); }
+Rational weight_of(u64 parts)
+{
+    return Rational(Int(std::min(parts, Perquintill::ACCURACY)), Int(Perquintill::ACCURACY));
+}
 
 /// An exponent as a reduced fraction num/den of two rationals a/b.
 std::pair<Int, Int> ratio_exponent(const Rational& a, const Rational& b)
@@ -640,14 +645,16 @@ Rational calculate_quote_delta_in(const Rational& w2, const Rational& p, const R
     if (p == 0 || p_target <= p)
         return 0;
     const Rational w1 = 1 - w2;
-    return y * (pow_ratio(p_target / p, boost::multiprecision::numerator(w1), boost::multiprecision::denominator(w1)) - 1);
+    return y *
+           (pow_ratio(p_target / p, boost::multiprecision::numerator(w1), boost::multiprecision::denominator(w1)) - 1);
 }
 
 Rational calculate_base_delta_in(const Rational& w2, const Rational& p, const Rational& p_target, const Rational& x)
 {
     if (p_target == 0 || p_target >= p)
         return 0;
-    return x * (pow_ratio(p / p_target, boost::multiprecision::numerator(w2), boost::multiprecision::denominator(w2)) - 1);
+    return x *
+           (pow_ratio(p / p_target, boost::multiprecision::numerator(w2), boost::multiprecision::denominator(w2)) - 1);
 }
 
 Rational get_base_needed_for_quote(const Rational& w2, const Rational& y, const Rational& x, const Rational& dy)
@@ -783,8 +790,9 @@ Result<Rational> max_amount_remove(const Ruleset& rules, const ExactSubnet& s, u
 {
     if (s.is_stable())
         return limit_price <= RAO_PER_TAO ? Rational(U64_MAX) : Rational(0);
-    const Rational probe = rules.swap_input_reserve_cap ? Rational(s.subnet_alpha_in * MAX_SWAP_INPUT_RESERVE_MULTIPLIER)
-                                                        : Rational(U64_MAX);
+    const Rational probe = rules.swap_input_reserve_cap
+                               ? Rational(s.subnet_alpha_in * MAX_SWAP_INPUT_RESERVE_MULTIPLIER)
+                               : Rational(U64_MAX);
     const auto r = sim_swap_alpha_for_tao(rules, s, minimum_reserve, probe, limit_price, false);
     if (!r)
         return r.error();

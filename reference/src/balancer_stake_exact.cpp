@@ -42,8 +42,8 @@ bool within_stake_input_limit(const Ruleset& rules, const ExactSubnet& s, const 
 }
 
 /// `validate_add_stake` (pool part), as the chain model.
-Result<bool> validate_add_stake(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
-                                const Rational& amount, const Rational& max_amount, bool allow_partial)
+Result<bool> validate_add_stake(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve, const Rational& amount,
+                                const Rational& max_amount, bool allow_partial)
 {
     const Rational min_stake(BALANCER_ERA_MIN_STAKE);
     const auto min_sim = sim_swap(rules, s, minimum_reserve, SwapSide::buy, min_stake);
@@ -69,8 +69,8 @@ Result<bool> validate_add_stake(const Ruleset& rules, const ExactSubnet& s, u64 
 
 /// `validate_remove_stake` (pool part), as the chain model.
 Result<bool> validate_remove_stake(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
-                                   const Rational& alpha, const Rational& alpha_available,
-                                   const Rational& max_amount, bool allow_partial)
+                                   const Rational& alpha, const Rational& alpha_available, const Rational& max_amount,
+                                   bool allow_partial)
 {
     if (alpha == 0)
         return Error::amount_too_low;
@@ -134,8 +134,7 @@ Result<StakeOutcome> add_stake(const Ruleset& rules, ExactChainState& st, u64 ne
 }
 
 Result<UnstakeOutcome> remove_stake(const Ruleset& rules, ExactChainState& st, u64 netuid, const Rational& alpha_in,
-                                    const Rational& alpha_available, std::optional<u64> limit_price,
-                                    bool allow_partial)
+                                    const Rational& alpha_available, std::optional<u64> limit_price, bool allow_partial)
 {
     ExactSubnet* const sp = st.find(netuid);
     if (!sp)

@@ -45,10 +45,7 @@ Int div_floor_small(const Int& v, unsigned n)
 /// ⌈v / 2^k⌉ for any sign.
 Int shr_ceil(const Int& v, unsigned k) { return -shr_floor(-v, k); }
 
-unsigned bit_length(const Int& v)
-{
-    return v == 0 ? 0U : static_cast<unsigned>(boost::multiprecision::msb(v)) + 1U;
-}
+unsigned bit_length(const Int& v) { return v == 0 ? 0U : static_cast<unsigned>(boost::multiprecision::msb(v)) + 1U; }
 
 unsigned sat_add_u32(unsigned a, unsigned b) { return a > 0xFFFF'FFFFU - b ? 0xFFFF'FFFFU : a + b; }
 
@@ -265,7 +262,7 @@ std::optional<Int> pow_ratio_scaled_with_max_iters(const Int& bn, const Int& bd,
         throw std::domain_error("pow_ratio_scaled: fallback precision " + std::to_string(rp) +
                                 " above MAX_FALLBACK_PRECISION");
     const unsigned int_prec = sat_add_u32(rp, guard_bits);  // u32, saturating
-    const unsigned p = rp + guard_bits;                      // the bigint shift is exact
+    const unsigned p = rp + guard_bits;                     // the bigint shift is exact
     const std::size_t default_iters = std::min<std::size_t>(DEFAULT_MAX_ITERS, std::size_t{int_prec} + 128);
     const std::size_t iters = std::max<std::size_t>(max_iters.value_or(default_iters), 1);
     const Int gf = Int(1) << guard_bits;

@@ -35,10 +35,7 @@ bool is_emitting(const Subnet& s)
 
 }  // namespace
 
-U96F32 get_tao_weight(const ChainState& st)
-{
-    return asfloat(st.tao_weight).safe_div(asfloat(U64_MAX));
-}
+U96F32 get_tao_weight(const ChainState& st) { return asfloat(st.tao_weight).safe_div(asfloat(U64_MAX)); }
 
 U96F32 root_proportion(const ChainState& st, const Subnet& s)
 {
@@ -210,8 +207,8 @@ bool get_network_root_sell_flag(const ChainState& st, const std::vector<u64>& em
     return total > U64F64::one();
 }
 
-void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, U96F32>& subnet_emissions, u64 credit, bool root_sell_flag,
-                     CoinbaseResult3& out)
+void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, U96F32>& subnet_emissions, u64 credit,
+                     bool root_sell_flag, CoinbaseResult3& out)
 {
     // BCOIN-006: every term on the pre-injection state.
     out.emissions.clear();
@@ -482,8 +479,8 @@ Registration3 register_network(const Ruleset& rules, ChainState& st, u64 lock)
     s.network_registration_allowed = true;
     s.network_registered_at = st.block;
     s.first_emission_block_number.reset();
-    s.subtoken_enabled = false;          // SubtokenEnabled defaults to false until start_call
-    s.subnet_emission_enabled = false;   // "Default emission off"
+    s.subtoken_enabled = false;         // SubtokenEnabled defaults to false until start_call
+    s.subnet_emission_enabled = false;  // "Default emission off"
     s.subnet_tao = r.pool_tao;
     s.subnet_alpha_in = r.pool_alpha;
     s.subnet_alpha_out = 0;

@@ -43,17 +43,11 @@ Rational spot_price(const ExactSubnet& s, const Rational& w2)
 /// ⌊w·10^18⌋. This is the one rounding of the exact coinbase, a limit of `ExactSubnet`
 /// (its `swap_balancer_quote_parts` is u64 in both models), not a rule; the block's own
 /// computations use the exact weight.
-u64 stored_quote_parts(const Rational& w2)
-{
-    return to_u64_checked(floor(Rational(w2 * Int(Perquintill::ACCURACY))));
-}
+u64 stored_quote_parts(const Rational& w2) { return to_u64_checked(floor(Rational(w2 * Int(Perquintill::ACCURACY)))); }
 
 }  // namespace
 
-Rational get_tao_weight(const ExactChainState& st)
-{
-    return Rational(Int(st.tao_weight), Int(U64_MAX));
-}
+Rational get_tao_weight(const ExactChainState& st) { return Rational(Int(st.tao_weight), Int(U64_MAX)); }
 
 Rational root_proportion(const ExactChainState& st, const ExactSubnet& s)
 {
@@ -135,8 +129,8 @@ std::vector<SubnetEmission> get_subnet_block_emissions(const Ruleset& rules, con
         e.share = share;
         e.emission_share = share;
         if (has_disabled)
-            e.emission_share = st.find(n)->subnet_emission_enabled && enabled_sum > 0 ? Rational(share / enabled_sum)
-                                                                                      : Rational(0);
+            e.emission_share =
+                st.find(n)->subnet_emission_enabled && enabled_sum > 0 ? Rational(share / enabled_sum) : Rational(0);
         e.tao_emission = block_emission * e.emission_share;
         out.push_back(e);
     }
@@ -172,7 +166,7 @@ Rational inject_and_maybe_swap(const Ruleset& rules, ExactChainState& st, std::v
         // refusal (new weight outside [0.01, 0.99]) is decided on the exact weight.
         Rational w2 = exact::balancer::quote_weight(s);
         if (const auto w = exact::balancer::update_weights_for_added_liquidity(w2, s.subnet_tao, s.subnet_alpha_in,
-                                                                                e.tao_in, e.alpha_in)) {
+                                                                               e.tao_in, e.alpha_in)) {
             w2 = *w;
             s.swap_balancer_quote_parts = stored_quote_parts(w2);
             e.injected_tao = e.tao_in;
@@ -189,10 +183,11 @@ Rational inject_and_maybe_swap(const Ruleset& rules, ExactChainState& st, std::v
             e.excess_spent = e.excess_tao;
             // The fee-free buy with no price limit, with the block's exact weight; an error is
             // decided on the exact values (BAL-005).
-            const auto bought = s.mechanism == Mechanism::dynamic
-                                    ? exact::balancer::swap(rules, s, w2, Rational(st.swap_minimum_reserve),
-                                                            SwapSide::buy, e.excess_tao, max_price, true)
-                                    : Result<exact::balancer::Swap>(exact::balancer::Swap{e.excess_tao, e.excess_tao, 0});
+            const auto bought =
+                s.mechanism == Mechanism::dynamic
+                    ? exact::balancer::swap(rules, s, w2, Rational(st.swap_minimum_reserve), SwapSide::buy,
+                                            e.excess_tao, max_price, true)
+                    : Result<exact::balancer::Swap>(exact::balancer::Swap{e.excess_tao, e.excess_tao, 0});
             if (bought) {
                 // BAL-008: the first swap of an uninitialised pool sets w2 = ½ (and swap() used ½).
                 if (s.mechanism == Mechanism::dynamic && !s.pal_swap_initialized) {
@@ -485,7 +480,8 @@ Result<Registration> do_register_network(const Ruleset& rules, ExactChainState& 
     st.total_stake += r.pool_tao;
     st.network_last_lock_cost = paid;
     st.network_last_registered = st.block;
-    auto it = std::find_if(st.subnets.begin(), st.subnets.end(), [&](const ExactSubnet& x) { return x.netuid > netuid; });
+    auto it =
+        std::find_if(st.subnets.begin(), st.subnets.end(), [&](const ExactSubnet& x) { return x.netuid > netuid; });
     st.subnets.insert(it, s);
     return r;
 }

@@ -16,10 +16,8 @@ const HotkeyInfo& info(const DrainInput& in, const std::string& hotkey)
 }  // namespace
 
 template <typename Model>
-std::vector<std::pair<std::string, typename Ops<Model>::Amount>> dividends_distribution(const Ruleset& rules,
-                                                                                        const DrainInput& in,
-                                                                                        const std::string& hotkey,
-                                                                                        u64 dividend)
+std::vector<std::pair<std::string, typename Ops<Model>::Amount>>
+dividends_distribution(const Ruleset& rules, const DrainInput& in, const std::string& hotkey, u64 dividend)
 {
     using O = Ops<Model>;
     using Num = typename O::Num;
@@ -184,10 +182,9 @@ DrainResult<Model> drain_pending_emission(const Ruleset& rules, const DrainInput
 }
 
 template std::vector<std::pair<std::string, u64>> dividends_distribution<ChainModel>(const Ruleset&, const DrainInput&,
-                                                                                    const std::string&, u64);
-template std::vector<std::pair<std::string, Rational>> dividends_distribution<ExactModel>(const Ruleset&,
-                                                                                         const DrainInput&,
-                                                                                         const std::string&, u64);
+                                                                                     const std::string&, u64);
+template std::vector<std::pair<std::string, Rational>>
+dividends_distribution<ExactModel>(const Ruleset&, const DrainInput&, const std::string&, u64);
 template DrainResult<ChainModel> drain_pending_emission<ChainModel>(const Ruleset&, const DrainInput&);
 template DrainResult<ExactModel> drain_pending_emission<ExactModel>(const Ruleset&, const DrainInput&);
 

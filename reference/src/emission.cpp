@@ -81,10 +81,7 @@ u64 emission_for_halvings(u64 halvings)
     return percentage.saturating_mul(I96F32::saturating_from_u64(DEFAULT_BLOCK_EMISSION)).saturating_to_u64();
 }
 
-bool at_or_above_supply(I96F32 total_issuance)
-{
-    return total_issuance >= I96F32::saturating_from_u64(TOTAL_SUPPLY);
-}
+bool at_or_above_supply(I96F32 total_issuance) { return total_issuance >= I96F32::saturating_from_u64(TOTAL_SUPPLY); }
 
 }  // namespace
 

@@ -20,10 +20,7 @@ I96F32 alpha_price(const Subnet& s)
         .value_or(I96F32::zero());
 }
 
-I96F32 moving_alpha_price(const Subnet& s)
-{
-    return s.is_stable() ? I96F32::one() : s.subnet_moving_price;
-}
+I96F32 moving_alpha_price(const Subnet& s) { return s.is_stable() ? I96F32::one() : s.subnet_moving_price; }
 
 namespace {
 

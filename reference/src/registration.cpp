@@ -95,7 +95,8 @@ Rational network_lock_cost(const ExactChainState& s)
     const Rational mult = s.network_last_registered == 0 ? 1 : 2;
     const Rational interval = lock_reduction_interval(s);
     const Rational reduction =
-        interval == 0 ? Rational(0) : Rational(last_lock * Rational(sat_sub(s.block, s.network_last_registered)) / interval);
+        interval == 0 ? Rational(0)
+                      : Rational(last_lock * Rational(sat_sub(s.block, s.network_last_registered)) / interval);
     Rational lock = last_lock * mult - reduction;
     if (lock < s.network_min_lock_cost)
         lock = s.network_min_lock_cost;

@@ -14,8 +14,8 @@ u64 unstake_fee(const Ruleset& rules, const Subnet& s, u64 alpha, const UnstakeF
         return DEFAULT_STAKING_FEE;
     using fixed::I96F32;
     const I96F32 estimate = I96F32::saturating_from_u64(alpha);
-    const I96F32 dividend_share =
-        I96F32::saturating_from_u64(hotkey.alpha_dividends).safe_div(I96F32::saturating_from_u64(hotkey.total_hotkey_alpha));
+    const I96F32 dividend_share = I96F32::saturating_from_u64(hotkey.alpha_dividends)
+                                      .safe_div(I96F32::saturating_from_u64(hotkey.total_hotkey_alpha));
     u64 fee = estimate.saturating_mul(dividend_share).saturating_mul(alpha_price(s)).saturating_to_u64();
     if (rules.unstake_fee_alpha_floor)
         fee = std::max(fee, estimate.saturating_mul(I96F32::from_f64(0.00005)).saturating_to_u64());
@@ -83,7 +83,8 @@ u64 max_amount_add(const Subnet& s, u64 limit_price)
     const u128 integer_price = alpha_price(s).saturating_to_u64();
     if (u128{limit_price} < sat_mul_u128(integer_price, RAO_PER_TAO) || limit_price == 0)
         return 0;
-    const u128 result = sat_sub_u128(floor_div(sat_mul_u128(limit_price, s.subnet_alpha_in), RAO_PER_TAO), s.subnet_tao);
+    const u128 result =
+        sat_sub_u128(floor_div(sat_mul_u128(limit_price, s.subnet_alpha_in), RAO_PER_TAO), s.subnet_tao);
     return clamp_to_u64(result);
 }
 
@@ -98,7 +99,8 @@ u64 max_amount_remove(const Subnet& s, u64 limit_price)
     const u128 spot_rao = floor_div(sat_mul_u128(s.subnet_tao, RAO_PER_TAO), s.subnet_alpha_in);
     if (u128{limit_price} >= spot_rao)
         return 0;
-    const u128 result = sat_sub_u128(floor_div(sat_mul_u128(s.subnet_tao, RAO_PER_TAO), limit_price), s.subnet_alpha_in);
+    const u128 result =
+        sat_sub_u128(floor_div(sat_mul_u128(s.subnet_tao, RAO_PER_TAO), limit_price), s.subnet_alpha_in);
     return clamp_to_u64(result);
 }
 
@@ -236,7 +238,8 @@ Result<StakeOutcome<Rational>> add_stake(ExactSubnet& s, Rational& total_stake, 
 
 Result<UnstakeOutcome<Rational>> remove_stake(const Ruleset& rules, ExactSubnet& s, Rational& total_stake,
                                               const Rational& alpha, std::optional<u64> limit_price, bool allow_partial,
-                                              const UnstakeFeeInputs& hotkey, const std::optional<Rational>& alpha_available)
+                                              const UnstakeFeeInputs& hotkey,
+                                              const std::optional<Rational>& alpha_available)
 {
     const Rational max_amount = limit_price ? max_amount_remove(s, *limit_price) : alpha;
     const auto valid =

@@ -1,13 +1,13 @@
 /// Include rules (docs/architecture.md, "Rules the check enforces").
 ///
 /// The parts and their arrows are read from the ```arrows block of
-/// docs/architecture.md, the tools' public headers from its ```public-headers
-/// block, so the picture and the check cannot drift apart. Each source file of a
+/// docs/architecture.md, so the picture and the check cannot drift apart. Each source file of a
 /// part is scanned for `#include` lines:
 ///   1. a quoted include resolves to a project file of the same part or of a part
 ///      the arrows reach (transitively); one that resolves to nothing is an error;
 ///   2. `reference` and `numeric` include no JSON and no I/O header;
-///   3. a tool part includes another tool part's public headers only.
+///   3. a tool part includes another tool part's public headers only: those in
+///      that part's `include/` folder.
 /// The checker runs on the project tree, and on small trees written to a
 /// temporary folder that break each rule once, so a checker that finds nothing
 /// fails too.
@@ -78,7 +78,6 @@ std::vector<std::string> fenced(const std::string& md, const std::string& tag)
 struct Architecture
 {
     std::map<std::string, std::set<std::string>> arrows;  ///< part → parts it names directly
-    std::set<std::string> public_headers;                 ///< paths under tools/dtao/
 
     static Architecture parse(const std::string& md)
     {
@@ -101,8 +100,6 @@ struct Architecture
             for (const auto& to : tos)
                 if (!a.arrows.count(to))
                     throw std::runtime_error("arrows: " + from + " ──> " + to + ", but " + to + " has no line");
-        for (const auto& line : fenced(md, "public-headers"))
-            a.public_headers.insert(line);
         return a;
     }
 
@@ -146,8 +143,8 @@ std::vector<std::string> check_tree(const fs::path& root, const Architecture& ar
 {
     std::vector<std::string> errors;
     static const std::regex include_line(R"(^\s*#\s*include\s*([<"])([^>"]+)[>"])");
-    static const std::set<std::string> io_headers{"iostream", "fstream", "sstream", "cstdio", "filesystem", "ostream",
-                                                  "istream"};
+    static const std::set<std::string> io_headers{"iostream",   "fstream", "sstream", "cstdio",
+                                                  "filesystem", "ostream", "istream"};
     std::vector<fs::path> files;
     for (const char* top : {"reference", "tools/dtao"})
         if (fs::exists(root / top))
@@ -179,10 +176,14 @@ std::vector<std::string> check_tree(const fs::path& root, const Architecture& ar
                     errors.push_back(where + "the reference includes <" + name + "> (no JSON, no I/O)");
                 continue;
             }
-            // Resolve as the build does: beside the file, then the tools' and the
-            // reference's include roots.
+            // Resolve as the build does: beside the file, then the tool parts'
+            // public include folders and the reference's include root.
+            std::vector<fs::path> bases{file.parent_path()};
+            for (const auto& t : TOOL_PARTS)
+                bases.push_back(root / "tools/dtao" / t / "include");
+            bases.push_back(root / "reference/include");
             std::optional<fs::path> target;
-            for (const fs::path& base : {file.parent_path(), root / "tools/dtao", root / "reference/include"})
+            for (const fs::path& base : bases)
                 if (fs::exists(base / name)) {
                     target = fs::weakly_canonical(base / name);
                     break;
@@ -202,12 +203,9 @@ std::vector<std::string> check_tree(const fs::path& root, const Architecture& ar
                                  ", and docs/architecture.md has no path " + *part + " ──> " + *tpart);
                 continue;
             }
-            if (*tpart != *part && TOOL_PARTS.count(*tpart)) {
-                const std::string under_tools = trel.substr(std::string("tools/dtao/").size());
-                if (!arch.public_headers.count(under_tools))
-                    errors.push_back(where + *part + " includes " + trel + ", an internal header of " + *tpart +
-                                     " (public: the public-headers block of docs/architecture.md)");
-            }
+            if (*tpart != *part && TOOL_PARTS.count(*tpart) && trel.rfind("tools/dtao/" + *tpart + "/include/", 0) != 0)
+                errors.push_back(where + *part + " includes " + trel + ", an internal header of " + *tpart +
+                                 " (its public headers are in tools/dtao/" + *tpart + "/include/)");
         }
     }
     return errors;
@@ -229,9 +227,6 @@ scenario  ──> reference
 reference ──> numeric
 numeric   ──> ∅
 ```
-```public-headers
-protocol/protocol.hpp
-```
 )";
 
 /// A small tree that obeys SMALL_ARCH; each test below breaks it once.
@@ -242,10 +237,10 @@ fs::path small_tree(const std::string& name)
     write(root / "reference/include/dtao/numeric/fixed.hpp", "#include <cstdint>\n");
     write(root / "reference/include/dtao/pool.hpp", "#include \"dtao/numeric/fixed.hpp\"\n");
     write(root / "reference/src/pool.cpp", "#include \"dtao/pool.hpp\"\n#include <vector>\n");
-    write(root / "tools/dtao/protocol/protocol.hpp", "#include \"dtao/pool.hpp\"\n");
+    write(root / "tools/dtao/protocol/include/protocol.hpp", "#include \"dtao/pool.hpp\"\n");
     write(root / "tools/dtao/protocol/io.hpp", "#include \"protocol.hpp\"\n#include <nlohmann/json.hpp>\n");
-    write(root / "tools/dtao/scenario/scenario.hpp", "#include \"dtao/pool.hpp\"\n");
-    write(root / "tools/dtao/main.cpp", "#include \"protocol/protocol.hpp\"\n#include <iostream>\n");
+    write(root / "tools/dtao/scenario/include/scenario.hpp", "#include \"dtao/pool.hpp\"\n");
+    write(root / "tools/dtao/main.cpp", "#include \"protocol.hpp\"\n#include <iostream>\n");
     return root;
 }
 
@@ -257,8 +252,9 @@ TEST(IncludeRules, ProjectTreeObeysDocsArchitecture)
     const Architecture arch = Architecture::parse(read(root / "docs/architecture.md"));
     EXPECT_EQ(arch.arrows.count("numeric"), 1u);
     EXPECT_TRUE(arch.arrows.at("numeric").empty()) << "numeric must include no other part";
-    for (const auto& h : arch.public_headers)
-        EXPECT_TRUE(fs::exists(root / "tools/dtao" / h)) << "public header " << h << " does not exist";
+    for (const auto& t : TOOL_PARTS) {
+        EXPECT_TRUE(fs::is_directory(root / "tools/dtao" / t / "include")) << "tool part " << t << " has no include/";
+    }
     const auto errors = check_tree(root, arch);
     EXPECT_TRUE(errors.empty()) << joined(errors);
 }
@@ -286,10 +282,11 @@ TEST(IncludeRules, EachBrokenRuleIsReported)
          "no path numeric ──> reference"},
         {"reference-includes-json", "reference/src/pool.cpp", "#include <nlohmann/json.hpp>\n", "no JSON, no I/O"},
         {"reference-includes-io", "reference/src/pool.cpp", "#include <iostream>\n", "no JSON, no I/O"},
-        {"reference-includes-tool", "reference/src/pool.cpp", "#include \"protocol/protocol.hpp\"\n",
+        {"reference-includes-tool", "reference/src/pool.cpp", "#include \"protocol.hpp\"\n",
          "no path reference ──> protocol"},
-        {"tool-internal", "tools/dtao/main.cpp", "#include \"protocol/io.hpp\"\n", "an internal header of protocol"},
-        {"no-arrow", "tools/dtao/scenario/scenario.hpp", "#include \"protocol/protocol.hpp\"\n",
+        {"tool-internal", "tools/dtao/main.cpp", "#include \"../dtao/protocol/io.hpp\"\n",
+         "an internal header of protocol"},
+        {"no-arrow", "tools/dtao/scenario/include/scenario.hpp", "#include \"protocol.hpp\"\n",
          "no path scenario ──> protocol"},
         {"dangling", "reference/src/pool.cpp", "#include \"dtao/gone.hpp\"\n", "resolves to no project file"},
     };
@@ -306,8 +303,8 @@ TEST(IncludeRules, EachBrokenRuleIsReported)
 
 TEST(IncludeRules, ArrowsBlockIsReadStrictly)
 {
-    EXPECT_THROW(Architecture::parse("```arrows\nmain -> protocol\n```\n```public-headers\n```\n"), std::runtime_error);
-    EXPECT_THROW(Architecture::parse("```arrows\nmain ──> protocol\n```\n```public-headers\n```\n"), std::runtime_error)
+    EXPECT_THROW(Architecture::parse("```arrows\nmain -> protocol\n```\n"), std::runtime_error);
+    EXPECT_THROW(Architecture::parse("```arrows\nmain ──> protocol\n```\n"), std::runtime_error)
         << "an arrow to a part without its own line";
     EXPECT_THROW(Architecture::parse("no blocks at all"), std::runtime_error);
 }

@@ -36,7 +36,10 @@ Case make_case(const std::string& suffix, const std::string& issuance = "1000")
     c.op = "block_emission";
     c.rules = {"EMIS-001"};
     c.intermediate_fields = {"q", "residual", "halvings"};
-    c.request = {{"id", c.global_id}, {"ruleset", "v2.0.1"}, {"op", "block_emission"}, {"arithmetic", "chain"},
+    c.request = {{"id", c.global_id},
+                 {"ruleset", "v2.0.1"},
+                 {"op", "block_emission"},
+                 {"arithmetic", "chain"},
                  {"input", {{"issuance", issuance}}}};
     const json r = dtao::protocol::evaluate(c.request);
     c.expected = {{"output", r["output"]}};
@@ -93,10 +96,11 @@ TEST(Runner, EachMisbehaviourGetsAClearStatusAndTheRunGoesOn)
     const auto v = run(cases, options(), stats);
     ASSERT_EQ(v.size(), plan.size());
     for (std::size_t i = 0; i < plan.size(); ++i) {
-        EXPECT_EQ(v[i].status, plan[i].second) << plan[i].first << ": " << dtao::conform::to_string(v[i].status)
-                                               << " — " << v[i].detail;
-        if (v[i].status != Status::pass)
+        EXPECT_EQ(v[i].status, plan[i].second)
+            << plan[i].first << ": " << dtao::conform::to_string(v[i].status) << " — " << v[i].detail;
+        if (v[i].status != Status::pass) {
             EXPECT_FALSE(v[i].detail.empty()) << plan[i].first;
+        }
     }
     EXPECT_NE(v[1].detail.find("status 3"), std::string::npos) << v[1].detail;
     EXPECT_NE(v[3].detail.find("signal"), std::string::npos) << v[3].detail;
@@ -160,14 +164,29 @@ std::filesystem::path write_vectors(const std::vector<std::string>& suffixes)
     json cases = json::array();
     for (std::size_t i = 0; i < suffixes.size(); ++i) {
         const Case c = make_case(suffixes[i], std::to_string(5000 + i));
-        cases.push_back({{"id", c.id + std::to_string(i)}, {"comment", c.comment}, {"flags", json::array()},
-                         {"request", c.request}, {"expected", c.expected}, {"intermediates", json::object()}});
+        cases.push_back({{"id", c.id + std::to_string(i)},
+                         {"comment", c.comment},
+                         {"flags", json::array()},
+                         {"request", c.request},
+                         {"expected", c.expected},
+                         {"intermediates", json::object()}});
     }
-    json doc = {{"schema", "dtao-vectors/emission"}, {"schema_version", 1}, {"protocol_version", 1},
-                {"family", "emission"}, {"name", "t"}, {"comment", ""},
-                {"ruleset", {{"id", "v2.0.1"}}}, {"generator", json::object()}, {"case_count", cases.size()},
-                {"groups", json::array({{{"name", "g"}, {"comment", "c"}, {"op", "block_emission"}, {"rules", {"EMIS-001"}},
-                                         {"flags", json::array()}, {"intermediate_fields", json::array()}, {"cases", cases}}})}};
+    json doc = {{"schema", "dtao-vectors/emission"},
+                {"schema_version", 1},
+                {"protocol_version", 1},
+                {"family", "emission"},
+                {"name", "t"},
+                {"comment", ""},
+                {"ruleset", {{"id", "v2.0.1"}}},
+                {"generator", json::object()},
+                {"case_count", cases.size()},
+                {"groups", json::array({{{"name", "g"},
+                                         {"comment", "c"},
+                                         {"op", "block_emission"},
+                                         {"rules", {"EMIS-001"}},
+                                         {"flags", json::array()},
+                                         {"intermediate_fields", json::array()},
+                                         {"cases", cases}}})}};
     std::ofstream(dir / "v2.0.1" / "emission" / "t.json") << dtao::vectors::dump_vector_file(doc);
     return dir;
 }
@@ -196,8 +215,9 @@ TEST(Runner, ReportsAreWrittenCompletelyEvenWhenCasesFail)
     xs << xf.rdbuf();
     EXPECT_NE(xs.str().find("failures=\"5\""), std::string::npos);
     EXPECT_NE(xs.str().find("type=\"crashed\""), std::string::npos);
-    for (const auto& e : std::filesystem::directory_iterator(dir / "out"))
+    for (const auto& e : std::filesystem::directory_iterator(dir / "out")) {
         EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << "left behind: " << e.path();
+    }
     std::filesystem::remove_all(dir);
 }
 
@@ -235,7 +255,9 @@ TEST(Runner, ScenarioFailureNamesTheFirstBlockAndField)
                      "field state.subnets[2].subnet_tao: expected"),
               std::string::npos)
         << s;
-    EXPECT_NE(s.find("v2.0.10/scenario/s3_young_subnet_pump: first differs at block blocks.block-0012"), std::string::npos) << s;
+    EXPECT_NE(s.find("v2.0.10/scenario/s3_young_subnet_pump: first differs at block blocks.block-0012"),
+              std::string::npos)
+        << s;
     EXPECT_NE(s.find("v2.0.1/scenario/s11_sandwich_limit: all 12 blocks pass"), std::string::npos) << s;
     std::ifstream jf(report_path);
     const json report = json::parse(jf);
@@ -261,8 +283,10 @@ TEST(Loader, GarbageIsACleanError)
 {
     dtao::vectors::VectorFile f;
     for (const char* bytes : {"", "{", "[]", "{\"schema_version\": 1}", "{\"schema_version\": 2}", "null",
-                              "{\"schema_version\":1,\"schema\":\"x\",\"family\":\"swap\",\"name\":\"n\",\"ruleset\":{\"id\":\"v2.0.1\"},\"groups\":[{}]}"})
+                              "{\"schema_version\":1,\"schema\":\"x\",\"family\":\"swap\",\"name\":\"n\",\"ruleset\":{"
+                              "\"id\":\"v2.0.1\"},\"groups\":[{}]}"}) {
         EXPECT_TRUE(dtao::vectors::parse_vector_file(bytes, "x.json", f).has_value()) << bytes;
+    }
 }
 
 TEST(Loader, CommittedVectorsLoad)
@@ -274,11 +298,14 @@ TEST(Loader, CommittedVectorsLoad)
 
 TEST(Profile, RejectsUndeclaredAndUnknownFields)
 {
-    EXPECT_THROW(dtao::conform::parse_profile(json::parse(R"({"profile_version": 1, "bogus": 1})")), std::runtime_error);
-    EXPECT_THROW(dtao::conform::parse_profile(json::parse(R"({"profile_version": 2})")), std::runtime_error);
-    EXPECT_THROW(dtao::conform::parse_profile(json::parse(R"({"profile_version": 1, "divergences": [{"id": "a", "reason": "r"}]})")),
+    EXPECT_THROW(dtao::conform::parse_profile(json::parse(R"({"profile_version": 1, "bogus": 1})")),
                  std::runtime_error);
-    EXPECT_THROW(dtao::conform::parse_profile(json::parse(R"({"profile_version": 1, "divergences": [{"id": "a", "tolerance": {"abs": "1"}}]})")),
+    EXPECT_THROW(dtao::conform::parse_profile(json::parse(R"({"profile_version": 2})")), std::runtime_error);
+    EXPECT_THROW(dtao::conform::parse_profile(
+                     json::parse(R"({"profile_version": 1, "divergences": [{"id": "a", "reason": "r"}]})")),
+                 std::runtime_error);
+    EXPECT_THROW(dtao::conform::parse_profile(
+                     json::parse(R"({"profile_version": 1, "divergences": [{"id": "a", "tolerance": {"abs": "1"}}]})")),
                  std::runtime_error);
     const auto p = dtao::conform::parse_profile(json::parse(
         R"({"profile_version": 1, "divergences": [{"id": "a", "fields": ["emission"], "tolerance": {"abs": "1", "rel": "2^-53", "of": "expected"}, "reason": "r"}]})"));
@@ -287,8 +314,9 @@ TEST(Profile, RejectsUndeclaredAndUnknownFields)
 
 TEST(Profile, UnsupportedRulesetsAreCheckedAndSkipped)
 {
-    EXPECT_THROW(dtao::conform::parse_profile(json::parse(R"({"profile_version": 1, "unsupported_rulesets": ["v9.9.9"]})")),
-                 std::runtime_error);
+    EXPECT_THROW(
+        dtao::conform::parse_profile(json::parse(R"({"profile_version": 1, "unsupported_rulesets": ["v9.9.9"]})")),
+        std::runtime_error);
     const auto p = dtao::conform::parse_profile(
         json::parse(R"({"profile_version": 1, "unsupported_rulesets": ["v3.4.8-423", "main-14bc6f9"]})"));
     EXPECT_TRUE(p.ruleset_unsupported("main-14bc6f9"));

@@ -38,7 +38,8 @@ TEST(protocol, malformed_json_is_an_error_response_with_null_id)
 TEST(protocol, envelope_fields_are_checked)
 {
     EXPECT_EQ(error_of(evaluate_line(R"({"ruleset":"v2.0.1","op":"block_emission","input":{}})")), "missing_field");
-    EXPECT_EQ(error_of(evaluate_line(R"({"id":1,"ruleset":"v2.0.1","op":"block_emission","input":{}})")), "invalid_field");
+    EXPECT_EQ(error_of(evaluate_line(R"({"id":1,"ruleset":"v2.0.1","op":"block_emission","input":{}})")),
+              "invalid_field");
     EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "0"}}, "v9.9.9")), "unknown_ruleset");
     EXPECT_EQ(error_of(eval("no_such_op", json::object())), "unknown_op");
     EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "0"}}, "v2.0.1", "float")), "unknown_arithmetic");
@@ -56,8 +57,8 @@ TEST(protocol, the_id_is_echoed)
 
 TEST(protocol, amounts_are_strict_decimal_strings)
 {
-    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", 0}})), "invalid_field");          // a JSON number
-    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "010"}})), "invalid_field");      // octal to cpp_int
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", 0}})), "invalid_field");      // a JSON number
+    EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "010"}})), "invalid_field");  // octal to cpp_int
     EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "0x10"}})), "invalid_field");
     EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "+1"}})), "invalid_field");
     EXPECT_EQ(error_of(eval("block_emission", {{"issuance", "-1"}})), "invalid_field");
@@ -97,7 +98,8 @@ TEST(protocol, fixed_point_values_are_typed_bits)
 
 TEST(protocol, rule_errors_use_the_closed_token_list)
 {
-    const json r = eval("sim_swap_alpha_for_tao", {{"subnet_tao", "20000000"}, {"subnet_alpha_in", "20000000"}, {"amount", "30000000"}});
+    const json r = eval("sim_swap_alpha_for_tao",
+                        {{"subnet_tao", "20000000"}, {"subnet_alpha_in", "20000000"}, {"amount", "30000000"}});
     EXPECT_EQ(error_of(r), "insufficient_liquidity");
     EXPECT_FALSE(r.contains("output"));
 }
@@ -142,10 +144,14 @@ TEST(protocol, every_op_answers_a_minimal_request)
         {"remove_stake", stake},
         {"update_moving_price", pool},
         {"coinbase", {{"state", state}}},
-        {"block", {{"state", state}, {"actions", {{{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000000000"}},
-                                                 {{"kind", "remove_stake"}, {"netuid", "1"}, {"amount", "1000000000"}},
-                                                 {{"kind", "add_stake"}, {"netuid", "7"}, {"amount", "1000000000"}}}}}},
-        {"drain_pending_emission", {{"pending_alpha", "1000"}, {"epoch", {{{"hotkey", "h"}, {"incentive", "1"}, {"dividend", "1"}}}}}},
+        {"block",
+         {{"state", state},
+          {"actions",
+           {{{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000000000"}},
+            {{"kind", "remove_stake"}, {"netuid", "1"}, {"amount", "1000000000"}},
+            {{"kind", "add_stake"}, {"netuid", "7"}, {"amount", "1000000000"}}}}}},
+        {"drain_pending_emission",
+         {{"pending_alpha", "1000"}, {"epoch", {{{"hotkey", "h"}, {"incentive", "1"}, {"dividend", "1"}}}}}},
         {"network_lock_cost", {{"state", state}}},
         {"register_network", {{"state", {{"block", "7200"}}}}},
         {"start_call", {{"state", state}, {"netuid", "1"}}},
@@ -168,24 +174,34 @@ TEST(protocol, every_op_answers_a_minimal_request)
         {"block_emission", {{"issuance", "0"}}},
         {"alpha_price", bpool},
         {"swap", bswap},
-        {"max_amount_add", {{"subnet_tao", "1000000000"}, {"subnet_alpha_in", "1000000000"}, {"limit_price", "2000000000"}}},
-        {"max_amount_remove", {{"subnet_tao", "1000000000"}, {"subnet_alpha_in", "1000000000"}, {"limit_price", "250000000"}}},
+        {"max_amount_add",
+         {{"subnet_tao", "1000000000"}, {"subnet_alpha_in", "1000000000"}, {"limit_price", "2000000000"}}},
+        {"max_amount_remove",
+         {{"subnet_tao", "1000000000"}, {"subnet_alpha_in", "1000000000"}, {"limit_price", "250000000"}}},
         {"adjust_protocol_liquidity", bliq},
-        {"pow_ratio_scaled", {{"base_numerator", "3"}, {"base_denominator", "7"}, {"exponent_numerator", "3"},
-                              {"exponent_denominator", "7"}, {"precision", "256"}, {"scale", "1000000000000000000"}}},
+        {"pow_ratio_scaled",
+         {{"base_numerator", "3"},
+          {"base_denominator", "7"},
+          {"exponent_numerator", "3"},
+          {"exponent_denominator", "7"},
+          {"precision", "256"},
+          {"scale", "1000000000000000000"}}},
         {"add_stake", bstake},
         {"remove_stake", bstake},
         {"update_moving_price", bpool},
         {"coinbase", {{"state", bstate}}},
-        {"block", {{"state", bstate}, {"actions", {{{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000000000"}},
-                                                  {{"kind", "remove_stake"}, {"netuid", "1"}, {"amount", "1000000000"}},
-                                                  {{"kind", "add_stake"}, {"netuid", "7"}, {"amount", "1000000000"}}}}}},
+        {"block",
+         {{"state", bstate},
+          {"actions",
+           {{{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000000000"}},
+            {{"kind", "remove_stake"}, {"netuid", "1"}, {"amount", "1000000000"}},
+            {{"kind", "add_stake"}, {"netuid", "7"}, {"amount", "1000000000"}}}}}},
         {"dividend_distribution",
          {{"pending_alpha", "1000"},
           {"pending_root_alpha", "10"},
-          {"hotkeys", json::array({json{{"hotkey", "1"},
-                                        {"dividend", {{"type", "U96F32"}, {"bits", "4294967296"}}},
-                                        {"alpha_stake", "5"}}})}}},
+          {"hotkeys",
+           json::array({json{
+               {"hotkey", "1"}, {"dividend", {{"type", "U96F32"}, {"bits", "4294967296"}}}, {"alpha_stake", "5"}}})}}},
         {"network_lock_cost", {{"state", bstate}}},
         {"register_network", {{"state", {{"block", "7200"}}}}},
         {"start_call", {{"state", bstate}, {"netuid", "1"}}},
@@ -217,14 +233,15 @@ TEST(protocol, every_op_answers_a_minimal_request)
 TEST(protocol, ops_and_state_fields_belong_to_an_era)
 {
     const json pool{{"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "1000000000000"}, {"amount", "1000000000"}};
-    for (const char* op : {"sim_swap_tao_for_alpha", "sim_swap_alpha_for_tao", "drain_pending_emission",
-                           "blocks_until_next_epoch"}) {
+    for (const char* op :
+         {"sim_swap_tao_for_alpha", "sim_swap_alpha_for_tao", "drain_pending_emission", "blocks_until_next_epoch"}) {
         const json r = eval(op, pool, "v3.4.8-423");
         EXPECT_EQ(error_of(r), "op_not_in_ruleset") << op;
         EXPECT_NE(r["message"].get<std::string>().find("Balancer era"), std::string::npos) << r.dump();
     }
-    for (const char* op : {"swap", "adjust_protocol_liquidity", "pow_ratio_scaled", "dividend_distribution"})
+    for (const char* op : {"swap", "adjust_protocol_liquidity", "pow_ratio_scaled", "dividend_distribution"}) {
         EXPECT_EQ(error_of(eval(op, pool, "v2.0.10")), "op_not_in_ruleset") << op;
+    }
     // a Balancer-era storage item in a launch-era state, and the reverse
     const json launch_with_fee{{"state", {{"subnets", {{{"netuid", "1"}, {"fee_rate", "33"}}}}}}};
     EXPECT_EQ(error_of(eval("coinbase", launch_with_fee, "v2.0.10")), "invalid_field");
@@ -251,14 +268,16 @@ TEST(protocol, balancer_swap_matches_the_reference)
     for (const auto side : {dtao::SwapSide::buy, dtao::SwapSide::sell}) {
         dtao::Subnet copy = s;
         const u64 limit = side == dtao::SwapSide::buy ? dtao::SWAP_MAX_PRICE : dtao::SWAP_MIN_PRICE;
-        const auto want = dtao::chain::balancer::do_swap(dtao::MAIN_14BC6F9, copy, dtao::SWAP_MINIMUM_RESERVE, side,
-                                                         1'000'000'000, dtao::chain::balancer::limit_price_from_rao(limit),
-                                                         false, false);
+        const auto want =
+            dtao::chain::balancer::do_swap(dtao::MAIN_14BC6F9, copy, dtao::SWAP_MINIMUM_RESERVE, side, 1'000'000'000,
+                                           dtao::chain::balancer::limit_price_from_rao(limit), false, false);
         ASSERT_TRUE(static_cast<bool>(want));
         const json r = eval("swap",
-                            {{"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "3000000000000"},
+                            {{"subnet_tao", "1000000000000"},
+                             {"subnet_alpha_in", "3000000000000"},
                              {"swap_balancer_quote_parts", "300000000000000000"},
-                             {"side", side == dtao::SwapSide::buy ? "buy" : "sell"}, {"amount", "1000000000"}},
+                             {"side", side == dtao::SwapSide::buy ? "buy" : "sell"},
+                             {"amount", "1000000000"}},
                             "main-14bc6f9");
         ASSERT_TRUE(r.contains("output")) << r.dump();
         EXPECT_EQ(r["output"]["amount_paid_out"], std::to_string(want->amount_paid_out));
@@ -276,8 +295,8 @@ TEST(protocol, block_runs_the_coinbase_then_each_action_and_a_rejected_one_does_
                      {"subnets",
                       {{{"netuid", "0"}, {"subnet_tao", "1000000000000"}},
                        {{"netuid", "1"}, {"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "1000000000000"}}}}};
-    const json actions{{{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000"}},            // below min stake + fee
-                       {{"kind", "add_stake"}, {"netuid", "9"}, {"amount", "1000000000"}},      // no such subnet
+    const json actions{{{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000"}},        // below min stake + fee
+                       {{"kind", "add_stake"}, {"netuid", "9"}, {"amount", "1000000000"}},  // no such subnet
                        {{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000000000"}}};
     const json r = eval("block", {{"state", state}, {"block_emission", "0"}, {"actions", actions}});
     ASSERT_TRUE(r.contains("output")) << r.dump();
@@ -299,11 +318,14 @@ TEST(protocol, block_runs_the_coinbase_then_each_action_and_a_rejected_one_does_
     EXPECT_EQ(out["state"]["total_stake"], stake["output"]["pool"]["total_stake"]);
     EXPECT_EQ(out["emissions"], coinbase["output"]["emissions"]);
     // A custom fee applies to an unlimited add_stake only.
-    const json bad = eval("block", {{"state", state},
-                                    {"actions", {{{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000000000"},
-                                                  {"fee", "1"}, {"limit_price", "1"}}}}});
+    const json bad = eval(
+        "block",
+        {{"state", state},
+         {"actions",
+          {{{"kind", "add_stake"}, {"netuid", "1"}, {"amount", "1000000000"}, {"fee", "1"}, {"limit_price", "1"}}}}});
     EXPECT_EQ(error_of(bad), "invalid_field");
-    EXPECT_EQ(error_of(eval("block", {{"state", state}, {"actions", {{{"kind", "swap"}, {"netuid", "1"}, {"amount", "1"}}}}})),
+    EXPECT_EQ(error_of(eval("block",
+                            {{"state", state}, {"actions", {{{"kind", "swap"}, {"netuid", "1"}, {"amount", "1"}}}}})),
               "invalid_field");
 }
 
@@ -327,8 +349,9 @@ TEST(protocol, number_overflow_is_a_malformed_request)
     // Found by fuzz/protocol_fuzz.cpp: nlohmann throws out_of_range, not
     // parse_error, for a number it cannot represent.
     EXPECT_EQ(error_of(evaluate_line("1e999")), "malformed_request");
-    EXPECT_EQ(error_of(evaluate_line(R"({"id":"a","ruleset":"v2.0.1","op":"block_emission","input":{"issuance":1e999}})")),
-              "malformed_request");
+    EXPECT_EQ(
+        error_of(evaluate_line(R"({"id":"a","ruleset":"v2.0.1","op":"block_emission","input":{"issuance":1e999}})")),
+        "malformed_request");
 }
 
 /// @rule BAL-011 F-039
@@ -336,14 +359,19 @@ TEST(protocol, number_overflow_is_a_malformed_request)
 /// every Balancer ruleset, in both arithmetics.
 TEST(protocol, limit_unstake_above_the_stake_gets_not_enough_stake_to_withdraw)
 {
-    const json in{{"subnet_tao", "10000000000"}, {"subnet_alpha_in", "10000000000"}, {"amount", "1000000000"},
-                  {"alpha_available", "300000000"}, {"limit_price", "100"}};
+    const json in{{"subnet_tao", "10000000000"},
+                  {"subnet_alpha_in", "10000000000"},
+                  {"amount", "1000000000"},
+                  {"alpha_available", "300000000"},
+                  {"limit_price", "100"}};
     for (const char* ruleset : {"v3.4.8-423", "v3.4.9-424", "main-14bc6f9"}) {
         EXPECT_EQ(error_of(eval("remove_stake", in, ruleset)), "not_enough_stake_to_withdraw") << ruleset;
         EXPECT_EQ(error_of(eval("remove_stake", in, ruleset, "exact")), "not_enough_stake_to_withdraw") << ruleset;
     }
     // Launch era: the new optional input, absent = the request (old answers kept).
-    json launch{{"subnet_tao", "150000000000"}, {"subnet_alpha_in", "100000000000"}, {"subnet_alpha_out", "100000000000"},
+    json launch{{"subnet_tao", "150000000000"},
+                {"subnet_alpha_in", "100000000000"},
+                {"subnet_alpha_out", "100000000000"},
                 {"amount", "1000000000"}};
     EXPECT_EQ(error_of(eval("remove_stake", launch, "v2.0.10")), "");
     launch["alpha_available"] = "300000000";
@@ -358,7 +386,9 @@ TEST(protocol, limit_unstake_above_the_stake_gets_not_enough_stake_to_withdraw)
 TEST(protocol, stake_ops_accept_subnet_volume_and_it_saturates)
 {
     const std::string max = "340282366920938463463374607431768211455";
-    json in{{"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "1000000000000"}, {"amount", "1000000000"},
+    json in{{"subnet_tao", "1000000000000"},
+            {"subnet_alpha_in", "1000000000000"},
+            {"amount", "1000000000"},
             {"subnet_volume", max}};
     for (const char* op : {"add_stake", "remove_stake"}) {
         const json r = eval(op, in, "main-14bc6f9");
@@ -375,8 +405,10 @@ TEST(protocol, stake_ops_accept_subnet_volume_and_it_saturates)
 /// root-sell sum turns the flag off. `max_epochs_per_block` is a u8.
 TEST(protocol, coinbase_follows_storage_key_order_and_the_wrapping_root_sell_sum)
 {
-    json order{{"block_emission", "0"},
-               {"state", {{"block", "360"}, {"max_epochs_per_block", "1"}, {"subnets", {{{"netuid", "1"}}, {{"netuid", "256"}}}}}}};
+    json order{
+        {"block_emission", "0"},
+        {"state",
+         {{"block", "360"}, {"max_epochs_per_block", "1"}, {"subnets", {{{"netuid", "1"}}, {{"netuid", "256"}}}}}}};
     const json r = eval("coinbase", order, "main-14bc6f9");
     ASSERT_EQ(error_of(r), "");
     ASSERT_EQ(r["output"]["epochs"].size(), 2u);
@@ -390,8 +422,11 @@ TEST(protocol, coinbase_follows_storage_key_order_and_the_wrapping_root_sell_sum
     EXPECT_EQ(error_of(eval("coinbase", order, "main-14bc6f9")), "invalid_field");
 
     auto sub = [](const char* n, const char* bits) {
-        return json{{"netuid", n}, {"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "1000000000000"},
-                    {"first_emission_block_number", "1"}, {"tempo", "0"},
+        return json{{"netuid", n},
+                    {"subnet_tao", "1000000000000"},
+                    {"subnet_alpha_in", "1000000000000"},
+                    {"first_emission_block_number", "1"},
+                    {"tempo", "0"},
                     {"subnet_moving_price", {{"type", "I96F32"}, {"bits", bits}}}};
     };
     const json wrap{{"block_emission", "0"},
@@ -404,6 +439,7 @@ TEST(protocol, coinbase_follows_storage_key_order_and_the_wrapping_root_sell_sum
     const json w = eval("coinbase", wrap, "main-14bc6f9");
     ASSERT_EQ(error_of(w), "");
     EXPECT_EQ(w["output"]["root_sell_flag"], false);
-    for (const auto& e : w["output"]["emissions"])
+    for (const auto& e : w["output"]["emissions"]) {
         EXPECT_EQ(e["root_alpha_recycled"], "62489764");
+    }
 }

@@ -99,7 +99,8 @@ TEST(ScenarioEngine, GridAndVariantsExpand)
     auto s = small_scenario();
     s["variants"] = json::parse(R"([{"label": "x", "set": {}}, {"label": "y", "set": {"/ruleset": "v2.0.0"}}])");
     s["grid"] = json::parse(R"({"/params/moving_alpha": [3e-6, 3e-4]})");
-    s["checks"] = json::parse(R"([{"kind": "ema_at_most", "netuid": 1, "value": 1.0, "when": {"/ruleset": "v2.0.1"}}])");
+    s["checks"] =
+        json::parse(R"([{"kind": "ema_at_most", "netuid": 1, "value": 1.0, "when": {"/ruleset": "v2.0.1"}}])");
     sc::Options o;
     const auto rep = sc::run(s, o);
     ASSERT_EQ(rep.runs.size(), 4u);

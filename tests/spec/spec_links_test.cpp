@@ -265,9 +265,10 @@ TEST(spec_links, b_every_rule_has_an_implementation)
 {
     const Spec spec = load_spec();
     const auto in_reference = ids_in({"reference"});
-    for (const auto& d : spec.rules)
+    for (const auto& d : spec.rules) {
         EXPECT_TRUE(in_reference.count(d.id))
             << d.id << " (" << d.file << ":" << d.line << "): no occurrence in reference/ (no implementation)";
+    }
 }
 
 // c. every rule id is named by at least one `@rule` tag in tests/ or properties/
@@ -279,8 +280,8 @@ TEST(spec_links, c_every_rule_has_a_test)
     for (const auto& d : spec.rules)
         if (!tagged.count(d.id)) {
             missing.push_back(d.id);
-            ADD_FAILURE() << d.id << " (" << d.file << ":" << d.line
-                          << "): no `@rule " << d.id << "` tag in tests/ or properties/ (no test)";
+            ADD_FAILURE() << d.id << " (" << d.file << ":" << d.line << "): no `@rule " << d.id
+                          << "` tag in tests/ or properties/ (no test)";
         }
     if (!missing.empty()) {
         std::string list;
@@ -347,8 +348,7 @@ TEST(spec_links, e_spec_paths_exist)
                 if (!project || p.find_first_of("*?<>{}[]$") != std::string::npos)
                     continue;  // not a project path, or a pattern rather than a path
                 ++checked;
-                EXPECT_TRUE(fs::exists(ROOT / p))
-                    << rel(f) << ":" << (i + 1) << ": path `" << p << "` does not exist";
+                EXPECT_TRUE(fs::exists(ROOT / p)) << rel(f) << ":" << (i + 1) << ": path `" << p << "` does not exist";
             }
         }
     }
@@ -407,8 +407,9 @@ TEST(spec_links, f_units_table_matches_constants)
         EXPECT_EQ(code_ids.size(), code.size())
             << header << " declares " << code_ids.size() << " u64 constants; this test knows " << code.size()
             << ": add the new constant to the map above and to spec/units.md";
-        for (const auto& [name, id] : code_ids)
+        for (const auto& [name, id] : code_ids) {
             EXPECT_TRUE(code.count(name)) << name << " (" << header << ", " << id << ") is not checked by this test";
+        }
     }
 
     const fs::path units = ROOT / "spec" / "units.md";
@@ -434,14 +435,15 @@ TEST(spec_links, f_units_table_matches_constants)
         }
         EXPECT_EQ(value, std::to_string(it->second))
             << at << ": " << name << " is " << value << " in the spec but " << it->second << " in constants.hpp";
-        if (const auto ci = code_ids.find(name); ci != code_ids.end())
-            EXPECT_EQ(id, ci->second) << at << ": " << name << " carries `@rule " << ci->second
-                                      << "` in constants.hpp";
+        if (const auto ci = code_ids.find(name); ci != code_ids.end()) {
+            EXPECT_EQ(id, ci->second) << at << ": " << name << " carries `@rule " << ci->second << "` in constants.hpp";
+        }
     }
-    for (const auto& [name, value] : code)
+    for (const auto& [name, value] : code) {
         EXPECT_TRUE(seen.count(name)) << (code_ids.count(name) ? code_ids[name] : std::string{"?"}) << " ("
                                       << "spec/units.md): constant " << name << " = " << value
                                       << " has no row in the constants table";
+    }
 }
 
 // g. the rulesets table of spec/rulesets.md equals dtao::RULESETS
@@ -451,9 +453,9 @@ void check_rulesets_table(const std::string& first_column, const Rulesets& rules
     const fs::path file = ROOT / "spec" / "rulesets.md";
     ASSERT_TRUE(fs::exists(file)) << "spec/rulesets.md does not exist";
     const auto rows = table_rows(file, {first_column, "commit", "spec_version", "date", "parent"});
-    ASSERT_EQ(rows.size(), rulesets.size())
-        << "spec/rulesets.md: the table with header | " << first_column << " | commit | spec_version | date | parent | has "
-        << rows.size() << " rows; " << name << " has " << rulesets.size();
+    ASSERT_EQ(rows.size(), rulesets.size()) << "spec/rulesets.md: the table with header | " << first_column
+                                            << " | commit | spec_version | date | parent | has " << rows.size()
+                                            << " rows; " << name << " has " << rulesets.size();
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& [line, c] = rows[i];
         const auto& r = rulesets[i];
@@ -468,7 +470,4 @@ void check_rulesets_table(const std::string& first_column, const Rulesets& rules
     }
 }
 
-TEST(spec_links, g_rulesets_table_matches_code)
-{
-    check_rulesets_table("tag", dtao::RULESETS, "dtao::RULESETS");
-}
+TEST(spec_links, g_rulesets_table_matches_code) { check_rulesets_table("tag", dtao::RULESETS, "dtao::RULESETS"); }

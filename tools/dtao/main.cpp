@@ -39,7 +39,8 @@ int run_eval(std::istream& in, std::ostream& out)
         if (line.find_first_not_of(" \t\r") == std::string::npos)
             continue;  // blank lines carry no request
         // `replace`: a response always serialises, so one odd line cannot end the stream.
-        out << dtao::protocol::evaluate_line(line).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n'
+        out << dtao::protocol::evaluate_line(line).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+            << '\n'
             << std::flush;
     }
     return 0;
@@ -54,9 +55,11 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
 
     std::string input_file;
-    auto* eval = app.add_subcommand("eval", "Answer JSON Lines requests (stdin or --input) with one response line each, "
-                                            "in order; a bad line gets an error response and the stream goes on");
-    eval->add_option("-i,--input", input_file, "Read requests from this file instead of stdin")->check(CLI::ExistingFile);
+    auto* eval =
+        app.add_subcommand("eval", "Answer JSON Lines requests (stdin or --input) with one response line each, "
+                                   "in order; a bad line gets an error response and the stream goes on");
+    eval->add_option("-i,--input", input_file, "Read requests from this file instead of stdin")
+        ->check(CLI::ExistingFile);
 
     app.add_subcommand("demo", "Evaluate a handful of example requests and print each request and its response");
     app.add_subcommand("rulesets", "List the rulesets (subtensor release tags) this reference implements");
@@ -81,32 +84,50 @@ int main(int argc, char** argv)
 
     // ---- conform
     dtao::conform::Options co;
-    auto* conform = app.add_subcommand("conform", "Run the vectors (or --random requests) against an implementation "
-                                                  "speaking the `dtao eval` protocol; exit 0 only if nothing failed and every case ran");
-    conform->add_option("--impl", co.impl, "Shell command that starts the implementation (stdin/stdout JSON Lines), or @reference for the in-process reference")->required();
+    auto* conform = app.add_subcommand(
+        "conform", "Run the vectors (or --random requests) against an implementation "
+                   "speaking the `dtao eval` protocol; exit 0 only if nothing failed and every case ran");
+    conform
+        ->add_option("--impl", co.impl,
+                     "Shell command that starts the implementation (stdin/stdout JSON Lines), or @reference for the "
+                     "in-process reference")
+        ->required();
     conform->add_option("--vectors", vectors_dir, "The vectors directory")->capture_default_str();
-    conform->add_option("--filter", co.filters, "key=value[,value...] with key op, family, ruleset, flag, rule, id, file or group; '*' globs; repeat to AND");
+    conform->add_option(
+        "--filter", co.filters,
+        "key=value[,value...] with key op, family, ruleset, flag, rule, id, file or group; '*' globs; repeat to AND");
     std::string profile_path, json_path, junit_path;
-    conform->add_option("--profile", profile_path, "Divergence profile (JSON): declared, accepted differences")->check(CLI::ExistingFile);
+    conform->add_option("--profile", profile_path, "Divergence profile (JSON): declared, accepted differences")
+        ->check(CLI::ExistingFile);
     conform->add_option("--json", json_path, "Write the JSON report here (atomically)");
     conform->add_option("--junit", junit_path, "Write JUnit XML here (atomically)");
     conform->add_option("--timeout", co.case_timeout_s, "Per-case timeout, seconds")->capture_default_str();
-    conform->add_option("--total-timeout", co.total_timeout_s, "Total timeout, seconds (0: none)")->capture_default_str();
-    conform->add_option("--max-response-bytes", co.max_response_bytes, "Longest accepted response line")->capture_default_str();
-    conform->add_option("--max-restarts", co.max_restarts, "Restarts of a crashed or killed implementation before giving up")->capture_default_str();
+    conform->add_option("--total-timeout", co.total_timeout_s, "Total timeout, seconds (0: none)")
+        ->capture_default_str();
+    conform->add_option("--max-response-bytes", co.max_response_bytes, "Longest accepted response line")
+        ->capture_default_str();
+    conform
+        ->add_option("--max-restarts", co.max_restarts,
+                     "Restarts of a crashed or killed implementation before giving up")
+        ->capture_default_str();
     conform->add_option("--window", co.window, "Requests in flight (1: strictly one at a time)")->capture_default_str();
     conform->add_option("--max-listed", co.max_listed, "Failures listed in the summary")->capture_default_str();
     conform->add_flag("-v,--verbose", co.verbose, "List passing cases too");
-    conform->add_option("--random", co.random, "Random differential mode: this many generated requests per op, checked against the in-process reference");
+    conform->add_option(
+        "--random", co.random,
+        "Random differential mode: this many generated requests per op, checked against the in-process reference");
     conform->add_option("--seed", co.seed, "Seed of --random")->capture_default_str();
-    conform->add_option("--shrink-limit", co.shrink_limit, "Counterexamples shrunk in --random mode")->capture_default_str();
+    conform->add_option("--shrink-limit", co.shrink_limit, "Counterexamples shrunk in --random mode")
+        ->capture_default_str();
     conform->add_option("--shrink-budget", co.shrink_budget, "Implementation calls per shrink")->capture_default_str();
 
     // ---- scenario
-    auto* scen = app.add_subcommand("scenario", "Auditor scenarios (vectors/scenarios/): run one, check invariants every block");
+    auto* scen =
+        app.add_subcommand("scenario", "Auditor scenarios (vectors/scenarios/): run one, check invariants every block");
     scen->require_subcommand(1);
-    auto* srun = scen->add_subcommand("run", "Run a scenario file: per-block CSV and a JSON summary; exit 1 if an invariant "
-                                             "breaks or a closed-form check fails");
+    auto* srun =
+        scen->add_subcommand("run", "Run a scenario file: per-block CSV and a JSON summary; exit 1 if an invariant "
+                                    "breaks or a closed-form check fails");
     std::string scen_file, scen_out;
     bool scen_exact = false, scen_short = false, scen_plot = false, scen_quiet = false;
     unsigned long long scen_blocks = 0;
@@ -176,7 +197,8 @@ int main(int argc, char** argv)
             for (const auto& e : loaded.errors)
                 std::cerr << "dtao vectors check: " << e << '\n';
             if (!diffs.empty() || !loaded.errors.empty()) {
-                std::cerr << "dtao vectors check: committed vectors differ from a fresh generation; run `dtao vectors generate`\n";
+                std::cerr << "dtao vectors check: committed vectors differ from a fresh generation; run `dtao vectors "
+                             "generate`\n";
                 return 1;
             }
             std::cout << "vectors up to date: " << g.cases << " cases in " << g.files.size()

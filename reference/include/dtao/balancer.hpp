@@ -46,25 +46,25 @@ enum class SwapSide
 /// What `add_stake` did (BAL-011): the staker's side and where the fee went.
 struct BalancerStakeOutcome
 {
-    BalancerSwap swap;       ///< the pool swap of the staked TAO
-    u64 tao_requested = 0;   ///< the TAO moved to the subnet account (min(amount, max) for a limit order)
-    u64 alpha = 0;           ///< alpha credited to the staker (= swap.amount_paid_out)
-    u64 tao_unswapped = 0;   ///< tao_requested − paid_in − fee: transferred to the subnet account but neither
-                             ///< swapped nor charged; `stake_into_subnet` does not refund it (nor add it to SubnetTAO)
-    u64 author_tao = 0;      ///< TAO fee transferred to the block author
-    u64 burned_tao = 0;      ///< TAO fee burned (no block author)
+    BalancerSwap swap;      ///< the pool swap of the staked TAO
+    u64 tao_requested = 0;  ///< the TAO moved to the subnet account (min(amount, max) for a limit order)
+    u64 alpha = 0;          ///< alpha credited to the staker (= swap.amount_paid_out)
+    u64 tao_unswapped = 0;  ///< tao_requested − paid_in − fee: transferred to the subnet account but neither
+                            ///< swapped nor charged; `stake_into_subnet` does not refund it (nor add it to SubnetTAO)
+    u64 author_tao = 0;     ///< TAO fee transferred to the block author
+    u64 burned_tao = 0;     ///< TAO fee burned (no block author)
 };
 
 /// What `remove_stake` did (BAL-011).
 struct BalancerUnstakeOutcome
 {
-    BalancerSwap swap;       ///< the pool swap of the unstaked alpha
-    u64 alpha_requested = 0; ///< alpha debited before the swap
-    u64 alpha_refund = 0;    ///< alpha credited back (limit hit): alpha − paid_in − fee
-    u64 tao = 0;             ///< TAO paid to the coldkey (= swap.amount_paid_out)
-    BalancerSwap fee_swap;   ///< the fee-free sale of the alpha fee (author present)
-    u64 author_tao = 0;      ///< TAO paid to the block author (= fee_swap.amount_paid_out)
-    u64 burned_alpha = 0;    ///< alpha fee burned (no block author); stays counted in SubnetAlphaOut
+    BalancerSwap swap;        ///< the pool swap of the unstaked alpha
+    u64 alpha_requested = 0;  ///< alpha debited before the swap
+    u64 alpha_refund = 0;     ///< alpha credited back (limit hit): alpha − paid_in − fee
+    u64 tao = 0;              ///< TAO paid to the coldkey (= swap.amount_paid_out)
+    BalancerSwap fee_swap;    ///< the fee-free sale of the alpha fee (author present)
+    u64 author_tao = 0;       ///< TAO paid to the block author (= fee_swap.amount_paid_out)
+    u64 burned_alpha = 0;     ///< alpha fee burned (no block author); stays counted in SubnetAlphaOut
 };
 
 namespace chain::balancer {
@@ -129,8 +129,8 @@ inline constexpr u64 ACCURACY = Perquintill::ACCURACY;
 
 /// @rule BAL-006  `get_base_needed_for_quote(y, x, dy)` = to_u64(U64F64(x) ·
 /// (exp_scaled(y, −dy, false) − 1)). Not called by the chain outside its tests.
-[[nodiscard]] u64 get_base_needed_for_quote(const Ruleset& rules, Perquintill quote, u64 tao_reserve,
-                                            u64 alpha_reserve, u64 delta_tao);
+[[nodiscard]] u64 get_base_needed_for_quote(const Ruleset& rules, Perquintill quote, u64 tao_reserve, u64 alpha_reserve,
+                                            u64 delta_tao);
 
 /// @rule BAL-007  `Balancer::update_weights_for_added_liquidity`: the quote weight that keeps
 /// the price when (dτ, dα) is added to (y, x); nullopt when it falls outside [0.01, 0.99].
@@ -181,11 +181,11 @@ Result<BalancerSwap> do_swap(const Ruleset& rules, Subnet& s, u64 minimum_reserv
 /// @rule BAL-010  stake_utils `swap_tao_for_alpha`: the swap, then SubnetAlphaIn −= out,
 /// SubnetAlphaOut += out, SubnetTAO += paid_in, TotalStake += tao (gross),
 /// SubnetVolume += tao. No state change on error.
-Result<BalancerSwap> swap_tao_for_alpha(Subnet& s, u64& total_stake, u64 minimum_reserve, u64 tao,
-                                        u64 limit_price, bool drop_fees);
+Result<BalancerSwap> swap_tao_for_alpha(Subnet& s, u64& total_stake, u64 minimum_reserve, u64 tao, u64 limit_price,
+                                        bool drop_fees);
 /// @rule BAL-010
-Result<BalancerSwap> swap_tao_for_alpha(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve,
-                                        u64 tao, u64 limit_price, bool drop_fees);
+Result<BalancerSwap> swap_tao_for_alpha(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve, u64 tao,
+                                        u64 limit_price, bool drop_fees);
 
 /// @rule BAL-010  stake_utils `swap_alpha_for_tao`: SubnetAlphaIn += paid_in,
 /// SubnetAlphaOut −= paid_in, SubnetTAO −= out, TotalStake −= out, SubnetVolume += out.
@@ -319,13 +319,13 @@ struct StakeOutcome
 /// What the exact `remove_stake` did (BAL-011).
 struct UnstakeOutcome
 {
-    Swap swap;                ///< the pool swap of the unstaked alpha
-    Rational alpha_requested; ///< alpha debited before the swap
-    Rational alpha_refund;    ///< alpha − paid_in − fee, credited back
-    Rational tao;             ///< TAO paid to the coldkey (= swap.amount_paid_out)
-    Swap fee_swap;            ///< the fee-free sale of the alpha fee (author present)
-    Rational author_tao;      ///< TAO paid to the block author (= fee_swap.amount_paid_out)
-    Rational burned_alpha;    ///< alpha fee burned (no block author); stays counted in SubnetAlphaOut
+    Swap swap;                 ///< the pool swap of the unstaked alpha
+    Rational alpha_requested;  ///< alpha debited before the swap
+    Rational alpha_refund;     ///< alpha − paid_in − fee, credited back
+    Rational tao;              ///< TAO paid to the coldkey (= swap.amount_paid_out)
+    Swap fee_swap;             ///< the fee-free sale of the alpha fee (author present)
+    Rational author_tao;       ///< TAO paid to the block author (= fee_swap.amount_paid_out)
+    Rational burned_alpha;     ///< alpha fee burned (no block author); stays counted in SubnetAlphaOut
 };
 
 /// @rule BAL-011  The exact `do_add_stake` / `do_add_stake_limit`: the decisions of

@@ -95,13 +95,12 @@ struct Interval
 /// r = t − j·ln 2, |r| ≲ 0.35, by the all-positive Taylor series of exp(|r|) (inverted for
 /// r < 0) with a tail bound. Width: hi − lo ≤ V·δ + 2 with δ ≈ 2^(6−P)·(1 + (en/ed)·(|k| + 1))
 /// + 2^(4−P)·(|j| + 1); at P = 192 and Balancer-sized inputs that is ≤ 2 units.
-[[nodiscard]] Interval pow_ratio_reference(const Int& bn, const Int& bd, const Int& en, const Int& ed,
-                                           const Int& scale, unsigned bits = 192);
+[[nodiscard]] Interval pow_ratio_reference(const Int& bn, const Int& bd, const Int& en, const Int& ed, const Int& scale,
+                                           unsigned bits = 192);
 
 /// @rule BIGM-007  r ≤ (bn/bd)^(en/ed)·scale, decided exactly: r^ed·bd^en ≤ bn^en·scale^ed
 /// (r, bn, scale ≥ 0, bd > 0).
-[[nodiscard]] bool pow_ratio_le(const Int& r, const Int& bn, const Int& bd, unsigned en, unsigned ed,
-                                const Int& scale);
+[[nodiscard]] bool pow_ratio_le(const Int& r, const Int& bn, const Int& bd, unsigned en, unsigned ed, const Int& scale);
 
 /// Largest reduced exponent `pow_ratio_floor_exact` accepts.
 inline constexpr unsigned EXACT_FLOOR_MAX_EXPONENT = 4'096;

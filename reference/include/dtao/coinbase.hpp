@@ -39,12 +39,12 @@ struct SubnetEmission
     using Num = typename Ops<Model>::Num;
     using Amount = typename Ops<Model>::Amount;
     u64 netuid = 0;
-    Num price{};            ///< get_alpha_price, pre-injection
-    Num moving_price{};     ///< get_moving_alpha_price, pre-update
-    Num alpha_emission{};   ///< α emission for the pre-injection alpha issuance
-    Num tao_in{};           ///< after the registration-disabled rule
-    Num alpha_in{};         ///< min(tao_in / price, α emission), from the un-zeroed tao_in
-    Num alpha_out{};        ///< α emission, before the owner cut
+    Num price{};           ///< get_alpha_price, pre-injection
+    Num moving_price{};    ///< get_moving_alpha_price, pre-update
+    Num alpha_emission{};  ///< α emission for the pre-injection alpha issuance
+    Num tao_in{};          ///< after the registration-disabled rule
+    Num alpha_in{};        ///< min(tao_in / price, α emission), from the un-zeroed tao_in
+    Num alpha_out{};       ///< α emission, before the owner cut
     Num owner_cut{};
     Num root_proportion{};  ///< on the post-injection alpha issuance
     Num root_alpha{};       ///< root_proportion · (alpha_out − owner_cut) · ½

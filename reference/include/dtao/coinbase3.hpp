@@ -31,11 +31,11 @@ struct SubnetEmission3
 {
     u64 netuid = 0;
     // get_shares / get_subnet_block_emissions (BCOIN-003 … BCOIN-005)
-    fixed::U64F64 moving_price{};   ///< get_moving_alpha_price, before this block's update
-    fixed::U64F64 price_share{};    ///< moving price / Σ moving prices
-    fixed::U64F64 share{};          ///< after the ruleset's weighting and renormalisation
-    fixed::U64F64 emission_share{}; ///< after the SubnetEmissionEnabled renormalisation
-    fixed::U96F32 tao_emission{};   ///< U96F32(U64F64(block emission) · emission_share)
+    fixed::U64F64 moving_price{};    ///< get_moving_alpha_price, before this block's update
+    fixed::U64F64 price_share{};     ///< moving price / Σ moving prices
+    fixed::U64F64 share{};           ///< after the ruleset's weighting and renormalisation
+    fixed::U64F64 emission_share{};  ///< after the SubnetEmissionEnabled renormalisation
+    fixed::U96F32 tao_emission{};    ///< U96F32(U64F64(block emission) · emission_share)
     // get_subnet_terms (BCOIN-006), on the pre-injection state
     fixed::U96F32 alpha_emission{};       ///< alpha block emission for the pre-injection issuance
     fixed::U96F32 price{};                ///< U96F32(current_alpha_price): 32 fractional bits
@@ -47,20 +47,20 @@ struct SubnetEmission3
     fixed::U96F32 alpha_out{};
     fixed::U96F32 excess_tao{};
     // inject_and_maybe_swap (BCOIN-007)
-    u64 injected_tao = 0;    ///< adjust_protocol_liquidity's TAO (0 when the reweighting is refused)
-    u64 injected_alpha = 0;  ///< adjust_protocol_liquidity's alpha
-    u64 excess_spent = 0;    ///< ⌊excess_tao⌋ taken from the credit for the chain buy (0 if the spend failed)
-    bool chain_buy_ok = false;   ///< the chain buy's swap succeeded
-    u64 chain_buy_paid_in = 0;   ///< TAO that entered SubnetTAO (SubnetExcessTao)
-    u64 chain_buy_alpha = 0;     ///< alpha bought (added to SubnetProtocolAlpha and SubnetAlphaOut)
-    u64 stranded_tao = 0;        ///< spent TAO that entered neither SubnetTAO nor was recycled (F-candidate)
+    u64 injected_tao = 0;       ///< adjust_protocol_liquidity's TAO (0 when the reweighting is refused)
+    u64 injected_alpha = 0;     ///< adjust_protocol_liquidity's alpha
+    u64 excess_spent = 0;       ///< ⌊excess_tao⌋ taken from the credit for the chain buy (0 if the spend failed)
+    bool chain_buy_ok = false;  ///< the chain buy's swap succeeded
+    u64 chain_buy_paid_in = 0;  ///< TAO that entered SubnetTAO (SubnetExcessTao)
+    u64 chain_buy_alpha = 0;    ///< alpha bought (added to SubnetProtocolAlpha and SubnetAlphaOut)
+    u64 stranded_tao = 0;       ///< spent TAO that entered neither SubnetTAO nor was recycled (F-candidate)
     // emit_to_subnets (BCOIN-008)
-    fixed::U96F32 owner_cut{};            ///< alpha_out · cut (0 when OwnerCutEnabled is false)
-    fixed::U96F32 root_proportion_post{}; ///< after injection, chain buy and the alpha_out mint
-    fixed::U96F32 root_alpha{};           ///< rp_post · (alpha_out − owner_cut) · ½
-    fixed::U96F32 server{};               ///< (alpha_out − owner_cut) · ½
-    fixed::U96F32 validator{};            ///< (alpha_out − owner_cut − server) − root_alpha
-    u64 root_alpha_recycled = 0;          ///< ⌊root_alpha⌋ recycled (no root sell)
+    fixed::U96F32 owner_cut{};             ///< alpha_out · cut (0 when OwnerCutEnabled is false)
+    fixed::U96F32 root_proportion_post{};  ///< after injection, chain buy and the alpha_out mint
+    fixed::U96F32 root_alpha{};            ///< rp_post · (alpha_out − owner_cut) · ½
+    fixed::U96F32 server{};                ///< (alpha_out − owner_cut) · ½
+    fixed::U96F32 validator{};             ///< (alpha_out − owner_cut − server) − root_alpha
+    u64 root_alpha_recycled = 0;           ///< ⌊root_alpha⌋ recycled (no root sell)
 };
 
 /// One subnet whose epoch was due this block (BEPOCH-002).
@@ -76,12 +76,12 @@ struct EpochRun3
 
 struct CoinbaseResult3
 {
-    u64 credit = 0;                 ///< the minted block emission handed to run_coinbase
-    bool root_sell_flag = false;    ///< Σ moving prices > 1 (BCOIN-009)
+    u64 credit = 0;                          ///< the minted block emission handed to run_coinbase
+    bool root_sell_flag = false;             ///< Σ moving prices > 1 (BCOIN-009)
     std::vector<SubnetEmission3> emissions;  ///< one per emitting subnet, in storage-key order (BCOIN-014)
-    u64 tao_spent = 0;              ///< credit spent on injections and chain buys
-    u64 tao_recycled = 0;           ///< credit left over and recycled (TotalIssuance −=)
-    std::vector<EpochRun3> epochs;  ///< every subnet due this block, ran or deferred
+    u64 tao_spent = 0;                       ///< credit spent on injections and chain buys
+    u64 tao_recycled = 0;                    ///< credit left over and recycled (TotalIssuance −=)
+    std::vector<EpochRun3> epochs;           ///< every subnet due this block, ran or deferred
     std::vector<std::pair<u64, fixed::U96F32>> root_prop;  ///< RootProp written by block_step (update_root_prop)
 };
 
@@ -140,8 +140,8 @@ u64 inject_and_maybe_swap(const Ruleset& rules, ChainState& st, std::vector<Subn
 /// inject_and_maybe_swap, then per subnet the alpha_out mint, the owner cut, the
 /// post-injection root proportion and the pending server / validator / root
 /// alpha (root alpha recycled when `root_sell_flag` is false). Fills `out`.
-void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, fixed::U96F32>& subnet_emissions, u64 credit,
-                     bool root_sell_flag, CoinbaseResult3& out);
+void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, fixed::U96F32>& subnet_emissions,
+                     u64 credit, bool root_sell_flag, CoinbaseResult3& out);
 
 /// @rule BEPOCH-001  `should_run_epoch(n, now)`: tempo 0 → false; PendingEpochAt > 0 and
 /// now ≥ PendingEpochAt → true; BlocksSinceLastStep > MAX_TEMPO → true; else
@@ -205,7 +205,7 @@ CoinbaseResult3 block_step_with_credit(const Ruleset& rules, ChainState& st, u64
 /// One hotkey's input to calculate_dividend_distribution.
 struct DividendInput
 {
-    fixed::U96F32 dividend{};  ///< the hotkey's dividend after the parent/child split
+    fixed::U96F32 dividend{};                  ///< the hotkey's dividend after the parent/child split
     std::optional<std::pair<u64, u64>> stake;  ///< (alpha stake on n, root stake); none: not in the stake map
 };
 

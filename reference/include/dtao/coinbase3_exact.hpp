@@ -79,12 +79,12 @@ struct EpochRun
 
 struct CoinbaseResult
 {
-    Rational credit;              ///< the credit handed to run_coinbase
-    bool root_sell_flag = false;  ///< Σ moving prices > 1 (BCOIN-009)
-    std::vector<SubnetEmission> emissions;  ///< one per emitting subnet, in storage-key order (BCOIN-014)
-    Rational tao_spent;           ///< credit spent on injections and chain buys
-    Rational tao_recycled;        ///< credit left over and recycled (TotalIssuance −=)
-    std::vector<EpochRun> epochs; ///< every subnet due this block, ran or deferred
+    Rational credit;                                  ///< the credit handed to run_coinbase
+    bool root_sell_flag = false;                      ///< Σ moving prices > 1 (BCOIN-009)
+    std::vector<SubnetEmission> emissions;            ///< one per emitting subnet, in storage-key order (BCOIN-014)
+    Rational tao_spent;                               ///< credit spent on injections and chain buys
+    Rational tao_recycled;                            ///< credit left over and recycled (TotalIssuance −=)
+    std::vector<EpochRun> epochs;                     ///< every subnet due this block, ran or deferred
     std::vector<std::pair<u64, Rational>> root_prop;  ///< RootProp written by block_step (as CoinbaseResult3)
 };
 

@@ -27,11 +27,11 @@ struct KeyLink
 /// What the drain reads about one hotkey.
 struct HotkeyInfo
 {
-    std::string owner;       ///< Owner[hotkey], the owning coldkey
-    u64 alpha_stake = 0;     ///< TotalHotkeyAlpha[hotkey][netuid]
-    u64 root_stake = 0;      ///< TotalHotkeyAlpha[hotkey][0]
-    u64 take = 0;            ///< Delegates[hotkey] (u16, / 65535)
-    u64 childkey_take = 0;   ///< ChildkeyTake[hotkey][netuid] (u16, / 65535)
+    std::string owner;              ///< Owner[hotkey], the owning coldkey
+    u64 alpha_stake = 0;            ///< TotalHotkeyAlpha[hotkey][netuid]
+    u64 root_stake = 0;             ///< TotalHotkeyAlpha[hotkey][0]
+    u64 take = 0;                   ///< Delegates[hotkey] (u16, / 65535)
+    u64 childkey_take = 0;          ///< ChildkeyTake[hotkey][netuid] (u16, / 65535)
     std::vector<KeyLink> parents;   ///< ParentKeys[hotkey][netuid]
     std::vector<KeyLink> children;  ///< ChildKeys[hotkey][netuid]
 };
@@ -51,8 +51,8 @@ struct DrainInput
     u64 pending_tao = 0;
     u64 pending_swapped = 0;
     u64 owner_cut = 0;
-    std::vector<EpochOutput> epoch;          ///< the epoch's (hotkey, incentive, dividend)
-    std::map<std::string, HotkeyInfo> hotkeys;  ///< stakes, takes and links; absent = all zero
+    std::vector<EpochOutput> epoch;                  ///< the epoch's (hotkey, incentive, dividend)
+    std::map<std::string, HotkeyInfo> hotkeys;       ///< stakes, takes and links; absent = all zero
     std::optional<std::string> subnet_owner;         ///< SubnetOwner[netuid] (coldkey)
     std::optional<std::string> subnet_owner_hotkey;  ///< SubnetOwnerHotkey[netuid]
 };
@@ -63,12 +63,12 @@ template <typename Model>
 struct HotkeyPayout
 {
     using Amount = typename Ops<Model>::Amount;
-    Amount incentive{};     ///< staked to (hotkey, owner) on the subnet
+    Amount incentive{};             ///< staked to (hotkey, owner) on the subnet
     bool incentive_burned = false;  ///< v2.0.8+: the subnet owner's hotkey's incentive
-    Amount alpha_take{};    ///< hotkey take of the alpha dividend, to (hotkey, owner)
-    Amount alpha_dividend{};  ///< to all the hotkey's nominators (AlphaDividendsPerSubnet)
-    Amount tao_take{};      ///< hotkey take of the root TAO dividend, to (hotkey, owner) on root
-    Amount tao_dividend{};  ///< to all nominators on root (TaoDividendsPerSubnet)
+    Amount alpha_take{};            ///< hotkey take of the alpha dividend, to (hotkey, owner)
+    Amount alpha_dividend{};        ///< to all the hotkey's nominators (AlphaDividendsPerSubnet)
+    Amount tao_take{};              ///< hotkey take of the root TAO dividend, to (hotkey, owner) on root
+    Amount tao_dividend{};          ///< to all nominators on root (TaoDividendsPerSubnet)
 };
 
 template <typename Model>
@@ -77,19 +77,19 @@ struct DrainResult
     using Num = typename Ops<Model>::Num;
     using Amount = typename Ops<Model>::Amount;
     std::map<std::string, HotkeyPayout<Model>> payouts;
-    Amount owner_cut_paid{};         ///< 0 when the subnet has no owner and owner hotkey
+    Amount owner_cut_paid{};               ///< 0 when the subnet has no owner and owner hotkey
     std::map<std::string, Num> dividends;  ///< after the parent/child split (DRAIN-003)
     Num total_root_divs{};
     Amount pending_validator_alpha{};  ///< v2.0.9+ (DRAIN-006)
-    Amount alpha_paid{};   ///< every alpha amount credited, owner cut included
-    Amount tao_paid{};     ///< every root TAO amount credited
+    Amount alpha_paid{};               ///< every alpha amount credited, owner cut included
+    Amount tao_paid{};                 ///< every root TAO amount credited
 };
 
 /// @rule DRAIN-003  `get_dividends_distribution`: split one hotkey's dividend
 /// among its parents (by contribution) and itself, with the childkey take.
 template <typename Model>
-[[nodiscard]] std::vector<std::pair<std::string, typename Ops<Model>::Amount>> dividends_distribution(
-    const Ruleset& rules, const DrainInput& in, const std::string& hotkey, u64 dividend);
+[[nodiscard]] std::vector<std::pair<std::string, typename Ops<Model>::Amount>>
+dividends_distribution(const Ruleset& rules, const DrainInput& in, const std::string& hotkey, u64 dividend);
 
 /// @rule DRAIN-001  `drain_pending_emission(netuid, pending_alpha, pending_tao,
 /// pending_swapped, owner_cut)` given the epoch's output.

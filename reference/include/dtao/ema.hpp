@@ -16,9 +16,9 @@ namespace chain {
 
 struct EmaUpdate
 {
-    u64 blocks_since = 0;       ///< b: blocks since registration or start_call (0 without a ramp)
-    fixed::I96F32 alpha{};      ///< the effective EMA factor this block
-    fixed::I96F32 price{};      ///< the input price, after the clamp when the ruleset has it
+    u64 blocks_since = 0;          ///< b: blocks since registration or start_call (0 without a ramp)
+    fixed::I96F32 alpha{};         ///< the effective EMA factor this block
+    fixed::I96F32 price{};         ///< the input price, after the clamp when the ruleset has it
     fixed::I96F32 moving_price{};  ///< the new `SubnetMovingPrice`
 };
 
@@ -47,7 +47,8 @@ struct EmaUpdate
 };
 
 /// @rule EMA-002  α = A · b / (b + h) exactly (0 when b + h = 0).
-[[nodiscard]] EmaUpdate moving_alpha(const Ruleset& rules, const ExactSubnet& s, u64 block, const Rational& moving_alpha);
+[[nodiscard]] EmaUpdate moving_alpha(const Ruleset& rules, const ExactSubnet& s, u64 block,
+                                     const Rational& moving_alpha);
 /// @rule EMA-001  m' = α·min(p, 1) + (1 − α)·m exactly.
 EmaUpdate update_moving_price(const Ruleset& rules, ExactSubnet& s, u64 block, const Rational& moving_alpha);
 

@@ -18,12 +18,12 @@ enum class Error
     slippage_too_high,       ///< `SlippageTooHigh`: a limit order without partial fill exceeds its maximum
     subnet_not_exists,       ///< `SubnetNotExists`: the netuid names no subnet in the given state
     logarithm_failed,        ///< "Logarithm calculation failed" from `get_block_emission_for_issuance`
-    network_tx_rate_limit_exceeded,  ///< `NetworkTxRateLimitExceeded`: registration within the rate limit
+    network_tx_rate_limit_exceeded,           ///< `NetworkTxRateLimitExceeded`: registration within the rate limit
     first_emission_block_number_already_set,  ///< `FirstEmissionBlockNumberAlreadySet` (v2.0.9+)
-    need_wait_for_start_call,  ///< `NeedWaitingMoreBlocksToStarCall` (sic, v2.0.9+): too early for start_call
+    need_wait_for_start_call,      ///< `NeedWaitingMoreBlocksToStarCall` (sic, v2.0.9+): too early for start_call
     not_enough_stake_to_withdraw,  ///< `NotEnoughStakeToWithdraw`: an unstake of more alpha than the staker holds
     // Balancer era (v3.4.8-423+), swap pallet errors
-    reserves_too_low,         ///< `ReservesTooLow`: the paid-out reserve is below `MinimumReserve`, or a swap step pays out nothing
+    reserves_too_low,  ///< `ReservesTooLow`: the paid-out reserve is below `MinimumReserve`, or a swap step pays out nothing
     price_limit_exceeded,     ///< `PriceLimitExceeded`: the current price is already at or beyond the limit
     swap_input_too_large,     ///< `SwapInputTooLarge`: net input above 1000 × the input-side reserve
     reserves_out_of_balance,  ///< `ReservesOutOfBalance`: initialisation from a price gives no valid weight
@@ -70,8 +70,8 @@ template <typename T>
 class [[nodiscard]] Result
 {
 public:
-    Result(T v) : m_v(std::move(v)) {}          // NOLINT(google-explicit-constructor)
-    Result(Error e) : m_v(e) {}                 // NOLINT(google-explicit-constructor)
+    Result(T v) : m_v(std::move(v)) {}  // NOLINT(google-explicit-constructor)
+    Result(Error e) : m_v(e) {}         // NOLINT(google-explicit-constructor)
     [[nodiscard]] bool ok() const noexcept { return std::holds_alternative<T>(m_v); }
     explicit operator bool() const noexcept { return ok(); }
     [[nodiscard]] const T& value() const& { return std::get<T>(m_v); }

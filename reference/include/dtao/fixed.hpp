@@ -343,13 +343,25 @@ struct Fixed
     }
 
     template <bool S2, unsigned F2>
-    [[nodiscard]] constexpr bool operator<(Fixed<S2, F2> o) const noexcept { return cmp(o) < 0; }
+    [[nodiscard]] constexpr bool operator<(Fixed<S2, F2> o) const noexcept
+    {
+        return cmp(o) < 0;
+    }
     template <bool S2, unsigned F2>
-    [[nodiscard]] constexpr bool operator>=(Fixed<S2, F2> o) const noexcept { return cmp(o) >= 0; }
+    [[nodiscard]] constexpr bool operator>=(Fixed<S2, F2> o) const noexcept
+    {
+        return cmp(o) >= 0;
+    }
     template <bool S2, unsigned F2>
-    [[nodiscard]] constexpr bool operator>(Fixed<S2, F2> o) const noexcept { return cmp(o) > 0; }
+    [[nodiscard]] constexpr bool operator>(Fixed<S2, F2> o) const noexcept
+    {
+        return cmp(o) > 0;
+    }
     template <bool S2, unsigned F2>
-    [[nodiscard]] constexpr bool operator<=(Fixed<S2, F2> o) const noexcept { return cmp(o) <= 0; }
+    [[nodiscard]] constexpr bool operator<=(Fixed<S2, F2> o) const noexcept
+    {
+        return cmp(o) <= 0;
+    }
     [[nodiscard]] constexpr bool operator==(const Fixed&) const noexcept = default;
 
     /// `min` as in Rust's `Ord::min` (same type).

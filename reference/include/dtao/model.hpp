@@ -25,8 +25,8 @@ struct Ops<ChainModel>
     using Amount = u64;
     using Subnet = dtao::Subnet;
 
-    static Num num(u64 a) { return Num::saturating_from_u64(a); }                 ///< asfloat!
-    static Amount amount(Num n) { return n.saturating_to_u64(); }                 ///< tou64!
+    static Num num(u64 a) { return Num::saturating_from_u64(a); }  ///< asfloat!
+    static Amount amount(Num n) { return n.saturating_to_u64(); }  ///< tou64!
     static Num zero() { return Num::zero(); }
     static Num one() { return Num::one(); }
     static Num half()
@@ -48,10 +48,7 @@ struct Ops<ChainModel>
 
     static Num alpha_price(const Subnet& s) { return chain::alpha_price(s); }
     static Num moving_alpha_price(const Subnet& s) { return chain::moving_alpha_price(s); }
-    static Num alpha_block_emission(Amount issuance)
-    {
-        return num(chain::block_emission_amount(issuance));
-    }
+    static Num alpha_block_emission(Amount issuance) { return num(chain::block_emission_amount(issuance)); }
     static Amount swap_alpha_for_tao(Subnet& s, Amount& total_stake, Amount alpha)
     {
         return chain::swap_alpha_for_tao(s, total_stake, alpha);

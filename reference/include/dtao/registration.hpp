@@ -15,10 +15,10 @@ namespace dtao {
 template <typename Amount>
 struct Registration
 {
-    u64 netuid = 0;      ///< the smallest unused netuid ≥ 1
-    u64 lock_cost = 0;   ///< what the registrant pays
-    Amount pool_tao{};   ///< SubnetTAO = SubnetAlphaIn = NetworkMinLockCost
-    Amount burned{};     ///< lock − pool, burned from TotalIssuance
+    u64 netuid = 0;     ///< the smallest unused netuid ≥ 1
+    u64 lock_cost = 0;  ///< what the registrant pays
+    Amount pool_tao{};  ///< SubnetTAO = SubnetAlphaIn = NetworkMinLockCost
+    Amount burned{};    ///< lock − pool, burned from TotalIssuance
 };
 
 namespace chain {

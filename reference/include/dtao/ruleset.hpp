@@ -187,8 +187,8 @@ inline constexpr std::array BALANCER_RULESETS{V3_4_8_423, V3_4_9_424, MAIN_14BC6
 
 /// Every ruleset, oldest first: what `find_ruleset`, `dtao rulesets`, the eval
 /// protocol and the vectors know.
-inline constexpr std::array RULESETS{V2_0_0, V2_0_1, V2_0_2, V2_0_4, V2_0_6, V2_0_8, V2_0_9, V2_0_10,
-                                     V3_4_8_423, V3_4_9_424, MAIN_14BC6F9};
+inline constexpr std::array RULESETS{V2_0_0, V2_0_1,  V2_0_2,     V2_0_4,     V2_0_6,      V2_0_8,
+                                     V2_0_9, V2_0_10, V3_4_8_423, V3_4_9_424, MAIN_14BC6F9};
 
 /// Whether a ruleset belongs to the Balancer era.
 [[nodiscard]] constexpr bool is_balancer_era(const Ruleset& r) noexcept { return r.swap == SwapKind::balancer; }

@@ -99,7 +99,8 @@ namespace exact {
 [[nodiscard]] Rational unstake_fee(const Ruleset& rules, const ExactSubnet& s, const Rational& alpha,
                                    const UnstakeFeeInputs& hotkey);
 /// @rule STAKE-001
-StakeOutcome<Rational> stake_into_subnet(ExactSubnet& s, Rational& total_stake, const Rational& tao, const Rational& fee);
+StakeOutcome<Rational> stake_into_subnet(ExactSubnet& s, Rational& total_stake, const Rational& tao,
+                                         const Rational& fee);
 /// @rule STAKE-002
 UnstakeOutcome<Rational> unstake_from_subnet(ExactSubnet& s, Rational& total_stake, const Rational& alpha,
                                              const Rational& fee);

@@ -49,46 +49,47 @@ struct SubnetT
     using Amount = typename Model::Amount;
     u64 netuid = 0;
     Mechanism mechanism = Mechanism::dynamic;
-    Amount subnet_tao{};        ///< SubnetTAO: TAO reserve
-    Amount subnet_alpha_in{};   ///< SubnetAlphaIn: alpha reserve in the pool
-    Amount subnet_alpha_out{};  ///< SubnetAlphaOut: alpha outstanding (staked)
-    typename Model::Price subnet_moving_price{};  ///< SubnetMovingPrice
-    typename Model::Volume subnet_volume{};       ///< SubnetVolume (u128 on chain)
-    Amount pending_emission{};       ///< PendingEmission (alpha)
-    Amount pending_root_divs{};      ///< PendingRootDivs (TAO)
-    Amount pending_alpha_swapped{};  ///< PendingAlphaSwapped (alpha)
-    Amount pending_owner_cut{};      ///< PendingOwnerCut (alpha)
-    Amount subnet_tao_in_emission{};    ///< SubnetTaoInEmission (last block)
-    Amount subnet_alpha_in_emission{};  ///< SubnetAlphaInEmission (last block)
-    Amount subnet_alpha_out_emission{}; ///< SubnetAlphaOutEmission (last block)
-    u64 tempo = 360;                            ///< Tempo (u16 on chain)
-    bool network_registration_allowed = true;   ///< NetworkRegistrationAllowed
-    bool network_pow_registration_allowed = false;  ///< NetworkPowRegistrationAllowed
-    u64 network_registered_at = 0;              ///< NetworkRegisteredAt
-    std::optional<u64> first_emission_block_number;  ///< FirstEmissionBlockNumber (v2.0.9+)
+    Amount subnet_tao{};                                              ///< SubnetTAO: TAO reserve
+    Amount subnet_alpha_in{};                                         ///< SubnetAlphaIn: alpha reserve in the pool
+    Amount subnet_alpha_out{};                                        ///< SubnetAlphaOut: alpha outstanding (staked)
+    typename Model::Price subnet_moving_price{};                      ///< SubnetMovingPrice
+    typename Model::Volume subnet_volume{};                           ///< SubnetVolume (u128 on chain)
+    Amount pending_emission{};                                        ///< PendingEmission (alpha)
+    Amount pending_root_divs{};                                       ///< PendingRootDivs (TAO)
+    Amount pending_alpha_swapped{};                                   ///< PendingAlphaSwapped (alpha)
+    Amount pending_owner_cut{};                                       ///< PendingOwnerCut (alpha)
+    Amount subnet_tao_in_emission{};                                  ///< SubnetTaoInEmission (last block)
+    Amount subnet_alpha_in_emission{};                                ///< SubnetAlphaInEmission (last block)
+    Amount subnet_alpha_out_emission{};                               ///< SubnetAlphaOutEmission (last block)
+    u64 tempo = 360;                                                  ///< Tempo (u16 on chain)
+    bool network_registration_allowed = true;                         ///< NetworkRegistrationAllowed
+    bool network_pow_registration_allowed = false;                    ///< NetworkPowRegistrationAllowed
+    u64 network_registered_at = 0;                                    ///< NetworkRegisteredAt
+    std::optional<u64> first_emission_block_number;                   ///< FirstEmissionBlockNumber (v2.0.9+)
     u64 ema_price_halving_blocks = DEFAULT_EMA_PRICE_HALVING_BLOCKS;  ///< EMAPriceHalvingBlocks (v2.0.8+)
-    u64 blocks_since_last_step = 0;             ///< BlocksSinceLastStep
-    u64 last_mechanism_step_block = 0;          ///< LastMechansimStepBlock (sic)
+    u64 blocks_since_last_step = 0;                                   ///< BlocksSinceLastStep
+    u64 last_mechanism_step_block = 0;                                ///< LastMechansimStepBlock (sic)
 
     // ---- Balancer era (v3.4.8-423+); ignored by the launch-era rules.
     // Swap pallet (BAL-*)
-    u64 swap_balancer_quote_parts = 500'000'000'000'000'000;  ///< SwapBalancer[n].quote (Perquintill parts): the TAO weight w2
-    bool pal_swap_initialized = true;   ///< PalSwapInitialized (false: the first swap sets w2 = ½)
+    u64 swap_balancer_quote_parts =
+        500'000'000'000'000'000;           ///< SwapBalancer[n].quote (Perquintill parts): the TAO weight w2
+    bool pal_swap_initialized = true;      ///< PalSwapInitialized (false: the first swap sets w2 = ½)
     u64 fee_rate = DEFAULT_SWAP_FEE_RATE;  ///< FeeRate[n] (u16, / 65535)
     // Coinbase (BCOIN-*)
-    Amount subnet_protocol_alpha{};      ///< SubnetProtocolAlpha: alpha bought by chain buys (inside AlphaOut)
-    Amount subnet_excess_tao{};          ///< SubnetExcessTao (last block): TAO spent on the chain buy
-    Amount pending_server_emission{};    ///< PendingServerEmission
-    Amount pending_validator_emission{}; ///< PendingValidatorEmission
-    Amount pending_root_alpha_divs{};    ///< PendingRootAlphaDivs
+    Amount subnet_protocol_alpha{};           ///< SubnetProtocolAlpha: alpha bought by chain buys (inside AlphaOut)
+    Amount subnet_excess_tao{};               ///< SubnetExcessTao (last block): TAO spent on the chain buy
+    Amount pending_server_emission{};         ///< PendingServerEmission
+    Amount pending_validator_emission{};      ///< PendingValidatorEmission
+    Amount pending_root_alpha_divs{};         ///< PendingRootAlphaDivs
     typename Model::Fraction miner_burned{};  ///< MinerBurned (U96F32)
-    bool subtoken_enabled = true;        ///< SubtokenEnabled
-    bool subnet_emission_enabled = true; ///< SubnetEmissionEnabled
-    bool owner_cut_enabled = true;       ///< OwnerCutEnabled
+    bool subtoken_enabled = true;             ///< SubtokenEnabled
+    bool subnet_emission_enabled = true;      ///< SubnetEmissionEnabled
+    bool owner_cut_enabled = true;            ///< OwnerCutEnabled
     // Epoch scheduler (BEPOCH-*, v3.4.8-423+)
-    u64 last_epoch_block = 0;            ///< LastEpochBlock
-    u64 pending_epoch_at = 0;            ///< PendingEpochAt (0: none)
-    u64 subnet_epoch_index = 0;          ///< SubnetEpochIndex
+    u64 last_epoch_block = 0;    ///< LastEpochBlock
+    u64 pending_epoch_at = 0;    ///< PendingEpochAt (0: none)
+    u64 subnet_epoch_index = 0;  ///< SubnetEpochIndex
 
     [[nodiscard]] bool is_root() const noexcept { return netuid == ROOT_NETUID; }
     /// Root and mechanism-0 subnets price at 1 and swap 1:1.
@@ -101,21 +102,21 @@ template <typename Model>
 struct ChainStateT
 {
     using Amount = typename Model::Amount;
-    u64 block = 0;                 ///< the block being produced
-    Amount total_issuance{};       ///< TotalIssuance
-    Amount total_stake{};          ///< TotalStake
-    u64 tao_weight = LAUNCH_TAO_WEIGHT;              ///< TaoWeight (u64, / u64::MAX)
-    u64 subnet_owner_cut = DEFAULT_SUBNET_OWNER_CUT; ///< SubnetOwnerCut (u16, / 65535)
-    i128 subnet_moving_alpha_bits = DEFAULT_MOVING_ALPHA_BITS;  ///< SubnetMovingAlpha (I96F32 bits)
-    u64 network_last_registered = 0;   ///< NetworkLastRegistered
-    u64 network_last_lock_cost = 0;    ///< NetworkLastLockCost
-    u64 network_min_lock_cost = NETWORK_MIN_LOCK_COST;  ///< NetworkMinLockCost
+    u64 block = 0;                                                          ///< the block being produced
+    Amount total_issuance{};                                                ///< TotalIssuance
+    Amount total_stake{};                                                   ///< TotalStake
+    u64 tao_weight = LAUNCH_TAO_WEIGHT;                                     ///< TaoWeight (u64, / u64::MAX)
+    u64 subnet_owner_cut = DEFAULT_SUBNET_OWNER_CUT;                        ///< SubnetOwnerCut (u16, / 65535)
+    i128 subnet_moving_alpha_bits = DEFAULT_MOVING_ALPHA_BITS;              ///< SubnetMovingAlpha (I96F32 bits)
+    u64 network_last_registered = 0;                                        ///< NetworkLastRegistered
+    u64 network_last_lock_cost = 0;                                         ///< NetworkLastLockCost
+    u64 network_min_lock_cost = NETWORK_MIN_LOCK_COST;                      ///< NetworkMinLockCost
     u64 network_lock_reduction_interval = NETWORK_LOCK_REDUCTION_INTERVAL;  ///< NetworkLockReductionInterval
-    u64 network_rate_limit = NETWORK_RATE_LIMIT;  ///< NetworkRateLimit
+    u64 network_rate_limit = NETWORK_RATE_LIMIT;                            ///< NetworkRateLimit
     // ---- Balancer era (v3.4.8-423+)
     u64 swap_minimum_reserve = SWAP_MINIMUM_RESERVE;  ///< swap pallet `MinimumReserve`
     u64 max_epochs_per_block = MAX_EPOCHS_PER_BLOCK;  ///< MaxEpochsPerBlock (v3.4.8-423+)
-    bool block_author = true;  ///< a block author exists (swap fees go to it; else they are burned)
+    bool block_author = true;             ///< a block author exists (swap fees go to it; else they are burned)
     std::vector<SubnetT<Model>> subnets;  ///< ascending netuid; netuid 0 is root
 
     [[nodiscard]] SubnetT<Model>* find(u64 netuid) noexcept
@@ -152,10 +153,7 @@ struct ChainStateT
 }
 
 /// Whether the chain visits subnet `a` before subnet `b` (BCOIN-014).
-[[nodiscard]] constexpr bool storage_key_less(u64 a, u64 b)
-{
-    return netuid_storage_key(a) < netuid_storage_key(b);
-}
+[[nodiscard]] constexpr bool storage_key_less(u64 a, u64 b) { return netuid_storage_key(a) < netuid_storage_key(b); }
 
 /// @rule BCOIN-014  `get_all_subnet_netuids`: every netuid of the state in the order the chain
 /// iterates `NetworksAdded` (storage-key order, `netuid_storage_key`). The state keeps its

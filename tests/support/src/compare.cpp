@@ -109,8 +109,8 @@ std::string diff(const ChainState& a, const ChainState& b)
     DTAO_DIFF_FIELD(block_author);
 #undef DTAO_DIFF_FIELD
     if (a.subnets.size() != b.subnets.size())
-        out += "subnets.size(): " + str(static_cast<u64>(a.subnets.size())) + " != " +
-               str(static_cast<u64>(b.subnets.size())) + "\n";
+        out += "subnets.size(): " + str(static_cast<u64>(a.subnets.size())) +
+               " != " + str(static_cast<u64>(b.subnets.size())) + "\n";
     for (std::size_t i = 0; i < a.subnets.size() && i < b.subnets.size(); ++i)
         subnet_fields(out, "subnets[" + std::to_string(i) + "].", a.subnets[i], b.subnets[i]);
     if (out.empty() && !(a == b))
@@ -128,7 +128,8 @@ Int sum_subnet_tao(const ChainState& st)
 
 Int balancer_pending_alpha(const Subnet& s)
 {
-    return Int(s.pending_server_emission) + s.pending_validator_emission + s.pending_root_alpha_divs + s.pending_owner_cut;
+    return Int(s.pending_server_emission) + s.pending_validator_emission + s.pending_root_alpha_divs +
+           s.pending_owner_cut;
 }
 
 }  // namespace dtao::test

@@ -104,7 +104,8 @@ bool entry_applies(const Divergence& d, const Case& c)
 }
 
 /// Does a declared divergence accept `got` for `path` (expected `exp`)?
-const Divergence* covered(const Case& c, const Profile* profile, const std::string& path, const json* exp, const json* got)
+const Divergence* covered(const Case& c, const Profile* profile, const std::string& path, const json* exp,
+                          const json* got)
 {
     if (!profile)
         return nullptr;
@@ -236,7 +237,7 @@ Verdict judge(const Case& c, const json& response, const Profile* profile)
                     v.intermediates[p] = {{"expected", *ev}, {"got", gi == got_map.end() ? json() : *gi->second}};
                     break;
                 }
-        v.detail = !g ? "field " + path + " is missing (expected " + short_json(v.expected) + ")"
+        v.detail = !g   ? "field " + path + " is missing (expected " + short_json(v.expected) + ")"
                    : !e ? "unexpected field " + path + " = " + short_json(v.got)
                         : "field " + path + ": expected " + short_json(v.expected) + ", got " + short_json(v.got);
         return true;

@@ -36,13 +36,14 @@ Profile parse_profile(const json& j)
 {
     if (!j.is_object())
         throw std::runtime_error("profile: expected a JSON object");
-    static const std::set<std::string> top = {"profile_version", "implementation", "comment", "unsupported_ops",
-                                              "unsupported_rulesets", "divergences"};
+    static const std::set<std::string> top = {"profile_version", "implementation",       "comment",
+                                              "unsupported_ops", "unsupported_rulesets", "divergences"};
     for (const auto& [k, v] : j.items())
         if (!top.count(k))
             throw std::runtime_error("profile." + k + ": unknown field");
     if (!j.contains("profile_version") || j["profile_version"] != PROFILE_VERSION)
-        throw std::runtime_error("profile.profile_version: this runner reads version " + std::to_string(PROFILE_VERSION));
+        throw std::runtime_error("profile.profile_version: this runner reads version " +
+                                 std::to_string(PROFILE_VERSION));
     Profile p;
     p.implementation = j.value("implementation", std::string());
     p.unsupported_ops = string_list(j.value("unsupported_ops", json()), "profile.unsupported_ops");
@@ -53,7 +54,8 @@ Profile parse_profile(const json& j)
     const json divs = j.value("divergences", json::array());
     if (!divs.is_array())
         throw std::runtime_error("profile.divergences: expected an array");
-    static const std::set<std::string> keys = {"id", "ops", "fields", "flags_any", "any", "outcome", "tolerance", "reason"};
+    static const std::set<std::string> keys = {"id",  "ops",     "fields",    "flags_any",
+                                               "any", "outcome", "tolerance", "reason"};
     for (std::size_t i = 0; i < divs.size(); ++i) {
         const std::string w = "profile.divergences[" + std::to_string(i) + "]";
         const json& d = divs[i];
@@ -85,7 +87,8 @@ Profile parse_profile(const json& j)
             if (t.contains("abs")) {
                 v.abs = vectors::numeric_value(t["abs"]);
                 if (!v.abs || *v.abs < 0)
-                    throw std::runtime_error(w + ".tolerance.abs: expected a non-negative number (\"1\", \"1/2\", \"2^-53\")");
+                    throw std::runtime_error(
+                        w + ".tolerance.abs: expected a non-negative number (\"1\", \"1/2\", \"2^-53\")");
             }
             if (t.contains("rel")) {
                 v.rel = vectors::numeric_value(t["rel"]);

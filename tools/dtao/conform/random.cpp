@@ -20,7 +20,8 @@ namespace {
 // ------------------------------------------------------------------ random differential checking
 
 /// The reference's case for a request (expected = its response).
-std::optional<Case> reference_case(const std::string& id, const std::string& ruleset, const std::string& op, const json& input)
+std::optional<Case> reference_case(const std::string& id, const std::string& ruleset, const std::string& op,
+                                   const json& input)
 {
     json request = {{"id", id}, {"ruleset", ruleset}, {"op", op}, {"arithmetic", "chain"}, {"input", input}};
     const json r = protocol::evaluate(request);
@@ -170,8 +171,8 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
             const Ruleset& rs = *eligible[rng.below(eligible.size())];
             std::optional<Case> c;
             for (int attempt = 0; attempt < 100 && !c; ++attempt)
-                c = reference_case("random/" + op + "/" + std::to_string(o.seed) + "/" + std::to_string(i), std::string(rs.id),
-                                   op, vectors::random_input(op, rng, is_balancer_era(rs)));
+                c = reference_case("random/" + op + "/" + std::to_string(o.seed) + "/" + std::to_string(i),
+                                   std::string(rs.id), op, vectors::random_input(op, rng, is_balancer_era(rs)));
             if (!c)
                 continue;
             if (unsupported.count(op) || (profile && profile->ruleset_unsupported(rs.id)) || !filter.matches(*c)) {
@@ -219,7 +220,8 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
                 const auto next = apply(ce.input, edit, value);
                 if (!next || *next == ce.input)
                     continue;
-                auto c = reference_case(cases[i].global_id + "/shrink" + std::to_string(ce.calls), ce.ruleset, ce.op, *next);
+                auto c =
+                    reference_case(cases[i].global_id + "/shrink" + std::to_string(ce.calls), ce.ruleset, ce.op, *next);
                 if (!c)
                     continue;
                 ++ce.calls;
@@ -251,7 +253,8 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
         out << "    original input: " << short_json(ce.original_input, 400) << "\n";
     }
     if (failures > shrunk.size())
-        out << "(" << failures - shrunk.size() << " more mismatches not shrunk; --shrink-limit " << o.shrink_limit << ")\n";
+        out << "(" << failures - shrunk.size() << " more mismatches not shrunk; --shrink-limit " << o.shrink_limit
+            << ")\n";
     if (!stats.gave_up.empty())
         out << "not run: " << stats.gave_up << "\n";
     out << "random differential check: " << cases.size() << " requests over " << vectors::random_ops().size()
@@ -259,7 +262,8 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
         << std::fixed << std::setprecision(2) << seconds << " s\n";
     if (t.diverged)
         out << t.diverged << " of the passes differ only as the profile declares\n";
-    out << t.passed << " passed, " << t.failed << " failed" << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : "") << "\n";
+    out << t.passed << " passed, " << t.failed << " failed"
+        << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : "") << "\n";
 
     if (o.json_report) {
         json report = {{"report_version", REPORT_VERSION},
@@ -270,7 +274,13 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
                        {"profile", o.profile ? json(o.profile->string()) : json()},
                        {"seconds", seconds},
                        {"restarts", stats.restarts},
-                       {"totals", {{"passed", t.passed}, {"passed_with_divergence", t.diverged}, {"failed", t.failed}, {"skipped", t.skipped}, {"out_of_scope", out_of_scope}, {"by_status", t.by_status}}}};
+                       {"totals",
+                        {{"passed", t.passed},
+                         {"passed_with_divergence", t.diverged},
+                         {"failed", t.failed},
+                         {"skipped", t.skipped},
+                         {"out_of_scope", out_of_scope},
+                         {"by_status", t.by_status}}}};
         json ces = json::array();
         for (const auto& ce : shrunk)
             ces.push_back({{"op", ce.op},

@@ -189,7 +189,10 @@ json scenario_summary(const std::vector<const Case*>& cases, const std::vector<V
         const json* b = lookup_path(c.request, "input.state.block");
         if (b && b->is_string())
             chain_block = b->get<std::string>();
-        json f = {{"id", c.id}, {"global_id", c.global_id}, {"chain_block", chain_block}, {"status", to_string(v.status)},
+        json f = {{"id", c.id},
+                  {"global_id", c.global_id},
+                  {"chain_block", chain_block},
+                  {"status", to_string(v.status)},
                   {"detail", v.detail.empty() ? std::string(to_string(v.status)) : v.detail}};
         if (!v.field.empty()) {
             f["field"] = v.field;
@@ -203,8 +206,8 @@ json scenario_summary(const std::vector<const Case*>& cases, const std::vector<V
 
 void print_case(std::ostream& out, const Case& c, const Verdict& v)
 {
-    out << (v.status == Status::pass_with_divergence ? "DIVERGED " : "FAIL ") << c.global_id << "  [" << to_string(v.status)
-        << ", " << c.op << "]\n";
+    out << (v.status == Status::pass_with_divergence ? "DIVERGED " : "FAIL ") << c.global_id << "  ["
+        << to_string(v.status) << ", " << c.op << "]\n";
     out << "    probes: " << c.comment << "\n";
     if (!v.detail.empty())
         out << "    " << v.detail << "\n";
@@ -218,7 +221,8 @@ void print_case(std::ostream& out, const Case& c, const Verdict& v)
         if (!v.intermediates.empty())
             for (const auto& [path, pair] : v.intermediates.items())
                 out << "    intermediate " << path << ": expected " << short_json(pair["expected"], 120) << ", got "
-                    << short_json(pair["got"], 120) << (pair["expected"] == pair["got"] ? "  (same)" : "  (differs)") << "\n";
+                    << short_json(pair["got"], 120) << (pair["expected"] == pair["got"] ? "  (same)" : "  (differs)")
+                    << "\n";
         if (!c.intermediates.empty())
             out << "    more intermediates (expected): " << short_json(c.intermediates, 400) << "\n";
         if (!c.exact.is_null() && c.exact.contains("fields") && !v.field.empty() && c.exact["fields"].contains(v.field))

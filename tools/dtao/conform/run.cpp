@@ -28,7 +28,9 @@ Filter parse_filters(const std::vector<std::string>& filters)
     for (const auto& s : filters) {
         const auto eq = s.find('=');
         if (eq == std::string::npos || !keys.count(s.substr(0, eq)))
-            throw std::runtime_error("--filter \"" + s + "\": expected key=value with key one of op, family, ruleset, id, file, group, flag, rule");
+            throw std::runtime_error(
+                "--filter \"" + s +
+                "\": expected key=value with key one of op, family, ruleset, id, file, group, flag, rule");
         std::string values = s.substr(eq + 1);
         std::stringstream ss(values);
         std::string v;
@@ -181,7 +183,8 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
     out << "; " << stats.restarts << " restarts; " << std::fixed << std::setprecision(2) << seconds << " s\n";
     if (t.diverged)
         out << t.diverged << " of the passes differ only as the profile declares\n";
-    out << t.passed << " passed, " << t.failed << " failed" << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : "") << "\n";
+    out << t.passed << " passed, " << t.failed << " failed"
+        << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : "") << "\n";
 
     try {
         if (o.json_report) {

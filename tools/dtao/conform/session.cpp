@@ -56,7 +56,10 @@ public:
     External(const std::string& cmd, std::size_t max_line) : m_p(cmd, max_line) {}
     bool start(std::string& error) override { return m_p.start(error); }
     void send(const std::string& line) override { m_p.write(line); }
-    Subprocess::Event receive(std::string& line, Clock::time_point deadline) override { return m_p.read_line(line, deadline); }
+    Subprocess::Event receive(std::string& line, Clock::time_point deadline) override
+    {
+        return m_p.read_line(line, deadline);
+    }
     void kill() override { m_p.kill(); }
     void stop() override { m_p.stop(std::chrono::milliseconds(500)); }
     std::string exit_description() override { return m_p.exit_description(); }
@@ -204,11 +207,13 @@ std::vector<Verdict> run_in_session(Session& session, const std::vector<const Ca
                             index_of.emplace(cases[i]->global_id, i);
                     const auto it = index_of.find(id.get<std::string>());
                     if (it != index_of.end())
-                        where = it->second > head ? " (a later request: out of order)" : " (an earlier request: duplicate or out of order)";
+                        where = it->second > head ? " (a later request: out of order)"
+                                                  : " (an earlier request: duplicate or out of order)";
                     else
                         where = " (no request has this id)";
                 }
-                v.detail = "expected the response to " + cases[head]->global_id + ", got id " + short_json(id, 120) + where;
+                v.detail =
+                    "expected the response to " + cases[head]->global_id + ", got id " + short_json(id, 120) + where;
                 v.field = "id";
                 v.expected = cases[head]->global_id;
                 v.got = id;

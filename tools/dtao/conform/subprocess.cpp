@@ -23,8 +23,7 @@ void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOC
 
 Subprocess::Subprocess(std::string command, std::size_t max_line_bytes)
     : m_command(std::move(command)), m_max_line(max_line_bytes)
-{
-}
+{}
 
 Subprocess::~Subprocess() { kill(); }
 

@@ -60,10 +60,10 @@ private:
     std::size_t m_max_line;
     pid_t m_pid = -1;
     int m_in = -1, m_out_fd = -1, m_err = -1;
-    std::string m_pending;      ///< bytes not yet written to stdin
+    std::string m_pending;  ///< bytes not yet written to stdin
     std::size_t m_pending_off = 0;
-    std::string m_out;          ///< stdout bytes not yet returned
-    std::size_t m_scan = 0;     ///< where to resume looking for '\n' in m_out
+    std::string m_out;       ///< stdout bytes not yet returned
+    std::size_t m_scan = 0;  ///< where to resume looking for '\n' in m_out
     std::string m_stderr;
     bool m_eof = false;
     bool m_discarding = false;  ///< dropping the rest of an oversized line

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "protocol.hpp"
 
-#include "block.hpp"
+#include "dtao/block.hpp"
 #include "protocol_balancer.hpp"
 #include "protocol_io.hpp"
 
@@ -37,7 +37,8 @@ json op_block_emission(const Context& c, Reader& r)
     const auto e = chain::block_emission(issuance);
     if (!e)
         return error_output(e.error());
-    return {{"emission", dec(e->emission)}, {"halvings", dec(e->halvings)}, {"q", fx(e->q)}, {"residual", fx(e->residual)}};
+    return {
+        {"emission", dec(e->emission)}, {"halvings", dec(e->halvings)}, {"q", fx(e->q)}, {"residual", fx(e->residual)}};
 }
 
 json op_alpha_price(const Context& c, Reader& r)
@@ -211,7 +212,8 @@ json with_coinbase(const Context& c, ChainState st, std::optional<u64> emission,
 {
     if (c.exact()) {
         ExactChainState e = to_exact(st);
-        const auto res = emission ? exact::run_coinbase(c.rules, e, Rational(*emission)) : exact::block_step(c.rules, e);
+        const auto res =
+            emission ? exact::run_coinbase(c.rules, e, Rational(*emission)) : exact::block_step(c.rules, e);
         return then(e, res);
     }
     const auto res = emission ? chain::run_coinbase(c.rules, st, fixed::I96F32::saturating_from_u64(*emission))
@@ -276,7 +278,8 @@ json op_block(const Context& c, Reader& r)
         actions.push_back(read_action(list[i], r.where("actions") + "[" + std::to_string(i) + "]"));
     r.finish();
     auto run = [&](auto& state, const auto& res) {
-        using Model = std::conditional_t<std::is_same_v<std::decay_t<decltype(state)>, ChainState>, ChainModel, ExactModel>;
+        using Model =
+            std::conditional_t<std::is_same_v<std::decay_t<decltype(state)>, ChainState>, ChainModel, ExactModel>;
         json results = json::array();
         for (const auto& a : actions) {
             block::Action<typename Model::Amount> am;
@@ -350,12 +353,9 @@ json write_drain(const DrainResult<Model>& d)
 {
     json payouts = json::object();
     for (const auto& [hotkey, p] : d.payouts)
-        payouts[hotkey] = {{"incentive", amount(p.incentive)},
-                           {"incentive_burned", p.incentive_burned},
-                           {"alpha_take", amount(p.alpha_take)},
-                           {"alpha_dividend", amount(p.alpha_dividend)},
-                           {"tao_take", amount(p.tao_take)},
-                           {"tao_dividend", amount(p.tao_dividend)}};
+        payouts[hotkey] = {{"incentive", amount(p.incentive)},   {"incentive_burned", p.incentive_burned},
+                           {"alpha_take", amount(p.alpha_take)}, {"alpha_dividend", amount(p.alpha_dividend)},
+                           {"tao_take", amount(p.tao_take)},     {"tao_dividend", amount(p.tao_dividend)}};
     json dividends = json::object();
     for (const auto& [hotkey, v] : d.dividends)
         dividends[hotkey] = num(v);
@@ -447,20 +447,28 @@ const std::map<std::string, std::pair<Handler, std::string>>& launch_handlers()
          {op_sim_swap<true>, "POOL-003: {subnet_tao, subnet_alpha_in, amount} -> {alpha_out, k, new_reserve}"}},
         {"sim_swap_alpha_for_tao",
          {op_sim_swap<false>, "POOL-004: {subnet_tao, subnet_alpha_in, amount} -> {tao_out, k, new_reserve}"}},
-        {"max_amount_add", {op_max_amount<true>, "STAKE-005: {subnet_tao, subnet_alpha_in, limit_price} -> {max_amount}"}},
+        {"max_amount_add",
+         {op_max_amount<true>, "STAKE-005: {subnet_tao, subnet_alpha_in, limit_price} -> {max_amount}"}},
         {"max_amount_remove",
          {op_max_amount<false>, "STAKE-006: {subnet_tao, subnet_alpha_in, limit_price} -> {max_amount}"}},
-        {"add_stake", {op_add_stake, "STAKE-007: {pool, amount, limit_price?, allow_partial?} -> {tao_staked, alpha, fee, pool}"}},
+        {"add_stake",
+         {op_add_stake, "STAKE-007: {pool, amount, limit_price?, allow_partial?} -> {tao_staked, alpha, fee, pool}"}},
         {"remove_stake",
-         {op_remove_stake, "STAKE-008: {pool, amount, alpha_available?, limit_price?, allow_partial?} -> {tao, tao_unstaked, fee, pool}"}},
-        {"update_moving_price", {op_update_moving_price, "EMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price}"}},
+         {op_remove_stake, "STAKE-008: {pool, amount, alpha_available?, limit_price?, allow_partial?} -> {tao, "
+                           "tao_unstaked, fee, pool}"}},
+        {"update_moving_price",
+         {op_update_moving_price,
+          "EMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price}"}},
         {"coinbase", {op_coinbase, "COIN-001/COIN-010: {state, block_emission?} -> {emissions, drains, state}"}},
-        {"block", {op_block, "COIN-010 + STAKE-007/STAKE-008: {state, block_emission?, actions} -> {emissions, drains, actions, state}"}},
+        {"block",
+         {op_block,
+          "COIN-010 + STAKE-007/STAKE-008: {state, block_emission?, actions} -> {emissions, drains, actions, state}"}},
         {"drain_pending_emission", {op_drain, "DRAIN-001: {pending_*, epoch, hotkeys, ...} -> {payouts, ...}"}},
         {"network_lock_cost", {op_network_lock_cost, "REG-001: {state} -> {lock_cost, lock_reduction_interval}"}},
         {"register_network", {op_register_network, "REG-003: {state} -> {netuid, lock_cost, pool_tao, burned, state}"}},
         {"start_call", {op_start_call, "REG-004: {state, netuid} -> {first_emission_block_number, state}"}},
-        {"blocks_until_next_epoch", {op_blocks_until_next_epoch, "EPOCH-001: {netuid, tempo, block} -> {blocks, runs}"}},
+        {"blocks_until_next_epoch",
+         {op_blocks_until_next_epoch, "EPOCH-001: {netuid, tempo, block} -> {blocks, runs}"}},
     };
     return table;
 }
@@ -570,7 +578,8 @@ json evaluate(const json& request)
         if (arithmetic == "exact")
             c.arithmetic = Arithmetic::exact;
         else if (arithmetic != "chain")
-            fail("unknown_arithmetic", "request.arithmetic: expected \"chain\" or \"exact\", got \"" + arithmetic + "\"");
+            fail("unknown_arithmetic",
+                 "request.arithmetic: expected \"chain\" or \"exact\", got \"" + arithmetic + "\"");
         const auto it = op_table().find(op);
         if (it == op_table().end())
             fail("unknown_op", "request.op: no op \"" + op + "\" (see `dtao ops`)");
@@ -615,7 +624,8 @@ json evaluate_line(std::string_view line)
     } catch (const json::exception& e) {
         // parse_error, and out_of_range for a number such as 1e999 (found by
         // fuzz/protocol_fuzz.cpp): every parser failure is a malformed request.
-        return json{{"id", nullptr}, {"error", "malformed_request"}, {"message", "invalid JSON: " + printable(e.what())}};
+        return json{
+            {"id", nullptr}, {"error", "malformed_request"}, {"message", "invalid JSON: " + printable(e.what())}};
     }
     return evaluate(request);
 }

@@ -109,8 +109,9 @@ json op_swap(const Context& c, Reader& r)
     r.finish();
     if (c.exact()) {
         ExactSubnet e = exact_pool(s);
-        const auto w = side == SwapSide::buy ? xbal::sim_swap_tao_for_alpha(c.rules, e, minres, amount_in, limit, drop_fees)
-                                             : xbal::sim_swap_alpha_for_tao(c.rules, e, minres, amount_in, limit, drop_fees);
+        const auto w = side == SwapSide::buy
+                           ? xbal::sim_swap_tao_for_alpha(c.rules, e, minres, amount_in, limit, drop_fees)
+                           : xbal::sim_swap_alpha_for_tao(c.rules, e, minres, amount_in, limit, drop_fees);
         if (!w)
             return error_output(w.error());
         json out = write_swap(*w);
@@ -118,7 +119,8 @@ json op_swap(const Context& c, Reader& r)
         out["pal_swap_initialized"] = e.pal_swap_initialized;
         return out;
     }
-    const auto w = bal::do_swap(c.rules, s, minres, side, amount_in, bal::limit_price_from_rao(limit), drop_fees, false);
+    const auto w =
+        bal::do_swap(c.rules, s, minres, side, amount_in, bal::limit_price_from_rao(limit), drop_fees, false);
     if (!w)
         return error_output(w.error());
     json out = write_swap(*w);
@@ -136,12 +138,14 @@ json op_max_amount(const Context& c, Reader& r)
     r.finish();
     if (c.exact()) {
         const ExactSubnet e = exact_pool(s);
-        const auto m = Add ? xbal::max_amount_add(c.rules, e, minres, limit) : xbal::max_amount_remove(c.rules, e, minres, limit);
+        const auto m =
+            Add ? xbal::max_amount_add(c.rules, e, minres, limit) : xbal::max_amount_remove(c.rules, e, minres, limit);
         if (!m)
             return error_output(m.error());
         return {{"max_amount", num(*m)}};
     }
-    const auto m = Add ? bal::max_amount_add(c.rules, s, minres, limit) : bal::max_amount_remove(c.rules, s, minres, limit);
+    const auto m =
+        Add ? bal::max_amount_add(c.rules, s, minres, limit) : bal::max_amount_remove(c.rules, s, minres, limit);
     if (!m)
         return error_output(m.error());
     return {{"max_amount", dec(*m)}};
@@ -156,7 +160,7 @@ json op_adjust_protocol_liquidity(const Context& c, Reader& r)
     if (c.exact()) {
         const ExactSubnet e = to_exact(s);
         const auto w2 = xbal::update_weights_for_added_liquidity(xbal::quote_weight(e), e.subnet_tao, e.subnet_alpha_in,
-                                                                  Rational(tao), Rational(alpha));
+                                                                 Rational(tao), Rational(alpha));
         if (!w2)
             return {{"tao", "0"}, {"alpha", "0"}, {"quote_weight", num(xbal::quote_weight(e))}};
         return {{"tao", dec(tao)}, {"alpha", dec(alpha)}, {"quote_weight", num(*w2)}};
@@ -217,43 +221,31 @@ ChainState stake_state(Reader& r, const Subnet& s)
 
 json write_stake(const BalancerStakeOutcome& o)
 {
-    return {{"swap", write_swap(o.swap)},
-            {"tao_requested", dec(o.tao_requested)},
-            {"alpha", dec(o.alpha)},
-            {"tao_unswapped", dec(o.tao_unswapped)},
-            {"author_tao", dec(o.author_tao)},
-            {"burned_tao", dec(o.burned_tao)}};
+    return {{"swap", write_swap(o.swap)},      {"tao_requested", dec(o.tao_requested)},
+            {"alpha", dec(o.alpha)},           {"tao_unswapped", dec(o.tao_unswapped)},
+            {"author_tao", dec(o.author_tao)}, {"burned_tao", dec(o.burned_tao)}};
 }
 
 json write_stake(const xbal::StakeOutcome& o)
 {
-    return {{"swap", write_swap(o.swap)},
-            {"tao_requested", num(o.tao_requested)},
-            {"alpha", num(o.alpha)},
-            {"tao_unswapped", num(o.tao_unswapped)},
-            {"author_tao", num(o.author_tao)},
-            {"burned_tao", num(o.burned_tao)}};
+    return {{"swap", write_swap(o.swap)},      {"tao_requested", num(o.tao_requested)},
+            {"alpha", num(o.alpha)},           {"tao_unswapped", num(o.tao_unswapped)},
+            {"author_tao", num(o.author_tao)}, {"burned_tao", num(o.burned_tao)}};
 }
 
 json write_unstake(const xbal::UnstakeOutcome& o)
 {
-    return {{"swap", write_swap(o.swap)},
-            {"alpha_requested", num(o.alpha_requested)},
-            {"alpha_refund", num(o.alpha_refund)},
-            {"tao", num(o.tao)},
-            {"fee_swap", write_swap(o.fee_swap)},
-            {"author_tao", num(o.author_tao)},
+    return {{"swap", write_swap(o.swap)},          {"alpha_requested", num(o.alpha_requested)},
+            {"alpha_refund", num(o.alpha_refund)}, {"tao", num(o.tao)},
+            {"fee_swap", write_swap(o.fee_swap)},  {"author_tao", num(o.author_tao)},
             {"burned_alpha", num(o.burned_alpha)}};
 }
 
 json write_unstake(const BalancerUnstakeOutcome& o)
 {
-    return {{"swap", write_swap(o.swap)},
-            {"alpha_requested", dec(o.alpha_requested)},
-            {"alpha_refund", dec(o.alpha_refund)},
-            {"tao", dec(o.tao)},
-            {"fee_swap", write_swap(o.fee_swap)},
-            {"author_tao", dec(o.author_tao)},
+    return {{"swap", write_swap(o.swap)},          {"alpha_requested", dec(o.alpha_requested)},
+            {"alpha_refund", dec(o.alpha_refund)}, {"tao", dec(o.tao)},
+            {"fee_swap", write_swap(o.fee_swap)},  {"author_tao", dec(o.author_tao)},
             {"burned_alpha", dec(o.burned_alpha)}};
 }
 
@@ -293,8 +285,7 @@ json op_remove_stake(const Context& c, Reader& r)
     r.finish();
     if (c.exact()) {
         ExactChainState e = to_exact(st);
-        const auto o =
-            xbal::remove_stake(c.rules, e, s.netuid, Rational(alpha), Rational(available), limit, partial);
+        const auto o = xbal::remove_stake(c.rules, e, s.netuid, Rational(alpha), Rational(available), limit, partial);
         if (!o)
             return error_output(o.error());
         json out = write_unstake(*o);
@@ -379,14 +370,9 @@ json write_coinbase(const CoinbaseResult3& res, const ChainState& st)
     json root_prop = json::array();
     for (const auto& [netuid, v] : res.root_prop)
         root_prop.push_back({{"netuid", dec(netuid)}, {"root_prop", fx(v)}});
-    return {{"credit", dec(res.credit)},
-            {"root_sell_flag", res.root_sell_flag},
-            {"emissions", emissions},
-            {"tao_spent", dec(res.tao_spent)},
-            {"tao_recycled", dec(res.tao_recycled)},
-            {"epochs", epochs},
-            {"root_prop", root_prop},
-            {"state", write_state(st, true)}};
+    return {{"credit", dec(res.credit)},       {"root_sell_flag", res.root_sell_flag},  {"emissions", emissions},
+            {"tao_spent", dec(res.tao_spent)}, {"tao_recycled", dec(res.tao_recycled)}, {"epochs", epochs},
+            {"root_prop", root_prop},          {"state", write_state(st, true)}};
 }
 
 json write_coinbase(const xcb3::CoinbaseResult& res, const ExactChainState& st)
@@ -433,14 +419,9 @@ json write_coinbase(const xcb3::CoinbaseResult& res, const ExactChainState& st)
     json root_prop = json::array();
     for (const auto& [netuid, v] : res.root_prop)
         root_prop.push_back({{"netuid", dec(netuid)}, {"root_prop", num(v)}});
-    return {{"credit", num(res.credit)},
-            {"root_prop", root_prop},
-            {"root_sell_flag", res.root_sell_flag},
-            {"emissions", emissions},
-            {"tao_spent", num(res.tao_spent)},
-            {"tao_recycled", num(res.tao_recycled)},
-            {"epochs", epochs},
-            {"state", write_state(st, true)}};
+    return {{"credit", num(res.credit)}, {"root_prop", root_prop},          {"root_sell_flag", res.root_sell_flag},
+            {"emissions", emissions},    {"tao_spent", num(res.tao_spent)}, {"tao_recycled", num(res.tao_recycled)},
+            {"epochs", epochs},          {"state", write_state(st, true)}};
 }
 
 /// The exact block: `block_step`, or with a credit, the block after the mint.
@@ -504,7 +485,8 @@ json op_block(const Context& c, Reader& r)
         json results = json::array();
         for (const auto& a : actions) {
             if (a.add) {
-                const auto o = xbal::add_stake(c.rules, e, a.netuid, Rational(a.amount), a.limit_price, a.allow_partial);
+                const auto o =
+                    xbal::add_stake(c.rules, e, a.netuid, Rational(a.amount), a.limit_price, a.allow_partial);
                 results.push_back(o ? write_stake(*o) : json{{"error", std::string(to_string(o.error()))}});
             } else {
                 const auto o = xbal::remove_stake(c.rules, e, a.netuid, Rational(a.amount), Rational(a.alpha_available),
@@ -576,7 +558,8 @@ json op_dividend_distribution(const Context& c, Reader& r)
     }
     ChainState st;
     st.tao_weight = tao_weight;
-    const auto d = cb3::calculate_dividend_distribution(pending_alpha, pending_root_alpha, cb3::get_tao_weight(st), hotkeys);
+    const auto d =
+        cb3::calculate_dividend_distribution(pending_alpha, pending_root_alpha, cb3::get_tao_weight(st), hotkeys);
     json alpha = json::object(), root = json::object();
     for (const auto& [h, v] : d.alpha_dividends)
         alpha[dec(h)] = fx(v);
@@ -636,18 +619,32 @@ const std::map<std::string, std::pair<Handler, std::string>>& balancer_handlers(
 {
     static const std::map<std::string, std::pair<Handler, std::string>> table = {
         {"alpha_price", {op_alpha_price, "BAL-001: {pool, swap_balancer_quote_parts?} -> {price (U64F64)}"}},
-        {"swap", {op_swap, "BAL-005: {pool, side, amount, limit_price?, drop_fees?} -> {amount_paid_in, amount_paid_out, fee_paid, ...}"}},
+        {"swap",
+         {op_swap, "BAL-005: {pool, side, amount, limit_price?, drop_fees?} -> {amount_paid_in, amount_paid_out, "
+                   "fee_paid, ...}"}},
         {"max_amount_add", {op_max_amount<true>, "BAL-012: {pool, limit_price} -> {max_amount}"}},
         {"max_amount_remove", {op_max_amount<false>, "BAL-012: {pool, limit_price} -> {max_amount}"}},
-        {"adjust_protocol_liquidity", {op_adjust_protocol_liquidity, "BAL-007: {pool, tao, alpha} -> {tao, alpha, swap_balancer_quote_parts}"}},
+        {"adjust_protocol_liquidity",
+         {op_adjust_protocol_liquidity, "BAL-007: {pool, tao, alpha} -> {tao, alpha, swap_balancer_quote_parts}"}},
         {"pow_ratio_scaled", {op_pow_ratio_scaled, "BIGM-004: {base_*, exponent_*, precision, scale} -> {result}"}},
-        {"add_stake", {op_add_stake, "BAL-011: {pool, subnet_volume?, amount, limit_price?, allow_partial?} -> {swap, alpha, ..., pool}"}},
-        {"remove_stake", {op_remove_stake, "BAL-011: {pool, subnet_volume?, amount, alpha_available?, limit_price?, allow_partial?} -> {swap, tao, ..., pool}"}},
-        {"update_moving_price", {op_update_moving_price, "BEMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price, blocks_since}"}},
+        {"add_stake",
+         {op_add_stake,
+          "BAL-011: {pool, subnet_volume?, amount, limit_price?, allow_partial?} -> {swap, alpha, ..., pool}"}},
+        {"remove_stake",
+         {op_remove_stake, "BAL-011: {pool, subnet_volume?, amount, alpha_available?, limit_price?, allow_partial?} -> "
+                           "{swap, tao, ..., pool}"}},
+        {"update_moving_price",
+         {op_update_moving_price,
+          "BEMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price, blocks_since}"}},
         {"coinbase", {op_coinbase, "BCOIN-011/BCOIN-012: {state, block_emission?} -> {emissions, epochs, state, ...}"}},
-        {"block", {op_block, "BCOIN-012 + BAL-011: {state, block_emission?, actions} -> {emissions, epochs, actions, state, ...}"}},
-        {"dividend_distribution", {op_dividend_distribution, "BCOIN-013: {pending_alpha, pending_root_alpha, hotkeys} -> {alpha_dividends, root_alpha_dividends}"}},
-        {"register_network", {op_register_network, "BREG-002: {state} -> {netuid, lock_cost, median_price, pool_tao, pool_alpha, state}"}},
+        {"block",
+         {op_block,
+          "BCOIN-012 + BAL-011: {state, block_emission?, actions} -> {emissions, epochs, actions, state, ...}"}},
+        {"dividend_distribution",
+         {op_dividend_distribution,
+          "BCOIN-013: {pending_alpha, pending_root_alpha, hotkeys} -> {alpha_dividends, root_alpha_dividends}"}},
+        {"register_network",
+         {op_register_network, "BREG-002: {state} -> {netuid, lock_cost, median_price, pool_tao, pool_alpha, state}"}},
         {"start_call", {op_start_call, "BREG-003: {state, netuid} -> {first_emission_block_number, state}"}},
     };
     return table;

@@ -31,7 +31,10 @@ struct ProtocolError
     std::string message;
 };
 
-[[noreturn]] inline void fail(std::string token, std::string message) { throw ProtocolError{std::move(token), std::move(message)}; }
+[[noreturn]] inline void fail(std::string token, std::string message)
+{
+    throw ProtocolError{std::move(token), std::move(message)};
+}
 
 enum class Arithmetic
 {
@@ -134,8 +137,8 @@ public:
         Reader r(get(key), where(key));
         const std::string type = r.string_field("type");
         if (type != fixed::type_name<F>)
-            fail("invalid_field", where(key) + ".type: expected \"" + std::string(fixed::type_name<F>) + "\", got \"" +
-                                      type + "\"");
+            fail("invalid_field",
+                 where(key) + ".type: expected \"" + std::string(fixed::type_name<F>) + "\", got \"" + type + "\"");
         const Int lo = F::is_signed ? Int(-(Int(1) << 127)) : Int(0);
         const Int hi = F::is_signed ? Int((Int(1) << 127) - 1) : Int((Int(1) << 128) - 1);
         const Int bits = r.integer("bits", lo, hi, F::is_signed);
@@ -206,7 +209,8 @@ inline constexpr u64 U16_MAX = 65535;
 /// initialised, and the fee rate.
 inline void read_balancer_pool_fields(Reader& r, Subnet& s)
 {
-    s.swap_balancer_quote_parts = r.u64_or("swap_balancer_quote_parts", s.swap_balancer_quote_parts, 1'000'000'000'000'000'000ULL);
+    s.swap_balancer_quote_parts =
+        r.u64_or("swap_balancer_quote_parts", s.swap_balancer_quote_parts, 1'000'000'000'000'000'000ULL);
     s.pal_swap_initialized = r.bool_or("pal_swap_initialized", true);
     s.fee_rate = r.u64_or("fee_rate", DEFAULT_SWAP_FEE_RATE, U16_MAX);
 }
@@ -267,8 +271,8 @@ inline ChainState read_state(const json& j, const std::string& path, bool balanc
     st.total_stake = r.u64_or("total_stake", 0);
     st.tao_weight = r.u64_or("tao_weight", LAUNCH_TAO_WEIGHT);
     st.subnet_owner_cut = r.u64_or("subnet_owner_cut", DEFAULT_SUBNET_OWNER_CUT, U16_MAX);
-    const auto alpha = r.fixed_or<fixed::I96F32>("subnet_moving_alpha",
-                                                 fixed::I96F32::from_bits(DEFAULT_MOVING_ALPHA_BITS));
+    const auto alpha =
+        r.fixed_or<fixed::I96F32>("subnet_moving_alpha", fixed::I96F32::from_bits(DEFAULT_MOVING_ALPHA_BITS));
     if (alpha.negative())
         fail("invalid_field", r.where("subnet_moving_alpha") + ": must not be negative");
     st.subnet_moving_alpha_bits = alpha.bits;
@@ -314,7 +318,8 @@ json write_subnet(const SubnetT<Model>& s, bool balancer)
     o["tempo"] = dec(s.tempo);
     o["network_registration_allowed"] = s.network_registration_allowed;
     o["network_registered_at"] = dec(s.network_registered_at);
-    o["first_emission_block_number"] = s.first_emission_block_number ? json(dec(*s.first_emission_block_number)) : json();
+    o["first_emission_block_number"] =
+        s.first_emission_block_number ? json(dec(*s.first_emission_block_number)) : json();
     o["ema_price_halving_blocks"] = dec(s.ema_price_halving_blocks);
     o["blocks_since_last_step"] = dec(s.blocks_since_last_step);
     o["last_mechansim_step_block"] = dec(s.last_mechanism_step_block);

@@ -12,7 +12,8 @@
 namespace dtao::scenario::detail {
 
 template <typename M>
-Engine<M>::Engine(const json& sc, const RunParams& rp, const ChainState& cs, std::vector<u64> record, u64 every, Options opt)
+Engine<M>::Engine(const json& sc, const RunParams& rp, const ChainState& cs, std::vector<u64> record, u64 every,
+                  Options opt)
     : m_sc(sc), m_rp(rp), m_record(std::move(record)), m_every(every), m_opt(std::move(opt))
 {
     if constexpr (std::is_same_v<M, ChainModel>)
@@ -146,8 +147,7 @@ void Engine<M>::act(u64 i)
         const json& p = a.spec;
         auto* s = m_st.find(a.netuid);
         switch (a.strategy) {
-        case Strategy::none:
-            break;
+        case Strategy::none: break;
         case Strategy::buy_to_price: {
             const u64 start = uint(p, "start", 0);
             const double target = num(p, "target_price", 1.0);
@@ -205,7 +205,8 @@ void Engine<M>::act(u64 i)
                 if constexpr (std::is_same_v<M, ChainModel>)
                     q = frac >= 1.0 ? a.alpha : static_cast<u64>(std::floor(to_d(a.alpha) * frac));
                 else
-                    q = frac >= 1.0 ? a.alpha : Rational(a.alpha * Rational(static_cast<long long>(frac * 1e6), 1000000));
+                    q = frac >= 1.0 ? a.alpha
+                                    : Rational(a.alpha * Rational(static_cast<long long>(frac * 1e6), 1000000));
                 sell(a, q);
             }
             break;

@@ -55,10 +55,10 @@ void Engine<M>::evaluate_checks()
             const double ab = to_d(a->alpha_bought);
             const double delta = a->injected_held;
             const double P1 = a->tau1 / a->alpha1;
-            const double lump = delta > 0 ? ((a->tau1 + delta) * ab / (a->alpha1 + ab + delta / P1) -
-                                             a->tau1 * ab / (a->alpha1 + ab)) /
-                                                delta
-                                          : 0;
+            const double lump =
+                delta > 0
+                    ? ((a->tau1 + delta) * ab / (a->alpha1 + ab + delta / P1) - a->tau1 * ab / (a->alpha1 + ab)) / delta
+                    : 0;
             const double measured = delta > 0 ? (to_d(a->tao_out) - a->r0) / delta : 0;
             const double tol = num(p, "rel_tolerance", 0.02);
             r["first_order"] = first_order;
@@ -94,7 +94,8 @@ void Engine<M>::evaluate_checks()
                 const double theorem = 1 - std::exp(-(A / (1 - A)) * sum);
                 const double stated = k < bounds.size() ? bounds[k].get<double>() : theorem;
                 const bool ok = m <= theorem + 1e-9 && m <= stated + 1e-9;
-                pts.push_back({{"blocks", N}, {"ema", m}, {"theorem_bound", theorem}, {"stated_bound", stated}, {"ok", ok}});
+                pts.push_back(
+                    {{"blocks", N}, {"ema", m}, {"theorem_bound", theorem}, {"stated_bound", stated}, {"ok", ok}});
                 c.ok = c.ok && ok;
             }
             r["points"] = pts;
@@ -192,12 +193,18 @@ void Engine<M>::evaluate_checks()
             const auto* a = actor(p);
             const std::string f = p.value("field", "buys");
             double v = 0;
-            if (f == "buys") v = static_cast<double>(a->buys);
-            else if (f == "sells") v = static_cast<double>(a->sells);
-            else if (f == "rejected_ops") v = static_cast<double>(a->failed);
-            else if (f == "tao_in") v = to_d(a->tao_in) / 1e9;
-            else if (f == "pnl_tao") v = pnl(*a) / 1e9;
-            else fail("checks[].field: buys, sells, rejected_ops, tao_in or pnl_tao");
+            if (f == "buys")
+                v = static_cast<double>(a->buys);
+            else if (f == "sells")
+                v = static_cast<double>(a->sells);
+            else if (f == "rejected_ops")
+                v = static_cast<double>(a->failed);
+            else if (f == "tao_in")
+                v = to_d(a->tao_in) / 1e9;
+            else if (f == "pnl_tao")
+                v = pnl(*a) / 1e9;
+            else
+                fail("checks[].field: buys, sells, rejected_ops, tao_in or pnl_tao");
             const double want = num(p, "value", 0);
             const std::string op = p.value("op", "eq");
             r["field"] = f;

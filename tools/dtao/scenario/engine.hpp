@@ -80,7 +80,7 @@ struct Actor
     std::string name;
     Strategy strategy = Strategy::none;
     u64 netuid = 1;
-    bool owner = false;  ///< receives the subnet's owner cut at each drain
+    bool owner = false;          ///< receives the subnet's owner cut at each drain
     double alpha_out_share = 0;  ///< fraction of each epoch's pending alpha (miner + validator) it receives
     Amount emission_alpha{};
     json spec;
@@ -96,7 +96,7 @@ struct Actor
     bool bought = false;
     bool dumped = false;
     Amount alpha_bought{};
-    double r0 = -1;             ///< exit quote right after the first buy
+    double r0 = -1;               ///< exit quote right after the first buy
     double tau1 = 0, alpha1 = 0;  ///< pool right after the first buy
     double trip_tao = 0;
     double injected_held = 0;  ///< TAO injected into its subnet while it held (bought, not dumped)
@@ -151,8 +151,8 @@ private:
     struct EmaTrack
     {
         double m0 = 0;
-        long double log_pi = 0;   ///< ln Π of (1 − a_k)
-        long double ramp_sum = 0; ///< Σ b/(b+H)
+        long double log_pi = 0;    ///< ln Π of (1 − a_k)
+        long double ramp_sum = 0;  ///< Σ b/(b+H)
         double max_move = 0;
         double bound_at_max = 0;
         double max_ratio = 0;
@@ -225,8 +225,7 @@ private:
 
     u64 fee_for(u64 amount) const
     {
-        return sat_add(m_rp.fee_flat,
-                       static_cast<u64>(std::floor(m_rp.fee_rate * static_cast<double>(amount))));
+        return sat_add(m_rp.fee_flat, static_cast<u64>(std::floor(m_rp.fee_rate * static_cast<double>(amount))));
     }
 
     // ---- the actors (actors.cpp)

@@ -78,8 +78,11 @@ void Engine<M>::step(u64 i)
             if (static_cast<u64>(E) != want && m_halving_mismatch++ == 0)
                 m_halving_first_mismatch = i;
             if (m_halving_prev != U64_MAX && static_cast<u64>(E) != m_halving_prev)
-                m_halving_switches.push_back({{"index", i}, {"block", m_st.block}, {"total_issuance_before", ti_before},
-                                              {"from", m_halving_prev}, {"to", static_cast<u64>(E)}});
+                m_halving_switches.push_back({{"index", i},
+                                              {"block", m_st.block},
+                                              {"total_issuance_before", ti_before},
+                                              {"from", m_halving_prev},
+                                              {"to", static_cast<u64>(E)}});
             m_halving_prev = static_cast<u64>(E);
         }
     }
@@ -93,15 +96,17 @@ void Engine<M>::step(u64 i)
         const auto* s = m_st.find(e.netuid);
         if constexpr (std::is_same_v<M, ChainModel>) {
             if (s->subnet_tao_in_emission != e.tao_in.saturating_to_u64())
-                violate(i, "conservation", "SubnetTaoInEmission != floor(tao_in) on netuid " + std::to_string(e.netuid));
+                violate(i, "conservation",
+                        "SubnetTaoInEmission != floor(tao_in) on netuid " + std::to_string(e.netuid));
         }
         minted = O::amount_add(minted, s->subnet_tao_in_emission);
     }
     if (m_st.total_issuance < ti_before)
         violate(i, "no_wrap", "TotalIssuance decreased");
     if (m_st.total_issuance - ti_before != minted)
-        violate(i, "conservation", "ΔTotalIssuance " + amount_str(Amount(m_st.total_issuance - ti_before)) +
-                                       " != Σ⌊tao_in⌋ " + amount_str(minted));
+        violate(i, "conservation",
+                "ΔTotalIssuance " + amount_str(Amount(m_st.total_issuance - ti_before)) + " != Σ⌊tao_in⌋ " +
+                    amount_str(minted));
     m_tao_minted = O::amount_add(m_tao_minted, minted);
     if (E > 0 && sum_m > 0)
         m_ti_dust_max = std::max(m_ti_dust_max, E - to_d(minted));
@@ -117,9 +122,11 @@ void Engine<M>::step(u64 i)
         const Amount d_iss = iss - iss_before[e.netuid];
         const Amount want = O::amount_add(s->subnet_alpha_in_emission, s->subnet_alpha_out_emission);
         if (d_iss != want)
-            violate(i, "alpha_split", "Δ alpha issuance " + amount_str(d_iss) + " != α_in + α_out " +
-                                          amount_str(want) + " on netuid " + std::to_string(e.netuid));
-        const double parts = to_d(O::amount(e.owner_cut)) + to_d(O::amount(e.root_alpha)) + to_d(O::amount(e.pending_alpha));
+            violate(i, "alpha_split",
+                    "Δ alpha issuance " + amount_str(d_iss) + " != α_in + α_out " + amount_str(want) + " on netuid " +
+                        std::to_string(e.netuid));
+        const double parts =
+            to_d(O::amount(e.owner_cut)) + to_d(O::amount(e.root_alpha)) + to_d(O::amount(e.pending_alpha));
         const double out = to_d(O::amount(e.alpha_out));
         if (parts > out + 1e-6 || parts < out - 3.0)
             violate(i, "alpha_split", "owner + root + pending = " + fmt(parts) + " vs α_out " + fmt(out));
@@ -162,14 +169,22 @@ void Engine<M>::step(u64 i)
         const auto* sv = m_st.find(uint(c.spec, "netuid", 1));
         const std::string f = c.spec.value("field", "");
         double v = 0;
-        if (f == "subnet_alpha_in_emission") v = to_d(sv->subnet_alpha_in_emission);
-        else if (f == "subnet_tao_in_emission") v = to_d(sv->subnet_tao_in_emission);
-        else if (f == "subnet_alpha_out_emission") v = to_d(sv->subnet_alpha_out_emission);
-        else if (f == "price") v = price_of(*sv);
-        else if (f == "moving_price") v = to_d(sv->subnet_moving_price);
-        else if (f == "block_emission") v = E;
-        else if (f == "total_issuance") v = to_d(m_st.total_issuance);
-        else fail("checks[].field: unknown field \"" + f + "\"");
+        if (f == "subnet_alpha_in_emission")
+            v = to_d(sv->subnet_alpha_in_emission);
+        else if (f == "subnet_tao_in_emission")
+            v = to_d(sv->subnet_tao_in_emission);
+        else if (f == "subnet_alpha_out_emission")
+            v = to_d(sv->subnet_alpha_out_emission);
+        else if (f == "price")
+            v = price_of(*sv);
+        else if (f == "moving_price")
+            v = to_d(sv->subnet_moving_price);
+        else if (f == "block_emission")
+            v = E;
+        else if (f == "total_issuance")
+            v = to_d(m_st.total_issuance);
+        else
+            fail("checks[].field: unknown field \"" + f + "\"");
         c.result["value"] = v;
     }
     // INV EMA hull: min(m, c) ≤ m' ≤ max(m, c), c = min(p, 1) from v2.0.1
@@ -180,8 +195,9 @@ void Engine<M>::step(u64 i)
         const double c = m_rp.rules.ema_clamp_at_one ? std::min(p, 1.0) : p;
         const double m0 = m_before[e.netuid], m1 = to_d(s->subnet_moving_price);
         if (m1 < std::min(m0, c) - eps || m1 > std::max(m0, c) + eps)
-            violate(i, "ema_hull", "netuid " + std::to_string(e.netuid) + ": m " + fmt(m0) + " -> " + fmt(m1) +
-                                       " outside [min, max] of (m, c = " + fmt(c) + ")");
+            violate(i, "ema_hull",
+                    "netuid " + std::to_string(e.netuid) + ": m " + fmt(m0) + " -> " + fmt(m1) +
+                        " outside [min, max] of (m, c = " + fmt(c) + ")");
         if (m_rp.rules.ema_clamp_at_one && m0 <= 1.0 && m1 > 1.0 + eps)
             violate(i, "ema_hull", "moving price above 1 under the clamp");
     }
@@ -202,8 +218,8 @@ void Engine<M>::step(u64 i)
         }
         t.log_pi += std::log1p(-static_cast<long double>(a));
         const u64 h = ema_halving_blocks(m_rp.rules, s->ema_price_halving_blocks);
-        t.ramp_sum += m_rp.rules.ema_ramp == EmaRamp::none ? 1.0L
-                                                           : static_cast<long double>(b) / static_cast<long double>(b + h);
+        t.ramp_sum +=
+            m_rp.rules.ema_ramp == EmaRamp::none ? 1.0L : static_cast<long double>(b) / static_cast<long double>(b + h);
         ++t.updates;
         const double m = to_d(s->subnet_moving_price);
         if (auto it = t.m_at.find(t.updates); it != t.m_at.end())
@@ -215,12 +231,15 @@ void Engine<M>::step(u64 i)
         const double lo = t.m0 * pi, hi = 1 - (1 - t.m0) * pi;
         const double tol = static_cast<double>(t.updates) * eps + 1e-12;
         if (m_rp.rules.ema_clamp_at_one && t.m0 <= 1.0 && (m < lo - tol || m > hi + tol))
-            violate(i, "ema_envelope", "netuid " + std::to_string(n) + ": m " + fmt(m) + " outside [m0·Π, 1 − (1 − m0)·Π] = [" +
-                                           fmt(lo) + ", " + fmt(hi) + "]");
+            violate(i, "ema_envelope",
+                    "netuid " + std::to_string(n) + ": m " + fmt(m) + " outside [m0·Π, 1 − (1 − m0)·Π] = [" + fmt(lo) +
+                        ", " + fmt(hi) + "]");
         const double move = std::abs(m - t.m0);
         const double bound = (1 - pi) * std::max(t.m0, 1 - t.m0);
         if (m_rp.rules.ema_clamp_at_one && t.m0 <= 1.0 && move > bound + tol)
-            violate(i, "ema_movement", "netuid " + std::to_string(n) + ": |m − m0| " + fmt(move) + " > (1 − Π)·max(m0, 1 − m0) " + fmt(bound));
+            violate(i, "ema_movement",
+                    "netuid " + std::to_string(n) + ": |m − m0| " + fmt(move) + " > (1 − Π)·max(m0, 1 − m0) " +
+                        fmt(bound));
         if (move > t.max_move) {
             t.max_move = move;
             t.bound_at_max = bound;
@@ -241,7 +260,8 @@ void Engine<M>::step(u64 i)
                     if constexpr (std::is_same_v<M, ChainModel>)
                         got = static_cast<u64>(std::floor(a.alpha_out_share * to_d(d.pending_alpha)));
                     else
-                        got = d.pending_alpha * Rational(static_cast<long long>(std::llround(a.alpha_out_share * 1e9)), 1000000000);
+                        got = d.pending_alpha *
+                              Rational(static_cast<long long>(std::llround(a.alpha_out_share * 1e9)), 1000000000);
                     a.alpha = O::amount_add(a.alpha, got);
                     a.emission_alpha = O::amount_add(a.emission_alpha, got);
                 }
@@ -262,7 +282,8 @@ void Engine<M>::step(u64 i)
         violate(i, "accounting", "TotalStake " + amount_str(m_st.total_stake) + " != Σ SubnetTAO " + amount_str(ts));
     for (const auto& s : m_st.subnets)
         if (to_d(s.subnet_tao) > 9.3e18 || to_d(s.subnet_alpha_in) > 9.3e18 || to_d(s.subnet_alpha_out) > 9.3e18)
-            violate(i, "no_wrap", "a u64 reserve of netuid " + std::to_string(s.netuid) + " is within 2^63 of wrapping");
+            violate(i, "no_wrap",
+                    "a u64 reserve of netuid " + std::to_string(s.netuid) + " is within 2^63 of wrapping");
     ++m_invariants;
     if constexpr (std::is_same_v<M, ChainModel>)
         if (m_opt.on_block) {

@@ -33,8 +33,8 @@ RunReport Engine<M>::run(u64 blocks, const std::string& label)
                 row(rep, i);
             if (m_opt.progress && m_opt.log && blocks >= 200000 && i == next_progress) {
                 const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-                *m_opt.log << "  [" << label << "] block " << i << "/" << blocks << " ("
-                           << (100 * i / blocks) << "%, " << fmt(el) << " s)\n"
+                *m_opt.log << "  [" << label << "] block " << i << "/" << blocks << " (" << (100 * i / blocks) << "%, "
+                           << fmt(el) << " s)\n"
                            << std::flush;
                 next_progress += blocks / 20;
             }
@@ -151,17 +151,18 @@ json Engine<M>::summary(const std::string& label, u64 blocks_run, double seconds
     json ema = json::object();
     for (const auto& [n, t] : m_ema) {
         const double pi = static_cast<double>(std::exp(t.log_pi));
-        ema[std::to_string(n)] = {{"m0", t.m0},
-                                  {"m_final", to_d(m_st.find(n)->subnet_moving_price)},
-                                  {"updates", t.updates},
-                                  {"max_movement", t.max_move},
-                                  {"theorem_bound_at_max", t.bound_at_max},
-                                  {"max_movement_over_bound", t.max_ratio},
-                                  {"one_minus_pi", 1 - pi},
-                                  {"n_times_a_bound", static_cast<double>(t.updates) *
-                                                           static_cast<double>(m_st.subnet_moving_alpha_bits) / 4294967296.0},
-                                  {"max_share", m_share_max.count(n) ? m_share_max.at(n) : 0.0},
-                                  {"final_share", m_share_last.count(n) ? m_share_last.at(n) : 0.0}};
+        ema[std::to_string(n)] = {
+            {"m0", t.m0},
+            {"m_final", to_d(m_st.find(n)->subnet_moving_price)},
+            {"updates", t.updates},
+            {"max_movement", t.max_move},
+            {"theorem_bound_at_max", t.bound_at_max},
+            {"max_movement_over_bound", t.max_ratio},
+            {"one_minus_pi", 1 - pi},
+            {"n_times_a_bound",
+             static_cast<double>(t.updates) * static_cast<double>(m_st.subnet_moving_alpha_bits) / 4294967296.0},
+            {"max_share", m_share_max.count(n) ? m_share_max.at(n) : 0.0},
+            {"final_share", m_share_last.count(n) ? m_share_last.at(n) : 0.0}};
     }
     s["ema"] = ema;
     json checks = json::array();
@@ -211,7 +212,8 @@ bool plot(const Report& report, const fs::path& out_dir, std::ostream& log)
 {
     if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
         log << "dtao scenario: gnuplot not found; installing gnuplot-nox\n";
-        std::system("(apt-get install -y -q gnuplot-nox || (apt-get update -q && apt-get install -y -q gnuplot-nox)) >/dev/null 2>&1");
+        std::system("(apt-get install -y -q gnuplot-nox || (apt-get update -q && apt-get install -y -q gnuplot-nox)) "
+                    ">/dev/null 2>&1");
         if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
             log << "dtao scenario: gnuplot is not available (apt-get install gnuplot-nox); no plot\n";
             return false;
@@ -228,7 +230,8 @@ bool plot(const Report& report, const fs::path& out_dir, std::ostream& log)
             cols.push_back(c);
         auto col = [&](const std::string& suffix) -> int {
             for (std::size_t i = 0; i < cols.size(); ++i)
-                if (cols[i].size() >= suffix.size() && cols[i].compare(cols[i].size() - suffix.size(), suffix.size(), suffix) == 0)
+                if (cols[i].size() >= suffix.size() &&
+                    cols[i].compare(cols[i].size() - suffix.size(), suffix.size(), suffix) == 0)
                     return static_cast<int>(i) + 1;
             return 0;
         };
@@ -244,13 +247,14 @@ bool plot(const Report& report, const fs::path& out_dir, std::ostream& log)
               << "' every ::1 using 2:" << price << " with lines title 'spot price', '' every ::1 using 2:" << mp
               << " with lines title 'moving price (EMA)'\nunset logscale y\n";
         if (share)
-            g << "set ylabel 'emission share'\nplot '" << (out_dir / (base + ".csv")).string() << "' every ::1 using 2:"
-              << share << " with lines title 'share of block emission'\n";
+            g << "set ylabel 'emission share'\nplot '" << (out_dir / (base + ".csv")).string()
+              << "' every ::1 using 2:" << share << " with lines title 'share of block emission'\n";
         if (pnl)
             g << "set ylabel 'TAO'\nplot '" << (out_dir / (base + ".csv")).string() << "' every ::1 using 2:" << pnl
               << " with lines title 'attacker P&L (marked to exit)'\n";
         else
-            g << "set ylabel 'TAO'\nplot '" << (out_dir / (base + ".csv")).string() << "' every ::1 using 2:3 with lines title 'TotalIssuance (rao)'\n";
+            g << "set ylabel 'TAO'\nplot '" << (out_dir / (base + ".csv")).string()
+              << "' every ::1 using 2:3 with lines title 'TotalIssuance (rao)'\n";
         g << "unset multiplot\n";
         g.close();
         const std::string cmd = "gnuplot '" + (out_dir / (base + ".gp")).string() + "' 2>&1";

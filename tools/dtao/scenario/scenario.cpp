@@ -98,12 +98,18 @@ std::string fmt(double v)
 
 Strategy parse_strategy(const std::string& s)
 {
-    if (s == "none") return Strategy::none;
-    if (s == "buy_to_price") return Strategy::buy_to_price;
-    if (s == "buy_every") return Strategy::buy_every;
-    if (s == "sell_rule") return Strategy::sell_rule;
-    if (s == "round_trip") return Strategy::round_trip;
-    if (s == "limit_buy") return Strategy::limit_buy;
+    if (s == "none")
+        return Strategy::none;
+    if (s == "buy_to_price")
+        return Strategy::buy_to_price;
+    if (s == "buy_every")
+        return Strategy::buy_every;
+    if (s == "sell_rule")
+        return Strategy::sell_rule;
+    if (s == "round_trip")
+        return Strategy::round_trip;
+    if (s == "limit_buy")
+        return Strategy::limit_buy;
     fail("actors[].strategy: unknown strategy \"" + s + "\"");
 }
 
@@ -113,7 +119,8 @@ ChainState build_state(const json& sc, RunParams& rp)
     const json& st = sc.at("state");
     ChainState cs;
     cs.block = uint(st, "block", 1);
-    cs.total_issuance = st.contains("total_issuance") ? parse_amount(st.at("total_issuance"), "state.total_issuance") : 0;
+    cs.total_issuance =
+        st.contains("total_issuance") ? parse_amount(st.at("total_issuance"), "state.total_issuance") : 0;
     if (p.contains("moving_alpha"))
         cs.subnet_moving_alpha_bits = fixed::I96F32::from_f64(num(p, "moving_alpha", 3e-6)).bits;
     if (p.contains("moving_alpha_bits"))
@@ -155,7 +162,8 @@ ChainState build_state(const json& sc, RunParams& rp)
         if (j.contains("moving_price"))
             s.subnet_moving_price = fixed::I96F32::from_f64(num(j, "moving_price", 0));
         else
-            s.subnet_moving_price = fixed::I96F32::from_f64(to_d(s.subnet_tao) / std::max(1.0, to_d(s.subnet_alpha_in)));
+            s.subnet_moving_price =
+                fixed::I96F32::from_f64(to_d(s.subnet_tao) / std::max(1.0, to_d(s.subnet_alpha_in)));
         s.tempo = uint(j, "tempo", tempo);
         s.network_registered_at = uint(j, "registered_at", 0);
         if (j.contains("first_emission_block") && !j.at("first_emission_block").is_null())

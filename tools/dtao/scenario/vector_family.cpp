@@ -34,8 +34,8 @@ std::vector<Draft> gen_scenario_blocks(const GeneratorCall& call)
     const std::filesystem::path& fillers_dir = call.fillers_dir;
     const std::string file = p.at("scenario").get<std::string>();
     const auto path = (fillers_dir / ".." / "scenarios" / file).lexically_normal();
-    const json sc = scenario::configure(scenario::load(path), p.value("variant", std::string()),
-                                        p.value("set", json::object()));
+    const json sc =
+        scenario::configure(scenario::load(path), p.value("variant", std::string()), p.value("set", json::object()));
     if (sc.at("ruleset").get<std::string>() != ruleset)
         return {};
     const u64 blocks = filler_u64(p.at("blocks"), "generate.blocks");
@@ -46,7 +46,8 @@ std::vector<Draft> gen_scenario_blocks(const GeneratorCall& call)
     o.on_block = [&](const scenario::BlockRecord& r) { records.push_back(r); };
     const auto rep = scenario::run(sc, o);
     if (!rep.ok)
-        filler_error("scenario_blocks " + file + ": " + (rep.runs.empty() ? std::string("no run") : rep.runs.front().failure));
+        filler_error("scenario_blocks " + file + ": " +
+                     (rep.runs.empty() ? std::string("no run") : rep.runs.front().failure));
     if (records.size() != blocks)
         filler_error("scenario_blocks " + file + ": recorded " + std::to_string(records.size()) + " blocks");
     std::vector<Draft> out;
@@ -82,9 +83,10 @@ std::vector<Draft> gen_scenario_blocks(const GeneratorCall& call)
             what += " (" + std::to_string(rejected) + " rejected)";
         const std::size_t drains = res["output"]["drains"].size();
         d.comment = "block " + std::to_string(r.index) + " of " + std::to_string(blocks) + " (chain block " +
-                    std::to_string(r.before.block) + "): coinbase" + (drains ? " with " + std::to_string(drains) + " epoch drain(s)" : "") +
-                    ", then " + what + (r.index ? "; the input state is the reference's state after block " + std::to_string(r.index - 1)
-                                                : "; the scenario's initial state");
+                    std::to_string(r.before.block) + "): coinbase" +
+                    (drains ? " with " + std::to_string(drains) + " epoch drain(s)" : "") + ", then " + what +
+                    (r.index ? "; the input state is the reference's state after block " + std::to_string(r.index - 1)
+                             : "; the scenario's initial state");
         out.push_back(d);
     }
     return out;
@@ -92,9 +94,6 @@ std::vector<Draft> gen_scenario_blocks(const GeneratorCall& call)
 
 }  // namespace
 
-vectors::Generators vector_generators()
-{
-    return {{"scenario_blocks", gen_scenario_blocks}};
-}
+vectors::Generators vector_generators() { return {{"scenario_blocks", gen_scenario_blocks}}; }
 
 }  // namespace dtao::scenario

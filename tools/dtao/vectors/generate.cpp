@@ -99,7 +99,9 @@ std::vector<Draft> run_generator(const json& g, const std::string& op, const std
     const auto it = generators.find(kind);
     if (it == generators.end())
         filler_error("unknown generator kind \"" + kind + "\"" +
-                     (kind == "scenario_blocks" ? " (the scenario engine supplies it: dtao::scenario::vector_generators())" : ""));
+                     (kind == "scenario_blocks"
+                          ? " (the scenario engine supplies it: dtao::scenario::vector_generators())"
+                          : ""));
     return it->second(GeneratorCall{g, op, ruleset, fillers_dir});
 }
 
@@ -113,9 +115,10 @@ std::vector<std::string> intermediate_fields(const std::string& op, bool balance
         {"add_stake", {"swap.*", "tao_requested"}},
         {"remove_stake", {"swap.*", "alpha_requested", "fee_swap.*"}},
         {"update_moving_price", {"alpha", "price", "blocks_since"}},
-        {"coinbase", {"credit", "emissions[*].moving_price", "emissions[*].share", "emissions[*].tao_emission",
-                      "emissions[*].alpha_emission", "emissions[*].price", "emissions[*].cap", "emissions[*].tao_in",
-                      "emissions[*].alpha_in", "emissions[*].excess_tao", "emissions[*].root_alpha"}},
+        {"coinbase",
+         {"credit", "emissions[*].moving_price", "emissions[*].share", "emissions[*].tao_emission",
+          "emissions[*].alpha_emission", "emissions[*].price", "emissions[*].cap", "emissions[*].tao_in",
+          "emissions[*].alpha_in", "emissions[*].excess_tao", "emissions[*].root_alpha"}},
         {"block", {"actions[*].*", "emissions[*].tao_in", "emissions[*].excess_tao"}},
         {"register_network", {"lock_cost", "median_price"}},
         {"start_call", {}},
@@ -132,8 +135,9 @@ std::vector<std::string> intermediate_fields(const std::string& op, bool balance
         {"remove_stake", {"fee", "tao"}},
         {"update_moving_price", {"alpha", "price", "blocks_since"}},
         {"block", {"actions[*].*", "emissions[*].moving_price", "emissions[*].tao_in"}},
-        {"coinbase", {"block_emission", "emissions[*].price", "emissions[*].moving_price", "emissions[*].alpha_emission",
-                      "emissions[*].tao_in", "emissions[*].alpha_in", "emissions[*].root_proportion", "emissions[*].root_alpha"}},
+        {"coinbase",
+         {"block_emission", "emissions[*].price", "emissions[*].moving_price", "emissions[*].alpha_emission",
+          "emissions[*].tao_in", "emissions[*].alpha_in", "emissions[*].root_proportion", "emissions[*].root_alpha"}},
         {"drain_pending_emission", {"total_root_divs", "pending_validator_alpha", "dividends.*"}},
         {"register_network", {"lock_cost"}},
         {"start_call", {}},
@@ -191,7 +195,8 @@ json unchanged_state(const std::string& op, const json& input)
     for (const char* k : {"subnet_tao", "subnet_alpha_in", "subnet_alpha_out", "total_stake"})
         if (input.contains(k))
             o[k] = input[k];
-        else if (std::string(k) == "subnet_alpha_out" || (std::string(k) == "total_stake" && op.find("stake") != std::string::npos))
+        else if (std::string(k) == "subnet_alpha_out" ||
+                 (std::string(k) == "total_stake" && op.find("stake") != std::string::npos))
             o[k] = "0";
     return o;
 }
@@ -442,7 +447,8 @@ std::set<std::string> generated_on_disk(const std::filesystem::path& dir)
     if (std::filesystem::exists(dir / "index.json"))
         out.insert("index.json");
     for (const char* sub : {"schema"})
-        for (auto it = std::filesystem::directory_iterator(dir / sub, ec); !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+        for (auto it = std::filesystem::directory_iterator(dir / sub, ec);
+             !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
             if (it->path().filename().string().size() > 12 && it->path().string().ends_with(".schema.json"))
                 out.insert(std::string(sub) + "/" + it->path().filename().string());
     for (const auto& r : RULESETS) {

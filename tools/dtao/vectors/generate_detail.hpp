@@ -22,7 +22,8 @@ std::vector<std::string> strings_of(const json& j, const std::string& where);
 
 /// The drafts of a built-in generator kind (generators.cpp); nullopt for a kind
 /// that is not built in.
-std::optional<std::vector<Draft>> run_builtin_generator(const json& g, const std::string& op, const std::string& ruleset);
+std::optional<std::vector<Draft>> run_builtin_generator(const json& g, const std::string& op,
+                                                        const std::string& ruleset);
 
 /// The JSON Schema of a family's vector files, and of the index (schema.cpp).
 json family_schema(const FamilyInfo& fam);

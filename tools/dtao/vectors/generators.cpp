@@ -27,7 +27,8 @@ void set_path(json& j, const std::string& path, const json& value)
     while (true) {
         const auto dot = path.find('.', start);
         const std::string seg = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-        const bool numeric = !seg.empty() && std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; });
+        const bool numeric =
+            !seg.empty() && std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; });
         json& next = numeric && cur->is_array() ? (*cur)[std::stoul(seg)] : (*cur)[seg];
         if (dot == std::string::npos) {
             next = value;
@@ -91,20 +92,24 @@ std::vector<Draft> gen_halving_thresholds(const json& p, const std::string& rule
         d.id = id;
         d.comment = comment;
         d.input = {{"issuance", dec(issuance)}};
-        d.extra_intermediates = {{"band.k", dec(k)},
-                                 {"band.exact_threshold", dec(exact_threshold(k))}};
+        d.extra_intermediates = {{"band.k", dec(k)}, {"band.exact_threshold", dec(exact_threshold(k))}};
         out.push_back(d);
     };
     for (unsigned k = from; k <= to; ++k) {
         const u64 t = exact_threshold(k);
         const std::string ks = std::to_string(k);
         add("band" + ks + "-exact-minus-1", t - 1, subject + " one below the exact threshold S·(1 − 2^-" + ks + ")", k);
-        add("band" + ks + "-exact", t, subject + " at the exact threshold S·(1 − 2^-" + ks + ") (least I with I·2^" + ks + " ≥ S·(2^" + ks + " − 1))", k);
+        add("band" + ks + "-exact", t,
+            subject + " at the exact threshold S·(1 − 2^-" + ks + ") (least I with I·2^" + ks + " ≥ S·(2^" + ks +
+                " − 1))",
+            k);
         add("band" + ks + "-exact-plus-1", t + 1, subject + " one above the exact threshold of band " + ks, k);
         if (const auto c = chain_threshold(ruleset, k)) {
             if (*c > 0)
-                add("band" + ks + "-chain-last-below", *c - 1, subject + " at the last issuance the chain still counts fewer than " + ks + " halvings", k);
-            add("band" + ks + "-chain-first", *c, subject + " at the first issuance the chain counts " + ks + " halvings", k);
+                add("band" + ks + "-chain-last-below", *c - 1,
+                    subject + " at the last issuance the chain still counts fewer than " + ks + " halvings", k);
+            add("band" + ks + "-chain-first", *c,
+                subject + " at the first issuance the chain counts " + ks + " halvings", k);
         }
     }
     return out;
@@ -213,7 +218,7 @@ std::vector<Draft> gen_cartesian(const json& p)
             const json& v = values[idx[i]];
             set_path(d.input, path, v);
             const std::string label = vary[i].value("label", path.substr(path.rfind('.') + 1));
-            const std::string vs = v.is_string()                              ? v.get<std::string>()
+            const std::string vs = v.is_string()                           ? v.get<std::string>()
                                    : (v.is_object() && v.contains("bits")) ? "bits" + v["bits"].get<std::string>()
                                                                            : v.dump();
             id += (id.empty() ? "" : ",") + label + "=" + vs;
@@ -242,13 +247,16 @@ std::vector<Draft> gen_limit_sweep(const json& p)
 {
     std::vector<Draft> out;
     const json& pools = p.at("pools");
-    const std::vector<std::string> factors = strings_of(p.value("factors_ppm", json::array({"500000", "1000000", "2000000"})), "factors_ppm");
+    const std::vector<std::string> factors =
+        strings_of(p.value("factors_ppm", json::array({"500000", "1000000", "2000000"})), "factors_ppm");
     for (std::size_t i = 0; i < pools.size(); ++i) {
         json pool = pools[i];
         const std::string pid = pool.contains("name") ? pool["name"].get<std::string>() : "p" + std::to_string(i);
         pool.erase("name");
-        const Int x = protocol::parse_decimal(pool.at("subnet_tao").get<std::string>(), file_integer()).value.value_or(0);
-        const Int y = protocol::parse_decimal(pool.at("subnet_alpha_in").get<std::string>(), file_integer()).value.value_or(0);
+        const Int x =
+            protocol::parse_decimal(pool.at("subnet_tao").get<std::string>(), file_integer()).value.value_or(0);
+        const Int y =
+            protocol::parse_decimal(pool.at("subnet_alpha_in").get<std::string>(), file_integer()).value.value_or(0);
         std::set<Int> limits = {0, 1, Int(U64_MAX)};
         std::map<Int, std::string> names = {{0, "zero"}, {1, "one"}, {Int(U64_MAX), "u64max"}};
         if (y > 0) {
@@ -327,7 +335,8 @@ std::vector<Draft> gen_coinbase_trajectory(const json& p, const std::string& rul
         if (!emission.is_null())
             d.input["block_emission"] = emission;
         d.comment = "block " + state.value("block", std::string("0")) +
-                    (s ? ": the state is the previous case's output state, one block later" : ": the first block of the sequence");
+                    (s ? ": the state is the previous case's output state, one block later"
+                       : ": the first block of the sequence");
         const json r = filler_eval(ruleset, "coinbase", d.input);
         if (!r.contains("output"))
             filler_error("coinbase_trajectory: a block failed");
@@ -340,7 +349,8 @@ std::vector<Draft> gen_coinbase_trajectory(const json& p, const std::string& rul
 
 }  // namespace
 
-std::optional<std::vector<Draft>> run_builtin_generator(const json& g, const std::string& op, const std::string& ruleset)
+std::optional<std::vector<Draft>> run_builtin_generator(const json& g, const std::string& op,
+                                                        const std::string& ruleset)
 {
     const std::string kind = g.at("kind").get<std::string>();
     if (kind == "halving_thresholds")

@@ -52,13 +52,15 @@ void to_balancer_state(json& st, Rng& r)
         return;
     const std::uint64_t block = std::stoull(st.value("block", std::string("0")));
     for (auto& s : st["subnets"]) {
-        for (const char* k : {"pending_emission", "pending_root_divs", "pending_alpha_swapped", "network_pow_registration_allowed"})
+        for (const char* k :
+             {"pending_emission", "pending_root_divs", "pending_alpha_swapped", "network_pow_registration_allowed"})
             s.erase(k);
         if (s.value("netuid", std::string("1")) == "0")
             continue;
         add_balancer_pool_fields(s, r);
         if (r.chance(30))
-            s["miner_burned"] = fixed_bits("U96F32", r.chance(30) ? (std::uint64_t{1} << 32) : r.range(0, std::uint64_t{1} << 32));
+            s["miner_burned"] =
+                fixed_bits("U96F32", r.chance(30) ? (std::uint64_t{1} << 32) : r.range(0, std::uint64_t{1} << 32));
         if (r.chance(15))
             s["subnet_emission_enabled"] = false;
         if (r.chance(10))

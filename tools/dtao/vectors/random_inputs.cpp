@@ -48,9 +48,20 @@ std::uint64_t Rng::log_range(std::uint64_t lo, std::uint64_t hi)
 
 std::uint64_t Rng::amount()
 {
-    static const std::uint64_t edges[] = {0,           1,           2,           3,          9'999'999,
-                                          10'000'000,  10'000'001,  499'999,     500'000,    550'000,
-                                          1'000'000'000, 21'000'000'000'000'000ULL, (1ULL << 63), UINT64_MAX - 1,
+    static const std::uint64_t edges[] = {0,
+                                          1,
+                                          2,
+                                          3,
+                                          9'999'999,
+                                          10'000'000,
+                                          10'000'001,
+                                          499'999,
+                                          500'000,
+                                          550'000,
+                                          1'000'000'000,
+                                          21'000'000'000'000'000ULL,
+                                          (1ULL << 63),
+                                          UINT64_MAX - 1,
                                           UINT64_MAX};
     const auto mode = below(10);
     if (mode < 2)
@@ -168,11 +179,25 @@ using namespace detail;
 
 std::vector<std::string> random_ops()
 {
-    return {"block_emission",     "alpha_price",  "sim_swap_tao_for_alpha", "sim_swap_alpha_for_tao",
-            "max_amount_add",     "max_amount_remove", "add_stake",         "remove_stake",
-            "update_moving_price", "coinbase",    "drain_pending_emission", "network_lock_cost",
-            "register_network",   "start_call",   "blocks_until_next_epoch", "swap",
-            "adjust_protocol_liquidity", "pow_ratio_scaled", "dividend_distribution"};
+    return {"block_emission",
+            "alpha_price",
+            "sim_swap_tao_for_alpha",
+            "sim_swap_alpha_for_tao",
+            "max_amount_add",
+            "max_amount_remove",
+            "add_stake",
+            "remove_stake",
+            "update_moving_price",
+            "coinbase",
+            "drain_pending_emission",
+            "network_lock_cost",
+            "register_network",
+            "start_call",
+            "blocks_until_next_epoch",
+            "swap",
+            "adjust_protocol_liquidity",
+            "pow_ratio_scaled",
+            "dividend_distribution"};
 }
 
 json random_input(const std::string& op, Rng& r)
@@ -218,7 +243,8 @@ json random_input(const std::string& op, Rng& r)
     }
     if (op == "update_moving_price") {
         json in = random_pool(r);
-        in["subnet_moving_price"] = fixed_bits("I96F32", r.chance(80) ? r.log_range(0, std::uint64_t{1} << 36) : r.next());
+        in["subnet_moving_price"] =
+            fixed_bits("I96F32", r.chance(80) ? r.log_range(0, std::uint64_t{1} << 36) : r.next());
         if (r.chance(20))
             in["subnet_moving_alpha"] = fixed_bits("I96F32", r.log_range(0, std::uint64_t{1} << 32));
         in["block"] = dec(r.range(0, 5'000'000));
@@ -314,7 +340,8 @@ json random_input(const std::string& op, Rng& r)
         std::uint64_t netuid = r.range(0, 1);
         const auto n = r.range(1, 3);
         for (std::uint64_t i = 0; i < n; ++i) {
-            json s = {{"netuid", dec(netuid)}, {"network_registered_at", dec(r.range(block > 60'000 ? block - 60'000 : 0, block))}};
+            json s = {{"netuid", dec(netuid)},
+                      {"network_registered_at", dec(r.range(block > 60'000 ? block - 60'000 : 0, block))}};
             if (r.chance(25))
                 s["first_emission_block_number"] = dec(r.range(0, block + 1));
             subnets.push_back(s);

@@ -31,10 +31,14 @@ json all_required(const json& properties)
 json common_defs()
 {
     json defs;
-    defs["dec"] = {{"type", "string"}, {"pattern", "^(0|[1-9][0-9]*)$"}, {"description", "unsigned decimal integer string"}};
+    defs["dec"] = {
+        {"type", "string"}, {"pattern", "^(0|[1-9][0-9]*)$"}, {"description", "unsigned decimal integer string"}};
     defs["sdec"] = {{"type", "string"}, {"pattern", "^(0|-?[1-9][0-9]*)$"}};
-    defs["rational"] = {{"type", "string"}, {"pattern", "^(0|-?[1-9][0-9]*)(/[1-9][0-9]*)?$"}, {"description", "exact-model number p or p/q in lowest terms"}};
-    defs["fixed"] = all_required({{"type", {{"enum", {"I96F32", "U96F32", "U64F64", "I64F64", "I110F18"}}}}, {"bits", ref("sdec")}});
+    defs["rational"] = {{"type", "string"},
+                        {"pattern", "^(0|-?[1-9][0-9]*)(/[1-9][0-9]*)?$"},
+                        {"description", "exact-model number p or p/q in lowest terms"}};
+    defs["fixed"] = all_required(
+        {{"type", {{"enum", {"I96F32", "U96F32", "U64F64", "I64F64", "I110F18"}}}}, {"bits", ref("sdec")}});
     defs["number"] = {{"anyOf", {ref("rational"), ref("fixed")}}};
     defs["leaf"] = {{"anyOf", {ref("rational"), ref("fixed"), {{"type", {"boolean", "null", "string"}}}}}};
     std::vector<std::string> flags;
@@ -45,10 +49,11 @@ json common_defs()
     std::vector<std::string> rulesets, tokens;
     for (const auto& r : RULESETS)
         rulesets.emplace_back(r.id);
-    for (const char* t : {"insufficient_liquidity", "amount_too_low", "slippage_too_high", "subnet_not_exists",
-                          "logarithm_failed", "network_tx_rate_limit_exceeded", "first_emission_block_number_already_set",
-                          "need_wait_for_start_call", "not_enough_stake_to_withdraw", "reserves_too_low",
-                          "price_limit_exceeded", "swap_input_too_large", "reserves_out_of_balance"})
+    for (const char* t :
+         {"insufficient_liquidity", "amount_too_low", "slippage_too_high", "subnet_not_exists", "logarithm_failed",
+          "network_tx_rate_limit_exceeded", "first_emission_block_number_already_set", "need_wait_for_start_call",
+          "not_enough_stake_to_withdraw", "reserves_too_low", "price_limit_exceeded", "swap_input_too_large",
+          "reserves_out_of_balance"})
         tokens.emplace_back(t);
     defs["ruleset_id"] = {{"enum", rulesets}};
     defs["rule_error"] = {{"enum", tokens}};
@@ -61,27 +66,36 @@ json common_defs()
                                       {"version", {{"type", "string"}}},
                                       {"filler", {{"type", "string"}}},
                                       {"filler_sha256", {{"type", "string"}, {"pattern", "^[0-9a-f]{64}$"}}}});
-    defs["pool_after"] = all_required({{"subnet_tao", ref("dec")}, {"subnet_alpha_in", ref("dec")}, {"subnet_alpha_out", ref("dec")}, {"total_stake", ref("dec")}});
-    json subnet = {{"netuid", ref("dec")}, {"subnet_mechanism", ref("dec")}, {"subnet_moving_price", ref("fixed")},
-                   {"subnet_volume", ref("dec")}, {"tempo", ref("dec")},
+    defs["pool_after"] = all_required({{"subnet_tao", ref("dec")},
+                                       {"subnet_alpha_in", ref("dec")},
+                                       {"subnet_alpha_out", ref("dec")},
+                                       {"total_stake", ref("dec")}});
+    json subnet = {{"netuid", ref("dec")},
+                   {"subnet_mechanism", ref("dec")},
+                   {"subnet_moving_price", ref("fixed")},
+                   {"subnet_volume", ref("dec")},
+                   {"tempo", ref("dec")},
                    {"network_registration_allowed", {{"type", "boolean"}}},
                    {"network_pow_registration_allowed", {{"type", "boolean"}}},
                    {"first_emission_block_number", {{"anyOf", {ref("dec"), {{"type", "null"}}}}}}};
     for (const char* k : {"subnet_tao", "subnet_alpha_in", "subnet_alpha_out", "pending_emission", "pending_root_divs",
-                          "pending_alpha_swapped", "pending_owner_cut", "subnet_tao_in_emission", "subnet_alpha_in_emission",
-                          "subnet_alpha_out_emission", "network_registered_at", "ema_price_halving_blocks",
-                          "blocks_since_last_step", "last_mechansim_step_block"})
+                          "pending_alpha_swapped", "pending_owner_cut", "subnet_tao_in_emission",
+                          "subnet_alpha_in_emission", "subnet_alpha_out_emission", "network_registered_at",
+                          "ema_price_halving_blocks", "blocks_since_last_step", "last_mechansim_step_block"})
         subnet[k] = ref("dec");
     defs["subnet_state"] = all_required(subnet);
-    json state = {{"subnet_moving_alpha", ref("fixed")}, {"subnets", {{"type", "array"}, {"items", ref("subnet_state")}}}};
-    for (const char* k : {"block", "total_issuance", "total_stake", "tao_weight", "subnet_owner_cut", "network_last_registered",
-                          "network_last_lock_cost", "network_min_lock_cost", "network_lock_reduction_interval", "network_rate_limit"})
+    json state = {{"subnet_moving_alpha", ref("fixed")},
+                  {"subnets", {{"type", "array"}, {"items", ref("subnet_state")}}}};
+    for (const char* k :
+         {"block", "total_issuance", "total_stake", "tao_weight", "subnet_owner_cut", "network_last_registered",
+          "network_last_lock_cost", "network_min_lock_cost", "network_lock_reduction_interval", "network_rate_limit"})
         state[k] = ref("dec");
     defs["state"] = all_required(state);
     // The Balancer era's state (v3.4.8-423+): no launch-only storage, the swap pallet's and
     // the capped coinbase's storage added.
     json bsubnet = subnet;
-    for (const char* k : {"pending_emission", "pending_root_divs", "pending_alpha_swapped", "network_pow_registration_allowed"})
+    for (const char* k :
+         {"pending_emission", "pending_root_divs", "pending_alpha_swapped", "network_pow_registration_allowed"})
         bsubnet.erase(k);
     for (const char* k : {"swap_balancer_quote_parts", "fee_rate", "subnet_protocol_alpha", "subnet_excess_tao",
                           "pending_server_emission", "pending_validator_emission", "pending_root_alpha_divs",
@@ -97,11 +111,16 @@ json common_defs()
     bstate["max_epochs_per_block"] = ref("dec");
     bstate["block_author"] = {{"type", "boolean"}};
     defs["balancer_state"] = all_required(bstate);
-    defs["balancer_swap"] = all_required({{"amount_paid_in", ref("dec")}, {"amount_paid_out", ref("dec")},
-                                          {"fee_paid", ref("dec")}, {"fee_to_block_author", ref("dec")}});
-    defs["balancer_pool_after"] = all_required({{"subnet_tao", ref("dec")}, {"subnet_alpha_in", ref("dec")},
-                                                {"subnet_alpha_out", ref("dec")}, {"subnet_volume", ref("dec")},
-                                                {"total_stake", ref("dec")}, {"swap_balancer_quote_parts", ref("dec")},
+    defs["balancer_swap"] = all_required({{"amount_paid_in", ref("dec")},
+                                          {"amount_paid_out", ref("dec")},
+                                          {"fee_paid", ref("dec")},
+                                          {"fee_to_block_author", ref("dec")}});
+    defs["balancer_pool_after"] = all_required({{"subnet_tao", ref("dec")},
+                                                {"subnet_alpha_in", ref("dec")},
+                                                {"subnet_alpha_out", ref("dec")},
+                                                {"subnet_volume", ref("dec")},
+                                                {"total_stake", ref("dec")},
+                                                {"swap_balancer_quote_parts", ref("dec")},
                                                 {"pal_swap_initialized", {{"type", "boolean"}}}});
     return defs;
 }
@@ -117,18 +136,22 @@ json balancer_output_schema(const std::string& op)
     if (op == "alpha_price")
         return all_required({{"price", f}});
     if (op == "swap")
-        return all_required({{"amount_paid_in", d}, {"amount_paid_out", d}, {"fee_paid", d}, {"fee_to_block_author", d},
-                             {"swap_balancer_quote_parts", d}, {"pal_swap_initialized", b}});
+        return all_required({{"amount_paid_in", d},
+                             {"amount_paid_out", d},
+                             {"fee_paid", d},
+                             {"fee_to_block_author", d},
+                             {"swap_balancer_quote_parts", d},
+                             {"pal_swap_initialized", b}});
     if (op == "max_amount_add" || op == "max_amount_remove")
         return all_required({{"max_amount", d}});
     if (op == "adjust_protocol_liquidity")
         return all_required({{"tao", d}, {"alpha", d}, {"swap_balancer_quote_parts", d}});
     if (op == "pow_ratio_scaled")
         return all_required({{"result", {{"anyOf", {d, {{"type", "null"}}}}}}});
-    json stake = {{"swap", ref("balancer_swap")}, {"tao_requested", d}, {"alpha", d}, {"tao_unswapped", d},
-                  {"author_tao", d}, {"burned_tao", d}};
-    json unstake = {{"swap", ref("balancer_swap")}, {"alpha_requested", d}, {"alpha_refund", d}, {"tao", d},
-                    {"fee_swap", ref("balancer_swap")}, {"author_tao", d}, {"burned_alpha", d}};
+    json stake = {{"swap", ref("balancer_swap")}, {"tao_requested", d}, {"alpha", d},
+                  {"tao_unswapped", d},           {"author_tao", d},    {"burned_tao", d}};
+    json unstake = {{"swap", ref("balancer_swap")},     {"alpha_requested", d}, {"alpha_refund", d}, {"tao", d},
+                    {"fee_swap", ref("balancer_swap")}, {"author_tao", d},      {"burned_alpha", d}};
     if (op == "add_stake") {
         stake["pool"] = ref("balancer_pool_after");
         return all_required(stake);
@@ -141,15 +164,20 @@ json balancer_output_schema(const std::string& op)
         return all_required({{"subnet_moving_price", f}, {"alpha", f}, {"price", f}, {"blocks_since", f}});
     if (op == "coinbase" || op == "block") {
         json em = {{"netuid", d}, {"capped", b}, {"chain_buy_ok", b}};
-        for (const char* k : {"moving_price", "price_share", "share", "emission_share", "tao_emission", "alpha_emission",
-                              "price", "root_proportion_pre", "cap", "tao_in", "alpha_in", "alpha_out", "excess_tao",
-                              "owner_cut", "root_proportion_post", "root_alpha", "server", "validator"})
+        for (const char* k :
+             {"moving_price", "price_share", "share", "emission_share", "tao_emission", "alpha_emission", "price",
+              "root_proportion_pre", "cap", "tao_in", "alpha_in", "alpha_out", "excess_tao", "owner_cut",
+              "root_proportion_post", "root_alpha", "server", "validator"})
             em[k] = f;
         for (const char* k : {"injected_tao", "injected_alpha", "excess_spent", "chain_buy_paid_in", "chain_buy_alpha",
                               "stranded_tao", "root_alpha_recycled"})
             em[k] = d;
-        json ep = all_required({{"netuid", d}, {"deferred", b}, {"pending_server", d}, {"pending_validator", d},
-                                {"pending_root_alpha", d}, {"pending_owner_cut", d}});
+        json ep = all_required({{"netuid", d},
+                                {"deferred", b},
+                                {"pending_server", d},
+                                {"pending_validator", d},
+                                {"pending_root_alpha", d},
+                                {"pending_owner_cut", d}});
         json props = {{"credit", d},
                       {"root_sell_flag", b},
                       {"emissions", {{"type", "array"}, {"items", all_required(em)}}},
@@ -159,19 +187,24 @@ json balancer_output_schema(const std::string& op)
                       {"root_prop", {{"type", "array"}, {"items", all_required({{"netuid", d}, {"root_prop", f}})}}},
                       {"state", ref("balancer_state")}};
         if (op == "block")
-            props["actions"] = {{"type", "array"},
-                                {"items",
-                                 {{"oneOf",
-                                   {all_required(stake), all_required(unstake),
-                                    all_required({{"error", ref("rule_error")}})}}}}};
+            props["actions"] = {
+                {"type", "array"},
+                {"items",
+                 {{"oneOf",
+                   {all_required(stake), all_required(unstake), all_required({{"error", ref("rule_error")}})}}}}};
         return all_required(props);
     }
     if (op == "dividend_distribution")
         return all_required({{"alpha_dividends", {{"type", "object"}, {"additionalProperties", f}}},
                              {"root_alpha_dividends", {{"type", "object"}, {"additionalProperties", f}}}});
     if (op == "register_network")
-        return all_required({{"netuid", d}, {"lock_cost", d}, {"median_price", f}, {"pool_tao", d}, {"pool_alpha", d},
-                             {"recycled", d}, {"state", ref("balancer_state")}});
+        return all_required({{"netuid", d},
+                             {"lock_cost", d},
+                             {"median_price", f},
+                             {"pool_tao", d},
+                             {"pool_alpha", d},
+                             {"recycled", d},
+                             {"state", ref("balancer_state")}});
     if (op == "start_call")
         return all_required({{"first_emission_block_number", d}, {"state", ref("balancer_state")}});
     return {{"type", "object"}};
@@ -218,12 +251,19 @@ json output_schema(const std::string& op)
         return all_required(props);
     }
     if (op == "drain_pending_emission") {
-        json payout = all_required({{"incentive", d}, {"incentive_burned", {{"type", "boolean"}}}, {"alpha_take", d},
-                                    {"alpha_dividend", d}, {"tao_take", d}, {"tao_dividend", d}});
+        json payout = all_required({{"incentive", d},
+                                    {"incentive_burned", {{"type", "boolean"}}},
+                                    {"alpha_take", d},
+                                    {"alpha_dividend", d},
+                                    {"tao_take", d},
+                                    {"tao_dividend", d}});
         return all_required({{"payouts", {{"type", "object"}, {"additionalProperties", payout}}},
                              {"dividends", {{"type", "object"}, {"additionalProperties", n}}},
-                             {"owner_cut_paid", d}, {"total_root_divs", n}, {"pending_validator_alpha", d},
-                             {"alpha_paid", d}, {"tao_paid", d}});
+                             {"owner_cut_paid", d},
+                             {"total_root_divs", n},
+                             {"pending_validator_alpha", d},
+                             {"alpha_paid", d},
+                             {"tao_paid", d}});
     }
     if (op == "network_lock_cost")
         return all_required({{"lock_cost", d}, {"lock_reduction_interval", d}});
@@ -253,17 +293,19 @@ json family_schema(const FamilyInfo& fam)
         }
     }
     defs["output"] = {{"anyOf", outputs}};
-    defs["request"] = all_required({{"id", {{"type", "string"}, {"minLength", 1}}},
-                                    {"ruleset", ref("ruleset_id")},
-                                    {"op", {{"enum", ops}}},
-                                    {"arithmetic", {{"const", "chain"}}},
-                                    {"input", {{"type", "object"}, {"description", "the op's input, as in spec/protocol.md"}}}});
+    defs["request"] =
+        all_required({{"id", {{"type", "string"}, {"minLength", 1}}},
+                      {"ruleset", ref("ruleset_id")},
+                      {"op", {{"enum", ops}}},
+                      {"arithmetic", {{"const", "chain"}}},
+                      {"input", {{"type", "object"}, {"description", "the op's input, as in spec/protocol.md"}}}});
     defs["expected"] = {{"oneOf",
                          {all_required({{"output", ref("output")}}),
                           all_required({{"error", ref("rule_error")}, {"unchanged", {{"type", "object"}}}})}}};
     defs["exact"] = {{"type", "object"},
-                     {"properties", {{"error", {{"anyOf", {ref("rule_error"), {{"type", "null"}}}}}},
-                                     {"fields", {{"type", "object"}, {"additionalProperties", ref("leaf")}, {"minProperties", 1}}}}},
+                     {"properties",
+                      {{"error", {{"anyOf", {ref("rule_error"), {{"type", "null"}}}}}},
+                       {"fields", {{"type", "object"}, {"additionalProperties", ref("leaf")}, {"minProperties", 1}}}}},
                      {"additionalProperties", false},
                      {"minProperties", 1}};
     defs["case"] = strict_object({{"id", {{"type", "string"}, {"pattern", "^[A-Za-z0-9][A-Za-z0-9._,=*+-]*$"}}},

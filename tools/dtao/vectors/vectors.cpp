@@ -15,8 +15,10 @@ namespace dtao::vectors {
 const std::vector<FlagInfo>& flag_list()
 {
     static const std::vector<FlagInfo> list = {
-        {"ROUNDING_DIRECTION", "the answer depends on the chain's rounding direction (truncation of a fixed-point quotient, floor of a product, truncation to u64)"},
-        {"OVERFLOW_SATURATION", "a u64 or fixed-point intermediate saturates (I110F18 k above 2^109, u64 storage, I96F32 range)"},
+        {"ROUNDING_DIRECTION", "the answer depends on the chain's rounding direction (truncation of a fixed-point "
+                               "quotient, floor of a product, truncation to u64)"},
+        {"OVERFLOW_SATURATION",
+         "a u64 or fixed-point intermediate saturates (I110F18 k above 2^109, u64 storage, I96F32 range)"},
         {"ZERO_RESERVE", "a reserve or divisor is zero"},
         {"MIN_LIQUIDITY", "at or around the 10 000 000 minimum pool liquidity"},
         {"DUST", "amounts of a few rao (or alpha base units)"},
@@ -38,8 +40,10 @@ const std::vector<FlagInfo>& flag_list()
         {"RATE_LIMIT", "at or around a registration rate limit"},
         {"START_CALL", "start_call and FirstEmissionBlockNumber (v2.0.9+)"},
         {"EPOCH_BOUNDARY", "at or around an epoch boundary"},
-        {"BALANCER_WEIGHT", "a Balancer pool weight other than ½: the power goes through pow_ratio_scaled's fallback series (v3.4.8-423+)"},
-        {"SWAP_FEE", "the Balancer swap fee: its rate, its gross-up on a limit-cut order, its destination (v3.4.8-423+)"},
+        {"BALANCER_WEIGHT", "a Balancer pool weight other than ½: the power goes through pow_ratio_scaled's fallback "
+                            "series (v3.4.8-423+)"},
+        {"SWAP_FEE",
+         "the Balancer swap fee: its rate, its gross-up on a limit-cut order, its destination (v3.4.8-423+)"},
         {"INPUT_CAP", "at or around the 1000 x reserve swap input cap (v3.4.9-424+)"},
         {"CHAIN_BUY", "the coinbase spends the TAO above the injection cap on a chain buy (v3.4.8-423+)"},
         {"EPOCH_DEFERRED", "an epoch over MaxEpochsPerBlock is deferred, or runs at PendingEpochAt (v3.4.8-423+)"},
@@ -64,17 +68,26 @@ const std::vector<FamilyInfo>& family_list()
     static const std::vector<FamilyInfo> list = {
         {"emission", {"block_emission"}, "block emission and halving (EMIS-001)"},
         {"price", {"alpha_price"}, "spot price of a pool (POOL-001)"},
-        {"swap", {"sim_swap_tao_for_alpha", "sim_swap_alpha_for_tao", "swap"}, "swaps: constant product (POOL-003, POOL-004), the Balancer pool with its fee and limit (BAL-005)"},
+        {"swap",
+         {"sim_swap_tao_for_alpha", "sim_swap_alpha_for_tao", "swap"},
+         "swaps: constant product (POOL-003, POOL-004), the Balancer pool with its fee and limit (BAL-005)"},
         {"liquidity", {"adjust_protocol_liquidity"}, "the Balancer pool's reweighting on protocol liquidity (BAL-007)"},
         {"bigmath", {"pow_ratio_scaled"}, "safe-bigmath's pow_ratio_scaled, both paths (BIGM-004 … BIGM-006)"},
         {"limit", {"max_amount_add", "max_amount_remove"}, "limit-order maxima (STAKE-005, STAKE-006)"},
         {"stake", {"add_stake", "remove_stake"}, "staking with fee, validation and limits (STAKE-007 … STAKE-009)"},
         {"ema", {"update_moving_price"}, "the moving price and its ramp (EMA-001, EMA-002)"},
         {"coinbase", {"coinbase"}, "the per-block coinbase (COIN-001 … COIN-010)"},
-        {"drain", {"drain_pending_emission", "dividend_distribution"}, "distribution of pending emission (DRAIN-001 … DRAIN-007; BCOIN-013)"},
-        {"registration", {"network_lock_cost", "register_network", "start_call"}, "lock cost, registration, start_call (REG-001 … REG-004)"},
+        {"drain",
+         {"drain_pending_emission", "dividend_distribution"},
+         "distribution of pending emission (DRAIN-001 … DRAIN-007; BCOIN-013)"},
+        {"registration",
+         {"network_lock_cost", "register_network", "start_call"},
+         "lock cost, registration, start_call (REG-001 … REG-004)"},
         {"epoch", {"blocks_until_next_epoch"}, "epoch schedule (EPOCH-001, EPOCH-002)"},
-        {"scenario", {"block"}, "auditor scenarios block by block: coinbase then stake extrinsics, the full state after each block (COIN-010, STAKE-007, STAKE-008)"},
+        {"scenario",
+         {"block"},
+         "auditor scenarios block by block: coinbase then stake extrinsics, the full state after each block (COIN-010, "
+         "STAKE-007, STAKE-008)"},
     };
     return list;
 }

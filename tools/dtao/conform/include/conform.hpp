@@ -58,13 +58,13 @@ struct Options
     std::size_t window = 256;  ///< requests in flight
     std::optional<std::filesystem::path> json_report;
     std::optional<std::filesystem::path> junit_report;
-    bool verbose = false;  ///< list passing cases too
+    bool verbose = false;         ///< list passing cases too
     std::size_t max_listed = 50;  ///< failures listed in the human summary
     // random differential mode
     std::uint64_t random = 0;  ///< requests per op; 0: run the vectors
     std::uint64_t seed = 1;
-    std::size_t shrink_limit = 10;       ///< counterexamples shrunk
-    std::size_t shrink_budget = 400;     ///< implementation calls per counterexample
+    std::size_t shrink_limit = 10;    ///< counterexamples shrunk
+    std::size_t shrink_budget = 400;  ///< implementation calls per counterexample
 };
 
 /// Run the runner. Returns the process exit code: 0 when nothing failed and
@@ -113,10 +113,10 @@ struct Profile
 struct Verdict
 {
     Status status = Status::not_run;
-    std::string detail;  ///< one line: what differed
-    std::string field;   ///< first differing field (output path), if any
-    json expected;       ///< its expected value
-    json got;            ///< the value received
+    std::string detail;                    ///< one line: what differed
+    std::string field;                     ///< first differing field (output path), if any
+    json expected;                         ///< its expected value
+    json got;                              ///< the value received
     std::vector<std::string> divergences;  ///< profile entries applied
     json intermediates = json::object();   ///< on a field failure: path -> {expected, got} of the op's intermediates
     double ms = 0;

@@ -7,7 +7,7 @@
 // reference/.
 #pragma once
 
-#include "block.hpp"
+#include "dtao/block.hpp"
 
 #include "dtao/ruleset.hpp"
 #include "dtao/state.hpp"

@@ -8,7 +8,7 @@
 // checks the invariants of the property suite after every block, and returns a summary.
 #pragma once
 
-#include "block.hpp"
+#include "dtao/block.hpp"
 
 #include "dtao/state.hpp"
 
@@ -28,18 +28,18 @@ namespace dtao::scenario {
 /// submitted, and the state after its coinbase and extrinsics.
 struct BlockRecord
 {
-    unsigned long long index = 0;          ///< 0-based block index in the run
-    ChainState before;                     ///< `block` is the block being produced
-    std::optional<u64> block_emission;     ///< `params.block_emission`; absent: from TotalIssuance
+    unsigned long long index = 0;             ///< 0-based block index in the run
+    ChainState before;                        ///< `block` is the block being produced
+    std::optional<u64> block_emission;        ///< `params.block_emission`; absent: from TotalIssuance
     std::vector<block::Action<u64>> actions;  ///< in the order applied, rejected ones included
     ChainState after;
 };
 
 struct Options
 {
-    bool exact = false;          ///< run in the exact model (rationals); for short scenarios
-    bool short_run = false;      ///< use the scenario's `short` block counts and grid
-    bool progress = true;        ///< progress on the log stream for long runs
+    bool exact = false;                            ///< run in the exact model (rationals); for short scenarios
+    bool short_run = false;                        ///< use the scenario's `short` block counts and grid
+    bool progress = true;                          ///< progress on the log stream for long runs
     std::optional<std::filesystem::path> out_dir;  ///< per-block CSV + summary.json per run
     std::optional<unsigned long long> blocks;      ///< override the block count
     std::vector<std::string> only;                 ///< run only grid points whose label contains all of these
@@ -56,16 +56,16 @@ struct Options
 struct RunReport
 {
     std::string label;
-    bool ok = true;               ///< invariants held and checks passed
-    std::string failure;          ///< first broken invariant or failed check
-    nlohmann::json summary;       ///< final state, totals, actor P&L, EMA movement, checks
+    bool ok = true;                     ///< invariants held and checks passed
+    std::string failure;                ///< first broken invariant or failed check
+    nlohmann::json summary;             ///< final state, totals, actor P&L, EMA movement, checks
     std::vector<std::string> csv_rows;  ///< the per-block CSV (header first)
 };
 
 struct Report
 {
     bool ok = true;
-    nlohmann::json summary;       ///< {id, name, shows, runs: [...], checks_passed, ...}
+    nlohmann::json summary;  ///< {id, name, shows, runs: [...], checks_passed, ...}
     std::vector<RunReport> runs;
 };
 

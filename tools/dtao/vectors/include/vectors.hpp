@@ -50,24 +50,24 @@ struct FamilyInfo
 /// One case of a vector file, flattened with its file and group context.
 struct Case
 {
-    std::string file;       ///< path relative to the vectors directory
-    std::string ruleset;    ///< ruleset id
+    std::string file;     ///< path relative to the vectors directory
+    std::string ruleset;  ///< ruleset id
     std::string family;
-    std::string name;       ///< file name without .json
+    std::string name;  ///< file name without .json
     std::string group;
     std::string id;         ///< the case id, stable, unique in its file
     std::string global_id;  ///< "<ruleset>/<family>/<name>/<id>", also the request id
     std::string comment;
     std::string op;
     std::vector<std::string> rules;
-    std::vector<std::string> flags;  ///< group flags plus case flags
+    std::vector<std::string> flags;                ///< group flags plus case flags
     std::vector<std::string> intermediate_fields;  ///< output paths (globs) that are intermediates
-    json request;                    ///< the `dtao eval` request line, as an object
-    std::string request_line;        ///< request.dump() (filled by the loader; empty: dumped on use)
-    std::string expected_line;       ///< the canonical passing response line (sorted keys, compact), if known
-    json expected;                   ///< {"output": ...} or {"error": ..., "unchanged": ...}
-    json exact;                      ///< exact-model values where they differ, or null
-    json intermediates;              ///< key intermediate values (object)
+    json request;                                  ///< the `dtao eval` request line, as an object
+    std::string request_line;                      ///< request.dump() (filled by the loader; empty: dumped on use)
+    std::string expected_line;  ///< the canonical passing response line (sorted keys, compact), if known
+    json expected;              ///< {"output": ...} or {"error": ..., "unchanged": ...}
+    json exact;                 ///< exact-model values where they differ, or null
+    json intermediates;         ///< key intermediate values (object)
 };
 
 struct VectorFile
@@ -110,7 +110,7 @@ struct Draft
     std::string id;       ///< unique in its group
     std::string comment;  ///< what the case probes (one line)
     std::vector<std::string> flags;
-    json input;           ///< the op's input
+    json input;  ///< the op's input
     json extra_intermediates = json::object();
 };
 
@@ -154,7 +154,8 @@ using Generators = std::map<std::string, Generator, std::less<>>;
 
 /// Compare a generation with what is on disk under `vectors_dir`: returns one
 /// line per differing, missing or unexpected file (empty: byte-identical).
-[[nodiscard]] std::vector<std::string> diff_against_disk(const GenerateResult& g, const std::filesystem::path& vectors_dir);
+[[nodiscard]] std::vector<std::string> diff_against_disk(const GenerateResult& g,
+                                                         const std::filesystem::path& vectors_dir);
 
 /// Write a generation under `vectors_dir` (each file atomically), removing
 /// generated files that are no longer produced. Returns files written.

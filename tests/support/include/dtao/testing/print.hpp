@@ -21,7 +21,10 @@ inline std::string str(u128 v)
     }
     return s;
 }
-inline std::string str(i128 v) { return v < 0 ? "-" + str(static_cast<u128>(0) - static_cast<u128>(v)) : str(static_cast<u128>(v)); }
+inline std::string str(i128 v)
+{
+    return v < 0 ? "-" + str(static_cast<u128>(0) - static_cast<u128>(v)) : str(static_cast<u128>(v));
+}
 inline std::string str(u64 v) { return std::to_string(v); }
 inline std::string str(unsigned v) { return std::to_string(v); }
 inline std::string str(int v) { return std::to_string(v); }

@@ -1,7 +1,7 @@
-// dtao: one block of the chain model with its extrinsics — the shared path of
-// `dtao scenario run` (actors' stakes and unstakes) and of the `block` op of
-// `dtao eval` (spec/protocol.md), so a scenario vector replays exactly what the
-// scenario engine did.
+// dtao-reference: a block's stake extrinsics, applied one by one — rule code,
+// so it lives in the reference: `dtao scenario run` (actors' stakes and
+// unstakes) and the `block` op of `dtao eval` (spec/protocol.md) both call it,
+// and a scenario vector replays exactly what the scenario engine did.
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
@@ -28,8 +28,8 @@ struct Action
 {
     ActionKind kind = ActionKind::add_stake;
     u64 netuid = 1;
-    Amount amount{};                     ///< TAO (add_stake) or alpha (remove_stake)
-    std::optional<u64> limit_price;      ///< rao per alpha; absent: no limit
+    Amount amount{};                 ///< TAO (add_stake) or alpha (remove_stake)
+    std::optional<u64> limit_price;  ///< rao per alpha; absent: no limit
     bool allow_partial = false;
     /// add_stake without a limit only: a flat fee other than DefaultStakingFee,
     /// for a scenario's what-if fee parameters (`params.fee_flat`, `fee_rate`).
@@ -57,7 +57,7 @@ struct ActionResult
 /// leaves the state unchanged and reports its error; it never throws.
 template <typename Model>
 ActionResult<typename Model::Amount> apply(const Ruleset& rules, ChainStateT<Model>& state,
-                                          const Action<typename Model::Amount>& a)
+                                           const Action<typename Model::Amount>& a)
 {
     using Amount = typename Model::Amount;
     constexpr bool chain_model = std::is_same_v<Model, ChainModel>;
