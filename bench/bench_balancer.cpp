@@ -6,7 +6,7 @@
 #include "dtao/testing/random.hpp"
 
 #include "dtao/balancer.hpp"
-#include "dtao/bigmath.hpp"
+#include "dtao/numeric/bigmath.hpp"
 
 #include <benchmark/benchmark.h>
 

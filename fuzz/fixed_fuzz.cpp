@@ -35,7 +35,7 @@
 #include "dtao/testing/log2_model.hpp"
 
 #include "dtao/emission.hpp"
-#include "dtao/fixed.hpp"
+#include "dtao/numeric/fixed.hpp"
 
 #include <bit>
 #include <cmath>

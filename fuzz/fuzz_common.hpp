@@ -12,7 +12,7 @@
 // `PRINT=1` in the environment makes each target print its decoded input.
 #pragma once
 
-#include "dtao/arith.hpp"
+#include "dtao/numeric/arith.hpp"
 #include "dtao/state.hpp"
 #include "dtao/testing/compare.hpp"
 #include "dtao/testing/print.hpp"

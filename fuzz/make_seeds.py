@@ -86,7 +86,7 @@ for r in range(8):
     write("coinbase", f"r{r}", state(r) + ops)
 write("coinbase", "f010-failing-root-sell", state(3, n=1, flags=(4,)) + u8(0) * 4)
 
-# coinbase3: see coinbase3_fuzz.cpp
+# injection_capped: see injection_capped_fuzz.cpp
 def state3(r, n=2, gflags=0, issuance=10**16, root=10**15, subnets=None):
     b = u8(r) + u32(100_000) + u64(issuance) + u64(3_320_413_933_267_719_290) + u16(11796) + u32(12885) \
         + u64(root) + u8(gflags) + u8(n - 1)
@@ -105,13 +105,13 @@ ops3 = u8(0) + u8(1) + u8(1) + u64(TAO << 8) + u8(0) + u64(0) \
     + u8(6) + u8(0) + u8(1) + u64(0) + u8(6) + u8(0) + u8(4) + u64(0) + u8(1) + u8(1) + u64(TAO << 8) + u8(0) + u64(0) \
     + u8(2) + u8(1) + u16(65535) + u8(0) + u64(0) + u8(8) + u8(5)
 for r in range(3):
-    write("coinbase3", f"r{r}", state3(r) + ops3)
-    write("coinbase3", f"r{r}-four-subnets-cap1", state3(r, n=4, gflags=4) + ops3)
-write("coinbase3", "near-supply-cap", state3(2, issuance=21 * 10**15 - 1000) + ops3)
-write("coinbase3", "no-author-mock-reserve", state3(1, gflags=16 | 1) + ops3)
-write("coinbase3", "f026-failed-chain-buy", state3(2, n=1, gflags=1, root=0,
+    write("injection_capped", f"r{r}", state3(r) + ops3)
+    write("injection_capped", f"r{r}-four-subnets-cap1", state3(r, n=4, gflags=4) + ops3)
+write("injection_capped", "near-supply-cap", state3(2, issuance=21 * 10**15 - 1000) + ops3)
+write("injection_capped", "no-author-mock-reserve", state3(1, gflags=16 | 1) + ops3)
+write("injection_capped", "f026-failed-chain-buy", state3(2, n=1, gflags=1, root=0,
                                                   subnets=[(10**6, 50, 0, 0, 2**32, 0, 1, 33, 0)]) + u8(0) * 3)
-write("coinbase3", "extreme-weights", state3(2, n=2, subnets=[(10**15, 10**9, 10**12, 1, 2**32, 0, 1, 33, 0),
+write("injection_capped", "extreme-weights", state3(2, n=2, subnets=[(10**15, 10**9, 10**12, 1, 2**32, 0, 1, 33, 0),
                                                                   (10**9, 10**15, 10**12, 2**64 - 1, 2**32, 0, 1, 33, 0)])
       + ops3)
 

@@ -32,7 +32,7 @@
 // Reproduce: ./dtao.sh fuzz pow_ratio 0 <crash-file>   (PRINT=1 prints the input)
 #include "fuzz_common.hpp"
 
-#include "dtao/bigmath.hpp"
+#include "dtao/numeric/bigmath.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,13 +1,13 @@
 /// Family 9, the Balancer-era stateful model test (rapidcheck/state.h): random sequences of
 /// add_stake (with/without a limit, partial), remove_stake, coinbase blocks
-/// (`coinbase3::block_step`), register_network + start_call, set_tempo and root/owner
+/// (`injection_capped::block_step`), register_network + start_call, set_tempo and root/owner
 /// parameter changes (MinerBurned, SubnetEmissionEnabled, FeeRate, OwnerCutEnabled, the
 /// block author) on a generated multi-subnet Balancer chain state, under each of the three
 /// Balancer rulesets. After every command the invariants below are checked; RapidCheck
 /// shrinks a failure to the shortest failing sequence.
 ///
 /// The SUT side keeps a ledger of where every TAO and alpha went, filled from the outcomes
-/// the reference reports (`BalancerStakeOutcome`, `CoinbaseResult3`, `Registration3`), and
+/// the reference reports (`BalancerStakeOutcome`, `chain::injection_capped::CoinbaseResult`, `chain::injection_capped::Registration`), and
 /// checks the state against it; the outcomes themselves are checked against the rule
 /// (amount splits, reserve deltas, the exact swap output, the reweighting bound). The
 /// invariants and their derivations are listed in properties/README.md (family 9).
@@ -21,7 +21,7 @@
 #include "dtao/testing/print.hpp"
 
 #include "dtao/balancer.hpp"
-#include "dtao/coinbase3.hpp"
+#include "dtao/injection_capped.hpp"
 #include "dtao/emission.hpp"
 
 #include <rapidcheck/state.h>
@@ -37,7 +37,7 @@ using fixed::I96F32;
 using fixed::U64F64;
 using fixed::U96F32;
 namespace bal = chain::balancer;
-namespace cb3 = chain::coinbase3;
+namespace inj = chain::injection_capped;
 using test::sum_subnet_tao;
 constexpr auto& pending_alpha = test::balancer_pending_alpha;  ///< the four Balancer-era accumulators
 
@@ -112,7 +112,7 @@ rc::Gen<Subnet> balancer_subnet(u64 netuid, u64 block)
             {{4, rc::gen::inRange<u64>(1, 21)}, {1, rc::gen::just<u64>(360)}, {1, rc::gen::just<u64>(0)}});
         s.network_registered_at = *rc::gen::inRange<u64>(0, block + 1);
         s.last_epoch_block =
-            sat_sub(cb3::initial_last_epoch_block(netuid, s.tempo, block), *rc::gen::inRange<u64>(0, 30));
+            sat_sub(inj::initial_last_epoch_block(netuid, s.tempo, block), *rc::gen::inRange<u64>(0, 30));
         if (*rc::gen::weightedOneOf<bool>({{5, rc::gen::just(true)}, {1, rc::gen::just(false)}})) {
             s.first_emission_block_number = *rc::gen::inRange<u64>(s.network_registered_at, block + 1);
             s.subtoken_enabled = true;
@@ -494,7 +494,7 @@ void run_block(const Model& m, Sut& sut)
     ChainState& st = sut.st;
     Ledger& l = sut.l;
     const ChainState pre = st;
-    const auto r = cb3::block_step(m.rules(), st);
+    const auto r = inj::block_step(m.rules(), st);
     if (sut.mutant == Mutant::coinbase_no_recycle)
         st.total_issuance += r.tao_recycled;
 
@@ -509,11 +509,11 @@ void run_block(const Model& m, Sut& sut)
     RC_ASSERT(st.total_issuance <= TOTAL_SUPPLY);
 
     // BCOIN-002: exactly the emitting subnets got terms.
-    const auto emit_to = cb3::get_subnets_to_emit_to(pre);
+    const auto emit_to = inj::get_subnets_to_emit_to(pre);
     RC_ASSERT(r.emissions.size() == emit_to.size());
     Int spent = 0, stake_rise = 0, stake_gap_rise = 0;
     for (std::size_t i = 0; i < r.emissions.size(); ++i) {
-        const SubnetEmission3& em = r.emissions[i];
+        const chain::injection_capped::SubnetEmission& em = r.emissions[i];
         RC_ASSERT(em.netuid == emit_to[i]);
         const Subnet& b = *pre.find(em.netuid);
         const Subnet& s = *st.find(em.netuid);
@@ -662,11 +662,11 @@ struct RegisterCmd : rc::state::Command<Model, Sut>
         ChainState& st = sut.st;
         const ChainState pre = st;
         const u64 lock = st.network_min_lock_cost + extra;
-        const auto r = cb3::register_network(m.rules(), st, lock);
+        const auto r = inj::register_network(m.rules(), st, lock);
         // BREG-002: the predicted netuid; the pool is the lock at the median price.
         RC_ASSERT(r.netuid == m.next_netuid());
         RC_ASSERT(r.pool_tao == lock && r.recycled == 0);
-        RC_ASSERT(r.median_price == cb3::get_median_subnet_alpha_price(pre));
+        RC_ASSERT(r.median_price == inj::get_median_subnet_alpha_price(pre));
         const u64 pool_alpha = U64F64::saturating_from_u64(lock).safe_div(r.median_price).floor().saturating_to_u64();
         RC_ASSERT(r.pool_alpha == pool_alpha);
         RC_PRE(pool_alpha < (u64{1} << 62));  // a median price near 0: outside real supply
@@ -675,7 +675,7 @@ struct RegisterCmd : rc::state::Command<Model, Sut>
         RC_ASSERT(s.swap_balancer_quote_parts == HALF_PARTS && !s.subnet_emission_enabled && !s.subtoken_enabled &&
                   !s.first_emission_block_number);
         RC_ASSERT(s.tempo == m.rules().default_tempo &&
-                  s.last_epoch_block == cb3::initial_last_epoch_block(r.netuid, s.tempo, pre.block));  // BEPOCH-004
+                  s.last_epoch_block == inj::initial_last_epoch_block(r.netuid, s.tempo, pre.block));  // BEPOCH-004
         RC_ASSERT(st.total_issuance == pre.total_issuance);
         RC_ASSERT(Int(st.total_stake) - pre.total_stake == Int(lock));
         Ledger& l = sut.l;
@@ -704,7 +704,7 @@ struct StartCallCmd : rc::state::Command<Model, Sut>
     void run(const Model& m, Sut& sut) const override
     {
         const ChainState pre = sut.st;
-        const auto r = cb3::start_call(sut.st, netuid);
+        const auto r = inj::start_call(sut.st, netuid);
         RC_ASSERT(static_cast<bool>(r) == succeeds(m));  // BREG-003: once; StartCallDelay 0
         if (r) {
             RC_ASSERT(*r == m.block + 1 && sut.st.find(netuid)->subtoken_enabled);
@@ -734,7 +734,7 @@ struct SetTempoCmd : rc::state::Command<Model, Sut>
     void run(const Model& m, Sut& sut) const override
     {
         Subnet& s = *sut.st.find(netuid);
-        cb3::set_tempo(s, tempo, sut.st.block);  // BEPOCH-004: the cycle restarts now
+        inj::set_tempo(s, tempo, sut.st.block);  // BEPOCH-004: the cycle restarts now
         RC_ASSERT(s.tempo == tempo && s.last_epoch_block == sut.st.block);
         check_invariants(m, sut);
     }
@@ -863,7 +863,7 @@ TEST(balancer_state, registration_at_a_median_price_below_lock_over_2_64_gets_no
     s.subnet_tao = 1'000'000;
     s.subnet_alpha_in = 10'000'000'000'000'000;  // w = ½: price 10^-10
     st.subnets.push_back(s);
-    const auto r = cb3::register_network(MAIN_14BC6F9, st, BALANCER_ERA_NETWORK_MIN_LOCK_COST);
+    const auto r = inj::register_network(MAIN_14BC6F9, st, BALANCER_ERA_NETWORK_MIN_LOCK_COST);
     EXPECT_EQ(r.median_price, bal::current_price(*st.find(1)));
     EXPECT_EQ(r.pool_tao, BALANCER_ERA_NETWORK_MIN_LOCK_COST);
     EXPECT_EQ(r.pool_alpha, 0u);  // 10^12 / 10^-10 = 10^22 > U64F64::MAX: safe_div → 0

@@ -10,7 +10,7 @@
 #include "generators.hpp"
 #include "prop_support.hpp"
 
-#include "dtao/bigmath.hpp"
+#include "dtao/numeric/bigmath.hpp"
 
 #include <cmath>
 #include <functional>

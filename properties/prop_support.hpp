@@ -9,8 +9,8 @@
 // process as "Using configuration: seed=..."). See properties/README.md.
 #pragma once
 
-#include "dtao/arith.hpp"
-#include "dtao/fixed.hpp"
+#include "dtao/numeric/arith.hpp"
+#include "dtao/numeric/fixed.hpp"
 #include "dtao/state.hpp"
 #include "dtao/testing/bigint.hpp"
 #include "dtao/testing/builders.hpp"

@@ -6,9 +6,9 @@
 // Constants are compared with the source values they document, read from
 // opentensor/subtensor at the cited commit (paths under pallets/subtensor/src
 // unless noted); see chain-rules.md §A.1.1 and subtensor_v2.md §Q9.
-#include "dtao/arith.hpp"
+#include "dtao/numeric/arith.hpp"
 #include "dtao/constants.hpp"
-#include "dtao/model.hpp"
+#include "dtao/coinbase_ops.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>

@@ -9,7 +9,7 @@
 //                                         test_safe_bigmath_pow_ratio_internal_paths_do_not_panic)
 // or from a derivation in the comment next to them. The randomized loops print their
 // seed (DTAO_TEST_SEED) and run DTAO_TEST_ITERS cases (scaled down for the big ones).
-#include "dtao/bigmath.hpp"
+#include "dtao/numeric/bigmath.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // Unit tests of the substrate-fixed emulation.
 // Rules: FIX-001 FIX-002 FIX-003 FIX-004 FIX-005 FIX-006 FIX-007 FIX-008 FIX-009 FIX-010
 //
-// Every operation of dtao/fixed.hpp is compared with its *definition* written
+// Every operation of dtao/numeric/fixed.hpp is compared with its *definition* written
 // in unbounded integers (Boost cpp_int), over boundary values and a seeded PRNG
 // loop (DTAO_TEST_SEED replays, DTAO_TEST_ITERS sets the count). The
 // definitions are those of /tmp/research/substrate_fixed.md §1–§6, which were
@@ -22,7 +22,7 @@
 #include "dtao/testing/log2_model.hpp"
 #include "dtao/constants.hpp"
 #include "dtao/emission.hpp"
-#include "dtao/fixed.hpp"
+#include "dtao/numeric/fixed.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>

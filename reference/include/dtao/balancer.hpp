@@ -16,7 +16,7 @@
 // (`exp_scaled` clamped at 1), see spec/balancer.md.
 #pragma once
 
-#include "dtao/bigmath.hpp"
+#include "dtao/numeric/bigmath.hpp"
 #include "dtao/errors.hpp"
 #include "dtao/ruleset.hpp"
 #include "dtao/state.hpp"

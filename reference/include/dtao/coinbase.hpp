@@ -6,7 +6,7 @@
 // f95810a (v2.0.1), with the deltas of the later rulesets.
 #pragma once
 
-#include "dtao/model.hpp"
+#include "dtao/coinbase_ops.hpp"
 #include "dtao/ruleset.hpp"
 
 #include <vector>

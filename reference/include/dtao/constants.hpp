@@ -5,7 +5,7 @@
 // parses those tables and compares them with these constants.
 #pragma once
 
-#include "dtao/arith.hpp"
+#include "dtao/numeric/arith.hpp"
 
 namespace dtao {
 

@@ -8,7 +8,7 @@
 // b61dd30 (v2.0.8), 8de0d23 (v2.0.9).
 #pragma once
 
-#include "dtao/model.hpp"
+#include "dtao/coinbase_ops.hpp"
 #include "dtao/ruleset.hpp"
 
 #include <map>

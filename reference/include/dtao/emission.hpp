@@ -5,9 +5,9 @@
 // pallets/subtensor/src/coinbase/block_emission.rs::get_block_emission_for_issuance.
 #pragma once
 
-#include "dtao/arith.hpp"
+#include "dtao/numeric/arith.hpp"
 #include "dtao/errors.hpp"
-#include "dtao/fixed.hpp"
+#include "dtao/numeric/fixed.hpp"
 
 namespace dtao {
 

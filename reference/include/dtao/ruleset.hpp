@@ -7,7 +7,7 @@
 // field. Spec: spec/rulesets.md (RSET-*).
 #pragma once
 
-#include "dtao/arith.hpp"
+#include "dtao/numeric/arith.hpp"
 
 #include <array>
 #include <optional>

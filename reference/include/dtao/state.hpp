@@ -7,9 +7,10 @@
 // rationals (no rounding, no saturation). Spec: spec/coinbase.md (COIN-*).
 #pragma once
 
-#include "dtao/arith.hpp"
 #include "dtao/constants.hpp"
-#include "dtao/fixed.hpp"
+#include "dtao/numeric/arith.hpp"
+#include "dtao/numeric/fixed.hpp"
+#include "dtao/numeric/model.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -17,24 +18,6 @@
 #include <vector>
 
 namespace dtao {
-
-/// The chain model: u64 storage, fixed-point intermediates.
-struct ChainModel
-{
-    using Amount = u64;
-    using Volume = u128;
-    using Price = fixed::I96F32;
-    using Fraction = fixed::U96F32;  ///< U96F32 storage such as `MinerBurned`
-};
-
-/// The exact model: rationals everywhere.
-struct ExactModel
-{
-    using Amount = Rational;
-    using Volume = Rational;
-    using Price = Rational;
-    using Fraction = Rational;
-};
 
 /// `SubnetMechanism`: 0 = stable (1:1, price 1), 1 = dynamic (constant-product pool).
 enum class Mechanism : unsigned

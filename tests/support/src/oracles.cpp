@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dtao/testing/oracles.hpp"
 
-#include "dtao/bigmath.hpp"
+#include "dtao/numeric/bigmath.hpp"
 
 namespace dtao::test {
 

@@ -4,9 +4,9 @@
 #include "protocol_balancer.hpp"
 
 #include "dtao/balancer.hpp"
-#include "dtao/bigmath.hpp"
-#include "dtao/coinbase3.hpp"
-#include "dtao/coinbase3_exact.hpp"
+#include "dtao/numeric/bigmath.hpp"
+#include "dtao/injection_capped.hpp"
+#include "dtao/injection_capped_exact.hpp"
 #include "dtao/emission.hpp"
 #include "dtao/registration.hpp"
 
@@ -18,8 +18,8 @@ namespace {
 
 namespace bal = chain::balancer;
 namespace xbal = exact::balancer;
-namespace cb3 = chain::coinbase3;
-namespace xcb3 = exact::coinbase3;
+namespace inj = chain::injection_capped;
+namespace xinj = exact::injection_capped;
 using fixed::U64F64;
 using fixed::U96F32;
 
@@ -312,13 +312,13 @@ json op_update_moving_price(const Context& c, Reader& r)
     if (c.exact()) {
         const ExactChainState est = to_exact(st);
         ExactSubnet es = to_exact(s);
-        const auto u = xcb3::update_moving_price(est, es, block);
+        const auto u = xinj::update_moving_price(est, es, block);
         return {{"subnet_moving_price", num(u.moving_price)},
                 {"alpha", num(u.alpha)},
                 {"price", num(u.price)},
                 {"blocks_since", num(u.blocks_since)}};
     }
-    const auto u = cb3::update_moving_price(st, s, block);
+    const auto u = inj::update_moving_price(st, s, block);
     return {{"subnet_moving_price", fx(u.moving_price)},
             {"alpha", fx(u.alpha)},
             {"price", fx(u.price)},
@@ -327,7 +327,7 @@ json op_update_moving_price(const Context& c, Reader& r)
 
 // ------------------------------------------------------------------ coinbase
 
-json write_coinbase(const CoinbaseResult3& res, const ChainState& st)
+json write_coinbase(const chain::injection_capped::CoinbaseResult& res, const ChainState& st)
 {
     json emissions = json::array();
     for (const auto& e : res.emissions)
@@ -375,7 +375,7 @@ json write_coinbase(const CoinbaseResult3& res, const ChainState& st)
             {"root_prop", root_prop},          {"state", write_state(st, true)}};
 }
 
-json write_coinbase(const xcb3::CoinbaseResult& res, const ExactChainState& st)
+json write_coinbase(const xinj::CoinbaseResult& res, const ExactChainState& st)
 {
     json emissions = json::array();
     for (const auto& e : res.emissions)
@@ -425,18 +425,18 @@ json write_coinbase(const xcb3::CoinbaseResult& res, const ExactChainState& st)
 }
 
 /// The exact block: `block_step`, or with a credit, the block after the mint.
-xcb3::CoinbaseResult run_exact_block(const Context& c, ExactChainState& st, std::optional<u64> credit)
+xinj::CoinbaseResult run_exact_block(const Context& c, ExactChainState& st, std::optional<u64> credit)
 {
     if (!credit)
-        return xcb3::block_step(c.rules, st);
-    return xcb3::block_step_with_credit(c.rules, st, Rational(*credit));
+        return xinj::block_step(c.rules, st);
+    return xinj::block_step_with_credit(c.rules, st, Rational(*credit));
 }
 
 /// `block_step` (mint from TotalIssuance), or with `block_emission` given, the block after
 /// the mint with that credit (BCOIN-012).
-CoinbaseResult3 run_block(const Context& c, ChainState& st, std::optional<u64> credit)
+chain::injection_capped::CoinbaseResult run_block(const Context& c, ChainState& st, std::optional<u64> credit)
 {
-    return credit ? cb3::block_step_with_credit(c.rules, st, *credit) : cb3::block_step(c.rules, st);
+    return credit ? inj::block_step_with_credit(c.rules, st, *credit) : inj::block_step(c.rules, st);
 }
 
 json op_coinbase(const Context& c, Reader& r)
@@ -522,12 +522,12 @@ json op_dividend_distribution(const Context& c, Reader& r)
     const u64 pending_alpha = r.u64_or("pending_alpha", 0);
     const u64 pending_root_alpha = r.u64_or("pending_root_alpha", 0);
     const u64 tao_weight = r.u64_or("tao_weight", LAUNCH_TAO_WEIGHT);
-    std::map<u64, cb3::DividendInput> hotkeys;
+    std::map<u64, inj::DividendInput> hotkeys;
     const json& list = r.array_or_empty("hotkeys");
     for (std::size_t i = 0; i < list.size(); ++i) {
         Reader hr(list[i], r.where("hotkeys") + "[" + std::to_string(i) + "]");
         const u64 id = hr.u64_field("hotkey");
-        cb3::DividendInput in;
+        inj::DividendInput in;
         in.dividend = hr.fixed<U96F32>("dividend");
         if (hr.bool_or("in_stake_map", true))
             in.stake = std::pair<u64, u64>{hr.u64_or("alpha_stake", 0), hr.u64_or("root_stake", 0)};
@@ -539,16 +539,16 @@ json op_dividend_distribution(const Context& c, Reader& r)
     }
     r.finish();
     if (c.exact()) {
-        std::map<u64, xcb3::DividendInput> exact_hotkeys;
+        std::map<u64, xinj::DividendInput> exact_hotkeys;
         for (const auto& [h, in] : hotkeys) {
-            xcb3::DividendInput x;
+            xinj::DividendInput x;
             x.dividend = in.dividend.to_rational();
             if (in.stake)
                 x.stake = std::pair<Rational, Rational>{Rational(in.stake->first), Rational(in.stake->second)};
             exact_hotkeys.emplace(h, x);
         }
         const Rational tw = Rational(tao_weight) / Rational(U64_MAX);
-        const auto d = xcb3::calculate_dividend_distribution(pending_alpha, pending_root_alpha, tw, exact_hotkeys);
+        const auto d = xinj::calculate_dividend_distribution(pending_alpha, pending_root_alpha, tw, exact_hotkeys);
         json alpha = json::object(), root = json::object();
         for (const auto& [h, v] : d.alpha_dividends)
             alpha[dec(h)] = num(v);
@@ -559,7 +559,7 @@ json op_dividend_distribution(const Context& c, Reader& r)
     ChainState st;
     st.tao_weight = tao_weight;
     const auto d =
-        cb3::calculate_dividend_distribution(pending_alpha, pending_root_alpha, cb3::get_tao_weight(st), hotkeys);
+        inj::calculate_dividend_distribution(pending_alpha, pending_root_alpha, inj::get_tao_weight(st), hotkeys);
     json alpha = json::object(), root = json::object();
     for (const auto& [h, v] : d.alpha_dividends)
         alpha[dec(h)] = fx(v);
@@ -576,7 +576,7 @@ json op_register_network(const Context& c, Reader& r)
     r.finish();
     if (c.exact()) {
         ExactChainState e = to_exact(st);
-        const auto reg = xcb3::do_register_network(c.rules, e);
+        const auto reg = xinj::do_register_network(c.rules, e);
         if (!reg)
             return error_output(reg.error());
         return {{"netuid", dec(reg->netuid)},
@@ -588,7 +588,7 @@ json op_register_network(const Context& c, Reader& r)
                 {"state", write_state(e, true)}};
     }
     const u64 lock = chain::network_lock_cost(st);
-    const auto reg = cb3::do_register_network(c.rules, st);
+    const auto reg = inj::do_register_network(c.rules, st);
     if (!reg)
         return error_output(reg.error());
     return {{"netuid", dec(reg->netuid)},
@@ -605,7 +605,7 @@ json op_start_call(const Context& c, Reader& r)
     ChainState st = read_state(r.get("state"), r.where("state"), true);
     const u64 netuid = r.u64_field("netuid", U16_MAX);
     r.finish();
-    const auto feb = cb3::start_call(st, netuid);
+    const auto feb = inj::start_call(st, netuid);
     if (!feb)
         return error_output(feb.error());
     if (c.exact())

@@ -6,7 +6,7 @@
 #include "decimal.hpp"
 
 #include "dtao/errors.hpp"
-#include "dtao/fixed.hpp"
+#include "dtao/numeric/fixed.hpp"
 #include "dtao/ruleset.hpp"
 #include "dtao/state.hpp"
 

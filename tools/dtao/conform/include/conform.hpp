@@ -9,7 +9,7 @@
 
 #include "vectors.hpp"
 
-#include "dtao/arith.hpp"
+#include "dtao/numeric/arith.hpp"
 
 #include <chrono>
 #include <filesystem>

@@ -5,7 +5,7 @@
 
 #include "decimal.hpp"
 
-#include "dtao/arith.hpp"
+#include "dtao/numeric/arith.hpp"
 
 #include <nlohmann/json.hpp>
 

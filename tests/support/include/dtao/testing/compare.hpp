@@ -7,7 +7,7 @@
 // failure message.
 #pragma once
 
-#include "dtao/arith.hpp"
+#include "dtao/numeric/arith.hpp"
 #include "dtao/state.hpp"
 
 #include <string>

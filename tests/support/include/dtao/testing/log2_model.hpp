@@ -7,7 +7,7 @@
 // fuzz targets include it too.
 #pragma once
 
-#include "dtao/arith.hpp"
+#include "dtao/numeric/arith.hpp"
 
 #include <optional>
 

@@ -7,7 +7,7 @@
 // depend on the standard library (libstdc++ and libc++ differ).
 #pragma once
 
-#include "dtao/arith.hpp"
+#include "dtao/numeric/arith.hpp"
 
 #include <cmath>
 #include <random>

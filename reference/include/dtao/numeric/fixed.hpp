@@ -14,7 +14,7 @@
 // in unbounded integers.
 #pragma once
 
-#include "dtao/arith.hpp"
+#include "dtao/numeric/arith.hpp"
 
 #include <bit>
 #include <cmath>

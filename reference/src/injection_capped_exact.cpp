@@ -1,19 +1,19 @@
 // dtao-reference: the exact model of the Balancer-era coinbase.
 // SPDX-License-Identifier: Apache-2.0
 //
-// Step for step `reference/src/coinbase3.cpp`; the differences are the ones listed
-// in coinbase3_exact.hpp and at each function.
-#include "dtao/coinbase3_exact.hpp"
+// Step for step `reference/src/injection_capped.cpp`; the differences are the ones listed
+// in injection_capped_exact.hpp and at each function.
+#include "dtao/injection_capped_exact.hpp"
 
 #include "dtao/balancer.hpp"
-#include "dtao/coinbase3.hpp"
+#include "dtao/injection_capped.hpp"
 #include "dtao/emission.hpp"
 #include "dtao/registration.hpp"
 
 #include <algorithm>
 #include <utility>
 
-namespace dtao::exact::coinbase3 {
+namespace dtao::exact::injection_capped {
 
 namespace {
 
@@ -466,7 +466,7 @@ Result<Registration> do_register_network(const Ruleset& rules, ExactChainState& 
     s.netuid = netuid;
     s.mechanism = Mechanism::dynamic;
     s.tempo = rules.default_tempo;
-    s.last_epoch_block = chain::coinbase3::initial_last_epoch_block(netuid, s.tempo, st.block);
+    s.last_epoch_block = chain::injection_capped::initial_last_epoch_block(netuid, s.tempo, st.block);
     s.network_registration_allowed = true;
     s.network_registered_at = st.block;
     s.first_emission_block_number.reset();
@@ -486,4 +486,4 @@ Result<Registration> do_register_network(const Ruleset& rules, ExactChainState& 
     return r;
 }
 
-}  // namespace dtao::exact::coinbase3
+}  // namespace dtao::exact::injection_capped

@@ -1,29 +1,48 @@
-// dtao-reference: the arithmetic of each model, as a policy.
+// dtao-reference: the two arithmetic models.
 // SPDX-License-Identifier: Apache-2.0
 //
-// The coinbase and the drain are written once, generic over `Ops<Model>`, so
-// the two models share every step and differ only in arithmetic: the chain
-// policy is I96F32 with `saturating_*`, `checked_div` and the `tou64!`
-// truncation of every stored amount (`asfloat!`/`tou64!` in run_coinbase.rs);
-// the exact policy is rationals with no rounding and no saturation.
-// Spec: spec/arithmetic.md (ARITH-002).
+// A model is pure arithmetic: its number types, multiply and divide with their
+// rounding, and the conversion to stored amounts. Rules are written once as
+// templates over the model and instantiated for both: the chain model is the
+// chain's integers and fixed point (I96F32 with `saturating_*`, `checked_div`
+// and the `tou64!` truncation of every stored amount, `asfloat!`/`tou64!` in
+// run_coinbase.rs); the exact model is rationals with no rounding and no
+// saturation. Spec: spec/arithmetic.md (ARITH-002).
 #pragma once
 
-#include "dtao/emission.hpp"
-#include "dtao/ema.hpp"
-#include "dtao/pool.hpp"
+#include "dtao/numeric/arith.hpp"
+#include "dtao/numeric/fixed.hpp"
+
+#include <optional>
 
 namespace dtao {
 
+/// The chain model: u64 storage, fixed-point intermediates.
+struct ChainModel
+{
+    using Amount = u64;
+    using Volume = u128;
+    using Price = fixed::I96F32;
+    using Fraction = fixed::U96F32;  ///< U96F32 storage such as `MinerBurned`
+};
+
+/// The exact model: rationals everywhere.
+struct ExactModel
+{
+    using Amount = Rational;
+    using Volume = Rational;
+    using Price = Rational;
+    using Fraction = Rational;
+};
+
 template <typename Model>
-struct Ops;
+struct Arithmetic;
 
 template <>
-struct Ops<ChainModel>
+struct Arithmetic<ChainModel>
 {
     using Num = fixed::I96F32;
     using Amount = u64;
-    using Subnet = dtao::Subnet;
 
     static Num num(u64 a) { return Num::saturating_from_u64(a); }  ///< asfloat!
     static Amount amount(Num n) { return n.saturating_to_u64(); }  ///< tou64!
@@ -44,27 +63,13 @@ struct Ops<ChainModel>
     static Amount amount_add(Amount a, Amount b) { return sat_add(a, b); }
     static Amount amount_sub(Amount a, Amount b) { return sat_sub(a, b); }
     static Amount amount_of(u64 v) { return v; }
-    static Num moving_alpha(const ChainState& st) { return Num::from_bits(st.subnet_moving_alpha_bits); }
-
-    static Num alpha_price(const Subnet& s) { return chain::alpha_price(s); }
-    static Num moving_alpha_price(const Subnet& s) { return chain::moving_alpha_price(s); }
-    static Num alpha_block_emission(Amount issuance) { return num(chain::block_emission_amount(issuance)); }
-    static Amount swap_alpha_for_tao(Subnet& s, Amount& total_stake, Amount alpha)
-    {
-        return chain::swap_alpha_for_tao(s, total_stake, alpha);
-    }
-    static void update_moving_price(const Ruleset& r, Subnet& s, u64 block, Num a)
-    {
-        chain::update_moving_price(r, s, block, a);
-    }
 };
 
 template <>
-struct Ops<ExactModel>
+struct Arithmetic<ExactModel>
 {
     using Num = Rational;
     using Amount = Rational;
-    using Subnet = ExactSubnet;
 
     static Num num(const Amount& a) { return a; }
     static Amount amount(const Num& n) { return n; }
@@ -85,22 +90,6 @@ struct Ops<ExactModel>
     static Amount amount_add(const Amount& a, const Amount& b) { return a + b; }
     static Amount amount_sub(const Amount& a, const Amount& b) { return a - b; }
     static Amount amount_of(u64 v) { return Rational(v); }
-    static Num moving_alpha(const ExactChainState& st)
-    {
-        return Rational(to_int(static_cast<u128>(st.subnet_moving_alpha_bits)), Int(1) << 32);
-    }
-
-    static Num alpha_price(const Subnet& s) { return exact::alpha_price(s); }
-    static Num moving_alpha_price(const Subnet& s) { return exact::moving_alpha_price(s); }
-    static Num alpha_block_emission(const Amount& issuance) { return exact::block_emission(issuance).emission; }
-    static Amount swap_alpha_for_tao(Subnet& s, Amount& total_stake, const Amount& alpha)
-    {
-        return exact::swap_alpha_for_tao(s, total_stake, alpha);
-    }
-    static void update_moving_price(const Ruleset& r, Subnet& s, u64 block, const Num& a)
-    {
-        exact::update_moving_price(r, s, block, a);
-    }
 };
 
 }  // namespace dtao

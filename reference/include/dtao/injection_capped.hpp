@@ -1,7 +1,7 @@
 // dtao-reference: the per-block coinbase of the Balancer era (v3.4.8-423+).
 // SPDX-License-Identifier: Apache-2.0
 //
-// Spec: spec/coinbase3.md (BCOIN-*, BEPOCH-*, BEMA-*, BREG-*). Chain source:
+// Spec: spec/injection_capped.md (BCOIN-*, BEPOCH-*, BEMA-*, BREG-*). Chain source:
 // subtensor pallets/subtensor/src/coinbase/{run_coinbase.rs,block_step.rs,
 // subnet_emissions.rs,block_emission.rs,tao.rs}, staking/stake_utils.rs and
 // subnets/subnet.rs at 06032d5 (v3.4.8-423), 6d81084 (v3.4.9-424) and 14bc6f9
@@ -14,7 +14,7 @@
 #pragma once
 
 #include "dtao/errors.hpp"
-#include "dtao/fixed.hpp"
+#include "dtao/numeric/fixed.hpp"
 #include "dtao/ruleset.hpp"
 #include "dtao/state.hpp"
 
@@ -22,12 +22,12 @@
 #include <optional>
 #include <vector>
 
-namespace dtao {
+namespace dtao::chain::injection_capped {
 
 /// What one emitting subnet received in one block, with every intermediate of
 /// `get_shares`, `get_subnet_terms`, `inject_and_maybe_swap` and
 /// `emit_to_subnets`, so that an implementer can find where they diverge.
-struct SubnetEmission3
+struct SubnetEmission
 {
     u64 netuid = 0;
     // get_shares / get_subnet_block_emissions (BCOIN-003 … BCOIN-005)
@@ -64,7 +64,7 @@ struct SubnetEmission3
 };
 
 /// One subnet whose epoch was due this block (BEPOCH-002).
-struct EpochRun3
+struct EpochRun
 {
     u64 netuid = 0;
     bool deferred = false;  ///< over MaxEpochsPerBlock: PendingEpochAt = block + 1, nothing taken
@@ -74,18 +74,16 @@ struct EpochRun3
     u64 pending_owner_cut = 0;
 };
 
-struct CoinbaseResult3
+struct CoinbaseResult
 {
-    u64 credit = 0;                          ///< the minted block emission handed to run_coinbase
-    bool root_sell_flag = false;             ///< Σ moving prices > 1 (BCOIN-009)
-    std::vector<SubnetEmission3> emissions;  ///< one per emitting subnet, in storage-key order (BCOIN-014)
-    u64 tao_spent = 0;                       ///< credit spent on injections and chain buys
-    u64 tao_recycled = 0;                    ///< credit left over and recycled (TotalIssuance −=)
-    std::vector<EpochRun3> epochs;           ///< every subnet due this block, ran or deferred
+    u64 credit = 0;                         ///< the minted block emission handed to run_coinbase
+    bool root_sell_flag = false;            ///< Σ moving prices > 1 (BCOIN-009)
+    std::vector<SubnetEmission> emissions;  ///< one per emitting subnet, in storage-key order (BCOIN-014)
+    u64 tao_spent = 0;                      ///< credit spent on injections and chain buys
+    u64 tao_recycled = 0;                   ///< credit left over and recycled (TotalIssuance −=)
+    std::vector<EpochRun> epochs;           ///< every subnet due this block, ran or deferred
     std::vector<std::pair<u64, fixed::U96F32>> root_prop;  ///< RootProp written by block_step (update_root_prop)
 };
-
-namespace chain::coinbase3 {
 
 /// `get_tao_weight`: U96F32(TaoWeight).safe_div(U96F32(u64::MAX)).
 [[nodiscard]] fixed::U96F32 get_tao_weight(const ChainState& st);
@@ -122,7 +120,7 @@ namespace chain::coinbase3 {
 /// @rule BCOIN-006  `get_subnet_terms` for one subnet on the current (pre-injection)
 /// state: fills alpha_emission, price, root_proportion_pre, cap, capped, tao_in,
 /// alpha_in, alpha_out and excess_tao of `e` from `e.tao_emission`.
-void get_subnet_terms(const ChainState& st, const Subnet& s, SubnetEmission3& e);
+void get_subnet_terms(const ChainState& st, const Subnet& s, SubnetEmission& e);
 
 /// @rule BCOIN-007  `inject_and_maybe_swap` over `emissions` (in their order; `emit_to_subnets`
 /// puts them in storage-key order, BCOIN-014): reweight the
@@ -130,7 +128,7 @@ void get_subnet_terms(const ChainState& st, const Subnet& s, SubnetEmission3& e)
 /// mint the accepted alpha into AlphaIn, spend the accepted TAO into SubnetTAO
 /// and TotalStake. Returns the credit left over (the caller recycles it). The chain buy
 /// swaps under `rules` (precision and input cap differ between the tags, RSET-021/022).
-u64 inject_and_maybe_swap(const Ruleset& rules, ChainState& st, std::vector<SubnetEmission3>& emissions, u64 credit);
+u64 inject_and_maybe_swap(const Ruleset& rules, ChainState& st, std::vector<SubnetEmission>& emissions, u64 credit);
 
 /// @rule BCOIN-009  `get_network_root_sell_flag`: Σ_{emit_to} get_moving_alpha_price > 1, the sum
 /// in U64F64 wrapping modulo 2^64 as the chain's `.sum()` does (F-040).
@@ -141,7 +139,7 @@ u64 inject_and_maybe_swap(const Ruleset& rules, ChainState& st, std::vector<Subn
 /// post-injection root proportion and the pending server / validator / root
 /// alpha (root alpha recycled when `root_sell_flag` is false). Fills `out`.
 void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, fixed::U96F32>& subnet_emissions,
-                     u64 credit, bool root_sell_flag, CoinbaseResult3& out);
+                     u64 credit, bool root_sell_flag, CoinbaseResult& out);
 
 /// @rule BEPOCH-001  `should_run_epoch(n, now)`: tempo 0 → false; PendingEpochAt > 0 and
 /// now ≥ PendingEpochAt → true; BlocksSinceLastStep > MAX_TEMPO → true; else
@@ -153,7 +151,7 @@ void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, f
 /// epochs already ran, else take and zero the four pending amounts; either way
 /// (unless deferred) LastEpochBlock = now, PendingEpochAt = 0, SubnetEpochIndex += 1.
 /// `is_epoch_input_state_consistent` is taken as true (no neurons are modelled).
-std::vector<EpochRun3> drain_pending(ChainState& st, u64 now);
+std::vector<EpochRun> drain_pending(ChainState& st, u64 now);
 
 /// @rule BEPOCH-003  `epochs_deferred_this_block`: the due subnets beyond the cap, without
 /// changing the state (the CRv3 reveal skips them).
@@ -171,7 +169,7 @@ std::vector<EpochRun3> drain_pending(ChainState& st, u64 now);
 void set_tempo(Subnet& s, u64 tempo, u64 now) noexcept;
 
 /// What `update_moving_price` computed (BEMA-001).
-struct EmaUpdate3
+struct EmaUpdate
 {
     fixed::U64F64 blocks_since{};  ///< b = now − (FEB − 1), FEB unset reads 0
     fixed::U64F64 alpha{};         ///< U64F64(SubnetMovingAlpha) · b.safe_div(b + h)
@@ -180,7 +178,7 @@ struct EmaUpdate3
 };
 
 /// @rule BEMA-001  `update_moving_price` in U64F64, stored as I96F32.
-EmaUpdate3 update_moving_price(const ChainState& st, Subnet& s, u64 now);
+EmaUpdate update_moving_price(const ChainState& st, Subnet& s, u64 now);
 
 /// @rule BEMA-001  `update_moving_prices`: update_moving_price for the emitting subnets only.
 void update_moving_prices(ChainState& st);
@@ -192,15 +190,15 @@ u64 mint_tao(ChainState& st, u64 amount);
 
 /// @rule BCOIN-011  `run_coinbase(credit)`: emitting set, block emissions, root sell
 /// flag, emit_to_subnets, recycle the unspent credit, drain_pending.
-CoinbaseResult3 run_coinbase(const Ruleset& rules, ChainState& st, u64 credit);
+CoinbaseResult run_coinbase(const Ruleset& rules, ChainState& st, u64 credit);
 
 /// @rule BCOIN-012  `block_step`: credit = mint_tao(block emission for TotalIssuance,
 /// none on error or 0), run_coinbase, update_moving_prices, update_root_prop.
-CoinbaseResult3 block_step(const Ruleset& rules, ChainState& st);
+CoinbaseResult block_step(const Ruleset& rules, ChainState& st);
 
 /// @rule BCOIN-012  `block_step` after the mint: run_coinbase(credit), update_moving_prices,
 /// update_root_prop. `credit` is TAO already minted (TotalIssuance already counts it).
-CoinbaseResult3 block_step_with_credit(const Ruleset& rules, ChainState& st, u64 credit);
+CoinbaseResult block_step_with_credit(const Ruleset& rules, ChainState& st, u64 credit);
 
 /// One hotkey's input to calculate_dividend_distribution.
 struct DividendInput
@@ -229,7 +227,7 @@ struct DividendDistribution
 [[nodiscard]] fixed::U64F64 get_median_subnet_alpha_price(const ChainState& st);
 
 /// What registration at the median price did (BREG-002).
-struct Registration3
+struct Registration
 {
     u64 netuid = 0;
     fixed::U64F64 median_price{};
@@ -244,18 +242,16 @@ struct Registration3
 /// at w = ½, LastEpochBlock staggered (BEPOCH-004), SubnetEmissionEnabled = false, no
 /// FirstEmissionBlockNumber. `lock` is the TAO actually transferred (the lock cost, REG-001,
 /// is the caller's); it is already counted in TotalIssuance.
-Registration3 register_network(const Ruleset& rules, ChainState& st, u64 lock);
+Registration register_network(const Ruleset& rules, ChainState& st, u64 lock);
 
 /// @rule BREG-002  `do_register_network`'s economic checks and pool: the rate limit
 /// (`network_tx_rate_limit_exceeded` within NetworkRateLimit blocks of the last registration,
 /// as REG-003), the lock cost of REG-001 (unchanged in the Balancer era, chain-rules.md B.6),
 /// then `register_network` with that lock.
-Result<Registration3> do_register_network(const Ruleset& rules, ChainState& st);
+Result<Registration> do_register_network(const Ruleset& rules, ChainState& st);
 
 /// @rule BREG-003  `do_start_call` at v3.4.8-423+: once, at or after NetworkRegisteredAt +
 /// StartCallDelay (0 in the runtime); FirstEmissionBlockNumber = now + 1 and SubtokenEnabled.
 Result<u64> start_call(ChainState& st, u64 netuid, u64 start_call_delay = 0);
 
-}  // namespace chain::coinbase3
-
-}  // namespace dtao
+}  // namespace dtao::chain::injection_capped

@@ -1,6 +1,6 @@
-// coinbase3_fuzz: the Balancer-era state machine of the chain model — a byte stream
+// injection_capped_fuzz: the Balancer-era state machine of the chain model — a byte stream
 // decoded into a multi-subnet Balancer chain state and a sequence of coinbase blocks
-// (`coinbase3::block_step`), stake operations (`balancer::add_stake` / `remove_stake`),
+// (`injection_capped::block_step`), stake operations (`balancer::add_stake` / `remove_stake`),
 // registrations, start_calls and parameter changes, with the conservation invariants
 // checked after each step (BCOIN-*, BEPOCH-002, BREG-002/003, BAL-005/007/010/011).
 // The stateful property test properties/balancer_state_props.cpp checks the same
@@ -55,14 +55,14 @@
 //     lock as pool TAO at the median price, weights ½, emission off (BREG-002); start_call
 //     succeeds once (BREG-003).
 //
-// Reproduce: ./dtao.sh fuzz coinbase3 repro <crash-file>   (PRINT=1 prints the input)
+// Reproduce: ./dtao.sh fuzz injection_capped repro <crash-file>   (PRINT=1 prints the input)
 #include "fuzz_common.hpp"
 
 #include "dtao/testing/compare.hpp"
 #include "dtao/testing/oracles.hpp"
 
 #include "dtao/balancer.hpp"
-#include "dtao/coinbase3.hpp"
+#include "dtao/injection_capped.hpp"
 #include "dtao/emission.hpp"
 
 #include <algorithm>
@@ -76,7 +76,7 @@ using fixed::I96F32;
 using fixed::U64F64;
 using fixed::U96F32;
 namespace bal = dtao::chain::balancer;
-namespace cb3 = dtao::chain::coinbase3;
+namespace inj = dtao::chain::injection_capped;
 
 namespace {
 
@@ -154,17 +154,17 @@ void check_reweight_price(u64 parts0, u64 parts1, u64 y, u64 x, u64 dy, u64 dx)
 void block(const Ruleset& rules, ChainState& st, Ledger& l)
 {
     const ChainState pre = st;
-    const auto r = cb3::block_step(rules, st);
+    const auto r = inj::block_step(rules, st);
     const auto e = chain::block_emission(pre.total_issuance);
     const u64 credit = (e && e->emission > 0) ? std::min(e->emission, sat_sub(TOTAL_SUPPLY, pre.total_issuance)) : 0;
     FUZZ_ASSERT_EQ(r.credit, credit);
     FUZZ_ASSERT_EQ(Int(r.tao_spent) + r.tao_recycled, Int(r.credit));
     FUZZ_ASSERT_EQ(Int(st.total_issuance) - pre.total_issuance, Int(r.tao_spent));
-    const auto emit_to = cb3::get_subnets_to_emit_to(pre);
+    const auto emit_to = inj::get_subnets_to_emit_to(pre);
     FUZZ_ASSERT_EQ(r.emissions.size(), emit_to.size());
     Int spent = 0, stake_rise = 0;
     for (std::size_t i = 0; i < r.emissions.size(); ++i) {
-        const SubnetEmission3& em = r.emissions[i];
+        const chain::injection_capped::SubnetEmission& em = r.emissions[i];
         FUZZ_ASSERT_EQ(em.netuid, emit_to[i]);
         const Subnet& b = *pre.find(em.netuid);
         const Subnet& s = *st.find(em.netuid);
@@ -339,10 +339,10 @@ bool register_network(const Ruleset& rules, ChainState& st, Ledger& l, u64 extra
     while (pre.find(expected_netuid) != nullptr)
         ++expected_netuid;
     const u64 lock = st.network_min_lock_cost + extra;
-    const auto r = cb3::register_network(rules, st, lock);
+    const auto r = inj::register_network(rules, st, lock);
     FUZZ_ASSERT_EQ(r.netuid, expected_netuid);
     FUZZ_ASSERT(r.pool_tao == lock && r.recycled == 0, "pool TAO is not the lock");
-    FUZZ_ASSERT(r.median_price == cb3::get_median_subnet_alpha_price(pre), "median price");
+    FUZZ_ASSERT(r.median_price == inj::get_median_subnet_alpha_price(pre), "median price");
     FUZZ_ASSERT_EQ(r.pool_alpha,
                    U64F64::saturating_from_u64(lock).safe_div(r.median_price).floor().saturating_to_u64());
     const Subnet& s = *st.find(r.netuid);
@@ -411,7 +411,7 @@ int run(const std::uint8_t* data, std::size_t size)
         s.network_registration_allowed = (f & 4) == 0;
         s.owner_cut_enabled = (f & 8) == 0;
         s.tempo = in.u8();
-        s.last_epoch_block = cb3::initial_last_epoch_block(s.netuid, s.tempo, st.block);
+        s.last_epoch_block = inj::initial_last_epoch_block(s.netuid, s.tempo, st.block);
         s.fee_rate = in.u64be(2) % 10'001;
         s.miner_burned = U96F32::from_bits(in.u64be(4) % (u64{5} << 30));
         st.subnets.push_back(s);
@@ -476,7 +476,7 @@ int run(const std::uint8_t* data, std::size_t size)
             const u64 netuid = pick(st, in.u8(), false);
             const ChainState pre = st;
             const bool had = st.find(netuid)->first_emission_block_number.has_value();
-            const auto r = cb3::start_call(st, netuid);
+            const auto r = inj::start_call(st, netuid);
             FUZZ_NOTE("  start_call", netuid);
             if (netuid == ROOT_NETUID || had) {
                 FUZZ_ASSERT(!r && st == pre, "start_call succeeded twice or on root");
@@ -488,7 +488,7 @@ int run(const std::uint8_t* data, std::size_t size)
         case 5: {
             Subnet& s = *st.find(pick(st, in.u8(), false));
             const u64 tempo = in.u8();
-            cb3::set_tempo(s, tempo, st.block);
+            inj::set_tempo(s, tempo, st.block);
             FUZZ_ASSERT(s.tempo == tempo && s.last_epoch_block == st.block, "set_tempo");
             break;
         }

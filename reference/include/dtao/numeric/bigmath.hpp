@@ -8,7 +8,7 @@
 // exact model is the real power it approximates. Spec: spec/bigmath.md (BIGM-*).
 #pragma once
 
-#include "dtao/arith.hpp"
+#include "dtao/numeric/arith.hpp"
 
 #include <cstddef>
 #include <optional>

@@ -7,8 +7,8 @@
 // identities of the exact model (conservation, no tolerance); (c) a case derived by hand.
 // Randomised loops print their seed; replay with DTAO_TEST_SEED=<seed>.
 #include "dtao/balancer.hpp"
-#include "dtao/coinbase3.hpp"
-#include "dtao/coinbase3_exact.hpp"
+#include "dtao/injection_capped.hpp"
+#include "dtao/injection_capped_exact.hpp"
 #include "dtao/emission.hpp"
 #include "dtao/ruleset.hpp"
 #include "test_support.hpp"
@@ -22,8 +22,8 @@ using namespace dtao;
 using fixed::I96F32;
 using fixed::U64F64;
 using fixed::U96F32;
-namespace cb = dtao::chain::coinbase3;
-namespace xcb = dtao::exact::coinbase3;
+namespace cb = dtao::chain::injection_capped;
+namespace xcb = dtao::exact::injection_capped;
 
 namespace {
 
@@ -89,9 +89,9 @@ bool probe_drains_pool(const Ruleset& rules, const Subnet& s)
 /// within reserve·2^-58 + 1); an input that differs by ≤ 4 rao moves an output by ≤ 4/p (marginal
 /// rate ≤ 1/p for a buy, ≤ p for a sell); the author's fee sale adds one more such step. Factor 2
 /// of margin on each term, then rounded up.
-TEST(coinbase3_exact, stake_unstake_agree_with_chain_random)
+TEST(injection_capped_models, stake_unstake_agree_with_chain_random)
 {
-    auto rng = test::seeded_rng("coinbase3_exact.stake_unstake_agree_with_chain_random");
+    auto rng = test::seeded_rng("injection_capped_models.stake_unstake_agree_with_chain_random");
     unsigned ok_add = 0, ok_remove = 0, power_cap = 0, fee_sale_at_min = 0, probe_drain = 0, drained = 0,
              fee_sale_dust = 0, above_stake = 0;
     const double POWER_CAP_LN = std::log(18.446744073709551615) - 1e-6;
@@ -253,7 +253,7 @@ TEST(coinbase3_exact, stake_unstake_agree_with_chain_random)
 /// paid_in + fee + unswapped; SubnetTAO grows by paid_in, TotalStake by the gross amount; the fee
 /// goes to the author or is burned; the unstake refunds alpha − paid_in − fee and, with an
 /// author, sells the fee fee-free.
-TEST(coinbase3_exact, stake_unstake_exact_identities)
+TEST(injection_capped_models, stake_unstake_exact_identities)
 {
     ChainState cst;
     Subnet root;
@@ -315,7 +315,7 @@ TEST(coinbase3_exact, stake_unstake_exact_identities)
 /// Errors and the state on error: an unknown subnet, an amount below min stake + the exact fee
 /// (2·10^6 + 1007.09…: 2 001 007 passes on the chain, whose fee is ⌊·⌋ = 1007, and fails in the
 /// exact model), a limit below the price; the state is unchanged on error.
-TEST(coinbase3_exact, stake_errors_and_min_stake_boundary)
+TEST(injection_capped_models, stake_errors_and_min_stake_boundary)
 {
     ChainState cst;
     cst.subnets.push_back(test::dyn(1'000'000'000'000, 1'000'000'000'000));
@@ -403,9 +403,9 @@ ChainState coinbase_state(std::mt19937_64& rng)
 ///   alpha_out; each pending amount grows by its part (or is drained with it);
 /// * the injection keeps the price: alpha_in·price = tao_in, and, without a chain buy, the
 ///   price after (at the exact weight) equals the price before.
-TEST(coinbase3_exact, coinbase_exact_conservation_random)
+TEST(injection_capped_models, coinbase_exact_conservation_random)
 {
-    auto rng = test::seeded_rng("coinbase3_exact.coinbase_exact_conservation_random");
+    auto rng = test::seeded_rng("injection_capped_models.coinbase_exact_conservation_random");
     unsigned buys = 0, capped = 0;
     for (unsigned it = 0; it < test::test_iters() / 20; ++it) {
         const Ruleset& rules = *ERA3_RULESETS[rng() % 3];
@@ -489,9 +489,9 @@ TEST(coinbase3_exact, coinbase_exact_conservation_random)
 /// factor 2–4 of margin. TotalIssuance and TotalStake: Σ T. Moving price: 2^-30 (stored I96F32
 /// truncation 2^-32 and the chain's U64F64 update). A subnet whose cap decision is a tie within
 /// the bound is skipped (counted; rare).
-TEST(coinbase3_exact, coinbase_chain_vs_exact_random)
+TEST(injection_capped_models, coinbase_chain_vs_exact_random)
 {
-    auto rng = test::seeded_rng("coinbase3_exact.coinbase_chain_vs_exact_random");
+    auto rng = test::seeded_rng("injection_capped_models.coinbase_chain_vs_exact_random");
     unsigned compared = 0, ties = 0;
     Rational worst = 0;
     for (unsigned it = 0; it < test::test_iters() / 20; ++it) {
@@ -634,7 +634,7 @@ TEST(coinbase3_exact, coinbase_chain_vs_exact_random)
 ///   64425/4350801870848; price after = 8.001e12/2.00025e12 = 4 → min(4, 1) = 1;
 ///   m' = α·1 + (1 − α)·½ = ½ + α/2 = 4350801935273/8701603741696.
 /// * TotalIssuance = 0 + 10^9 − 0 = 10^9.
-TEST(coinbase3_exact, one_subnet_half_weight_by_hand)
+TEST(injection_capped_models, one_subnet_half_weight_by_hand)
 {
     ChainState cst;
     cst.block = 1000;
@@ -721,7 +721,7 @@ TEST(coinbase3_exact, one_subnet_half_weight_by_hand)
 /// A capped subnet: the excess is chain-bought with the exact weight, the protocol alpha and
 /// SubnetExcessTao record it, and root proportion counts the bought alpha (in AlphaOut).
 /// Also the uninitialised pool: the buy resets w2 to ½ (BAL-008), in both models.
-TEST(coinbase3_exact, capped_subnet_chain_buy_and_uninitialised_pool)
+TEST(injection_capped_models, capped_subnet_chain_buy_and_uninitialised_pool)
 {
     for (bool initialised : {true, false}) {
         ChainState cst;
@@ -790,9 +790,9 @@ TEST(coinbase3_exact, capped_subnet_chain_buy_and_uninitialised_pool)
 /// moving price within k·2^-30. (Three blocks: the exact rationals grow with every block, as the
 /// non-rational powers of the chain buys leave 2^-251-sized denominators in the reserves, and
 /// ten blocks take minutes.)
-TEST(coinbase3_exact, coinbase_chain_vs_exact_three_blocks)
+TEST(injection_capped_models, coinbase_chain_vs_exact_three_blocks)
 {
-    auto rng = test::seeded_rng("coinbase3_exact.coinbase_chain_vs_exact_three_blocks");
+    auto rng = test::seeded_rng("injection_capped_models.coinbase_chain_vs_exact_three_blocks");
     unsigned compared = 0;
     for (unsigned it = 0; it < std::max(1u, test::test_iters() / 1000); ++it) {
         const Ruleset& rules = rng() % 2 ? MAIN_14BC6F9 : V3_4_9_424;
@@ -853,7 +853,7 @@ TEST(coinbase3_exact, coinbase_chain_vs_exact_three_blocks)
 /// models (1/4 and 3/4 are exact in U96F32, and 1 000 · 2^-2 has no fractional bits to lose).
 /// With root stake the chain truncates the root proportion; it stays within 2^-32 per unit
 /// of the pot.
-TEST(coinbase3_exact, dividend_distribution_matches_chain)
+TEST(injection_capped_models, dividend_distribution_matches_chain)
 {
     std::map<u64, cb::DividendInput> chain_in;
     std::map<u64, xcb::DividendInput> exact_in;
@@ -886,7 +886,7 @@ TEST(coinbase3_exact, dividend_distribution_matches_chain)
 /// Prices 1 and 1/3 (w = ½): the median of an even count is their mean, 2/3, so the exact pool
 /// alpha for the 1 TAO minimum lock is 10^9 / (2/3) = 1.5·10^9; the chain's truncated U64F64
 /// median gives at most one unit less.
-TEST(coinbase3_exact, registration_at_the_median_matches_chain)
+TEST(injection_capped_models, registration_at_the_median_matches_chain)
 {
     ChainState st;
     st.block = 100'000;

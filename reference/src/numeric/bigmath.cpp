@@ -7,7 +7,7 @@
 //
 // Every division below names its rounding. In the library, BigInt `div_floor`
 // floors and `div_rem` truncates; both occur, on values that can be negative.
-#include "dtao/bigmath.hpp"
+#include "dtao/numeric/bigmath.hpp"
 
 #include <algorithm>
 #include <cmath>

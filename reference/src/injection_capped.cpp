@@ -1,6 +1,6 @@
 // dtao-reference: the Balancer-era coinbase, epoch scheduler, EMA and registration.
 // SPDX-License-Identifier: Apache-2.0
-#include "dtao/coinbase3.hpp"
+#include "dtao/injection_capped.hpp"
 
 #include "dtao/balancer.hpp"
 #include "dtao/emission.hpp"
@@ -10,7 +10,7 @@
 #include <tuple>
 #include <utility>
 
-namespace dtao::chain::coinbase3 {
+namespace dtao::chain::injection_capped {
 
 using fixed::I96F32;
 using fixed::U64F64;
@@ -133,7 +133,7 @@ std::map<u64, U96F32> get_subnet_block_emissions(const Ruleset& rules, const Cha
     return out;
 }
 
-void get_subnet_terms(const ChainState& st, const Subnet& s, SubnetEmission3& e)
+void get_subnet_terms(const ChainState& st, const Subnet& s, SubnetEmission& e)
 {
     e.alpha_emission = asfloat(chain::block_emission_amount(alpha_issuance(s)));
     // U64F64 → U96F32 truncates the price to 32 fractional bits.
@@ -151,7 +151,7 @@ void get_subnet_terms(const ChainState& st, const Subnet& s, SubnetEmission3& e)
     e.excess_tao = e.tao_emission.saturating_sub(e.tao_in);
 }
 
-u64 inject_and_maybe_swap(const Ruleset& rules, ChainState& st, std::vector<SubnetEmission3>& emissions, u64 credit)
+u64 inject_and_maybe_swap(const Ruleset& rules, ChainState& st, std::vector<SubnetEmission>& emissions, u64 credit)
 {
     for (auto& e : emissions) {
         Subnet& s = *st.find(e.netuid);
@@ -208,12 +208,12 @@ bool get_network_root_sell_flag(const ChainState& st, const std::vector<u64>& em
 }
 
 void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, U96F32>& subnet_emissions, u64 credit,
-                     bool root_sell_flag, CoinbaseResult3& out)
+                     bool root_sell_flag, CoinbaseResult& out)
 {
     // BCOIN-006: every term on the pre-injection state.
     out.emissions.clear();
     for (const auto& [n, emission] : subnet_emissions) {
-        SubnetEmission3 e;
+        SubnetEmission e;
         e.netuid = n;
         e.tao_emission = emission;
         get_subnet_terms(st, *st.find(n), e);
@@ -223,7 +223,7 @@ void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, U
     // loop walk `subnets_to_emit_to`, in storage-key order: it decides which spend the credit
     // refuses first.
     std::sort(out.emissions.begin(), out.emissions.end(),
-              [](const SubnetEmission3& a, const SubnetEmission3& b) { return storage_key_less(a.netuid, b.netuid); });
+              [](const SubnetEmission& a, const SubnetEmission& b) { return storage_key_less(a.netuid, b.netuid); });
 
     // BCOIN-007: injection and chain buys; the unspent credit is recycled.
     const u64 left = inject_and_maybe_swap(rules, st, out.emissions, credit);
@@ -270,9 +270,9 @@ bool should_run_epoch(const Subnet& s, u64 now) noexcept
     return sat_sub(now, s.last_epoch_block) >= s.tempo;
 }
 
-std::vector<EpochRun3> drain_pending(ChainState& st, u64 now)
+std::vector<EpochRun> drain_pending(ChainState& st, u64 now)
 {
-    std::vector<EpochRun3> out;
+    std::vector<EpochRun> out;
     u64 ran = 0;
     // BCOIN-014: storage-key order decides which due subnets run and which defer at the cap.
     for (u64 n : get_all_subnet_netuids(st)) {
@@ -282,7 +282,7 @@ std::vector<EpochRun3> drain_pending(ChainState& st, u64 now)
         s.blocks_since_last_step = sat_add(s.blocks_since_last_step, 1);
         if (!should_run_epoch(s, now))
             continue;
-        EpochRun3 r;
+        EpochRun r;
         r.netuid = s.netuid;
         if (ran >= st.max_epochs_per_block) {
             s.pending_epoch_at = sat_add(now, 1);  // EpochDeferred
@@ -328,9 +328,9 @@ void set_tempo(Subnet& s, u64 tempo, u64 now) noexcept
     s.last_epoch_block = now;
 }
 
-EmaUpdate3 update_moving_price(const ChainState& st, Subnet& s, u64 now)
+EmaUpdate update_moving_price(const ChainState& st, Subnet& s, u64 now)
 {
-    EmaUpdate3 u;
+    EmaUpdate u;
     const u64 start_call_block = sat_sub(s.first_emission_block_number.value_or(0), 1);
     u.blocks_since = U64F64::saturating_from_u64(sat_sub(now, start_call_block));
     const U64F64 h = U64F64::saturating_from_u64(s.ema_price_halving_blocks);
@@ -358,9 +358,9 @@ u64 mint_tao(ChainState& st, u64 amount)
     return issued;
 }
 
-CoinbaseResult3 run_coinbase(const Ruleset& rules, ChainState& st, u64 credit)
+CoinbaseResult run_coinbase(const Ruleset& rules, ChainState& st, u64 credit)
 {
-    CoinbaseResult3 out;
+    CoinbaseResult out;
     out.credit = credit;
     // BCOIN-002: the emitting subnets.
     const auto emit_to = get_subnets_to_emit_to(st);
@@ -388,7 +388,7 @@ CoinbaseResult3 run_coinbase(const Ruleset& rules, ChainState& st, u64 credit)
     return out;
 }
 
-CoinbaseResult3 block_step(const Ruleset& rules, ChainState& st)
+CoinbaseResult block_step(const Ruleset& rules, ChainState& st)
 {
     // get_block_emission: nothing minted on error or for 0.
     const auto e = chain::block_emission(st.total_issuance);
@@ -396,7 +396,7 @@ CoinbaseResult3 block_step(const Ruleset& rules, ChainState& st)
     return block_step_with_credit(rules, st, credit);
 }
 
-CoinbaseResult3 block_step_with_credit(const Ruleset& rules, ChainState& st, u64 credit)
+CoinbaseResult block_step_with_credit(const Ruleset& rules, ChainState& st, u64 credit)
 {
     auto out = run_coinbase(rules, st, credit);
     // BEMA-001: after the coinbase, emitting subnets only.
@@ -458,9 +458,9 @@ U64F64 get_median_subnet_alpha_price(const ChainState& st)
     return prices[lower].saturating_add(prices[upper]).safe_div(U64F64::saturating_from_u64(2));
 }
 
-Registration3 register_network(const Ruleset& rules, ChainState& st, u64 lock)
+Registration register_network(const Ruleset& rules, ChainState& st, u64 lock)
 {
-    Registration3 r;
+    Registration r;
     u64 netuid = 1;
     while (st.find(netuid) != nullptr)
         ++netuid;
@@ -495,7 +495,7 @@ Registration3 register_network(const Ruleset& rules, ChainState& st, u64 lock)
     return r;
 }
 
-Result<Registration3> do_register_network(const Ruleset& rules, ChainState& st)
+Result<Registration> do_register_network(const Ruleset& rules, ChainState& st)
 {
     if (sat_sub(st.block, st.network_last_registered) < st.network_rate_limit)
         return Error::network_tx_rate_limit_exceeded;
@@ -516,4 +516,4 @@ Result<u64> start_call(ChainState& st, u64 netuid, u64 start_call_delay)
     return *s->first_emission_block_number;
 }
 
-}  // namespace dtao::chain::coinbase3
+}  // namespace dtao::chain::injection_capped

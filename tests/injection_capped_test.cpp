@@ -14,8 +14,8 @@
 // lock, median price 1), SubnetEmissionEnabled false, then sets FEB 0 and
 // SubtokenEnabled. `set_full_injection_root_stake` = SubnetTAO[0] 1e18, TaoWeight u64::MAX.
 #include "dtao/balancer.hpp"
-#include "dtao/coinbase3.hpp"
-#include "dtao/coinbase3_exact.hpp"
+#include "dtao/injection_capped.hpp"
+#include "dtao/injection_capped_exact.hpp"
 #include "dtao/ruleset.hpp"
 #include "test_support.hpp"
 
@@ -26,7 +26,7 @@
 #include <tuple>
 
 using namespace dtao;
-using namespace dtao::chain::coinbase3;
+using namespace dtao::chain::injection_capped;
 using fixed::I96F32;
 using fixed::U64F64;
 using fixed::U96F32;
@@ -91,7 +91,7 @@ double to_f64(U64F64 v) { return static_cast<double>(v.bits) / 18446744073709551
 double to_f64(I96F32 v) { return static_cast<double>(v.bits) / 4294967296.0; }
 
 /// mint_tao then run_coinbase, as the Rust tests do.
-CoinbaseResult3 mint_and_run(const Ruleset& r, ChainState& st, u64 amount)
+chain::injection_capped::CoinbaseResult mint_and_run(const Ruleset& r, ChainState& st, u64 amount)
 {
     return run_coinbase(r, st, mint_tao(st, amount));
 }
@@ -101,7 +101,7 @@ CoinbaseResult3 mint_and_run(const Ruleset& r, ChainState& st, u64 amount)
 // ---------------------------------------------------------------- BCOIN-001 (H18)
 
 /// @rule BCOIN-001
-TEST(coinbase3, root_proportion_H18_multiply_then_divide)
+TEST(injection_capped, root_proportion_H18_multiply_then_divide)
 {
     // H18 test_root_proportion: SubnetTAO[0] = 1e12, TaoWeight 3 320 413 933 267 719 290,
     // AlphaIn 1e11 (AlphaOut 0 after registration).
@@ -135,7 +135,7 @@ TEST(coinbase3, root_proportion_H18_multiply_then_divide)
 // ---------------------------------------------------------------- BCOIN-002
 
 /// @rule BCOIN-002
-TEST(coinbase3, subnets_to_emit_to_filters)
+TEST(injection_capped, subnets_to_emit_to_filters)
 {
     // test_coinbase_subnets_with_no_reg_get_no_emission: the PoW flag is ignored,
     // NetworkRegistrationAllowed = false removes the subnet.
@@ -157,7 +157,7 @@ TEST(coinbase3, subnets_to_emit_to_filters)
 // ---------------------------------------------------------------- BCOIN-003 … BCOIN-005
 
 /// @rule BCOIN-003 BCOIN-004
-TEST(coinbase3, shares_weighting_differs_between_v3_4_9_and_main)
+TEST(injection_capped, shares_weighting_differs_between_v3_4_9_and_main)
 {
     // Equal moving prices, unequal alpha issuance, root stake with TaoWeight 1.
     ChainState st = mock_state();
@@ -202,7 +202,7 @@ TEST(coinbase3, shares_weighting_differs_between_v3_4_9_and_main)
 }
 
 /// @rule BCOIN-005
-TEST(coinbase3, disabled_subnet_gets_no_tao_but_alpha_out)
+TEST(injection_capped, disabled_subnet_gets_no_tao_but_alpha_out)
 {
     // test_coinbase_disabled_subnet_emission_redistributes_tao_to_enabled_subnets:
     // three stable subnets, netuid 2 disabled, emission 3 333 333.
@@ -235,7 +235,7 @@ TEST(coinbase3, disabled_subnet_gets_no_tao_but_alpha_out)
 // ---------------------------------------------------------------- BCOIN-006 (H19)
 
 /// @rule BCOIN-006
-TEST(coinbase3, subnet_terms_alpha_emission_cap_H19)
+TEST(injection_capped, subnet_terms_alpha_emission_cap_H19)
 {
     // H19 test_get_subnet_terms_alpha_emissions_cap: price 1, full root stake.
     ChainState st = mock_state();
@@ -244,7 +244,7 @@ TEST(coinbase3, subnet_terms_alpha_emission_cap_H19)
     const Subnet& s = *st.find(1);
     const U96F32 cap = root_proportion(st, s).saturating_mul(u96(1'000'000'000));
 
-    SubnetEmission3 e1;
+    chain::injection_capped::SubnetEmission e1;
     e1.tao_emission = u96(100'000'000);
     get_subnet_terms(st, s, e1);
     EXPECT_EQ(e1.price, U96F32::one());
@@ -255,7 +255,7 @@ TEST(coinbase3, subnet_terms_alpha_emission_cap_H19)
     EXPECT_EQ(e1.tao_in, u96(100'000'000));
     EXPECT_EQ(e1.excess_tao, U96F32::zero());
 
-    SubnetEmission3 e2;
+    chain::injection_capped::SubnetEmission e2;
     e2.tao_emission = u96(10'000'000'000);
     get_subnet_terms(st, s, e2);
     EXPECT_TRUE(e2.capped);
@@ -265,7 +265,7 @@ TEST(coinbase3, subnet_terms_alpha_emission_cap_H19)
 }
 
 /// @rule BCOIN-006
-TEST(coinbase3, subnet_terms_price_truncated_to_32_bits)
+TEST(injection_capped, subnet_terms_price_truncated_to_32_bits)
 {
     // A price below 2^-32 (y/x < 2^-32) reads as 0 in U96F32: alpha_in = 0 and the
     // whole emission stays tao_in (no excess), even with the cap far above.
@@ -275,7 +275,7 @@ TEST(coinbase3, subnet_terms_price_truncated_to_32_bits)
     s.subnet_tao = 1;
     s.subnet_alpha_in = 10'000'000'000;  // price 1e-10 < 2^-32 ≈ 2.3e-10
     st.subnets.push_back(s);
-    SubnetEmission3 e;
+    chain::injection_capped::SubnetEmission e;
     e.tao_emission = u96(1'000'000);
     get_subnet_terms(st, *st.find(1), e);
     EXPECT_GT(chain::balancer::current_price(*st.find(1)), U64F64::zero());
@@ -288,7 +288,7 @@ TEST(coinbase3, subnet_terms_price_truncated_to_32_bits)
 // ---------------------------------------------------------------- BCOIN-007 / BCOIN-011
 
 /// @rule BCOIN-007 BCOIN-011
-TEST(coinbase3, tao_issuance_base_and_low)
+TEST(injection_capped, tao_issuance_base_and_low)
 {
     // test_coinbase_tao_issuance_base: dynamic subnet, emission enabled, MP 1, full root.
     {
@@ -320,7 +320,7 @@ TEST(coinbase3, tao_issuance_base_and_low)
 }
 
 /// @rule BCOIN-007 BCOIN-011
-TEST(coinbase3, alpha_issuance_base_and_different)
+TEST(injection_capped, alpha_issuance_base_and_different)
 {
     // test_coinbase_alpha_issuance_base: two stable subnets at 1e6/1e6, full root,
     // emission 1e6: alpha_in = 500 000 each.
@@ -356,7 +356,7 @@ TEST(coinbase3, alpha_issuance_base_and_different)
 }
 
 /// @rule BCOIN-007 BCOIN-011
-TEST(coinbase3, tao_issuance_different_prices)
+TEST(injection_capped, tao_issuance_different_prices)
 {
     // test_coinbase_tao_issuance_different_prices: pools 1e5 TAO / 1e6 and 5e5 alpha
     // (prices 0.1, 0.2), MP 0.1 / 0.2, full root, emission 1e8: SubnetTAO ≈ initial +
@@ -381,7 +381,7 @@ TEST(coinbase3, tao_issuance_different_prices)
 }
 
 /// @rule BCOIN-007 BCOIN-011
-TEST(coinbase3, cap_binds_excess_is_chain_bought)
+TEST(injection_capped, cap_binds_excess_is_chain_bought)
 {
     // test_coinbase_alpha_issuance_with_cap_trigger_and_block_emission, reduced: prices
     // 1e-5, no room for α_in = E_i / p under the cap ⇒ excess TAO buys alpha, which is kept
@@ -417,12 +417,12 @@ TEST(coinbase3, cap_binds_excess_is_chain_bought)
 }
 
 /// @rule BCOIN-007 BCOIN-011
-TEST(coinbase3, conservation_in_one_block_random)
+TEST(injection_capped, conservation_in_one_block_random)
 {
     // TotalIssuance changes by exactly the TAO spent (injection + chain buys); the rest of
     // the credit is recycled. SubnetTAO grows by injected + paid_in; TotalStake by
     // injected + the gross chain-buy TAO; AlphaIn by injected alpha − bought alpha.
-    auto rng = test::seeded_rng("coinbase3 conservation");
+    auto rng = test::seeded_rng("injection_capped conservation");
     for (unsigned it = 0; it < test::test_iters() / 10; ++it) {
         ChainState st = mock_state(1 + rng() % 1'000'000);
         st.tao_weight = rng() % 2 ? U64_MAX : rng();
@@ -467,7 +467,7 @@ TEST(coinbase3, conservation_in_one_block_random)
 // ---------------------------------------------------------------- BCOIN-008 (H16, H17)
 
 /// @rule BCOIN-008 BCOIN-011
-TEST(coinbase3, pending_emission_H16)
+TEST(injection_capped, pending_emission_H16)
 {
     // H16 test_pending_emission: dynamic subnet, owner stake removed (AlphaOut 0), tempo 1,
     // FEB 0, reserves (1e6 TAO, 1 alpha), LastEpochBlock 0. Coinbase at block 10 (emission 0),
@@ -510,7 +510,7 @@ TEST(coinbase3, pending_emission_H16)
 }
 
 /// @rule BCOIN-008
-TEST(coinbase3, owner_cut_base_H17)
+TEST(injection_capped, owner_cut_base_H17)
 {
     // H17 test_owner_cut_base: stable subnet, reserves 1e12/1e12, tempo 10 000, emission 0.
     ChainState st = mock_state();
@@ -533,7 +533,7 @@ TEST(coinbase3, owner_cut_base_H17)
 }
 
 /// @rule BCOIN-008 BCOIN-009
-TEST(coinbase3, root_alpha_recycled_when_moving_prices_sum_to_at_most_one)
+TEST(injection_capped, root_alpha_recycled_when_moving_prices_sum_to_at_most_one)
 {
     // Two dynamic subnets with MP ½ each: Σ = 1, not > 1 ⇒ no root sell; the root share of
     // alpha_out is recycled (AlphaOut −=) and PendingRootAlphaDivs stays 0.
@@ -566,7 +566,7 @@ TEST(coinbase3, root_alpha_recycled_when_moving_prices_sum_to_at_most_one)
 // ---------------------------------------------------------------- BCOIN-010 (H22)
 
 /// @rule BCOIN-010
-TEST(coinbase3, mint_tao_respects_max_issuance_H22)
+TEST(injection_capped, mint_tao_respects_max_issuance_H22)
 {
     ChainState st = mock_state();
     st.total_issuance = 20'999'999'123'456'789;
@@ -580,7 +580,7 @@ TEST(coinbase3, mint_tao_respects_max_issuance_H22)
 }
 
 /// @rule BCOIN-012 BEMA-001
-TEST(coinbase3, block_step_mints_runs_and_updates_prices)
+TEST(injection_capped, block_step_mints_runs_and_updates_prices)
 {
     ChainState st = mock_state(100);
     st.total_issuance = 10'000'000'000'000'000;  // < 10.5e15: 1 TAO per block
@@ -605,7 +605,7 @@ TEST(coinbase3, block_step_mints_runs_and_updates_prices)
 // ---------------------------------------------------------------- BCOIN-013 (H21)
 
 /// @rule BCOIN-013
-TEST(coinbase3, dividend_distribution_totals_H21)
+TEST(injection_capped, dividend_distribution_totals_H21)
 {
     // H21 test_calculate_dividend_distribution_totals and the _only_tao / _no_tao_weight /
     // _only_alpha variants: totals within 1000 of the inputs.
@@ -648,7 +648,7 @@ TEST(coinbase3, dividend_distribution_totals_H21)
 // ---------------------------------------------------------------- BEMA (H14, H15)
 
 /// @rule BEMA-001 BEMA-002
-TEST(coinbase3, moving_prices_H14)
+TEST(injection_capped, moving_prices_H14)
 {
     // H14 test_coinbase_moving_prices: add_network, pool 1e6/1e6, mechanism 1, FEB 1.
     ChainState st = mock_state();
@@ -685,7 +685,7 @@ TEST(coinbase3, moving_prices_H14)
 }
 
 /// @rule BEMA-001
-TEST(coinbase3, moving_price_initial_and_after_time_H15)
+TEST(injection_capped, moving_price_initial_and_after_time_H15)
 {
     // H15 test_update_moving_price_initial / _after_time: alpha 0.5, price 1, MP 0, FEB 500.
     for (const auto& [block, lo, hi] : {std::tuple{u64{510}, 0.0, 0.001}, std::tuple{u64{144'000'500}, 0.499, 0.501}}) {
@@ -705,7 +705,7 @@ TEST(coinbase3, moving_price_initial_and_after_time_H15)
 }
 
 /// @rule BEMA-001
-TEST(coinbase3, moving_price_computed_in_u64f64_stored_truncated)
+TEST(injection_capped, moving_price_computed_in_u64f64_stored_truncated)
 {
     // One update, derived in integers: alpha = ⌊A·r⌋ with r = ⌊b·2^64/(b+h)⌋ (U64F64),
     // new = ⌊alpha·p⌋ + ⌊(2^64 − alpha)·m⌋ (bits of U64F64), stored as ⌊new / 2^32⌋.
@@ -732,7 +732,7 @@ TEST(coinbase3, moving_price_computed_in_u64f64_stored_truncated)
 // ---------------------------------------------------------------- BEPOCH
 
 /// @rule BEPOCH-001 BEPOCH-002 BEPOCH-004
-TEST(coinbase3, epochs_every_tempo_blocks_staggered_by_netuid)
+TEST(injection_capped, epochs_every_tempo_blocks_staggered_by_netuid)
 {
     // init_new_network: LastEpochBlock = now − (netuid mod tempo). netuid 3, tempo 10,
     // registered at block 100 → anchor 97 → epochs at 107, 117, 127 (period tempo, not tempo + 1).
@@ -759,7 +759,7 @@ TEST(coinbase3, epochs_every_tempo_blocks_staggered_by_netuid)
 }
 
 /// @rule BEPOCH-001 BEPOCH-002
-TEST(coinbase3, drain_pending_counters_and_forcing)
+TEST(injection_capped, drain_pending_counters_and_forcing)
 {
     // test_coinbase_drain_pending_gets_counters_and_resets_them / _resets_blockssincelaststep.
     ChainState st = mock_state();
@@ -803,7 +803,7 @@ TEST(coinbase3, drain_pending_counters_and_forcing)
 }
 
 /// @rule BEPOCH-002 BEPOCH-003
-TEST(coinbase3, epochs_per_block_cap_defers_by_one_block)
+TEST(injection_capped, epochs_per_block_cap_defers_by_one_block)
 {
     // test_epochs_deferred_this_block_respects_cap: MaxEpochsPerBlock (32 in the mock) + 2
     // subnets due ⇒ 2 deferred. Then with the runtime cap 2 and four due subnets.
@@ -851,7 +851,7 @@ TEST(coinbase3, epochs_per_block_cap_defers_by_one_block)
 /// Identity map at v2.0.0 … v3.4.9-424): its keys are the little-endian u16 bytes, iterated in
 /// byte order. Keys: 0 → 00 00, 256 → 00 01, 512 → 00 02, 1 → 01 00, 257 → 01 01, 2 → 02 00,
 /// 255 → ff 00, 65535 → ff ff.
-TEST(coinbase3, subnets_iterate_in_storage_key_order)
+TEST(injection_capped, subnets_iterate_in_storage_key_order)
 {
     EXPECT_EQ(netuid_storage_key(0), 0x0000u);
     EXPECT_EQ(netuid_storage_key(256), 0x0001u);
@@ -867,14 +867,15 @@ TEST(coinbase3, subnets_iterate_in_storage_key_order)
     // The emitting set keeps that order (the chain filters the iteration).
     EXPECT_EQ(get_subnets_to_emit_to(st), (std::vector<u64>{256, 512, 1, 257, 2, 255, 65535}));
     ExactChainState est = to_exact(st);
-    EXPECT_EQ(exact::coinbase3::get_subnets_to_emit_to(est), (std::vector<u64>{256, 512, 1, 257, 2, 255, 65535}));
+    EXPECT_EQ(exact::injection_capped::get_subnets_to_emit_to(est),
+              (std::vector<u64>{256, 512, 1, 257, 2, 255, 65535}));
 }
 
 /// @rule BCOIN-014 BEPOCH-002
 /// The issue's minimal request: block 360, MaxEpochsPerBlock 1, subnets 1 and 256 with the
 /// protocol's defaults (tempo 360, LastEpochBlock 0): both due (360 − 0 ≥ 360). The chain
 /// visits 256 first, so 256 drains and 1 is deferred to block 361.
-TEST(coinbase3, epoch_cap_defers_in_storage_key_order)
+TEST(injection_capped, epoch_cap_defers_in_storage_key_order)
 {
     for (const Ruleset* rules : {&V3_4_8_423, &V3_4_9_424, &MAIN_14BC6F9}) {
         SCOPED_TRACE(rules->id);
@@ -897,7 +898,7 @@ TEST(coinbase3, epoch_cap_defers_in_storage_key_order)
         EXPECT_EQ(st.find(256)->last_epoch_block, 360u);
         EXPECT_EQ(st.find(1)->pending_epoch_at, 361u);
         EXPECT_EQ(st.find(1)->last_epoch_block, 0u);
-        const auto e = exact::coinbase3::block_step_with_credit(*rules, est, 0);
+        const auto e = exact::injection_capped::block_step_with_credit(*rules, est, 0);
         ASSERT_EQ(e.epochs.size(), 2u);
         EXPECT_EQ(e.epochs[0].netuid, 256u);
         EXPECT_TRUE(e.epochs[1].deferred);
@@ -910,7 +911,7 @@ TEST(coinbase3, epoch_cap_defers_in_storage_key_order)
 /// every spend, the subnet visited first gets it. Two equal subnets 1 and 256 with full root
 /// stake at price 1 (H19's setting), each due E/2 of TAO; a credit one rao short of the two
 /// spends: 256's injection is spent, 1's is refused (`spend_tao`), and what is left recycled.
-TEST(coinbase3, injection_spends_the_credit_in_storage_key_order)
+TEST(injection_capped, injection_spends_the_credit_in_storage_key_order)
 {
     ChainState st = mock_state(1000);
     set_full_injection_root_stake(st);
@@ -928,7 +929,7 @@ TEST(coinbase3, injection_spends_the_credit_in_storage_key_order)
     // (root proportion ≈ 1, α emission 10^9).
     const auto emissions =
         get_subnet_block_emissions(MAIN_14BC6F9, st, emit_to, U96F32::saturating_from_u64(200'000'000));
-    CoinbaseResult3 out;
+    chain::injection_capped::CoinbaseResult out;
     emit_to_subnets(MAIN_14BC6F9, st, emissions, 199'999'999, true, out);
     ASSERT_EQ(out.emissions.size(), 2u);
     EXPECT_EQ(out.emissions[0].netuid, 256u);
@@ -946,7 +947,7 @@ TEST(coinbase3, injection_spends_the_credit_in_storage_key_order)
 /// U64F64 saturates to bits 2^128 − 1) and 1 (2^-32: U64F64 bits 2^32) sum to bits
 /// 2^32 − 1 mod 2^128, below 1: the flag is off and the root alpha is recycled. The chain's
 /// own run of this request recycles 62 489 764 root alpha per subnet (issue #17).
-TEST(coinbase3, root_sell_flag_sum_wraps)
+TEST(injection_capped, root_sell_flag_sum_wraps)
 {
     auto wrap_state = [](i128 second_bits) {
         ChainState st;
@@ -984,7 +985,7 @@ TEST(coinbase3, root_sell_flag_sum_wraps)
         }
         // The exact model keeps the rule's sum, 2^64 + 2^-32 > 1: root alpha accrues.
         ExactChainState est = to_exact(wrap_state(1));
-        EXPECT_TRUE(exact::coinbase3::block_step_with_credit(*rules, est, 0).root_sell_flag);
+        EXPECT_TRUE(exact::injection_capped::block_step_with_credit(*rules, est, 0).root_sell_flag);
         // Without the wrap (second moving price 0: the sum is U64F64::MAX) the chain keeps it too.
         ChainState kept = wrap_state(0);
         const auto k = block_step_with_credit(*rules, kept, 0);
@@ -999,7 +1000,7 @@ TEST(coinbase3, root_sell_flag_sum_wraps)
 // ---------------------------------------------------------------- BREG (H20)
 
 /// @rule BREG-001
-TEST(coinbase3, median_subnet_alpha_price_H20)
+TEST(injection_capped, median_subnet_alpha_price_H20)
 {
     auto with_prices = [](std::initializer_list<std::pair<u64, u64>> reserves) {
         ChainState st = mock_state(0);
@@ -1024,7 +1025,7 @@ TEST(coinbase3, median_subnet_alpha_price_H20)
 }
 
 /// @rule BREG-002 BREG-003
-TEST(coinbase3, register_at_median_price_and_start_call)
+TEST(injection_capped, register_at_median_price_and_start_call)
 {
     ChainState st = mock_state(50);
     Subnet a = add_dynamic_network(st, 1);
@@ -1071,7 +1072,7 @@ TEST(coinbase3, register_at_median_price_and_start_call)
 // ---------------------------------------------------------------- findings
 
 /// @rule BCOIN-007
-TEST(coinbase3, failed_chain_buy_strands_minted_tao)
+TEST(injection_capped, failed_chain_buy_strands_minted_tao)
 {
     // Finding candidate: the chain buy's TAO is spent from the credit (so TotalIssuance keeps
     // it) before the swap runs; when the swap fails (here ReservesTooLow: AlphaIn 50 < the

@@ -1,8 +1,8 @@
 // dtao-reference: the exact model of the Balancer-era coinbase (v3.4.8-423+).
 // SPDX-License-Identifier: Apache-2.0
 //
-// Spec: spec/coinbase3.md (BCOIN-*, BEPOCH-*, BEMA-*). The control flow of
-// `dtao::chain::coinbase3` (reference/include/dtao/coinbase3.hpp) step by step,
+// Spec: spec/injection_capped.md (BCOIN-*, BEPOCH-*, BEMA-*). The control flow of
+// `dtao::chain::injection_capped` (reference/include/dtao/injection_capped.hpp) step by step,
 // in rationals: where the chain truncates (U64F64 / U96F32 intermediates, `tou64`
 // of every amount it stores) the exact model does not, and every decision is
 // taken from the exact values. The pool is `dtao::exact::balancer` (BAL-*).
@@ -24,9 +24,9 @@
 #include <optional>
 #include <vector>
 
-namespace dtao::exact::coinbase3 {
+namespace dtao::exact::injection_capped {
 
-/// What one emitting subnet received in one block (`SubnetEmission3`, exact).
+/// What one emitting subnet received in one block (`chain::injection_capped::SubnetEmission`, exact).
 struct SubnetEmission
 {
     u64 netuid = 0;
@@ -61,7 +61,7 @@ struct SubnetEmission
     Rational server;                ///< (alpha_out − owner_cut) · ½
     Rational validator;             ///< (alpha_out − owner_cut − server) − root_alpha
     Rational root_alpha_recycled;   ///< root_alpha when the root sell flag is off
-    // Not in SubnetEmission3: the exact pool weight w2 after BCOIN-007 (the state can only
+    // Not in chain::injection_capped::SubnetEmission: the exact pool weight w2 after BCOIN-007 (the state can only
     // store its Perquintill parts).
     Rational quote_weight;
 };
@@ -79,13 +79,14 @@ struct EpochRun
 
 struct CoinbaseResult
 {
-    Rational credit;                                  ///< the credit handed to run_coinbase
-    bool root_sell_flag = false;                      ///< Σ moving prices > 1 (BCOIN-009)
-    std::vector<SubnetEmission> emissions;            ///< one per emitting subnet, in storage-key order (BCOIN-014)
-    Rational tao_spent;                               ///< credit spent on injections and chain buys
-    Rational tao_recycled;                            ///< credit left over and recycled (TotalIssuance −=)
-    std::vector<EpochRun> epochs;                     ///< every subnet due this block, ran or deferred
-    std::vector<std::pair<u64, Rational>> root_prop;  ///< RootProp written by block_step (as CoinbaseResult3)
+    Rational credit;                        ///< the credit handed to run_coinbase
+    bool root_sell_flag = false;            ///< Σ moving prices > 1 (BCOIN-009)
+    std::vector<SubnetEmission> emissions;  ///< one per emitting subnet, in storage-key order (BCOIN-014)
+    Rational tao_spent;                     ///< credit spent on injections and chain buys
+    Rational tao_recycled;                  ///< credit left over and recycled (TotalIssuance −=)
+    std::vector<EpochRun> epochs;           ///< every subnet due this block, ran or deferred
+    std::vector<std::pair<u64, Rational>>
+        root_prop;  ///< RootProp written by block_step (as chain::injection_capped::CoinbaseResult)
 };
 
 /// TaoWeight / u64::MAX.
@@ -212,4 +213,4 @@ struct Registration
 /// the pool at the exact median price (AlphaIn = pool_tao / median), the rest as the chain model.
 Result<Registration> do_register_network(const Ruleset& rules, ExactChainState& st);
 
-}  // namespace dtao::exact::coinbase3
+}  // namespace dtao::exact::injection_capped
