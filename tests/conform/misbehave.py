@@ -24,7 +24,7 @@ whose id ends in one of the suffixes below misbehaves:
   /bad-utf8    answer with a line of invalid UTF-8, and write invalid UTF-8 to stderr
   /drop        never answer this request, but answer the next ones
   /dup         answer twice
-  /long        answer with a complete line of 64 KiB (padding in an extra field)
+  /long        answer with a complete line of 8 KiB (padding in an extra field), in one write
   /close-stdout close stdout and keep running (also in every process it started)
 
 With --forget-unstake-fee, the `block` op (scenario vectors) behaves like a
@@ -122,7 +122,7 @@ for line in sys.stdin:
         out.write(answer + "\n")
     if suffix == "long":
         r = json.loads(answer)
-        r["padding"] = "p" * 65536
+        r["padding"] = "p" * 8192
         answer = json.dumps(r)
     if suffix == "close-stdout":
         out.flush()
