@@ -191,7 +191,8 @@ std::filesystem::path indexed_vectors(const std::string& tag, json& entry)
     for (const auto& f : index["files"])
         if (f["path"] == "v2.0.1/emission/edges.json")
             entry = f;
-    const auto dir = std::filesystem::temp_directory_path() / ("dtao-hostile-" + tag + "-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("dtao-hostile-" + tag + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir / "v2.0.1" / "emission");
     std::filesystem::copy_file(src / entry["path"].get<std::string>(), dir / entry["path"].get<std::string>());
@@ -278,8 +279,7 @@ TEST(HostileVectors, AnExpectedValueThatIsAJsonNumberIsRefused)
     in.close();
     doc["groups"][0]["cases"][0]["expected"]["output"]["emission"] = 1000000000;
     std::ofstream(file, std::ios::trunc) << doc.dump();
-    EXPECT_NE(load_errors(dir).find("expected.output.emission: a JSON number"), std::string::npos)
-        << load_errors(dir);
+    EXPECT_NE(load_errors(dir).find("expected.output.emission: a JSON number"), std::string::npos) << load_errors(dir);
     std::filesystem::remove_all(dir);
 }
 

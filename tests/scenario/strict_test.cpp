@@ -87,7 +87,10 @@ TEST(ScenarioStrict, WhatTheSchemaForbidsIsAnErrorNamingTheField)
          "grid./params/moving_alpha: needs at least 1 item"},
         {"a negative moving_alpha", [](json& j) { j["params"]["moving_alpha"] = -0.1; },
          "params.moving_alpha: -0.1 is below the minimum 0"},
-        {"a negative moving_alpha in the grid", [](json& j) { j["grid"]["/params/moving_alpha"] = {3e-4, -0.5}; },
+        {"a negative moving_alpha in the grid",
+         [](json& j) {
+             j["grid"]["/params/moving_alpha"] = {3e-4, -0.5};
+         },
          "params.moving_alpha: -0.5 is below the minimum 0"},
     };
     for (const auto& e : edits) {

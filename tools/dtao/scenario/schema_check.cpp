@@ -19,10 +19,7 @@ struct Invalid
     std::string where, why;
 };
 
-std::string join(const std::string& where, const std::string& key)
-{
-    return where.empty() ? key : where + "." + key;
-}
+std::string join(const std::string& where, const std::string& key) { return where.empty() ? key : where + "." + key; }
 
 std::string shown(const json& v)
 {
@@ -147,8 +144,8 @@ void check(const json& v, const json& s, const json& root, const std::string& wh
     check_object(v, s, root, where);
     if (v.is_array()) {
         if (s.contains("minItems") && v.size() < s.at("minItems").get<std::size_t>())
-            throw Invalid{where, "needs at least " + s.at("minItems").dump() + " item(s), got " +
-                                     std::to_string(v.size())};
+            throw Invalid{where,
+                          "needs at least " + s.at("minItems").dump() + " item(s), got " + std::to_string(v.size())};
         if (s.contains("items"))
             for (std::size_t i = 0; i < v.size(); ++i)
                 check(v[i], s.at("items"), root, where + "[" + std::to_string(i) + "]");
