@@ -20,6 +20,12 @@ whose id ends in one of the suffixes below misbehaves:
   /wrong-value answer with one output field changed
   /wrong-error answer with an error instead of the output
   /blank-first write a blank line before the correct answer (ignored by the runner)
+  /deep        answer with an output nested 50 000 levels deep (a 100 KB line)
+  /bad-utf8    answer with a line of invalid UTF-8, and write invalid UTF-8 to stderr
+  /drop        never answer this request, but answer the next ones
+  /dup         answer twice
+  /long        answer with a complete line of 8 KiB (padding in an extra field), in one write
+  /close-stdout close stdout and keep running (also in every process it started)
 
 With --forget-unstake-fee, the `block` op (scenario vectors) behaves like a
 simulator that forgets to put an accepted remove_stake's fee back into
@@ -101,6 +107,27 @@ for line in sys.stdin:
         answer = json.dumps({"id": r["id"], "error": "insufficient_liquidity"})
     if suffix == "blank-first":
         out.write("\n")
+    if suffix == "deep":
+        answer = '{"id": %s, "output": %s1%s}' % (json.dumps(rid), "[" * 50000, "]" * 50000)
+    if suffix == "bad-utf8":
+        sys.stderr.buffer.write(b"stderr \xff\xfe\xc3(\n")
+        sys.stderr.flush()
+        out.flush()
+        out.buffer.write(b'{"id": "\xff\xfe", "output": "\xc3("}\n')
+        out.buffer.flush()
+        continue
+    if suffix == "drop":
+        continue
+    if suffix == "dup":
+        out.write(answer + "\n")
+    if suffix == "long":
+        r = json.loads(answer)
+        r["padding"] = "p" * 8192
+        answer = json.dumps(r)
+    if suffix == "close-stdout":
+        out.flush()
+        os.close(1)
+        time.sleep(3600)
     if suffix == "swap-first":
         held = answer
         continue

@@ -1,6 +1,7 @@
 // dtao: the command-line tool of the dTAO conformance harness.
 // SPDX-License-Identifier: Apache-2.0
 #include "conform.hpp"
+#include "output_file.hpp"
 #include "protocol.hpp"
 #include "scenario.hpp"
 #include "scenario_vectors.hpp"
@@ -40,9 +41,12 @@ int run_eval(std::istream& in, std::ostream& out)
             continue;  // blank lines carry no request
         // `replace`: a response always serialises, so one odd line cannot end the stream.
         out << dtao::protocol::evaluate_line(line).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-            << '\n'
-            << std::flush;
+            << '\n';
+        // per line: a lost response must stop the stream, not be noticed at the end
+        dtao::vectors::check_stream(out, "the responses");
     }
+    if (in.bad())
+        throw std::runtime_error("cannot read the requests");
     return 0;
 }
 
@@ -95,16 +99,24 @@ int main(int argc, char** argv)
     conform->add_option("--vectors", vectors_dir, "The vectors directory")->capture_default_str();
     conform->add_option(
         "--filter", co.filters,
-        "key=value[,value...] with key op, family, ruleset, flag, rule, id, file or group; '*' globs; repeat to AND");
+        "key=glob[,glob...] ('*', '?') or key==literal, with key op, family, ruleset, flag, rule, id, file or "
+        "group. Filters with the same key OR, filters with different keys AND");
     std::string profile_path, json_path, junit_path;
-    conform->add_option("--profile", profile_path, "Divergence profile (JSON): declared, accepted differences")
+    conform
+        ->add_option(
+            "--profile", profile_path,
+            "Divergence profile (JSON): the ops the implementation answers (supported_ops) or not "
+            "(unsupported_ops), and declared, accepted differences; an unknown op, ruleset or flag is an error")
         ->check(CLI::ExistingFile);
     conform->add_option("--json", json_path, "Write the JSON report here (atomically)");
     conform->add_option("--junit", junit_path, "Write JUnit XML here (atomically)");
-    conform->add_option("--timeout", co.case_timeout_s, "Per-case timeout, seconds")->capture_default_str();
-    conform->add_option("--total-timeout", co.total_timeout_s, "Total timeout, seconds (0: none)")
+    conform->add_option("--timeout", co.case_timeout_s, "Per-case timeout, seconds (more than 0, at most a week)")
         ->capture_default_str();
-    conform->add_option("--max-response-bytes", co.max_response_bytes, "Longest accepted response line")
+    conform->add_option("--total-timeout", co.total_timeout_s, "Total timeout, seconds (0: none; at most a week)")
+        ->capture_default_str();
+    conform
+        ->add_option("--max-response-bytes", co.max_response_bytes,
+                     "Longest accepted response line; a longer one is oversized_response")
         ->capture_default_str();
     conform
         ->add_option("--max-restarts", co.max_restarts,
@@ -143,7 +155,7 @@ int main(int argc, char** argv)
 
     CLI11_PARSE(app, argc, argv);
 
-    try {
+    auto dispatch = [&]() -> int {
         if (app.got_subcommand("eval")) {
             if (input_file.empty())
                 return run_eval(std::cin, std::cout);
@@ -258,9 +270,22 @@ int main(int argc, char** argv)
             std::cout << "dtao " << DTAO_VERSION << " (eval protocol " << dtao::protocol::PROTOCOL_VERSION << ")\n";
             return 0;
         }
+        return 0;
+    };
+    int rc = 0;
+    try {
+        rc = dispatch();
     } catch (const std::exception& e) {
         std::cerr << "dtao: " << e.what() << '\n';
         return 1;
     }
-    return 0;
+    try {
+        dtao::vectors::check_stream(std::cout, "standard output");
+    } catch (const std::exception& e) {
+        // `conform` has said so already, with its own exit code
+        if (!app.got_subcommand("conform"))
+            std::cerr << "dtao: " << e.what() << '\n';
+        return rc != 0 ? rc : 1;
+    }
+    return rc;
 }

@@ -25,6 +25,9 @@ bool glob(std::string_view pattern, std::string_view text);
 bool any_glob(const std::vector<std::string>& patterns, std::string_view text);
 /// A JSON value for a one-line message, cut at `max` characters.
 std::string short_json(const json& j, std::size_t max = 160);
+/// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD, so
+/// that what an implementation wrote can go into JSON and XML reports.
+std::string valid_utf8(std::string_view s);
 /// The leaf at an output path ("a.b[2].c"), or null.
 const json* lookup_path(const json& root, const std::string& path);
 
@@ -62,32 +65,42 @@ std::vector<Verdict> run_in_session(Session& session, const std::vector<const Ca
 
 // ------------------------------------------------------------------ run.cpp
 
-/// The --filter terms: a case is in scope when every key matches one of its globs.
+/// The --filter terms. A case is in scope when, for every key named, one of the
+/// key's patterns matches it: patterns of one key OR, different keys AND.
+/// `key=a,b` gives two globs; `key==text` one literal (commas and '*' included).
 struct Filter
 {
-    std::map<std::string, std::vector<std::string>> terms;  // key -> OR-ed globs
+    struct Pattern
+    {
+        std::string text;
+        bool literal = false;
+        [[nodiscard]] bool matches(std::string_view s) const { return literal ? text == s : glob(text, s); }
+    };
+    std::map<std::string, std::vector<Pattern>> terms;  // key -> OR-ed patterns
 
     bool matches(const Case& c) const
     {
-        for (const auto& [key, values] : terms) {
+        for (const auto& [key, patterns] : terms) {
             bool ok = false;
-            for (const auto& v : values) {
+            for (const auto& p : patterns) {
                 if (key == "op")
-                    ok = glob(v, c.op);
+                    ok = p.matches(c.op);
                 else if (key == "family")
-                    ok = glob(v, c.family);
+                    ok = p.matches(c.family);
                 else if (key == "ruleset")
-                    ok = glob(v, c.ruleset);
+                    ok = p.matches(c.ruleset);
                 else if (key == "id")
-                    ok = glob(v, c.global_id);
+                    ok = p.matches(c.global_id);
                 else if (key == "file")
-                    ok = glob(v, c.file);
+                    ok = p.matches(c.file);
                 else if (key == "group")
-                    ok = glob(v, c.group);
+                    ok = p.matches(c.group);
                 else if (key == "flag")
-                    ok = std::any_of(c.flags.begin(), c.flags.end(), [&](const std::string& f) { return glob(v, f); });
+                    ok =
+                        std::any_of(c.flags.begin(), c.flags.end(), [&](const std::string& f) { return p.matches(f); });
                 else if (key == "rule")
-                    ok = std::any_of(c.rules.begin(), c.rules.end(), [&](const std::string& r) { return glob(v, r); });
+                    ok =
+                        std::any_of(c.rules.begin(), c.rules.end(), [&](const std::string& r) { return p.matches(r); });
                 if (ok)
                     break;
             }
@@ -112,6 +125,8 @@ struct Totals
 /// never sees a partial report.
 void write_atomic(const std::filesystem::path& path, const std::string& bytes);
 Totals count(const std::vector<Verdict>& verdicts);
+/// A report's JSON text (invalid UTF-8 from an implementation replaced, never thrown).
+std::string dump_report(const json& report, int indent = 1);
 /// One case of the JSON report (`full`: passes with every field too).
 json case_report(const Case& c, const Verdict& v, bool full);
 /// JUnit XML: one testsuite per vector file.

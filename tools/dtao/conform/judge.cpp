@@ -69,10 +69,40 @@ bool any_glob(const std::vector<std::string>& patterns, std::string_view text)
 
 std::string short_json(const json& j, std::size_t max)
 {
-    std::string s = j.is_null() ? "(absent)" : j.dump();
+    std::string s = j.is_null() ? "(absent)" : j.dump(-1, ' ', false, json::error_handler_t::replace);
     if (s.size() > max)
-        s = s.substr(0, max) + "…";
+        s = valid_utf8(s.substr(0, max)) + "…";  // the cut may split a character
     return s;
+}
+
+std::string valid_utf8(std::string_view s)
+{
+    std::string out;
+    out.reserve(s.size());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xe ? 3 : (b >> 3) == 0x1e ? 4 : 0;
+        bool ok = len > 0 && i + len <= s.size();
+        for (std::size_t k = 1; ok && k < len; ++k)
+            ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+        if (ok && len > 1) {
+            // no overlong forms, no surrogates, nothing above U+10FFFF
+            std::uint32_t cp = b & (0x7f >> len);
+            for (std::size_t k = 1; k < len; ++k)
+                cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+            static const std::uint32_t min_of[] = {0, 0, 0x80, 0x800, 0x10000};
+            ok = cp >= min_of[len] && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
+        }
+        if (ok) {
+            out.append(s.substr(i, len));
+            i += len;
+        } else {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        }
+    }
+    return out;
 }
 
 const json* lookup_path(const json& root, const std::string& path)

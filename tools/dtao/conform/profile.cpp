@@ -2,10 +2,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detail.hpp"
 
+#include "protocol.hpp"
 #include "values.hpp"
 
 #include "dtao/ruleset.hpp"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -28,6 +30,15 @@ std::vector<std::string> string_list(const json& j, const std::string& where)
     return out;
 }
 
+/// A misspelt op name would silently declare nothing.
+void check_op(const std::string& op, const std::string& where)
+{
+    for (const auto& [name, doc] : protocol::ops())
+        if (name == op)
+            return;
+    throw std::runtime_error(where + ": no op \"" + op + "\" (see `dtao ops`)");
+}
+
 }  // namespace
 
 // ------------------------------------------------------------------ profile
@@ -36,8 +47,9 @@ Profile parse_profile(const json& j)
 {
     if (!j.is_object())
         throw std::runtime_error("profile: expected a JSON object");
-    static const std::set<std::string> top = {"profile_version", "implementation",       "comment",
-                                              "unsupported_ops", "unsupported_rulesets", "divergences"};
+    static const std::set<std::string> top = {"profile_version", "implementation", "comment",
+                                              "unsupported_ops", "supported_ops",  "unsupported_rulesets",
+                                              "divergences"};
     for (const auto& [k, v] : j.items())
         if (!top.count(k))
             throw std::runtime_error("profile." + k + ": unknown field");
@@ -47,6 +59,15 @@ Profile parse_profile(const json& j)
     Profile p;
     p.implementation = j.value("implementation", std::string());
     p.unsupported_ops = string_list(j.value("unsupported_ops", json()), "profile.unsupported_ops");
+    for (const auto& op : p.unsupported_ops)
+        check_op(op, "profile.unsupported_ops");
+    if (j.contains("supported_ops")) {
+        if (j.contains("unsupported_ops"))
+            throw std::runtime_error("profile: give supported_ops or unsupported_ops, not both");
+        p.supported_ops = string_list(j["supported_ops"], "profile.supported_ops");
+        for (const auto& op : *p.supported_ops)
+            check_op(op, "profile.supported_ops");
+    }
     p.unsupported_rulesets = string_list(j.value("unsupported_rulesets", json()), "profile.unsupported_rulesets");
     for (const auto& id : p.unsupported_rulesets)
         if (!find_ruleset(id))
@@ -73,7 +94,14 @@ Profile parse_profile(const json& j)
         v.reason = d["reason"].get<std::string>();
         v.ops = string_list(d.value("ops", json()), w + ".ops");
         v.fields = string_list(d.value("fields", json()), w + ".fields");
+        for (const auto& pattern : v.ops)
+            if (std::none_of(protocol::ops().begin(), protocol::ops().end(),
+                             [&](const auto& op) { return detail::glob(pattern, op.first); }))
+                throw std::runtime_error(w + ".ops: \"" + pattern + "\" matches no op (see `dtao ops`)");
         v.flags_any = string_list(d.value("flags_any", json()), w + ".flags_any");
+        for (const auto& f : v.flags_any)
+            if (!vectors::is_known_flag(f))
+                throw std::runtime_error(w + ".flags_any: no flag \"" + f + "\" (vectors/README.md lists them)");
         v.any = d.value("any", false);
         v.outcome = d.value("outcome", false);
         if (d.contains("tolerance")) {

@@ -4,6 +4,7 @@
 #include "detail.hpp"
 
 #include "decimal.hpp"
+#include "output_file.hpp"
 #include "protocol.hpp"
 #include "values.hpp"
 
@@ -157,9 +158,6 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
 {
     vectors::Rng rng(o.seed);
     std::vector<Case> cases;
-    std::set<std::string> unsupported;
-    if (profile)
-        unsupported.insert(profile->unsupported_ops.begin(), profile->unsupported_ops.end());
     std::size_t out_of_scope = 0;
     for (const auto& op : vectors::random_ops()) {
         // the rulesets whose era has the op
@@ -175,7 +173,8 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
                                    std::string(rs.id), op, vectors::random_input(op, rng, is_balancer_era(rs)));
             if (!c)
                 continue;
-            if (unsupported.count(op) || (profile && profile->ruleset_unsupported(rs.id)) || !filter.matches(*c)) {
+            if ((profile && (profile->op_unsupported(op) || profile->ruleset_unsupported(rs.id))) ||
+                !filter.matches(*c)) {
                 ++out_of_scope;
                 continue;
             }
@@ -202,6 +201,21 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
         ++failures;
         if (shrunk.size() >= o.shrink_limit)
             continue;
+        // Only a wrong answer shrinks. A timeout, crash or unreadable answer would
+        // cost a timeout per shrink step (a hanging implementation took minutes),
+        // and an implementation the run gave up on answers nothing at all.
+        const bool answered = verdicts[i].status == Status::fail || verdicts[i].status == Status::error_mismatch;
+        if (!answered || !stats.gave_up.empty()) {
+            Counterexample ce;
+            ce.op = cases[i].op;
+            ce.ruleset = cases[i].ruleset;
+            ce.original_input = cases[i].request["input"];
+            ce.input = ce.original_input;
+            ce.verdict = verdicts[i];
+            ce.expected_response = cases[i].expected;
+            shrunk.push_back(std::move(ce));
+            continue;
+        }
         Counterexample ce;
         ce.op = cases[i].op;
         ce.ruleset = cases[i].ruleset;
@@ -227,7 +241,12 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
                 ++ce.calls;
                 EngineStats s;
                 const auto v = run_in_session(shrink_session, {&*c}, single, profile, s, true);
-                if (!v.empty() && is_failure(v[0].status)) {
+                if (!s.gave_up.empty() || (!v.empty() && v[0].status == Status::timeout)) {
+                    // one hang is enough: every further step could cost a timeout too
+                    progress = false;
+                    break;
+                }
+                if (!v.empty() && (v[0].status == Status::fail || v[0].status == Status::error_mismatch)) {
                     ce.input = *next;
                     ce.verdict = v[0];
                     ce.expected_response = c->expected;
@@ -245,7 +264,10 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
     const Totals t = count(verdicts);
     for (const auto& ce : shrunk) {
         out << "MISMATCH " << ce.op << " on " << ce.ruleset << "  [" << to_string(ce.verdict.status) << "]\n";
-        out << "    shrunk in " << ce.steps << " steps (" << ce.calls << " implementation calls) to:\n";
+        if (ce.verdict.status == Status::fail || ce.verdict.status == Status::error_mismatch)
+            out << "    shrunk in " << ce.steps << " steps (" << ce.calls << " implementation calls) to:\n";
+        else
+            out << "    not shrunk (only wrong answers are):\n";
         out << "    request: "
             << json({{"id", "min"}, {"ruleset", ce.ruleset}, {"op", ce.op}, {"input", ce.input}}).dump() << "\n";
         out << "    " << ce.verdict.detail << "\n";
@@ -297,11 +319,17 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
                            {"shrink_calls", ce.calls}});
         report["counterexamples"] = ces;
         try {
-            write_atomic(*o.json_report, report.dump(2) + "\n");
+            write_atomic(*o.json_report, dump_report(report, 2));
         } catch (const std::exception& e) {
-            err << "dtao conform: " << e.what() << "\n";
+            err << "dtao conform: JSON report: " << e.what() << "\n";
             return 2;
         }
+    }
+    try {
+        vectors::check_stream(out, "the summary");
+    } catch (const std::exception& e) {
+        err << "dtao conform: " << e.what() << "\n";
+        return 2;
     }
     return (t.failed == 0 && t.skipped == 0) ? 0 : 1;
 }

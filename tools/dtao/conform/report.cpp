@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detail.hpp"
 
+#include "output_file.hpp"
+
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -13,8 +15,9 @@ namespace dtao::conform::detail {
 
 namespace {
 
-std::string xml_escape(const std::string& s)
+std::string xml_escape(const std::string& text)
 {
+    const std::string s = valid_utf8(text);
     std::string out;
     for (unsigned char ch : s) {
         switch (ch) {
@@ -34,24 +37,14 @@ std::string xml_escape(const std::string& s)
 
 }  // namespace
 
-/// Write `bytes` to `path` through a temporary file and a rename: a reader
-/// never sees a partial report.
 void write_atomic(const std::filesystem::path& path, const std::string& bytes)
 {
-    if (path.has_parent_path())
-        std::filesystem::create_directories(path.parent_path());
-    const auto tmp = path.string() + ".tmp." + std::to_string(::getpid());
-    {
-        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-        o << bytes;
-        o.flush();
-        if (!o) {
-            std::error_code ec;
-            std::filesystem::remove(tmp, ec);
-            throw std::runtime_error("cannot write " + tmp);
-        }
-    }
-    std::filesystem::rename(tmp, path);
+    vectors::write_file_atomic(path, bytes);
+}
+
+std::string dump_report(const json& report, int indent)
+{
+    return report.dump(indent, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 Totals count(const std::vector<Verdict>& verdicts)

@@ -5,9 +5,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detail.hpp"
 
+#include "output_file.hpp"
+
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <map>
 #include <set>
@@ -16,6 +19,13 @@
 namespace dtao::conform {
 
 using namespace detail;
+
+namespace {
+
+/// A week: longer is a typo, and the deadlines' arithmetic stays far from overflow.
+constexpr double MAX_TIMEOUT_S = 7 * 24 * 3600;
+
+}  // namespace
 
 // ------------------------------------------------------------------ filters
 
@@ -30,13 +40,23 @@ Filter parse_filters(const std::vector<std::string>& filters)
         if (eq == std::string::npos || !keys.count(s.substr(0, eq)))
             throw std::runtime_error(
                 "--filter \"" + s +
-                "\": expected key=value with key one of op, family, ruleset, id, file, group, flag, rule");
-        std::string values = s.substr(eq + 1);
-        std::stringstream ss(values);
+                "\": expected key=glob[,glob...] or key==literal with key one of op, family, ruleset, id, file, "
+                "group, flag, rule");
+        auto& patterns = f.terms[s.substr(0, eq)];
+        if (eq + 1 < s.size() && s[eq + 1] == '=') {
+            if (eq + 2 == s.size())
+                throw std::runtime_error("--filter \"" + s + "\": empty literal");
+            patterns.push_back({s.substr(eq + 2), true});
+            continue;
+        }
+        std::stringstream ss(s.substr(eq + 1));
         std::string v;
+        const std::size_t before = patterns.size();
         while (std::getline(ss, v, ','))
             if (!v.empty())
-                f.terms[s.substr(0, eq)].push_back(v);
+                patterns.push_back({v, false});
+        if (patterns.size() == before)
+            throw std::runtime_error("--filter \"" + s + "\": no value");
     }
     return f;
 }
@@ -51,6 +71,20 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
     const Profile* profile = nullptr;
     Filter filter;
     try {
+        // NaN fails every comparison, so each test is written to fail on it too
+        auto text = [](double x) {
+            std::ostringstream s;
+            s << x;
+            return s.str();
+        };
+        if (!(o.case_timeout_s > 0 && o.case_timeout_s <= MAX_TIMEOUT_S))
+            throw std::runtime_error("--timeout " + text(o.case_timeout_s) +
+                                     ": expected seconds, more than 0 and at most 604800 (a week)");
+        if (!(o.total_timeout_s >= 0 && o.total_timeout_s <= MAX_TIMEOUT_S))
+            throw std::runtime_error("--total-timeout " + text(o.total_timeout_s) +
+                                     ": expected seconds, 0 (none) to 604800 (a week)");
+        if (o.max_response_bytes == 0)
+            throw std::runtime_error("--max-response-bytes: expected at least 1");
         filter = parse_filters(o.filters);
         if (o.profile) {
             std::ifstream f(*o.profile);
@@ -86,9 +120,7 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
                 ++out_of_scope;
                 continue;
             }
-            if (profile && (std::find(profile->unsupported_ops.begin(), profile->unsupported_ops.end(), c.op) !=
-                                profile->unsupported_ops.end() ||
-                            profile->ruleset_unsupported(c.ruleset))) {
+            if (profile && (profile->op_unsupported(c.op) || profile->ruleset_unsupported(c.ruleset))) {
                 ++declared_unsupported;
                 continue;
             }
@@ -186,8 +218,18 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
     out << t.passed << " passed, " << t.failed << " failed"
         << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : "") << "\n";
 
-    try {
-        if (o.json_report) {
+    // Each output on its own: a report that cannot be written must not cost the others.
+    bool lost = false;
+    auto write = [&](const std::string& what, const std::function<void()>& f) {
+        try {
+            f();
+        } catch (const std::exception& e) {
+            err << "dtao conform: " << what << ": " << e.what() << "\n";
+            lost = true;
+        }
+    };
+    if (o.json_report)
+        write("JSON report", [&] {
             json list = json::array();
             for (std::size_t i = 0; i < cases.size(); ++i)
                 list.push_back(case_report(*cases[i], verdicts[i], false));
@@ -212,14 +254,18 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
                            {"cases", list}};
             if (!scenarios.empty())
                 report["scenarios"] = scenarios;
-            write_atomic(*o.json_report, report.dump(1) + "\n");
-        }
-        if (o.junit_report)
-            write_atomic(*o.junit_report, junit(cases, verdicts, seconds));
+            write_atomic(*o.json_report, dump_report(report));
+        });
+    if (o.junit_report)
+        write("JUnit report", [&] { write_atomic(*o.junit_report, junit(cases, verdicts, seconds)); });
+    try {
+        vectors::check_stream(out, "the summary");
     } catch (const std::exception& e) {
         err << "dtao conform: " << e.what() << "\n";
-        return 2;
+        lost = true;
     }
+    if (lost)
+        return 2;
     return (t.failed == 0 && t.skipped == 0) ? 0 : 1;
 }
 

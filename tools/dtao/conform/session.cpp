@@ -10,6 +10,7 @@
 #include <csignal>
 #include <deque>
 #include <map>
+#include <optional>
 
 namespace dtao::conform {
 
@@ -80,7 +81,37 @@ std::string last_lines(const std::string& s, std::size_t max = 300)
     for (auto& ch : t)
         if (ch == '\n')
             ch = '|';
-    return t;
+    return valid_utf8(t);
+}
+
+/// Deeper than any answer of the protocol by far; deep enough that judging (which
+/// recurses once per level) cannot exhaust the stack on a hostile answer.
+constexpr std::size_t MAX_RESPONSE_DEPTH = 256;
+
+/// Does the JSON text nest arrays and objects deeper than `limit`? A scan of the
+/// bytes, so that a hostile line is refused before anything recurses over it.
+bool nested_deeper_than(std::string_view line, std::size_t limit)
+{
+    std::size_t depth = 0;
+    bool in_string = false, escaped = false;
+    for (const char ch : line) {
+        if (in_string) {
+            if (escaped)
+                escaped = false;
+            else if (ch == '\\')
+                escaped = true;
+            else if (ch == '"')
+                in_string = false;
+        } else if (ch == '"') {
+            in_string = true;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > limit)
+                return true;
+        } else if ((ch == ']' || ch == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return false;
 }
 
 }  // namespace
@@ -190,6 +221,14 @@ std::vector<Verdict> run_in_session(Session& session, const std::vector<const Ca
                 head_start = done;
                 continue;
             }
+            if (nested_deeper_than(line, MAX_RESPONSE_DEPTH)) {
+                v.status = Status::malformed_response;
+                v.detail = "JSON nested deeper than " + std::to_string(MAX_RESPONSE_DEPTH) + " levels (starts with " +
+                           short_json(json(line), 80) + ")";
+                ++head;
+                head_start = done;
+                continue;
+            }
             json response = json::parse(line, nullptr, false);
             if (response.is_discarded()) {
                 v.status = Status::malformed_response;
@@ -198,22 +237,56 @@ std::vector<Verdict> run_in_session(Session& session, const std::vector<const Ca
                 v.status = Status::malformed_response;
                 v.detail = "not a JSON object: " + short_json(response, 120);
             } else if (!response.contains("id") || response["id"] != json(cases[head]->global_id)) {
-                v.status = Status::wrong_id;
                 const json id = response.contains("id") ? response["id"] : json();
-                std::string where;
+                std::optional<std::size_t> k;
                 if (id.is_string()) {
                     if (index_of.empty())
                         for (std::size_t i = 0; i < cases.size(); ++i)
                             index_of.emplace(cases[i]->global_id, i);
-                    const auto it = index_of.find(id.get<std::string>());
-                    if (it != index_of.end())
-                        where = it->second > head ? " (a later request: out of order)"
-                                                  : " (an earlier request: duplicate or out of order)";
-                    else
-                        where = " (no request has this id)";
+                    if (const auto it = index_of.find(id.get<std::string>()); it != index_of.end())
+                        k = it->second;
                 }
-                v.detail =
-                    "expected the response to " + cases[head]->global_id + ", got id " + short_json(id, 120) + where;
+                if (k && *k < head) {
+                    // A late or repeated answer to a request already judged: it says
+                    // nothing about `head`, whose own answer may be next.
+                    Verdict& earlier = verdicts[*k];
+                    if (earlier.status == Status::wrong_id && earlier.field == "id" && earlier.got.is_string())
+                        earlier.detail += "; its own answer came later, out of order";
+                    else {
+                        earlier.status = Status::wrong_id;
+                        earlier.detail = "answered more than once (a second response with id " + short_json(id, 120) +
+                                         " came later)";
+                        earlier.field = "id";
+                        earlier.expected = cases[*k]->global_id;
+                        earlier.got = id;
+                    }
+                    continue;
+                }
+                if (k && *k > head && *k < next) {
+                    // Resynchronise: the requests before `*k` got no answer in order
+                    // (dropped, or answered later); the answer is judged against its own
+                    // request, so one lost line does not fail every later case.
+                    for (std::size_t i = head; i < *k; ++i) {
+                        Verdict& skipped = verdicts[i];
+                        skipped.status = Status::wrong_id;
+                        skipped.detail = "no response in order: the implementation answered " + short_json(id, 120) +
+                                         " (a later request) first; this request's answer was dropped or is out of "
+                                         "order";
+                        skipped.field = "id";
+                        skipped.expected = cases[i]->global_id;
+                        skipped.got = id;
+                    }
+                    head = *k;
+                    Verdict& resumed = verdicts[head];
+                    resumed = judge(*cases[head], response, profile);
+                    resumed.ms = std::chrono::duration<double, std::milli>(done - sent[head]).count();
+                    ++head;
+                    head_start = done;
+                    continue;
+                }
+                v.status = Status::wrong_id;
+                v.detail = "expected the response to " + cases[head]->global_id + ", got id " + short_json(id, 120) +
+                           (id.is_string() ? " (no request in flight has this id)" : "");
                 v.field = "id";
                 v.expected = cases[head]->global_id;
                 v.got = id;

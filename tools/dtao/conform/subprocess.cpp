@@ -2,10 +2,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "subprocess.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <set>
 #include <poll.h>
 #include <sys/wait.h>
 #include <thread>
@@ -19,6 +21,83 @@ constexpr std::size_t STDERR_TAIL = 4096;
 
 void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
+// The process groups of the running children, for the signal handler: a runner
+// stopped by SIGINT or SIGTERM must not leave a hanging implementation (and
+// whatever it started) behind. Lock-free slots, since a handler cannot lock.
+constexpr std::size_t MAX_CHILDREN = 64;
+std::atomic<pid_t> g_groups[MAX_CHILDREN];
+static_assert(std::atomic<pid_t>::is_always_lock_free);
+
+void remember_group(pid_t pgid)
+{
+    for (auto& slot : g_groups) {
+        pid_t empty = 0;
+        if (slot.compare_exchange_strong(empty, pgid))
+            return;
+    }
+}
+
+void forget_group(pid_t pgid)
+{
+    for (auto& slot : g_groups) {
+        pid_t mine = pgid;
+        if (slot.compare_exchange_strong(mine, 0))
+            return;
+    }
+}
+
+extern "C" void end_children_and_die(int sig)
+{
+    for (auto& slot : g_groups)
+        if (const pid_t pgid = slot.load(); pgid > 0)
+            ::kill(-pgid, SIGKILL);
+    // die of the same signal, so that the caller sees how the runner ended
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+/// Once per process, for the signals that end a runner from outside; a
+/// disposition someone else chose (ignored, or a handler) is left alone.
+void install_signal_handlers()
+{
+    static const bool installed = [] {
+        for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+            struct sigaction old = {};
+            if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler != SIG_DFL)
+                continue;
+            struct sigaction sa = {};
+            sa.sa_handler = end_children_and_die;
+            sigemptyset(&sa.sa_mask);
+            ::sigaction(sig, &sa, nullptr);
+        }
+        return true;
+    }();
+    (void)installed;
+}
+
+/// A command the shell may replace itself with (`exec`): words and quotes, no
+/// operator, expansion or assignment. Then the implementation is the child
+/// itself, and when it closes its stdout the runner sees end-of-file at once;
+/// a shell waiting for it would hold the pipe open, and the runner would wait
+/// for the timeout instead.
+bool is_simple_command(const std::string& command)
+{
+    if (command.find_first_not_of(" \t") == std::string::npos)
+        return false;
+    if (command.find_first_of("$`\\;&|<>(){}*?[]~#!\n\r") != std::string::npos)
+        return false;
+    const auto start = command.find_first_not_of(" \t");
+    const auto first_word_end = command.find_first_of(" \t", start);
+    const std::string first = command.substr(start, first_word_end - start);
+    // the shell's own words: `exec cd …` or `exec exec …` would fail where the plain command works
+    static const std::set<std::string> builtins = {
+        ".",      "alias", "bg",     "break",   "cd",    "command", "continue", "eval",  "exec",     "exit",
+        "export", "fc",    "fg",     "getopts", "hash",  "jobs",    "local",    "read",  "readonly", "return",
+        "set",    "shift", "source", "times",   "trap",  "type",    "ulimit",   "umask", "unalias",  "unset",
+        "wait",   "if",    "case",   "for",     "while", "until",   "do",       "time",  ":"};
+    return first.find('=') == std::string::npos && !builtins.count(first);
+}
+
 }  // namespace
 
 Subprocess::Subprocess(std::string command, std::size_t max_line_bytes)
@@ -30,11 +109,13 @@ Subprocess::~Subprocess() { kill(); }
 bool Subprocess::start(std::string& error)
 {
     kill();
+    install_signal_handlers();
     int in[2], out[2], err[2];
     if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
         error = std::string("pipe: ") + std::strerror(errno);
         return false;
     }
+    const std::string shell_command = is_simple_command(m_command) ? "exec " + m_command : m_command;
     const pid_t pid = fork();
     if (pid < 0) {
         error = std::string("fork: ") + std::strerror(errno);
@@ -48,10 +129,11 @@ bool Subprocess::start(std::string& error)
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
-        execl("/bin/sh", "sh", "-c", m_command.c_str(), static_cast<char*>(nullptr));
+        execl("/bin/sh", "sh", "-c", shell_command.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     setpgid(pid, pid);  // also here: no race with the first kill()
+    remember_group(pid);
     ::close(in[0]);
     ::close(out[1]);
     ::close(err[1]);
@@ -162,6 +244,13 @@ Subprocess::Event Subprocess::read_line(std::string& line, Clock::time_point dea
 {
     while (true) {
         const auto nl = m_out.find('\n', m_scan);
+        if (nl != std::string::npos && nl > m_max_line) {
+            // the limit holds for a line that arrived whole in one read, too
+            line = m_out.substr(0, 200);
+            m_out.erase(0, nl + 1);
+            m_scan = 0;
+            return Event::oversized;
+        }
         if (nl != std::string::npos) {
             line.assign(m_out, 0, nl);
             if (!line.empty() && line.back() == '\r')
@@ -200,6 +289,9 @@ bool Subprocess::reap(bool block)
     const pid_t r = waitpid(m_pid, &status, block ? 0 : WNOHANG);
     if (r == m_pid) {
         m_status = status;
+        // The group may outlive its leader (an adapter's own children), but its id
+        // can be reused once the leader is reaped, so it is no longer ours to kill.
+        forget_group(m_pid);
         m_pid = -1;
         return true;
     }

@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine.hpp"
 
+#include "output_file.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -198,14 +200,20 @@ std::string file_label(const std::string& label)
 
 void write_outputs(const Report& report, const fs::path& out_dir)
 {
-    fs::create_directories(out_dir);
+    std::error_code ec;
+    fs::create_directories(out_dir, ec);
+    if (ec)
+        throw std::runtime_error("cannot create directory " + out_dir.string() + ": " + ec.message());
     for (const auto& r : report.runs) {
-        std::ofstream f(out_dir / (file_label(r.label) + ".csv"));
-        for (const auto& row : r.csv_rows)
-            f << row << '\n';
+        vectors::OutputFile f(out_dir / (file_label(r.label) + ".csv"));
+        for (const auto& row : r.csv_rows) {
+            f.write(row);
+            f.write("\n");
+        }
+        f.commit();
     }
-    std::ofstream s(out_dir / "summary.json");
-    s << report.summary.dump(2) << '\n';
+    // the summary last: its presence says that every CSV is complete
+    vectors::write_file_atomic(out_dir / "summary.json", report.summary.dump(2) + "\n");
 }
 
 bool plot(const Report& report, const fs::path& out_dir, std::ostream& log)
@@ -236,7 +244,7 @@ bool plot(const Report& report, const fs::path& out_dir, std::ostream& log)
             return 0;
         };
         const int price = col("_price"), mp = col("_moving_price"), share = col("_share"), pnl = col("_pnl_tao");
-        std::ofstream g(out_dir / (base + ".gp"));
+        std::ostringstream g;
         g << "set datafile separator ','\n"
           << "set terminal pngcairo size 1200,900 font ',10' noenhanced\n"
           << "set output '" << (out_dir / (base + ".png")).string() << "'\n"
@@ -256,7 +264,7 @@ bool plot(const Report& report, const fs::path& out_dir, std::ostream& log)
             g << "set ylabel 'TAO'\nplot '" << (out_dir / (base + ".csv")).string()
               << "' every ::1 using 2:3 with lines title 'TotalIssuance (rao)'\n";
         g << "unset multiplot\n";
-        g.close();
+        vectors::write_file_atomic(out_dir / (base + ".gp"), g.str());
         const std::string cmd = "gnuplot '" + (out_dir / (base + ".gp")).string() + "' 2>&1";
         if (std::system(cmd.c_str()) != 0) {
             log << "dtao scenario: gnuplot failed on " << base << ".gp\n";

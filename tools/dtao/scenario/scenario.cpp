@@ -2,6 +2,7 @@
 // grid of runs (see scenario.hpp); the engine: engine.hpp.
 // SPDX-License-Identifier: Apache-2.0
 #include "engine.hpp"
+#include "schema_check.hpp"
 
 #include "dtao/ruleset.hpp"
 
@@ -214,6 +215,24 @@ using namespace detail;
 
 namespace {
 
+/// Strict: what the schema forbids is an error, not a default. A typo'd key
+/// (`moving_alpah`) would otherwise run silently with the default value.
+void validate(const json& sc, const std::string& where)
+{
+    try {
+        check_against_schema(sc, scenario_schema(), scenario_schema());
+    } catch (const std::exception& e) {
+        fail(where + ": " + e.what());
+    }
+    // Beyond the schema: a period of 0 blocks means nothing, and the engine
+    // would run it as 1 without a word.
+    const json actors = sc.value("actors", json::array());
+    for (std::size_t i = 0; i < actors.size(); ++i)
+        for (const char* key : {"every", "hold"})
+            if (actors[i].contains(key) && uint(actors[i], key, 1) == 0)
+                fail(where + ": actors[" + std::to_string(i) + "]." + key + ": must be at least 1 (blocks)");
+}
+
 // ------------------------------------------------------------------ grid
 
 std::vector<std::pair<std::string, json>> expand(const json& sc, bool short_run)
@@ -234,6 +253,7 @@ std::vector<std::pair<std::string, json>> expand(const json& sc, bool short_run)
             const json set = v.value("set", json::object());
             for (const auto& [ptr, val] : set.items())
                 j[json::json_pointer(ptr)] = val;
+            validate(j, "variant \"" + name + "\"");
             j["/variant"_json_pointer] = name;
             runs.emplace_back(name, j);
         }
@@ -250,6 +270,11 @@ std::vector<std::pair<std::string, json>> expand(const json& sc, bool short_run)
                 for (const auto& v : values) {
                     json j = base;
                     j[json::json_pointer(ptr)] = v;
+                    {
+                        json plain = j;
+                        plain.erase("variant");  // added by the tool, not the file
+                        validate(plain, "grid " + ptr + " = " + v.dump());
+                    }
                     std::string key = ptr.substr(ptr.find_last_of('/') + 1);
                     std::string val = v.is_string() ? v.get<std::string>() : v.dump();
                     next.emplace_back(label + (label.empty() ? "" : ",") + key + "=" + val, j);
@@ -301,6 +326,7 @@ json load(const fs::path& file)
     }
     if (!sc.is_object() || sc.value("scenario_version", 0) != 1)
         fail(file.string() + ": scenario_version must be 1");
+    validate(sc, file.string());
     for (const char* k : {"id", "name", "ruleset", "state", "blocks"})
         if (!sc.contains(k))
             fail(file.string() + ": missing field \"" + std::string(k) + "\"");
@@ -327,7 +353,6 @@ json configure(const json& scenario, const std::string& variant, const json& set
         const json vset = found.value("set", json::object());
         for (const auto& [ptr, val] : vset.items())
             sc[json::json_pointer(ptr)] = val;
-        sc["variant"] = variant;
     }
     for (const auto& [ptr, val] : set.items()) {
         try {
@@ -336,6 +361,9 @@ json configure(const json& scenario, const std::string& variant, const json& set
             fail("set: bad JSON pointer \"" + ptr + "\": " + e.what());
         }
     }
+    validate(sc, scenario.value("id", std::string("the scenario")) + (variant.empty() ? "" : " variant " + variant));
+    if (!variant.empty())
+        sc["variant"] = variant;
     for (const char* k : {"grid", "variants", "short", "checks"})
         sc.erase(k);
     return sc;
@@ -400,15 +428,17 @@ Report run(const json& scenario, const Options& options)
         rr.summary["ok"] = rr.ok;
         for (const auto& c : rr.summary["checks"]) {
             ++checks_total;
-            if (c.value("ok", json()).is_boolean() && c.at("ok").get<bool>())
-                ++checks_passed;
-            else if (c.at("ok").is_null())
+            const json ok = c.value("ok", json(false));  // absent: the run stopped before the check
+            if (ok.is_null() || (ok.is_boolean() && ok.get<bool>()))
                 ++checks_passed;
         }
         rep.ok = rep.ok && rr.ok;
         jruns.push_back(rr.summary);
         rep.runs.push_back(std::move(rr));
     }
+    if (rep.runs.empty())
+        fail(scenario.value("id", std::string("the scenario")) +
+             ": no run (the grid is empty, or --only matches no grid point)");
     rep.summary = {{"id", scenario.at("id")},
                    {"name", scenario.at("name")},
                    {"title", scenario.value("title", "")},

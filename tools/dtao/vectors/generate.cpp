@@ -7,6 +7,7 @@
 // expected value comes from dtao::protocol::evaluate, the code path of `dtao eval`.
 // Schemas: schema.cpp.
 #include "generate_detail.hpp"
+#include "output_file.hpp"
 
 #include "protocol.hpp"
 #include "values.hpp"
@@ -491,28 +492,27 @@ std::size_t write_generation(const GenerateResult& g, const std::filesystem::pat
         if (!g.files.count(path))
             std::filesystem::remove(dir / path);
     std::size_t n = 0;
-    for (const auto& [path, bytes] : g.files) {
+    auto write_if_changed = [&](const std::string& path, const std::string& bytes) {
         const auto target = dir / path;
-        std::filesystem::create_directories(target.parent_path());
         {
             std::ifstream f(target, std::ios::binary);
             if (f) {
                 std::ostringstream ss;
                 ss << f.rdbuf();
                 if (ss.str() == bytes)
-                    continue;
+                    return;
             }
         }
-        const auto tmp = target.string() + ".tmp";
-        {
-            std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-            o << bytes;
-            if (!o)
-                throw std::runtime_error("cannot write " + tmp);
-        }
-        std::filesystem::rename(tmp, target);
+        write_file_atomic(target, bytes);
         ++n;
-    }
+    };
+    // The index last: it vouches for the files' hashes, so it must not name
+    // files that a failed write left at their old bytes.
+    for (const auto& [path, bytes] : g.files)
+        if (path != "index.json")
+            write_if_changed(path, bytes);
+    if (const auto it = g.files.find("index.json"); it != g.files.end())
+        write_if_changed(it->first, it->second);
     return n;
 }
 

@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "vectors.hpp"
 
+#include "generate_detail.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -160,6 +162,22 @@ std::vector<std::string> str_list(const json& o, const char* key, const std::str
     return out;
 }
 
+/// Amounts are decimal strings in the protocol: a JSON number in an expected
+/// value would compare unequal to every correct answer, or lose digits.
+void no_numbers(const json& j, const std::string& where, std::size_t depth)
+{
+    if (depth > 64)
+        bad(where + ": nested too deeply");
+    if (j.is_number())
+        bad(where + ": a JSON number (" + j.dump() + "); amounts are decimal strings");
+    if (j.is_object())
+        for (const auto& [k, v] : j.items())
+            no_numbers(v, where + "." + k, depth + 1);
+    else if (j.is_array())
+        for (std::size_t i = 0; i < j.size(); ++i)
+            no_numbers(j[i], where + "[" + std::to_string(i) + "]", depth + 1);
+}
+
 void parse_file(std::string_view bytes, const std::string& path, VectorFile& out)
 {
     json doc;
@@ -250,7 +268,9 @@ void parse_file(std::string_view bytes, const std::string& path, VectorFile& out
                     canonical["error"] = k.expected["error"];
                 k.expected_line = canonical.dump();
             }
+            no_numbers(k.expected, cw + ".expected", 0);
             k.exact = c.contains("exact") ? c["exact"] : json();
+            no_numbers(k.exact, cw + ".exact", 0);
             k.intermediates = c.contains("intermediates") ? c["intermediates"] : json::object();
             if (!k.intermediates.is_object())
                 bad(cw + ".intermediates: expected an object");
@@ -282,14 +302,53 @@ std::optional<std::string> parse_vector_file(std::string_view bytes, const std::
 
 namespace {
 
-std::optional<std::string> read_all(const std::filesystem::path& p)
+/// The bytes of a regular file. Anything else (a FIFO would block the reader
+/// forever, a device would never end) is an error, as is an unreadable file.
+std::optional<std::string> read_regular(const std::filesystem::path& p, std::string& error)
 {
-    std::ifstream f(p, std::ios::binary);
-    if (!f)
+    std::error_code ec;
+    const auto st = std::filesystem::status(p, ec);
+    if (ec) {
+        error = "cannot read: " + ec.message();
         return std::nullopt;
+    }
+    if (!std::filesystem::is_regular_file(st)) {
+        error = "not a regular file";
+        return std::nullopt;
+    }
+    std::ifstream f(p, std::ios::binary);
+    if (!f) {
+        error = "cannot read";
+        return std::nullopt;
+    }
     std::ostringstream ss;
     ss << f.rdbuf();
+    if (f.bad()) {
+        error = "cannot read";
+        return std::nullopt;
+    }
     return ss.str();
+}
+
+/// Why an index path may not be followed, or "" if it may: it must stay inside
+/// the vectors directory, also through symbolic links.
+std::string outside_reason(const std::filesystem::path& dir, const std::string& rel)
+{
+    const std::filesystem::path r(rel);
+    if (rel.empty() || r.is_absolute())
+        return "not a relative path";
+    for (const auto& part : r)
+        if (part == "..")
+            return "leaves the vectors directory";
+    std::error_code ec1, ec2;
+    const auto root = std::filesystem::weakly_canonical(dir, ec1);
+    const auto full = std::filesystem::weakly_canonical(dir / r, ec2);
+    if (ec1 || ec2)
+        return "cannot resolve";
+    const auto within = full.lexically_relative(root);
+    if (within.empty() || *within.begin() == "..")
+        return "resolves outside the vectors directory";
+    return "";
 }
 
 }  // namespace
@@ -298,17 +357,37 @@ LoadedVectors load_vectors(const std::filesystem::path& dir) noexcept
 {
     LoadedVectors out;
     try {
-        std::vector<std::string> paths;
-        const auto index_bytes = read_all(dir / "index.json");
-        if (index_bytes) {
+        struct Listed
+        {
+            std::string path;
+            std::optional<std::string> sha256;
+            std::optional<std::uint64_t> bytes;
+        };
+        std::vector<Listed> listed;
+        const bool indexed = std::filesystem::exists(dir / "index.json");
+        if (indexed) {
+            std::string error;
+            const auto index_bytes = read_regular(dir / "index.json", error);
+            if (!index_bytes) {
+                out.errors.push_back((dir / "index.json").string() + ": " + error);
+                return out;
+            }
             const json index = json::parse(*index_bytes, nullptr, false);
             if (index.is_discarded() || !index.is_object() || !index.contains("files") || !index["files"].is_array()) {
                 out.errors.push_back((dir / "index.json").string() + ": not a valid index");
                 return out;
             }
-            for (const auto& f : index["files"])
-                if (f.is_object() && f.contains("path") && f["path"].is_string())
-                    paths.push_back(f["path"].get<std::string>());
+            for (std::size_t i = 0; i < index["files"].size(); ++i) {
+                const json& f = index["files"][i];
+                const std::string w = (dir / "index.json").string() + ": files[" + std::to_string(i) + "]";
+                if (!f.is_object() || !f.contains("path") || !f["path"].is_string() || !f.contains("sha256") ||
+                    !f["sha256"].is_string() || !f.contains("bytes") || !f["bytes"].is_number_unsigned()) {
+                    out.errors.push_back(w + ": expected an object with path, sha256 and bytes");
+                    continue;
+                }
+                listed.push_back(
+                    {f["path"].get<std::string>(), f["sha256"].get<std::string>(), f["bytes"].get<std::uint64_t>()});
+            }
         } else {
             std::error_code ec;
             for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
@@ -318,16 +397,34 @@ LoadedVectors load_vectors(const std::filesystem::path& dir) noexcept
                 const auto rel = std::filesystem::relative(it->path(), dir).generic_string();
                 if (std::count(rel.begin(), rel.end(), '/') == 2 && rel.rfind("schema/", 0) != 0 &&
                     rel.rfind("fillers/", 0) != 0)
-                    paths.push_back(rel);
+                    listed.push_back({rel, std::nullopt, std::nullopt});
             }
             if (ec)
                 out.errors.push_back(dir.string() + ": " + ec.message());
-            std::sort(paths.begin(), paths.end());
+            std::sort(listed.begin(), listed.end(), [](const Listed& a, const Listed& b) { return a.path < b.path; });
         }
-        for (const auto& rel : paths) {
-            const auto bytes = read_all(dir / rel);
+        for (const auto& l : listed) {
+            const std::string& rel = l.path;
+            if (const auto why = outside_reason(dir, rel); !why.empty()) {
+                out.errors.push_back(rel + ": " + why + " (a path in the index)");
+                continue;
+            }
+            std::string error;
+            const auto bytes = read_regular(dir / rel, error);
             if (!bytes) {
-                out.errors.push_back(rel + ": cannot read");
+                out.errors.push_back(rel + ": " + error);
+                continue;
+            }
+            // An edited vector must not be blamed on the implementation under test.
+            if (l.bytes && bytes->size() != *l.bytes) {
+                out.errors.push_back(rel + ": " + std::to_string(bytes->size()) + " bytes, the index says " +
+                                     std::to_string(*l.bytes) +
+                                     " (changed after generation; `dtao vectors generate` rewrites it)");
+                continue;
+            }
+            if (l.sha256 && detail::sha256_hex(*bytes) != *l.sha256) {
+                out.errors.push_back(rel + ": sha256 differs from the index (changed after generation; `dtao vectors "
+                                           "generate` rewrites it)");
                 continue;
             }
             VectorFile f;

@@ -11,6 +11,7 @@
 
 #include "dtao/numeric/arith.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iosfwd>
@@ -93,11 +94,23 @@ struct Divergence
 struct Profile
 {
     std::string implementation;
+    /// Ops the implementation does not answer. A profile gives this or
+    /// `supported_ops`, not both; every name is an op of `dtao ops`.
     std::vector<std::string> unsupported_ops;
+    /// The ops the implementation answers, if the profile lists them: every other
+    /// op is unsupported, so an op added to the protocol later is out of scope
+    /// for an existing profile instead of a failure.
+    std::optional<std::vector<std::string>> supported_ops;
     /// Rulesets the implementation does not implement (e.g. the Balancer era): their
     /// cases are skipped and counted as declared unsupported, like unsupported ops.
     std::vector<std::string> unsupported_rulesets;
     std::vector<Divergence> divergences;
+    [[nodiscard]] bool op_unsupported(std::string_view op) const
+    {
+        if (supported_ops)
+            return std::find(supported_ops->begin(), supported_ops->end(), op) == supported_ops->end();
+        return std::find(unsupported_ops.begin(), unsupported_ops.end(), op) != unsupported_ops.end();
+    }
     [[nodiscard]] bool ruleset_unsupported(std::string_view id) const
     {
         for (const auto& r : unsupported_rulesets)

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The `dtao` command line under lost output and signals (issue 16, reproducers 3,
+# 4, 9 and 11): no command exits 0 after losing output, and a runner stopped by a
+# signal leaves no implementation behind.
+#
+#   io_test.sh DTAO SOURCE_DIR CHECK
+set -u
+DTAO=$1
+SRC=$2
+CHECK=$3
+VECTORS=$SRC/vectors
+SCENARIO=$SRC/vectors/scenarios/S3_young_subnet_pump.json
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    [ -s "$TMP/err" ] && sed 's/^/  stderr: /' "$TMP/err" >&2
+    exit 1
+}
+
+# Run "$@" with stdout on a full device; expect a non-zero exit and a message.
+expect_lost_output_is_an_error() {
+    "$@" > /dev/full 2> "$TMP/err"
+    local rc=$?
+    [ "$rc" -ne 0 ] || fail "exit 0 with stdout on /dev/full: $*"
+    grep -q "cannot write" "$TMP/err" || fail "no message naming the failed write: $*"
+    echo "ok: exit $rc: $(head -1 "$TMP/err")"
+}
+
+case $CHECK in
+eval_stdout_full)
+    printf '{"id":"a","ruleset":"v2.0.1","op":"block_emission","input":{"issuance":"0"}}\n' > "$TMP/req"
+    expect_lost_output_is_an_error "$DTAO" eval --input "$TMP/req"
+    ;;
+conform_stdout_full)
+    expect_lost_output_is_an_error "$DTAO" conform --impl @reference --vectors "$VECTORS" \
+        --filter family=emission --filter ruleset=v2.0.1
+    ;;
+scenario_stdout_full)
+    expect_lost_output_is_an_error "$DTAO" scenario run "$SCENARIO" --short -q
+    ;;
+scenario_out_not_writable)
+    # /proc exists and nobody, root included, may create files in it
+    "$DTAO" scenario run "$SCENARIO" --short -q --out /proc > "$TMP/out" 2> "$TMP/err"
+    rc=$?
+    [ "$rc" -ne 0 ] || fail "exit 0 although nothing could be written to /proc"
+    grep -q "cannot create /proc/" "$TMP/err" || fail "no message naming the file"
+    echo "ok: exit $rc: $(head -1 "$TMP/err")"
+    ;;
+conform_bad_timeouts)
+    for t in 0 -1 nan inf; do
+        for opt in --timeout --total-timeout; do
+            [ "$opt" = --total-timeout ] && [ "$t" = 0 ] && continue  # 0: no total timeout
+            "$DTAO" conform --impl @reference --vectors "$VECTORS" --filter family=emission \
+                --filter ruleset=v2.0.1 "$opt" "$t" > /dev/null 2> "$TMP/err"
+            rc=$?
+            [ "$rc" -ne 0 ] || fail "$opt $t accepted"
+            grep -q -- "$opt" "$TMP/err" || fail "$opt $t: the message does not name the option"
+            echo "ok: $opt $t: exit $rc"
+        done
+    done
+    ;;
+conform_signal_ends_implementation)
+    for sig in TERM INT; do
+        rm -f "$TMP/pid"
+        # the implementation starts a process of its own, then hangs
+        # a background job of a script starts with SIGINT ignored: restore the default
+        env --default-signal "$DTAO" conform --impl "sleep 1000 & echo \$! > $TMP/pid; wait" \
+            --vectors "$VECTORS" --filter family=emission --timeout 600 > /dev/null 2> "$TMP/err" &
+        runner=$!
+        for _ in $(seq 600); do
+            [ -s "$TMP/pid" ] && break
+            sleep 0.1
+        done
+        [ -s "$TMP/pid" ] || fail "the implementation never started"
+        kill -"$sig" "$runner"
+        for _ in $(seq 300); do
+            kill -0 "$runner" 2> /dev/null || break
+            sleep 0.1
+        done
+        if kill -0 "$runner" 2> /dev/null; then
+            kill -KILL "$runner" "$(cat "$TMP/pid")"
+            fail "SIG$sig: the runner did not stop"
+        fi
+        wait "$runner"
+        rc=$?
+        [ "$rc" -ne 0 ] || fail "SIG$sig: the runner exited 0"
+        child=$(cat "$TMP/pid")
+        # the signal is sent before the runner exits; a zombie waiting for its
+        # reaper counts as gone
+        gone=""
+        for _ in $(seq 100); do
+            state=$(ps -o stat= -p "$child" 2> /dev/null | tr -d ' ')
+            case $state in '' | Z*) gone=yes; break ;; esac
+            sleep 0.1
+        done
+        if [ -z "$gone" ]; then
+            kill -KILL "$child" 2> /dev/null
+            fail "SIG$sig: the implementation's child $child outlived the runner"
+        fi
+        echo "ok: SIG$sig: runner exit $rc, implementation's process group ended"
+    done
+    ;;
+*)
+    fail "unknown check $CHECK"
+    ;;
+esac
