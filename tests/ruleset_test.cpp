@@ -96,13 +96,13 @@ TEST(ruleset, table_metadata_and_lookup)
         }
     }
     // RULESETS is the launch era followed by the Balancer era, and the era
-    // predicate agrees with the two lists.
+    // label agrees with the two lists.
     ASSERT_EQ(RULESETS.size(), LAUNCH_RULESETS.size() + BALANCER_RULESETS.size());
     for (std::size_t i = 0; i < RULESETS.size(); ++i) {
         const bool balancer = i >= LAUNCH_RULESETS.size();
         const Ruleset& want_r = balancer ? BALANCER_RULESETS[i - LAUNCH_RULESETS.size()] : LAUNCH_RULESETS[i];
         EXPECT_EQ(RULESETS[i].id, want_r.id);
-        EXPECT_EQ(is_balancer_era(RULESETS[i]), balancer) << RULESETS[i].id;
+        EXPECT_EQ(RULESETS[i].era, balancer ? "balancer" : "launch") << RULESETS[i].id;
     }
     EXPECT_FALSE(find_ruleset("v2.0.3").has_value());  // no rule change at v2.0.3
     EXPECT_FALSE(find_ruleset("main").has_value());

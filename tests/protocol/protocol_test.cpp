@@ -3,6 +3,7 @@
 #include "protocol.hpp"
 
 #include "dtao/balancer.hpp"
+#include "dtao/capabilities.hpp"
 #include "dtao/ruleset.hpp"
 
 #include <set>
@@ -227,21 +228,36 @@ TEST(protocol, every_op_answers_a_minimal_request)
     check(balancer_requests, {"v3.4.8-423", "v3.4.9-424", "main-14bc6f9"});
 }
 
-/// An op of the other era is a protocol error naming the era, not a silent answer by the
-/// wrong rules; so is a storage field of the other era.
-/// @rule RSET-017
-TEST(protocol, ops_and_state_fields_belong_to_an_era)
+/// An op the ruleset lacks is a protocol error naming the op's forms, not a silent answer by
+/// the wrong rules; so is a storage field the ruleset lacks.
+/// @rule RSET-017 RSET-024
+TEST(protocol, ops_and_state_fields_belong_to_the_ruleset)
 {
     const json pool{{"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "1000000000000"}, {"amount", "1000000000"}};
     for (const char* op :
          {"sim_swap_tao_for_alpha", "sim_swap_alpha_for_tao", "drain_pending_emission", "blocks_until_next_epoch"}) {
         const json r = eval(op, pool, "v3.4.8-423");
         EXPECT_EQ(error_of(r), "op_not_in_ruleset") << op;
-        EXPECT_NE(r["message"].get<std::string>().find("Balancer era"), std::string::npos) << r.dump();
+        EXPECT_NE(r["message"].get<std::string>().find("its forms: "), std::string::npos) << r.dump();
     }
     for (const char* op : {"swap", "adjust_protocol_liquidity", "pow_ratio_scaled", "dividend_distribution"}) {
         EXPECT_EQ(error_of(eval(op, pool, "v2.0.10")), "op_not_in_ruleset") << op;
     }
+    // The protocol answers exactly the capability table: every (ruleset, op) the table has
+    // reaches a handler (no unknown_op, no op_not_in_ruleset, no internal_error), every other
+    // one is op_not_in_ruleset.
+    for (const auto& rs : dtao::RULESETS)
+        for (const dtao::Op op : dtao::ALL_OPS) {
+            const std::string name(dtao::to_string(op));
+            const json r = eval(name, json::object(), std::string(rs.id));
+            const std::string err = error_of(r);
+            EXPECT_EQ(dtao::protocol::op_in_ruleset(name, rs), dtao::has_op(rs, op)) << rs.id << " " << name;
+            if (dtao::has_op(rs, op))
+                EXPECT_TRUE(err != "op_not_in_ruleset" && err != "unknown_op" && err != "internal_error")
+                    << rs.id << " " << name << ": " << r.dump();
+            else
+                EXPECT_EQ(err, "op_not_in_ruleset") << rs.id << " " << name;
+        }
     // a Balancer-era storage item in a launch-era state, and the reverse
     const json launch_with_fee{{"state", {{"subnets", {{{"netuid", "1"}, {"fee_rate", "33"}}}}}}};
     EXPECT_EQ(error_of(eval("coinbase", launch_with_fee, "v2.0.10")), "invalid_field");

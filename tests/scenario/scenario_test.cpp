@@ -124,9 +124,9 @@ TEST(ScenarioEngine, MalformedAmountNamesTheField)
     }
 }
 
-/// @rule RSET-017
-/// The engine runs the launch-era rules; a Balancer-era ruleset is refused by name
-/// rather than run with the wrong pool.
+/// @rule RSET-017 RSET-024
+/// The engine drives the launch block on the constant-product pool; a ruleset with other
+/// forms is refused, naming them, rather than run with the wrong pool.
 TEST(ScenarioEngine, BalancerRulesetIsRefused)
 {
     auto s = small_scenario();
@@ -136,7 +136,8 @@ TEST(ScenarioEngine, BalancerRulesetIsRefused)
         (void)sc::run(s, o);
         FAIL() << "ran a Balancer-era ruleset";
     } catch (const std::runtime_error& e) {
-        EXPECT_NE(std::string(e.what()).find("Balancer era"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("injection_capped block on the balancer pool"), std::string::npos)
+            << e.what();
     }
 }
 

@@ -59,7 +59,11 @@ struct Ruleset
     std::string_view commit;  ///< full commit of the tag
     unsigned spec_version = 0;
     std::string_view date;
-
+    /// The line of releases the ruleset belongs to ("launch": v2.0.x; "balancer": v3.4.8-423+).
+    /// A label only: no rule reads it, and no tool branches on it. The vector fillers select
+    /// their rulesets by it (vectors/README.md); what a ruleset can do is `form_of` /
+    /// `storage_of` (capabilities.hpp).
+    std::string_view era = "launch";
     /// RSET-002 (v2.0.1): the EMA input price is min(price, 1.0).
     bool ema_clamp_at_one = false;
     /// RSET-003 (v2.0.2): TAO-in is zeroed when burn registration is off and
@@ -167,6 +171,7 @@ inline constexpr Ruleset V2_0_10 = detail::derive(V2_0_9, "v2.0.10", "719a6f5e9e
 /// The Balancer era: v2.0.10 plus the net change of v3.1.6 … v3.4.8 (spec/rulesets.md).
 inline constexpr Ruleset V3_4_8_423 = detail::derive(V2_0_10, "v3.4.8-423", "06032d518fbaead1ddc2039e9e6aa55715026364", 423, "2026-06-25",
     [](Ruleset& r) {
+        r.era = "balancer";
         r.swap = SwapKind::balancer;
         r.coinbase = CoinbaseKind::injection_capped;
         r.share_weight = ShareWeight::root_proportion_unburned;
@@ -182,16 +187,13 @@ inline constexpr Ruleset MAIN_14BC6F9 = detail::derive(V3_4_9_424, "main-14bc6f9
 /// drain. Code that calls the launch-era rule functions iterates these.
 inline constexpr std::array LAUNCH_RULESETS{V2_0_0, V2_0_1, V2_0_2, V2_0_4, V2_0_6, V2_0_8, V2_0_9, V2_0_10};
 
-/// The Balancer era (v3.4.8-423+): `swap == SwapKind::balancer`.
+/// The Balancer era (v3.4.8-423+): `era == "balancer"`.
 inline constexpr std::array BALANCER_RULESETS{V3_4_8_423, V3_4_9_424, MAIN_14BC6F9};
 
 /// Every ruleset, oldest first: what `find_ruleset`, `dtao rulesets`, the eval
 /// protocol and the vectors know.
 inline constexpr std::array RULESETS{V2_0_0, V2_0_1,  V2_0_2,     V2_0_4,     V2_0_6,      V2_0_8,
                                      V2_0_9, V2_0_10, V3_4_8_423, V3_4_9_424, MAIN_14BC6F9};
-
-/// Whether a ruleset belongs to the Balancer era.
-[[nodiscard]] constexpr bool is_balancer_era(const Ruleset& r) noexcept { return r.swap == SwapKind::balancer; }
 
 /// The ruleset with this id, if there is one.
 [[nodiscard]] constexpr std::optional<Ruleset> find_ruleset(std::string_view id) noexcept

@@ -170,7 +170,7 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
             std::optional<Case> c;
             for (int attempt = 0; attempt < 100 && !c; ++attempt)
                 c = reference_case("random/" + op + "/" + std::to_string(o.seed) + "/" + std::to_string(i),
-                                   std::string(rs.id), op, vectors::random_input(op, rng, is_balancer_era(rs)));
+                                   std::string(rs.id), op, vectors::random_input(op, rng, rs));
             if (!c)
                 continue;
             if ((profile && (profile->op_unsupported(op) || profile->ruleset_unsupported(rs.id))) ||

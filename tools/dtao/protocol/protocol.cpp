@@ -176,7 +176,7 @@ json op_update_moving_price(const Context& c, Reader& r)
 }
 
 template <typename Model>
-json write_coinbase(const CoinbaseResult<Model>& res, const ChainStateT<Model>& st)
+json write_coinbase(const CoinbaseResult<Model>& res, const ChainStateT<Model>& st, const Storage& storage)
 {
     json emissions = json::array();
     for (const auto& e : res.emissions)
@@ -202,7 +202,7 @@ json write_coinbase(const CoinbaseResult<Model>& res, const ChainStateT<Model>& 
     return {{"block_emission", num(res.block_emission)},
             {"emissions", emissions},
             {"drains", drains},
-            {"state", write_state(st, false)}};
+            {"state", write_state(st, storage)}};
 }
 
 /// Run one block's coinbase in the requested model (`run_coinbase` with the given
@@ -223,10 +223,11 @@ json with_coinbase(const Context& c, ChainState st, std::optional<u64> emission,
 
 json op_coinbase(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"), c.balancer());
+    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
     const auto emission = r.opt_u64("block_emission");
     r.finish();
-    return with_coinbase(c, st, emission, [](auto& state, const auto& res) { return write_coinbase(res, state); });
+    return with_coinbase(c, st, emission,
+                         [&c](auto& state, const auto& res) { return write_coinbase(res, state, c.storage()); });
 }
 
 /// One action of the `block` op: {kind, netuid, amount, limit_price?,
@@ -270,7 +271,7 @@ json write_action_result(const block::ActionResult<typename Model::Amount>& res,
 /// nothing and does not stop the block).
 json op_block(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"), c.balancer());
+    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
     const auto emission = r.opt_u64("block_emission");
     std::vector<block::Action<u64>> actions;
     const json& list = r.array_or_empty("actions");
@@ -295,7 +296,7 @@ json op_block(const Context& c, Reader& r)
                 am.alpha_available = typename Model::Amount(*a.alpha_available);
             results.push_back(write_action_result<Model>(block::apply<Model>(c.rules, state, am), a.kind));
         }
-        json out = write_coinbase(res, state);
+        json out = write_coinbase(res, state, c.storage());
         out["actions"] = results;
         return out;
     };
@@ -379,7 +380,7 @@ json op_drain(const Context& c, Reader& r)
 
 json op_network_lock_cost(const Context& c, Reader& r)
 {
-    const ChainState st = read_state(r.get("state"), r.where("state"), c.balancer());
+    const ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
     r.finish();
     if (c.exact()) {
         const ExactChainState e = to_exact(st);
@@ -392,7 +393,7 @@ json op_network_lock_cost(const Context& c, Reader& r)
 
 json op_register_network(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"), c.balancer());
+    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
     r.finish();
     if (c.exact()) {
         ExactChainState e = to_exact(st);
@@ -403,7 +404,7 @@ json op_register_network(const Context& c, Reader& r)
                 {"lock_cost", dec(reg->lock_cost)},
                 {"pool_tao", num(reg->pool_tao)},
                 {"burned", num(reg->burned)},
-                {"state", write_state(e, false)}};
+                {"state", write_state(e, c.storage())}};
     }
     const auto reg = chain::register_network(c.rules, st);
     if (!reg)
@@ -412,20 +413,20 @@ json op_register_network(const Context& c, Reader& r)
             {"lock_cost", dec(reg->lock_cost)},
             {"pool_tao", dec(reg->pool_tao)},
             {"burned", dec(reg->burned)},
-            {"state", write_state(st, false)}};
+            {"state", write_state(st, c.storage())}};
 }
 
 json op_start_call(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"), c.balancer());
+    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
     const u64 netuid = r.u64_field("netuid", U16_MAX);
     r.finish();
     const auto feb = start_call(c.rules, st, netuid);
     if (!feb)
         return error_output(feb.error());
     if (c.exact())
-        return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(to_exact(st), false)}};
-    return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(st, false)}};
+        return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(to_exact(st), c.storage())}};
+    return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(st, c.storage())}};
 }
 
 json op_blocks_until_next_epoch(const Context&, Reader& r)
@@ -438,74 +439,69 @@ json op_blocks_until_next_epoch(const Context&, Reader& r)
             {"runs", should_run_epoch(netuid, tempo, block)}};
 }
 
-const std::map<std::string, std::pair<Handler, std::string>>& launch_handlers()
+const std::vector<OpForm>& core_handlers()
 {
-    static const std::map<std::string, std::pair<Handler, std::string>> table = {
-        {"block_emission", {op_block_emission, "EMIS-001: {issuance} -> {emission, halvings, q, residual}"}},
-        {"alpha_price", {op_alpha_price, "POOL-001: {subnet_tao, subnet_alpha_in} -> {price}"}},
-        {"sim_swap_tao_for_alpha",
-         {op_sim_swap<true>, "POOL-003: {subnet_tao, subnet_alpha_in, amount} -> {alpha_out, k, new_reserve}"}},
-        {"sim_swap_alpha_for_tao",
-         {op_sim_swap<false>, "POOL-004: {subnet_tao, subnet_alpha_in, amount} -> {tao_out, k, new_reserve}"}},
-        {"max_amount_add",
-         {op_max_amount<true>, "STAKE-005: {subnet_tao, subnet_alpha_in, limit_price} -> {max_amount}"}},
-        {"max_amount_remove",
-         {op_max_amount<false>, "STAKE-006: {subnet_tao, subnet_alpha_in, limit_price} -> {max_amount}"}},
-        {"add_stake",
-         {op_add_stake, "STAKE-007: {pool, amount, limit_price?, allow_partial?} -> {tao_staked, alpha, fee, pool}"}},
-        {"remove_stake",
-         {op_remove_stake, "STAKE-008: {pool, amount, alpha_available?, limit_price?, allow_partial?} -> {tao, "
-                           "tao_unstaked, fee, pool}"}},
-        {"update_moving_price",
-         {op_update_moving_price,
-          "EMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price}"}},
-        {"coinbase", {op_coinbase, "COIN-001/COIN-010: {state, block_emission?} -> {emissions, drains, state}"}},
-        {"block",
-         {op_block,
-          "COIN-010 + STAKE-007/STAKE-008: {state, block_emission?, actions} -> {emissions, drains, actions, state}"}},
-        {"drain_pending_emission", {op_drain, "DRAIN-001: {pending_*, epoch, hotkeys, ...} -> {payouts, ...}"}},
-        {"network_lock_cost", {op_network_lock_cost, "REG-001: {state} -> {lock_cost, lock_reduction_interval}"}},
-        {"register_network", {op_register_network, "REG-003: {state} -> {netuid, lock_cost, pool_tao, burned, state}"}},
-        {"start_call", {op_start_call, "REG-004: {state, netuid} -> {first_emission_block_number, state}"}},
-        {"blocks_until_next_epoch",
-         {op_blocks_until_next_epoch, "EPOCH-001: {netuid, tempo, block} -> {blocks, runs}"}},
+    static const std::vector<OpForm> table = {
+        {Op::block_emission, Form::common, op_block_emission,
+         "EMIS-001: {issuance} -> {emission, halvings, q, residual}"},
+        {Op::alpha_price, Form::constant_product, op_alpha_price, "POOL-001: {subnet_tao, subnet_alpha_in} -> {price}"},
+        {Op::sim_swap_tao_for_alpha, Form::constant_product, op_sim_swap<true>,
+         "POOL-003: {subnet_tao, subnet_alpha_in, amount} -> {alpha_out, k, new_reserve}"},
+        {Op::sim_swap_alpha_for_tao, Form::constant_product, op_sim_swap<false>,
+         "POOL-004: {subnet_tao, subnet_alpha_in, amount} -> {tao_out, k, new_reserve}"},
+        {Op::max_amount_add, Form::constant_product, op_max_amount<true>,
+         "STAKE-005: {subnet_tao, subnet_alpha_in, limit_price} -> {max_amount}"},
+        {Op::max_amount_remove, Form::constant_product, op_max_amount<false>,
+         "STAKE-006: {subnet_tao, subnet_alpha_in, limit_price} -> {max_amount}"},
+        {Op::add_stake, Form::constant_product, op_add_stake,
+         "STAKE-007: {pool, amount, limit_price?, allow_partial?} -> {tao_staked, alpha, fee, pool}"},
+        {Op::remove_stake, Form::constant_product, op_remove_stake,
+         "STAKE-008: {pool, amount, alpha_available?, limit_price?, allow_partial?} -> {tao, "
+         "tao_unstaked, fee, pool}"},
+        {Op::update_moving_price, Form::launch, op_update_moving_price,
+         "EMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price}"},
+        {Op::coinbase, Form::launch, op_coinbase,
+         "COIN-001/COIN-010: {state, block_emission?} -> {emissions, drains, state}"},
+        {Op::block, Form::launch, op_block,
+         "COIN-010 + STAKE-007/STAKE-008: {state, block_emission?, actions} -> {emissions, drains, actions, state}"},
+        {Op::drain_pending_emission, Form::launch, op_drain,
+         "DRAIN-001: {pending_*, epoch, hotkeys, ...} -> {payouts, ...}"},
+        {Op::network_lock_cost, Form::common, op_network_lock_cost,
+         "REG-001: {state} -> {lock_cost, lock_reduction_interval}"},
+        {Op::register_network, Form::launch, op_register_network,
+         "REG-003: {state} -> {netuid, lock_cost, pool_tao, burned, state}"},
+        {Op::start_call, Form::launch, op_start_call,
+         "REG-004: {state, netuid} -> {first_emission_block_number, state}"},
+        {Op::blocks_until_next_epoch, Form::modulo, op_blocks_until_next_epoch,
+         "EPOCH-001: {netuid, tempo, block} -> {blocks, runs}"},
     };
     return table;
 }
 
-/// The ops whose rules are the same in both eras.
-bool era_independent(const std::string& op) { return op == "block_emission" || op == "network_lock_cost"; }
-
-/// An op's handler in each era (empty: not an op of that era) and its documentation.
-struct OpEntry
-{
-    Handler launch;
-    Handler balancer;
-    std::string doc;
-};
-
-const std::map<std::string, OpEntry>& op_table()
+/// Every form of every op, by (op, form): the handlers of this file and of
+/// protocol_balancer.cpp. Which form a request gets is the ruleset's capability table
+/// (`dtao::form_of`), never an era check.
+const std::map<std::pair<Op, Form>, const OpForm*>& op_table()
 {
     static const auto table = [] {
-        std::map<std::string, OpEntry> t;
-        for (const auto& [name, h] : launch_handlers()) {
-            auto& e = t[name];
-            e.launch = h.first;
-            if (era_independent(name)) {
-                e.balancer = h.first;
-                e.doc = h.second;
-            } else {
-                e.doc = "v2.0.x " + h.second;
-            }
-        }
-        for (const auto& [name, h] : balancer_handlers()) {
-            auto& e = t[name];
-            e.balancer = h.first;
-            e.doc += (e.doc.empty() ? "" : "; ") + std::string("v3.4.8-423+ ") + h.second;
-        }
+        std::map<std::pair<Op, Form>, const OpForm*> t;
+        for (const auto* list : {&core_handlers(), &balancer_handlers()})
+            for (const auto& f : *list)
+                if (!t.emplace(std::pair{f.op, f.form}, &f).second)
+                    throw std::logic_error("protocol: two handlers for one form of op " + std::string(to_string(f.op)));
         return t;
     }();
     return table;
+}
+
+/// The forms an op has, for the message of `op_not_in_ruleset`.
+std::string forms_of(Op op)
+{
+    std::string out;
+    for (const auto& [key, f] : op_table())
+        if (key.first == op)
+            out += (out.empty() ? "" : ", ") + std::string(to_string(key.second));
+    return out;
 }
 
 }  // namespace
@@ -513,23 +509,27 @@ const std::map<std::string, OpEntry>& op_table()
 const std::vector<std::pair<std::string, std::string>>& ops()
 {
     static const auto list = [] {
-        std::vector<std::pair<std::string, std::string>> v;
-        for (const auto& [name, e] : op_table())
-            v.emplace_back(name, e.doc);
-        return v;
+        std::map<std::string, std::string> docs;
+        for (const auto& [key, f] : op_table()) {
+            std::string& doc = docs[std::string(to_string(f->op))];
+            if (!doc.empty())
+                doc += "; ";
+            if (f->form != Form::common)
+                doc += std::string(to_string(f->form)) + ": ";
+            doc += f->doc;
+        }
+        return std::vector<std::pair<std::string, std::string>>(docs.begin(), docs.end());
     }();
     return list;
 }
 
 bool op_in_ruleset(const std::string& op, const Ruleset& rules)
 {
-    const auto it = op_table().find(op);
-    if (it == op_table().end())
-        return false;
-    return static_cast<bool>(is_balancer_era(rules) ? it->second.balancer : it->second.launch);
+    const auto id = find_op(op);
+    return id && has_op(rules, *id);
 }
 
-json state_to_json(const ChainState& state, bool balancer) { return write_state(state, balancer); }
+json state_to_json(const ChainState& state, const Ruleset& rules) { return write_state(state, storage_of(rules)); }
 
 json action_to_json(const block::Action<u64>& a)
 {
@@ -580,14 +580,17 @@ json evaluate(const json& request)
         else if (arithmetic != "chain")
             fail("unknown_arithmetic",
                  "request.arithmetic: expected \"chain\" or \"exact\", got \"" + arithmetic + "\"");
-        const auto it = op_table().find(op);
-        if (it == op_table().end())
+        const auto id = find_op(op);
+        if (!id)
             fail("unknown_op", "request.op: no op \"" + op + "\" (see `dtao ops`)");
-        const Handler& handler = c.balancer() ? it->second.balancer : it->second.launch;
-        if (!handler)
+        const Form form = form_of(c.rules, *id);
+        if (form == Form::absent)
             fail("op_not_in_ruleset", "request.op: \"" + op + "\" is not an op of ruleset " + ruleset +
-                                          (c.balancer() ? " (Balancer era: v3.4.8-423+)" : " (launch era: v2.0.x)") +
-                                          "; see `dtao ops`");
+                                          " (its forms: " + forms_of(*id) + "); see `dtao ops`");
+        const auto it = op_table().find({*id, form});
+        if (it == op_table().end())
+            throw std::logic_error("no handler for the " + std::string(to_string(form)) + " form of op " + op);
+        const Handler& handler = it->second->handler;
         Reader in(input, "request.input");
         json output = handler(c, in);
         if (output.is_object() && output.contains("__rule_error")) {

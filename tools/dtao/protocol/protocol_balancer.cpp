@@ -327,7 +327,7 @@ json op_update_moving_price(const Context& c, Reader& r)
 
 // ------------------------------------------------------------------ coinbase
 
-json write_coinbase(const chain::injection_capped::CoinbaseResult& res, const ChainState& st)
+json write_coinbase(const chain::injection_capped::CoinbaseResult& res, const ChainState& st, const Storage& storage)
 {
     json emissions = json::array();
     for (const auto& e : res.emissions)
@@ -372,10 +372,10 @@ json write_coinbase(const chain::injection_capped::CoinbaseResult& res, const Ch
         root_prop.push_back({{"netuid", dec(netuid)}, {"root_prop", fx(v)}});
     return {{"credit", dec(res.credit)},       {"root_sell_flag", res.root_sell_flag},  {"emissions", emissions},
             {"tao_spent", dec(res.tao_spent)}, {"tao_recycled", dec(res.tao_recycled)}, {"epochs", epochs},
-            {"root_prop", root_prop},          {"state", write_state(st, true)}};
+            {"root_prop", root_prop},          {"state", write_state(st, storage)}};
 }
 
-json write_coinbase(const xinj::CoinbaseResult& res, const ExactChainState& st)
+json write_coinbase(const xinj::CoinbaseResult& res, const ExactChainState& st, const Storage& storage)
 {
     json emissions = json::array();
     for (const auto& e : res.emissions)
@@ -419,9 +419,9 @@ json write_coinbase(const xinj::CoinbaseResult& res, const ExactChainState& st)
     json root_prop = json::array();
     for (const auto& [netuid, v] : res.root_prop)
         root_prop.push_back({{"netuid", dec(netuid)}, {"root_prop", num(v)}});
-    return {{"credit", num(res.credit)}, {"root_prop", root_prop},          {"root_sell_flag", res.root_sell_flag},
-            {"emissions", emissions},    {"tao_spent", num(res.tao_spent)}, {"tao_recycled", num(res.tao_recycled)},
-            {"epochs", epochs},          {"state", write_state(st, true)}};
+    return {{"credit", num(res.credit)}, {"root_prop", root_prop},           {"root_sell_flag", res.root_sell_flag},
+            {"emissions", emissions},    {"tao_spent", num(res.tao_spent)},  {"tao_recycled", num(res.tao_recycled)},
+            {"epochs", epochs},          {"state", write_state(st, storage)}};
 }
 
 /// The exact block: `block_step`, or with a credit, the block after the mint.
@@ -441,16 +441,16 @@ chain::injection_capped::CoinbaseResult run_block(const Context& c, ChainState& 
 
 json op_coinbase(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"), true);
+    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
     const auto credit = r.opt_u64("block_emission");
     r.finish();
     if (c.exact()) {
         ExactChainState e = to_exact(st);
         const auto res = run_exact_block(c, e, credit);
-        return write_coinbase(res, e);
+        return write_coinbase(res, e, c.storage());
     }
     const auto res = run_block(c, st, credit);
-    return write_coinbase(res, st);
+    return write_coinbase(res, st, c.storage());
 }
 
 /// One stake extrinsic of a Balancer-era block: the common fields and, for an unstake, the
@@ -472,7 +472,7 @@ BalancerAction read_balancer_action(const json& j, const std::string& where)
 
 json op_block(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"), true);
+    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
     const auto credit = r.opt_u64("block_emission");
     std::vector<BalancerAction> actions;
     const json& list = r.array_or_empty("actions");
@@ -494,7 +494,7 @@ json op_block(const Context& c, Reader& r)
                 results.push_back(o ? write_unstake(*o) : json{{"error", std::string(to_string(o.error()))}});
             }
         }
-        json out = write_coinbase(res, e);
+        json out = write_coinbase(res, e, c.storage());
         out["actions"] = results;
         return out;
     }
@@ -510,7 +510,7 @@ json op_block(const Context& c, Reader& r)
             results.push_back(o ? write_unstake(*o) : json{{"error", std::string(to_string(o.error()))}});
         }
     }
-    json out = write_coinbase(res, st);
+    json out = write_coinbase(res, st, c.storage());
     out["actions"] = results;
     return out;
 }
@@ -572,7 +572,7 @@ json op_dividend_distribution(const Context& c, Reader& r)
 
 json op_register_network(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"), true);
+    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
     r.finish();
     if (c.exact()) {
         ExactChainState e = to_exact(st);
@@ -585,7 +585,7 @@ json op_register_network(const Context& c, Reader& r)
                 {"pool_tao", num(reg->pool_tao)},
                 {"pool_alpha", num(reg->pool_alpha)},
                 {"recycled", num(reg->recycled)},
-                {"state", write_state(e, true)}};
+                {"state", write_state(e, c.storage())}};
     }
     const u64 lock = chain::network_lock_cost(st);
     const auto reg = inj::do_register_network(c.rules, st);
@@ -597,55 +597,55 @@ json op_register_network(const Context& c, Reader& r)
             {"pool_tao", dec(reg->pool_tao)},
             {"pool_alpha", dec(reg->pool_alpha)},
             {"recycled", dec(reg->recycled)},
-            {"state", write_state(st, true)}};
+            {"state", write_state(st, c.storage())}};
 }
 
 json op_start_call(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"), true);
+    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
     const u64 netuid = r.u64_field("netuid", U16_MAX);
     r.finish();
     const auto feb = inj::start_call(st, netuid);
     if (!feb)
         return error_output(feb.error());
     if (c.exact())
-        return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(to_exact(st), true)}};
-    return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(st, true)}};
+        return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(to_exact(st), c.storage())}};
+    return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(st, c.storage())}};
 }
 
 }  // namespace
 
-const std::map<std::string, std::pair<Handler, std::string>>& balancer_handlers()
+const std::vector<OpForm>& balancer_handlers()
 {
-    static const std::map<std::string, std::pair<Handler, std::string>> table = {
-        {"alpha_price", {op_alpha_price, "BAL-001: {pool, swap_balancer_quote_parts?} -> {price (U64F64)}"}},
-        {"swap",
-         {op_swap, "BAL-005: {pool, side, amount, limit_price?, drop_fees?} -> {amount_paid_in, amount_paid_out, "
-                   "fee_paid, ...}"}},
-        {"max_amount_add", {op_max_amount<true>, "BAL-012: {pool, limit_price} -> {max_amount}"}},
-        {"max_amount_remove", {op_max_amount<false>, "BAL-012: {pool, limit_price} -> {max_amount}"}},
-        {"adjust_protocol_liquidity",
-         {op_adjust_protocol_liquidity, "BAL-007: {pool, tao, alpha} -> {tao, alpha, swap_balancer_quote_parts}"}},
-        {"pow_ratio_scaled", {op_pow_ratio_scaled, "BIGM-004: {base_*, exponent_*, precision, scale} -> {result}"}},
-        {"add_stake",
-         {op_add_stake,
-          "BAL-011: {pool, subnet_volume?, amount, limit_price?, allow_partial?} -> {swap, alpha, ..., pool}"}},
-        {"remove_stake",
-         {op_remove_stake, "BAL-011: {pool, subnet_volume?, amount, alpha_available?, limit_price?, allow_partial?} -> "
-                           "{swap, tao, ..., pool}"}},
-        {"update_moving_price",
-         {op_update_moving_price,
-          "BEMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price, blocks_since}"}},
-        {"coinbase", {op_coinbase, "BCOIN-011/BCOIN-012: {state, block_emission?} -> {emissions, epochs, state, ...}"}},
-        {"block",
-         {op_block,
-          "BCOIN-012 + BAL-011: {state, block_emission?, actions} -> {emissions, epochs, actions, state, ...}"}},
-        {"dividend_distribution",
-         {op_dividend_distribution,
-          "BCOIN-013: {pending_alpha, pending_root_alpha, hotkeys} -> {alpha_dividends, root_alpha_dividends}"}},
-        {"register_network",
-         {op_register_network, "BREG-002: {state} -> {netuid, lock_cost, median_price, pool_tao, pool_alpha, state}"}},
-        {"start_call", {op_start_call, "BREG-003: {state, netuid} -> {first_emission_block_number, state}"}},
+    static const std::vector<OpForm> table = {
+        {Op::alpha_price, Form::balancer, op_alpha_price,
+         "BAL-001: {pool, swap_balancer_quote_parts?} -> {price (U64F64)}"},
+        {Op::swap, Form::balancer, op_swap,
+         "BAL-005: {pool, side, amount, limit_price?, drop_fees?} -> {amount_paid_in, amount_paid_out, "
+         "fee_paid, ...}"},
+        {Op::max_amount_add, Form::balancer, op_max_amount<true>, "BAL-012: {pool, limit_price} -> {max_amount}"},
+        {Op::max_amount_remove, Form::balancer, op_max_amount<false>, "BAL-012: {pool, limit_price} -> {max_amount}"},
+        {Op::adjust_protocol_liquidity, Form::balancer, op_adjust_protocol_liquidity,
+         "BAL-007: {pool, tao, alpha} -> {tao, alpha, swap_balancer_quote_parts}"},
+        {Op::pow_ratio_scaled, Form::balancer, op_pow_ratio_scaled,
+         "BIGM-004: {base_*, exponent_*, precision, scale} -> {result}"},
+        {Op::add_stake, Form::balancer, op_add_stake,
+         "BAL-011: {pool, subnet_volume?, amount, limit_price?, allow_partial?} -> {swap, alpha, ..., pool}"},
+        {Op::remove_stake, Form::balancer, op_remove_stake,
+         "BAL-011: {pool, subnet_volume?, amount, alpha_available?, limit_price?, allow_partial?} -> "
+         "{swap, tao, ..., pool}"},
+        {Op::update_moving_price, Form::injection_capped, op_update_moving_price,
+         "BEMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price, blocks_since}"},
+        {Op::coinbase, Form::injection_capped, op_coinbase,
+         "BCOIN-011/BCOIN-012: {state, block_emission?} -> {emissions, epochs, state, ...}"},
+        {Op::block, Form::injection_capped, op_block,
+         "BCOIN-012 + BAL-011: {state, block_emission?, actions} -> {emissions, epochs, actions, state, ...}"},
+        {Op::dividend_distribution, Form::injection_capped, op_dividend_distribution,
+         "BCOIN-013: {pending_alpha, pending_root_alpha, hotkeys} -> {alpha_dividends, root_alpha_dividends}"},
+        {Op::register_network, Form::injection_capped, op_register_network,
+         "BREG-002: {state} -> {netuid, lock_cost, median_price, pool_tao, pool_alpha, state}"},
+        {Op::start_call, Form::injection_capped, op_start_call,
+         "BREG-003: {state, netuid} -> {first_emission_block_number, state}"},
     };
     return table;
 }

@@ -1,17 +1,15 @@
-// dtao: the Balancer-era ops of the `dtao eval` protocol (v3.4.8-423+).
+// dtao: the `dtao eval` handlers of the Balancer pool and the injection-capped coinbase.
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
 #include "protocol_io.hpp"
 
-#include <map>
 #include <string>
-#include <utility>
+#include <vector>
 
 namespace dtao::protocol::detail {
 
-/// The ops whose Balancer-era rules differ from the launch era's, or that exist only in
-/// the Balancer era, with their one-line documentation.
-[[nodiscard]] const std::map<std::string, std::pair<Handler, std::string>>& balancer_handlers();
+/// The balancer forms of the pool ops and the injection_capped forms of the coinbase ops.
+[[nodiscard]] const std::vector<OpForm>& balancer_handlers();
 
 }  // namespace dtao::protocol::detail

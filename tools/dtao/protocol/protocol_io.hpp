@@ -5,6 +5,7 @@
 
 #include "decimal.hpp"
 
+#include "dtao/capabilities.hpp"
 #include "dtao/errors.hpp"
 #include "dtao/numeric/fixed.hpp"
 #include "dtao/ruleset.hpp"
@@ -215,10 +216,10 @@ inline void read_balancer_pool_fields(Reader& r, Subnet& s)
     s.fee_rate = r.u64_or("fee_rate", DEFAULT_SWAP_FEE_RATE, U16_MAX);
 }
 
-/// One subnet of the `state` object. The launch era's and the Balancer era's
-/// storage differ: a field of the other era is an unknown field, so that a
-/// request cannot pass a value the ruleset would silently ignore.
-inline Subnet read_subnet(Reader& r, u64 default_netuid, bool balancer)
+/// One subnet of the `state` object. Each ruleset's storage differs (capabilities.hpp): an
+/// item the ruleset lacks is an unknown field, so that a request cannot pass a value the
+/// ruleset would silently ignore.
+inline Subnet read_subnet(Reader& r, u64 default_netuid, const Storage& storage)
 {
     Subnet s;
     s.netuid = r.u64_or("netuid", default_netuid, U16_MAX);
@@ -239,30 +240,34 @@ inline Subnet read_subnet(Reader& r, u64 default_netuid, bool balancer)
     s.ema_price_halving_blocks = r.u64_or("ema_price_halving_blocks", DEFAULT_EMA_PRICE_HALVING_BLOCKS);
     s.blocks_since_last_step = r.u64_or("blocks_since_last_step", 0);
     s.last_mechanism_step_block = r.u64_or("last_mechansim_step_block", 0);
-    if (!balancer) {
+    if (storage.launch_pending) {
         s.pending_emission = r.u64_or("pending_emission", 0);
         s.pending_root_divs = r.u64_or("pending_root_divs", 0);
         s.pending_alpha_swapped = r.u64_or("pending_alpha_swapped", 0);
         s.network_pow_registration_allowed = r.bool_or("network_pow_registration_allowed", false);
-        return s;
     }
-    read_balancer_pool_fields(r, s);
-    s.subnet_protocol_alpha = r.u64_or("subnet_protocol_alpha", 0);
-    s.subnet_excess_tao = r.u64_or("subnet_excess_tao", 0);
-    s.pending_server_emission = r.u64_or("pending_server_emission", 0);
-    s.pending_validator_emission = r.u64_or("pending_validator_emission", 0);
-    s.pending_root_alpha_divs = r.u64_or("pending_root_alpha_divs", 0);
-    s.miner_burned = r.fixed_or<fixed::U96F32>("miner_burned", fixed::U96F32::zero());
-    s.subtoken_enabled = r.bool_or("subtoken_enabled", true);
-    s.subnet_emission_enabled = r.bool_or("subnet_emission_enabled", true);
-    s.owner_cut_enabled = r.bool_or("owner_cut_enabled", true);
-    s.last_epoch_block = r.u64_or("last_epoch_block", 0);
-    s.pending_epoch_at = r.u64_or("pending_epoch_at", 0);
-    s.subnet_epoch_index = r.u64_or("subnet_epoch_index", 0);
+    if (storage.swap_pallet)
+        read_balancer_pool_fields(r, s);
+    if (storage.injection_capped) {
+        s.subnet_protocol_alpha = r.u64_or("subnet_protocol_alpha", 0);
+        s.subnet_excess_tao = r.u64_or("subnet_excess_tao", 0);
+        s.pending_server_emission = r.u64_or("pending_server_emission", 0);
+        s.pending_validator_emission = r.u64_or("pending_validator_emission", 0);
+        s.pending_root_alpha_divs = r.u64_or("pending_root_alpha_divs", 0);
+        s.miner_burned = r.fixed_or<fixed::U96F32>("miner_burned", fixed::U96F32::zero());
+        s.subtoken_enabled = r.bool_or("subtoken_enabled", true);
+        s.subnet_emission_enabled = r.bool_or("subnet_emission_enabled", true);
+        s.owner_cut_enabled = r.bool_or("owner_cut_enabled", true);
+    }
+    if (storage.epoch_state) {
+        s.last_epoch_block = r.u64_or("last_epoch_block", 0);
+        s.pending_epoch_at = r.u64_or("pending_epoch_at", 0);
+        s.subnet_epoch_index = r.u64_or("subnet_epoch_index", 0);
+    }
     return s;
 }
 
-inline ChainState read_state(const json& j, const std::string& path, bool balancer)
+inline ChainState read_state(const json& j, const std::string& path, const Storage& storage)
 {
     Reader r(j, path);
     ChainState st;
@@ -281,16 +286,17 @@ inline ChainState read_state(const json& j, const std::string& path, bool balanc
     st.network_min_lock_cost = r.u64_or("network_min_lock_cost", NETWORK_MIN_LOCK_COST);
     st.network_lock_reduction_interval = r.u64_or("network_lock_reduction_interval", NETWORK_LOCK_REDUCTION_INTERVAL);
     st.network_rate_limit = r.u64_or("network_rate_limit", NETWORK_RATE_LIMIT);
-    if (balancer) {
+    if (storage.swap_pallet)
         st.swap_minimum_reserve = r.u64_or("swap_minimum_reserve", SWAP_MINIMUM_RESERVE);
+    if (storage.epoch_state)
         st.max_epochs_per_block = r.u64_or("max_epochs_per_block", MAX_EPOCHS_PER_BLOCK, U8_MAX);  // a u8 on chain
+    if (storage.swap_pallet)
         st.block_author = r.bool_or("block_author", true);
-    }
     const json& subnets = r.array_or_empty("subnets");
     for (std::size_t i = 0; i < subnets.size(); ++i) {
         const std::string where = r.where("subnets") + "[" + std::to_string(i) + "]";
         Reader sr(subnets[i], where);
-        Subnet s = read_subnet(sr, 1, balancer);
+        Subnet s = read_subnet(sr, 1, storage);
         sr.finish();
         if (!st.subnets.empty() && st.subnets.back().netuid >= s.netuid)
             fail("invalid_field", where + ".netuid: subnets must be listed in strictly ascending netuid order");
@@ -301,7 +307,7 @@ inline ChainState read_state(const json& j, const std::string& path, bool balanc
 }
 
 template <typename Model>
-json write_subnet(const SubnetT<Model>& s, bool balancer)
+json write_subnet(const SubnetT<Model>& s, const Storage& storage)
 {
     json o;
     o["netuid"] = dec(s.netuid);
@@ -323,33 +329,38 @@ json write_subnet(const SubnetT<Model>& s, bool balancer)
     o["ema_price_halving_blocks"] = dec(s.ema_price_halving_blocks);
     o["blocks_since_last_step"] = dec(s.blocks_since_last_step);
     o["last_mechansim_step_block"] = dec(s.last_mechanism_step_block);
-    if (!balancer) {
+    if (storage.launch_pending) {
         o["pending_emission"] = amount(s.pending_emission);
         o["pending_root_divs"] = amount(s.pending_root_divs);
         o["pending_alpha_swapped"] = amount(s.pending_alpha_swapped);
         o["network_pow_registration_allowed"] = s.network_pow_registration_allowed;
-        return o;
     }
-    o["swap_balancer_quote_parts"] = dec(s.swap_balancer_quote_parts);
-    o["pal_swap_initialized"] = s.pal_swap_initialized;
-    o["fee_rate"] = dec(s.fee_rate);
-    o["subnet_protocol_alpha"] = amount(s.subnet_protocol_alpha);
-    o["subnet_excess_tao"] = amount(s.subnet_excess_tao);
-    o["pending_server_emission"] = amount(s.pending_server_emission);
-    o["pending_validator_emission"] = amount(s.pending_validator_emission);
-    o["pending_root_alpha_divs"] = amount(s.pending_root_alpha_divs);
-    o["miner_burned"] = num(s.miner_burned);
-    o["subtoken_enabled"] = s.subtoken_enabled;
-    o["subnet_emission_enabled"] = s.subnet_emission_enabled;
-    o["owner_cut_enabled"] = s.owner_cut_enabled;
-    o["last_epoch_block"] = dec(s.last_epoch_block);
-    o["pending_epoch_at"] = dec(s.pending_epoch_at);
-    o["subnet_epoch_index"] = dec(s.subnet_epoch_index);
+    if (storage.swap_pallet) {
+        o["swap_balancer_quote_parts"] = dec(s.swap_balancer_quote_parts);
+        o["pal_swap_initialized"] = s.pal_swap_initialized;
+        o["fee_rate"] = dec(s.fee_rate);
+    }
+    if (storage.injection_capped) {
+        o["subnet_protocol_alpha"] = amount(s.subnet_protocol_alpha);
+        o["subnet_excess_tao"] = amount(s.subnet_excess_tao);
+        o["pending_server_emission"] = amount(s.pending_server_emission);
+        o["pending_validator_emission"] = amount(s.pending_validator_emission);
+        o["pending_root_alpha_divs"] = amount(s.pending_root_alpha_divs);
+        o["miner_burned"] = num(s.miner_burned);
+        o["subtoken_enabled"] = s.subtoken_enabled;
+        o["subnet_emission_enabled"] = s.subnet_emission_enabled;
+        o["owner_cut_enabled"] = s.owner_cut_enabled;
+    }
+    if (storage.epoch_state) {
+        o["last_epoch_block"] = dec(s.last_epoch_block);
+        o["pending_epoch_at"] = dec(s.pending_epoch_at);
+        o["subnet_epoch_index"] = dec(s.subnet_epoch_index);
+    }
     return o;
 }
 
 template <typename Model>
-json write_state(const ChainStateT<Model>& st, bool balancer)
+json write_state(const ChainStateT<Model>& st, const Storage& storage)
 {
     json o;
     o["block"] = dec(st.block);
@@ -363,14 +374,15 @@ json write_state(const ChainStateT<Model>& st, bool balancer)
     o["network_min_lock_cost"] = dec(st.network_min_lock_cost);
     o["network_lock_reduction_interval"] = dec(st.network_lock_reduction_interval);
     o["network_rate_limit"] = dec(st.network_rate_limit);
-    if (balancer) {
+    if (storage.swap_pallet) {
         o["swap_minimum_reserve"] = dec(st.swap_minimum_reserve);
-        o["max_epochs_per_block"] = dec(st.max_epochs_per_block);
         o["block_author"] = st.block_author;
     }
+    if (storage.epoch_state)
+        o["max_epochs_per_block"] = dec(st.max_epochs_per_block);
     json subnets = json::array();
     for (const auto& s : st.subnets)
-        subnets.push_back(write_subnet(s, balancer));
+        subnets.push_back(write_subnet(s, storage));
     o["subnets"] = subnets;
     return o;
 }
@@ -382,8 +394,8 @@ struct Context
     Ruleset rules;
     Arithmetic arithmetic = Arithmetic::chain;
     bool exact() const { return arithmetic == Arithmetic::exact; }
-    /// The state and ops of the Balancer era (v3.4.8-423+) differ from the launch era's.
-    bool balancer() const { return is_balancer_era(rules); }
+    /// The storage items the ruleset's `state` has (capabilities.hpp).
+    Storage storage() const { return storage_of(rules); }
 };
 
 /// The EMA inputs of `update_moving_price` beyond the pool (both eras): the subnet's
@@ -434,6 +446,15 @@ inline ActionHead read_action_head(Reader& r)
 
 /// One op: reads its input, returns its output (or `error_output`).
 using Handler = std::function<json(const Context&, Reader&)>;
+
+/// One form of one op (capabilities.hpp): its handler and its one-line documentation.
+struct OpForm
+{
+    Op op;
+    Form form;
+    Handler handler;
+    std::string doc;
+};
 
 inline json error_output(Error e) { return json{{"__rule_error", std::string(to_string(e))}}; }
 

@@ -4,6 +4,7 @@
 #include "engine.hpp"
 #include "schema_check.hpp"
 
+#include "dtao/capabilities.hpp"
 #include "dtao/ruleset.hpp"
 
 #include <algorithm>
@@ -313,6 +314,21 @@ bool applies(const json& check, const json& run)
 
 }  // namespace
 
+namespace {
+
+/// The engine drives one form of the block: the launch coinbase and drain on the
+/// constant-product pool (capabilities.hpp). Another ruleset is refused by its forms.
+void check_engine_forms(const Ruleset& rules, const std::string& where)
+{
+    const Form block = form_of(rules, Op::block), pool = form_of(rules, Op::add_stake);
+    if (block != Form::launch || pool != Form::constant_product)
+        fail(where + "ruleset \"" + std::string(rules.id) + "\" has the " + std::string(to_string(block)) +
+             " block on the " + std::string(to_string(pool)) +
+             " pool; the scenario engine drives the launch block on the constant_product pool (rulesets v2.0.x) only");
+}
+
+}  // namespace
+
 json load(const fs::path& file)
 {
     std::ifstream f(file);
@@ -333,9 +349,7 @@ json load(const fs::path& file)
     const auto rules = find_ruleset(sc.at("ruleset").get<std::string>());
     if (!rules)
         fail(file.string() + ": unknown ruleset " + sc.at("ruleset").dump());
-    if (is_balancer_era(*rules))
-        fail(file.string() + ": ruleset " + sc.at("ruleset").dump() +
-             " is of the Balancer era; the scenario engine runs the launch-era rules (v2.0.x) only");
+    check_engine_forms(*rules, file.string() + ": ");
     return sc;
 }
 
@@ -391,9 +405,7 @@ Report run(const json& scenario, const Options& options)
         const auto rules = find_ruleset(sc.at("ruleset").get<std::string>());
         if (!rules)
             fail("unknown ruleset " + sc.at("ruleset").dump());
-        if (is_balancer_era(*rules))
-            fail("ruleset " + sc.at("ruleset").dump() +
-                 " is of the Balancer era; the scenario engine runs the launch-era rules (v2.0.x) only");
+        check_engine_forms(*rules, "");
         RunParams rp;
         rp.rules = *rules;
         const ChainState cs = build_state(sc, rp);

@@ -38,6 +38,7 @@ std::vector<Draft> gen_scenario_blocks(const GeneratorCall& call)
         scenario::configure(scenario::load(path), p.value("variant", std::string()), p.value("set", json::object()));
     if (sc.at("ruleset").get<std::string>() != ruleset)
         return {};
+    const Ruleset rules = *find_ruleset(ruleset);  // the generator runs only for known rulesets
     const u64 blocks = filler_u64(p.at("blocks"), "generate.blocks");
     std::vector<scenario::BlockRecord> records;
     scenario::Options o;
@@ -56,7 +57,7 @@ std::vector<Draft> gen_scenario_blocks(const GeneratorCall& call)
         char id[32];
         std::snprintf(id, sizeof id, "block-%04llu", r.index);
         d.id = id;
-        d.input = {{"state", protocol::state_to_json(r.before)}};
+        d.input = {{"state", protocol::state_to_json(r.before, rules)}};
         if (r.block_emission)
             d.input["block_emission"] = std::to_string(*r.block_emission);
         json actions = json::array();
@@ -65,7 +66,7 @@ std::vector<Draft> gen_scenario_blocks(const GeneratorCall& call)
         d.input["actions"] = actions;
         // The op must do what the engine did: same state after the block.
         const json res = filler_eval(ruleset, "block", d.input);
-        if (!res.contains("output") || res["output"]["state"] != protocol::state_to_json(r.after))
+        if (!res.contains("output") || res["output"]["state"] != protocol::state_to_json(r.after, rules))
             filler_error("scenario_blocks " + file + ": the block op disagrees with dtao scenario run at block index " +
                          std::to_string(r.index));
         std::map<std::string, std::size_t> kinds;

@@ -12,6 +12,7 @@
 #include "protocol.hpp"
 #include "values.hpp"
 
+#include "dtao/capabilities.hpp"
 #include "dtao/errors.hpp"
 #include "dtao/ruleset.hpp"
 
@@ -108,42 +109,37 @@ std::vector<Draft> run_generator(const json& g, const std::string& op, const std
 
 }  // namespace
 
-std::vector<std::string> intermediate_fields(const std::string& op, bool balancer)
+std::vector<std::string> intermediate_fields(const std::string& op, const Ruleset& rules)
 {
-    static const std::map<std::string, std::vector<std::string>> balancer_table = {
-        {"block_emission", {"halvings", "q", "residual"}},
-        {"swap", {"amount_paid_in", "fee_paid"}},
-        {"add_stake", {"swap.*", "tao_requested"}},
-        {"remove_stake", {"swap.*", "alpha_requested", "fee_swap.*"}},
-        {"update_moving_price", {"alpha", "price", "blocks_since"}},
-        {"coinbase",
+    // Keyed by the op's form (capabilities.hpp): each form has its own outputs.
+    static const std::map<std::pair<std::string, Form>, std::vector<std::string>> table = {
+        {{"block_emission", Form::common}, {"halvings", "q", "residual"}},
+        {{"sim_swap_tao_for_alpha", Form::constant_product}, {"k", "new_reserve"}},
+        {{"sim_swap_alpha_for_tao", Form::constant_product}, {"k", "new_reserve"}},
+        {{"add_stake", Form::constant_product}, {"fee", "tao_staked"}},
+        {{"remove_stake", Form::constant_product}, {"fee", "tao"}},
+        {{"update_moving_price", Form::launch}, {"alpha", "price", "blocks_since"}},
+        {{"block", Form::launch}, {"actions[*].*", "emissions[*].moving_price", "emissions[*].tao_in"}},
+        {{"coinbase", Form::launch},
+         {"block_emission", "emissions[*].price", "emissions[*].moving_price", "emissions[*].alpha_emission",
+          "emissions[*].tao_in", "emissions[*].alpha_in", "emissions[*].root_proportion", "emissions[*].root_alpha"}},
+        {{"drain_pending_emission", Form::launch}, {"total_root_divs", "pending_validator_alpha", "dividends.*"}},
+        {{"register_network", Form::launch}, {"lock_cost"}},
+        {{"swap", Form::balancer}, {"amount_paid_in", "fee_paid"}},
+        {{"add_stake", Form::balancer}, {"swap.*", "tao_requested"}},
+        {{"remove_stake", Form::balancer}, {"swap.*", "alpha_requested", "fee_swap.*"}},
+        {{"update_moving_price", Form::injection_capped}, {"alpha", "price", "blocks_since"}},
+        {{"coinbase", Form::injection_capped},
          {"credit", "emissions[*].moving_price", "emissions[*].share", "emissions[*].tao_emission",
           "emissions[*].alpha_emission", "emissions[*].price", "emissions[*].cap", "emissions[*].tao_in",
           "emissions[*].alpha_in", "emissions[*].excess_tao", "emissions[*].root_alpha"}},
-        {"block", {"actions[*].*", "emissions[*].tao_in", "emissions[*].excess_tao"}},
-        {"register_network", {"lock_cost", "median_price"}},
-        {"start_call", {}},
+        {{"block", Form::injection_capped}, {"actions[*].*", "emissions[*].tao_in", "emissions[*].excess_tao"}},
+        {{"register_network", Form::injection_capped}, {"lock_cost", "median_price"}},
     };
-    if (balancer) {
-        const auto it = balancer_table.find(op);
-        return it == balancer_table.end() ? std::vector<std::string>{} : it->second;
-    }
-    static const std::map<std::string, std::vector<std::string>> table = {
-        {"block_emission", {"halvings", "q", "residual"}},
-        {"sim_swap_tao_for_alpha", {"k", "new_reserve"}},
-        {"sim_swap_alpha_for_tao", {"k", "new_reserve"}},
-        {"add_stake", {"fee", "tao_staked"}},
-        {"remove_stake", {"fee", "tao"}},
-        {"update_moving_price", {"alpha", "price", "blocks_since"}},
-        {"block", {"actions[*].*", "emissions[*].moving_price", "emissions[*].tao_in"}},
-        {"coinbase",
-         {"block_emission", "emissions[*].price", "emissions[*].moving_price", "emissions[*].alpha_emission",
-          "emissions[*].tao_in", "emissions[*].alpha_in", "emissions[*].root_proportion", "emissions[*].root_alpha"}},
-        {"drain_pending_emission", {"total_root_divs", "pending_validator_alpha", "dividends.*"}},
-        {"register_network", {"lock_cost"}},
-        {"start_call", {}},
-    };
-    const auto it = table.find(op);
+    const auto id = find_op(op);
+    if (!id)
+        return {};
+    const auto it = table.find({op, form_of(rules, *id)});
     return it == table.end() ? std::vector<std::string>{} : it->second;
 }
 
@@ -302,14 +298,16 @@ GenerateResult generate(const std::filesystem::path& fillers_dir, const std::str
         const FamilyInfo* fam = find_family(family);
         if (!fam)
             filler_error(filler_rel + ": unknown family " + family);
-        // A filler serves one era: "launch" (v2.0.x, the default) or "balancer" (v3.4.8-423+).
+        // A filler serves the rulesets of one era label (`Ruleset::era`): "launch" (v2.0.x, the
+        // default) or "balancer" (v3.4.8-423+). The label only selects; the ops' forms come
+        // from the capability table.
         const std::string era = filler.value("era", std::string("launch"));
         if (era != "launch" && era != "balancer")
             filler_error(filler_rel + ": era must be \"launch\" or \"balancer\", got \"" + era + "\"");
         for (const auto& file : filler.at("files")) {
             const std::string name = file.at("name").get<std::string>();
             for (const auto& rs : RULESETS) {
-                if (is_balancer_era(rs) != (era == "balancer"))
+                if (rs.era != era)
                     continue;
                 const std::string ruleset(rs.id);
                 json groups = json::array();
@@ -367,7 +365,7 @@ GenerateResult generate(const std::filesystem::path& fillers_dir, const std::str
                     ops_all.insert(op);
                     groups.push_back({{"name", gname},
                                       {"comment", g.at("comment").get<std::string>()},
-                                      {"intermediate_fields", intermediate_fields(op, is_balancer_era(rs))},
+                                      {"intermediate_fields", intermediate_fields(op, rs)},
                                       {"op", op},
                                       {"rules", rules},
                                       {"flags", gflags},

@@ -124,7 +124,7 @@ std::vector<Draft> gen_random(const json& p, const std::string& op, const std::s
     for (u64 i = 0; i < count; ++i) {
         json input;
         for (int attempt = 0;; ++attempt) {
-            input = random_input(op, rng, is_balancer_era(*find_ruleset(ruleset)));
+            input = random_input(op, rng, *find_ruleset(ruleset));
             const json r = protocol::evaluate(request_for("gen", ruleset, op, input));
             if (!r.contains("message"))
                 break;

@@ -1,7 +1,9 @@
-// dtao: random, valid protocol inputs of the Balancer era (v3.4.8-423+): the
-// launch era's made Balancer ones, and the Balancer-only ops.
+// dtao: random, valid protocol inputs for a ruleset: the launch forms' draws made the
+// ruleset's forms and storage (capabilities.hpp), and the ops of the balancer forms only.
 // SPDX-License-Identifier: Apache-2.0
 #include "random_inputs.hpp"
+
+#include "dtao/capabilities.hpp"
 
 #include <boost/multiprecision/cpp_int.hpp>
 
@@ -38,47 +40,56 @@ void add_balancer_pool_fields(json& pool, Rng& r)
         pool["fee_rate"] = dec(r.chance(30) ? 0 : r.range(0, 65535 / 10));
 }
 
-/// A launch-era state made a Balancer-era one: the launch-only storage removed, the
-/// Balancer storage drawn.
-void to_balancer_state(json& st, Rng& r)
+/// A launch-form state given the ruleset's storage (capabilities.hpp): the launch-only items
+/// removed when the ruleset lacks them, its other storage drawn. The draws keep one order
+/// for every storage, so a seed names one state.
+void to_storage(json& st, Rng& r, const Storage& storage)
 {
-    if (r.chance(20))
+    if (storage.swap_pallet && r.chance(20))
         st["swap_minimum_reserve"] = dec(r.log_range(0, 1'000'000'000ULL));
-    if (r.chance(20))
+    if (storage.epoch_state && r.chance(20))
         st["max_epochs_per_block"] = dec(r.range(0, 4));
-    if (r.chance(15))
+    if (storage.swap_pallet && r.chance(15))
         st["block_author"] = false;
     if (!st.contains("subnets"))
         return;
     const std::uint64_t block = std::stoull(st.value("block", std::string("0")));
     for (auto& s : st["subnets"]) {
-        for (const char* k :
-             {"pending_emission", "pending_root_divs", "pending_alpha_swapped", "network_pow_registration_allowed"})
-            s.erase(k);
+        if (!storage.launch_pending)
+            for (const char* k :
+                 {"pending_emission", "pending_root_divs", "pending_alpha_swapped", "network_pow_registration_allowed"})
+                s.erase(k);
         if (s.value("netuid", std::string("1")) == "0")
             continue;
-        add_balancer_pool_fields(s, r);
-        if (r.chance(30))
-            s["miner_burned"] =
-                fixed_bits("U96F32", r.chance(30) ? (std::uint64_t{1} << 32) : r.range(0, std::uint64_t{1} << 32));
-        if (r.chance(15))
-            s["subnet_emission_enabled"] = false;
-        if (r.chance(10))
-            s["subtoken_enabled"] = false;
-        if (r.chance(10))
-            s["owner_cut_enabled"] = false;
-        if (r.chance(50))
-            s["last_epoch_block"] = dec(r.range(block > 800 ? block - 800 : 0, block));
-        if (r.chance(15))
-            s["pending_epoch_at"] = dec(r.range(block > 2 ? block - 2 : 0, block + 2));
-        if (r.chance(30))
-            s["pending_server_emission"] = dec(r.log_range(0, 1'000'000'000'000ULL));
-        if (r.chance(30))
-            s["pending_validator_emission"] = dec(r.log_range(0, 1'000'000'000'000ULL));
-        if (r.chance(20))
-            s["pending_root_alpha_divs"] = dec(r.log_range(0, 1'000'000'000'000ULL));
-        if (r.chance(20))
-            s["subnet_protocol_alpha"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+        if (storage.swap_pallet)
+            add_balancer_pool_fields(s, r);
+        if (storage.injection_capped) {
+            if (r.chance(30))
+                s["miner_burned"] =
+                    fixed_bits("U96F32", r.chance(30) ? (std::uint64_t{1} << 32) : r.range(0, std::uint64_t{1} << 32));
+            if (r.chance(15))
+                s["subnet_emission_enabled"] = false;
+            if (r.chance(10))
+                s["subtoken_enabled"] = false;
+            if (r.chance(10))
+                s["owner_cut_enabled"] = false;
+        }
+        if (storage.epoch_state) {
+            if (r.chance(50))
+                s["last_epoch_block"] = dec(r.range(block > 800 ? block - 800 : 0, block));
+            if (r.chance(15))
+                s["pending_epoch_at"] = dec(r.range(block > 2 ? block - 2 : 0, block + 2));
+        }
+        if (storage.injection_capped) {
+            if (r.chance(30))
+                s["pending_server_emission"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+            if (r.chance(30))
+                s["pending_validator_emission"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+            if (r.chance(20))
+                s["pending_root_alpha_divs"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+            if (r.chance(20))
+                s["subnet_protocol_alpha"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+        }
     }
 }
 
@@ -94,10 +105,12 @@ std::string big_dec(Rng& r, unsigned bits)
 
 }  // namespace
 
-json random_input(const std::string& op, Rng& r, bool balancer)
+json random_input(const std::string& op, Rng& r, const Ruleset& rules)
 {
-    if (!balancer)
-        return random_input(op, r);
+    const auto id = find_op(op);
+    const Form form = id ? form_of(rules, *id) : Form::absent;
+    const Storage storage = storage_of(rules);
+    // The ops of one form only, drawn whole.
     if (op == "swap") {
         json in = random_pool(r);
         add_balancer_pool_fields(in, r);
@@ -168,21 +181,24 @@ json random_input(const std::string& op, Rng& r, bool balancer)
         in["hotkeys"] = hotkeys;
         return in;
     }
+    // Every other op: the launch form's draw, made the ruleset's form and storage.
     json in = random_input(op, r);
     if (in.contains("state")) {
-        to_balancer_state(in["state"], r);
-        if (op == "coinbase" && in.contains("block_emission") && r.chance(50))
+        to_storage(in["state"], r, storage);
+        if (form == Form::injection_capped && op == "coinbase" && in.contains("block_emission") && r.chance(50))
             in.erase("block_emission");  // block_step's own mint, half the time
         return in;
     }
-    if (in.contains("subnet_tao")) {
+    if (in.contains("subnet_tao") && storage.swap_pallet) {
         add_balancer_pool_fields(in, r);
-        in.erase("alpha_dividends_per_subnet");
-        in.erase("total_hotkey_alpha");
-        if (op == "remove_stake" && r.chance(50))
-            in["alpha_available"] = dec(r.chance(50) ? r.log_range(0, 100'000'000'000'000ULL) : r.amount());
-        if ((op == "add_stake" || op == "remove_stake") && r.chance(15))
-            in["block_author"] = false;
+        if (form == Form::balancer) {
+            in.erase("alpha_dividends_per_subnet");  // the constant-product unstake fee's inputs
+            in.erase("total_hotkey_alpha");
+            if (op == "remove_stake" && r.chance(50))
+                in["alpha_available"] = dec(r.chance(50) ? r.log_range(0, 100'000'000'000'000ULL) : r.amount());
+            if ((op == "add_stake" || op == "remove_stake") && r.chance(15))
+                in["block_author"] = false;
+        }
     }
     return in;
 }

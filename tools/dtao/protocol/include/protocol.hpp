@@ -29,15 +29,15 @@ inline constexpr int PROTOCOL_VERSION = 1;
 /// Evaluate one parsed request object.
 [[nodiscard]] nlohmann::json evaluate(const nlohmann::json& request);
 
-/// A chain-model state as the protocol's `state` object (every field of the
-/// era's storage, as outputs write it; `balancer`: the Balancer era's).
-[[nodiscard]] nlohmann::json state_to_json(const ChainState& state, bool balancer = false);
+/// A chain-model state as the protocol's `state` object under `rules`: every item of the
+/// ruleset's storage (`dtao::storage_of`), as outputs write it.
+[[nodiscard]] nlohmann::json state_to_json(const ChainState& state, const Ruleset& rules);
 
 /// One action of the `block` op as its input reads it (defaults omitted).
 [[nodiscard]] nlohmann::json action_to_json(const block::Action<u64>& action);
 
-/// Whether `op` is an op of the ruleset's era (false for an unknown op). A request for
-/// an op of the other era gets the protocol error `op_not_in_ruleset`.
+/// Whether `op` is an op of the ruleset (`dtao::has_op`; false for an unknown op). A request
+/// for an op the ruleset lacks gets the protocol error `op_not_in_ruleset`.
 [[nodiscard]] bool op_in_ruleset(const std::string& op, const Ruleset& rules);
 
 /// The ops this implementation answers, for `--help` and `dtao ops`.

@@ -7,6 +7,8 @@
 // dtao::protocol::evaluate, the code path of `dtao eval`.
 #pragma once
 
+#include "dtao/ruleset.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -186,15 +188,16 @@ private:
 
 /// Output fields (globs over output paths) that are the op's key
 /// intermediate values: a runner shows them when a case fails.
-[[nodiscard]] std::vector<std::string> intermediate_fields(const std::string& op, bool balancer = false);
+/// The fields depend on the op's form in `rules` (`dtao::form_of`).
+[[nodiscard]] std::vector<std::string> intermediate_fields(const std::string& op, const Ruleset& rules);
 
 /// A random, valid `input` for `op` (the generator of `--random` and of the
 /// seeded vector groups).
 [[nodiscard]] json random_input(const std::string& op, Rng& rng);
-/// As above for the ruleset's era: a Balancer-era input (v3.4.8-423+) has the swap
-/// pallet's storage and no launch-only field, and the Balancer-only ops have inputs.
-[[nodiscard]] json random_input(const std::string& op, Rng& rng, bool balancer);
-/// The ops random_input knows (both eras; `protocol::op_in_ruleset` tells which era has which).
+/// As above for `rules`: the input of the op's form there (`dtao::form_of`), with a state and
+/// pool that hold exactly the ruleset's storage (`dtao::storage_of`).
+[[nodiscard]] json random_input(const std::string& op, Rng& rng, const Ruleset& rules);
+/// The ops random_input knows (every form; `protocol::op_in_ruleset` tells which ruleset has which).
 [[nodiscard]] std::vector<std::string> random_ops();
 
 /// Canonical JSON for vector files: top-level and groups indented, each case

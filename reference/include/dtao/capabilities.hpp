@@ -1,0 +1,205 @@
+// dtao-reference: what a ruleset has — its ops, the form each op takes, and its storage —
+// read from the ruleset's own fields, in one table.
+// SPDX-License-Identifier: Apache-2.0
+//
+// The tools never ask which era a ruleset belongs to: they ask this table. An op's form is
+// the variant of the rule family that answers it (the pool's `SwapKind`, the coinbase's
+// `CoinbaseKind`, the epoch's `EpochSchedule`), so a release that changes one family changes
+// only the forms of that family's ops. Spec: spec/rulesets.md (RSET-024).
+#pragma once
+
+#include "dtao/ruleset.hpp"
+
+#include <array>
+#include <optional>
+#include <string_view>
+
+namespace dtao {
+
+/// The ops of the rules, as the eval protocol (spec/protocol.md) names them.
+enum class Op
+{
+    block_emission,
+    alpha_price,
+    sim_swap_tao_for_alpha,
+    sim_swap_alpha_for_tao,
+    swap,
+    max_amount_add,
+    max_amount_remove,
+    adjust_protocol_liquidity,
+    pow_ratio_scaled,
+    add_stake,
+    remove_stake,
+    update_moving_price,
+    coinbase,
+    block,
+    drain_pending_emission,
+    dividend_distribution,
+    network_lock_cost,
+    register_network,
+    start_call,
+    blocks_until_next_epoch,
+};
+
+/// The form an op takes in a ruleset: the variant of the rule family that answers it, or
+/// `absent` when the ruleset has no such op. Each form has its own inputs and outputs.
+enum class Form
+{
+    absent,            ///< not an op of the ruleset (`op_not_in_ruleset`)
+    common,            ///< one form in every ruleset
+    constant_product,  ///< the pool is `SwapKind::constant_product`
+    balancer,          ///< the pool is `SwapKind::balancer`
+    launch,            ///< the coinbase is `CoinbaseKind::launch`
+    injection_capped,  ///< the coinbase is `CoinbaseKind::injection_capped`
+    modulo,            ///< the epoch schedule is `EpochSchedule::modulo`
+};
+
+/// @rule RSET-024  The capability table: the form of `op` in `rules`.
+[[nodiscard]] constexpr Form form_of(const Ruleset& rules, Op op) noexcept
+{
+    const Form pool = rules.swap == SwapKind::balancer ? Form::balancer : Form::constant_product;
+    const Form coinbase = rules.coinbase == CoinbaseKind::injection_capped ? Form::injection_capped : Form::launch;
+    const auto only = [](bool has, Form f) { return has ? f : Form::absent; };
+    switch (op) {
+    case Op::block_emission:
+    case Op::network_lock_cost:
+        return Form::common;
+    case Op::alpha_price:
+    case Op::max_amount_add:
+    case Op::max_amount_remove:
+    case Op::add_stake:
+    case Op::remove_stake:
+        return pool;
+    case Op::sim_swap_tao_for_alpha:
+    case Op::sim_swap_alpha_for_tao:
+        return only(pool == Form::constant_product, pool);
+    case Op::swap:
+    case Op::adjust_protocol_liquidity:
+    case Op::pow_ratio_scaled:
+        return only(pool == Form::balancer, pool);
+    // The EMA, the block and registration are written by the coinbase family: their state
+    // and outputs are the coinbase's.
+    case Op::update_moving_price:
+    case Op::coinbase:
+    case Op::block:
+    case Op::register_network:
+    case Op::start_call:
+        return coinbase;
+    case Op::drain_pending_emission:
+        return only(coinbase == Form::launch, coinbase);
+    case Op::dividend_distribution:
+        return only(coinbase == Form::injection_capped, coinbase);
+    case Op::blocks_until_next_epoch:
+        return only(rules.epoch_schedule == EpochSchedule::modulo, Form::modulo);
+    }
+    return Form::absent;
+}
+
+/// Whether `rules` has `op` at all.
+[[nodiscard]] constexpr bool has_op(const Ruleset& rules, Op op) noexcept { return form_of(rules, op) != Form::absent; }
+
+/// The storage a ruleset's state holds beyond what every ruleset has (spec/protocol.md,
+/// `state`). A request that sets an item the ruleset lacks is refused, not ignored.
+struct Storage
+{
+    /// `PendingEmission`, `PendingRootDivs`, `PendingAlphaSwapped`,
+    /// `NetworkPowRegistrationAllowed`: the launch coinbase and drain.
+    bool launch_pending = false;
+    /// `SwapBalancer`, `PalSwapInitialized`, `FeeRate`, `MinimumReserve` and whether a block
+    /// author exists: the Balancer pool.
+    bool swap_pallet = false;
+    /// `SubnetProtocolAlpha`, `SubnetExcessTao`, the pending server / validator / root alpha,
+    /// `MinerBurned`, `SubtokenEnabled`, `SubnetEmissionEnabled`, `OwnerCutEnabled`: the
+    /// injection-capped coinbase.
+    bool injection_capped = false;
+    /// `LastEpochBlock`, `PendingEpochAt`, `SubnetEpochIndex`, `MaxEpochsPerBlock`: the stateful
+    /// epoch scheduler.
+    bool epoch_state = false;
+};
+
+/// @rule RSET-024  The storage of `rules`.
+[[nodiscard]] constexpr Storage storage_of(const Ruleset& rules) noexcept
+{
+    Storage s;
+    s.launch_pending = rules.coinbase == CoinbaseKind::launch;
+    s.swap_pallet = rules.swap == SwapKind::balancer;
+    s.injection_capped = rules.coinbase == CoinbaseKind::injection_capped;
+    s.epoch_state = rules.epoch_schedule == EpochSchedule::stateful;
+    return s;
+}
+
+/// Every op, in the order of the enum.
+inline constexpr std::array ALL_OPS{Op::block_emission,
+                                    Op::alpha_price,
+                                    Op::sim_swap_tao_for_alpha,
+                                    Op::sim_swap_alpha_for_tao,
+                                    Op::swap,
+                                    Op::max_amount_add,
+                                    Op::max_amount_remove,
+                                    Op::adjust_protocol_liquidity,
+                                    Op::pow_ratio_scaled,
+                                    Op::add_stake,
+                                    Op::remove_stake,
+                                    Op::update_moving_price,
+                                    Op::coinbase,
+                                    Op::block,
+                                    Op::drain_pending_emission,
+                                    Op::dividend_distribution,
+                                    Op::network_lock_cost,
+                                    Op::register_network,
+                                    Op::start_call,
+                                    Op::blocks_until_next_epoch};
+
+/// The protocol name of an op.
+[[nodiscard]] constexpr std::string_view to_string(Op op) noexcept
+{
+    switch (op) {
+    case Op::block_emission: return "block_emission";
+    case Op::alpha_price: return "alpha_price";
+    case Op::sim_swap_tao_for_alpha: return "sim_swap_tao_for_alpha";
+    case Op::sim_swap_alpha_for_tao: return "sim_swap_alpha_for_tao";
+    case Op::swap: return "swap";
+    case Op::max_amount_add: return "max_amount_add";
+    case Op::max_amount_remove: return "max_amount_remove";
+    case Op::adjust_protocol_liquidity: return "adjust_protocol_liquidity";
+    case Op::pow_ratio_scaled: return "pow_ratio_scaled";
+    case Op::add_stake: return "add_stake";
+    case Op::remove_stake: return "remove_stake";
+    case Op::update_moving_price: return "update_moving_price";
+    case Op::coinbase: return "coinbase";
+    case Op::block: return "block";
+    case Op::drain_pending_emission: return "drain_pending_emission";
+    case Op::dividend_distribution: return "dividend_distribution";
+    case Op::network_lock_cost: return "network_lock_cost";
+    case Op::register_network: return "register_network";
+    case Op::start_call: return "start_call";
+    case Op::blocks_until_next_epoch: return "blocks_until_next_epoch";
+    }
+    return "";
+}
+
+/// The name of a form, as `dtao ops` prints it.
+[[nodiscard]] constexpr std::string_view to_string(Form f) noexcept
+{
+    switch (f) {
+    case Form::absent: return "absent";
+    case Form::common: return "common";
+    case Form::constant_product: return "constant_product";
+    case Form::balancer: return "balancer";
+    case Form::launch: return "launch";
+    case Form::injection_capped: return "injection_capped";
+    case Form::modulo: return "modulo";
+    }
+    return "";
+}
+
+/// The op with this protocol name, if there is one.
+[[nodiscard]] constexpr std::optional<Op> find_op(std::string_view name) noexcept
+{
+    for (const Op op : ALL_OPS)
+        if (to_string(op) == name)
+            return op;
+    return std::nullopt;
+}
+
+}  // namespace dtao
