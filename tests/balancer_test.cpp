@@ -610,6 +610,30 @@ TEST(balancer, initialisation_errors)
     EXPECT_TRUE(maybe_initialize_palswap(u, std::nullopt));  // without a price: ½
 }
 
+/// @rule BAL-008
+/// The initialisation without a price is one function for both models: an uninitialised pool
+/// stores w2 = ½ (the chain's and the exact model's view of it agree); an initialised pool keeps
+/// its weight, whatever it is.
+TEST(balancer, default_weights_in_both_models)
+{
+    Subnet s = pool(1'000'000'000, 4'000'000'000, quarter());
+    s.pal_swap_initialized = false;
+    ExactSubnet e = to_exact(s);
+    initialize_default_weights(s);
+    initialize_default_weights(e);
+    EXPECT_TRUE(s.pal_swap_initialized);
+    EXPECT_TRUE(e.pal_swap_initialized);
+    EXPECT_EQ(s.swap_balancer_quote_parts, half().parts);
+    EXPECT_EQ(exact::balancer::quote_weight(e), Rational(1, 2));
+
+    Subnet t = pool(1'000'000'000, 4'000'000'000, quarter());
+    ExactSubnet f = to_exact(t);
+    initialize_default_weights(t);
+    initialize_default_weights(f);
+    EXPECT_EQ(t.swap_balancer_quote_parts, quarter().parts);
+    EXPECT_EQ(exact::balancer::quote_weight(f), Rational(1, 4));
+}
+
 // ---------------------------------------------------------------- BAL-009 migration
 
 /// @rule BAL-009

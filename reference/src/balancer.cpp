@@ -1,9 +1,10 @@
 // dtao-reference: the Balancer-era swap (v3.4.8-423+).
 // SPDX-License-Identifier: Apache-2.0
 //
-// Spec: spec/balancer.md (BAL-001 … BAL-012). Each function follows the chain
-// function of the same name (subtensor 14bc6f9) step by step; the comments
-// name the step where the order or the rounding matters.
+// Spec: spec/balancer.md (BAL-001 … BAL-012; BAL-011's add_stake / remove_stake,
+// one template over both models, are in balancer_stake.cpp). Each function follows
+// the chain function of the same name (subtensor 14bc6f9) step by step; the
+// comments name the step where the order or the rounding matters.
 #include "dtao/balancer.hpp"
 
 #include <algorithm>
@@ -185,18 +186,19 @@ Result<bool> maybe_initialize_palswap(Subnet& s, std::optional<U64F64> price)
 {
     if (s.pal_swap_initialized)
         return true;
-    const u64 x = s.subnet_alpha_in, y = s.subnet_tao;
-    Perquintill w = bigmath::perquintill_from_rational(1, 2);
-    if (price) {
-        // px = ⌊p⌋·x (u128, saturating) + ⌊x·frac(p)⌋ (U64F64 multiply, truncated).
-        const u128 px_high = sat_mul_u128(price->saturating_to_u64(), x);
-        const U64F64 frac = U64F64::from_bits(price->bits & ((u128{1} << 64) - 1));
-        const u128 px_low = U64F64::saturating_from_u64(x).saturating_mul(frac).bits >> 64;
-        const u128 px_plus_y = sat_add_u128(sat_add_u128(px_high, px_low), y);
-        if (px_plus_y == 0)
-            return Error::reserves_out_of_balance;
-        w = bigmath::perquintill_from_rational(y, px_plus_y);
+    if (!price) {
+        initialize_default_weights(s);
+        return true;
     }
+    const u64 x = s.subnet_alpha_in, y = s.subnet_tao;
+    // px = ⌊p⌋·x (u128, saturating) + ⌊x·frac(p)⌋ (U64F64 multiply, truncated).
+    const u128 px_high = sat_mul_u128(price->saturating_to_u64(), x);
+    const U64F64 frac = U64F64::from_bits(price->bits & ((u128{1} << 64) - 1));
+    const u128 px_low = U64F64::saturating_from_u64(x).saturating_mul(frac).bits >> 64;
+    const u128 px_plus_y = sat_add_u128(sat_add_u128(px_high, px_low), y);
+    if (px_plus_y == 0)
+        return Error::reserves_out_of_balance;
+    const Perquintill w = bigmath::perquintill_from_rational(y, px_plus_y);
     if (!check_constraints(w))
         return Error::reserves_out_of_balance;
     s.swap_balancer_quote_parts = w.parts;
@@ -209,8 +211,8 @@ bool migrate_swapv3_to_balancer(Subnet& s, U64F64 alpha_sqrt_price)
     const U64F64 price = alpha_sqrt_price.saturating_mul(alpha_sqrt_price);
     if (maybe_initialize_palswap(s, price))
         return true;
-    s.swap_balancer_quote_parts = bigmath::perquintill_from_rational(1, 2).parts;  // Balancer::default()
-    s.pal_swap_initialized = true;
+    // The failed initialisation stored nothing: `Balancer::default()`, as BAL-008 without a price.
+    initialize_default_weights(s);
     return false;
 }
 
@@ -232,8 +234,7 @@ Result<BalancerSwap> do_swap(const Ruleset& rules, Subnet& s, u64 minimum_reserv
     // swap_inner
     if (reserve_out < minimum_reserve)
         return Error::reserves_too_low;
-    if (auto init = maybe_initialize_palswap(work, std::nullopt); !init)
-        return init.error();
+    initialize_default_weights(work);  // BAL-008: the first swap of a pool
     const U64F64 price = current_price(work);
     if (!(buy ? price < limit : price > limit))  // `is_beyond_price_limit`
         return Error::price_limit_exceeded;
@@ -369,168 +370,6 @@ Result<u64> max_amount_remove(const Ruleset& rules, const Subnet& s, u64 minimum
     if (!r)
         return r.error();
     return sat_add(r->amount_paid_in, r->fee_paid);
-}
-
-namespace {
-
-/// `ensure_{add,remove}_stake_input_within_swap_limit` (RSET-021): amount ≤ 1000 · reserve on
-/// non-root dynamic subnets, else `InsufficientLiquidity`.
-bool within_stake_input_limit(const Ruleset& rules, const Subnet& s, u64 amount, u64 reserve)
-{
-    if (!rules.swap_input_reserve_cap || s.is_root() || s.mechanism != Mechanism::dynamic)
-        return true;
-    return amount <= sat_mul(reserve, MAX_SWAP_INPUT_RESERVE_MULTIPLIER);
-}
-
-/// `validate_add_stake` (pool part; balances, hotkey and share-pool precision are outside).
-Result<bool> validate_add_stake(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 amount, u64 max_amount,
-                                bool allow_partial)
-{
-    const u64 min_stake = BALANCER_ERA_MIN_STAKE;
-    const auto min_sim = sim_swap(rules, s, minimum_reserve, SwapSide::buy, min_stake);
-    const u64 min_fee = min_sim ? min_sim->fee_paid : calculate_fee_amount(s, min_stake, false);
-    if (amount < sat_add(min_stake, min_fee))
-        return Error::amount_too_low;
-    u64 stake = amount;
-    if (!allow_partial) {
-        if (stake > max_amount)
-            return Error::slippage_too_high;
-    } else {
-        stake = std::min(max_amount, stake);
-    }
-    const auto sim = sim_swap(rules, s, minimum_reserve, SwapSide::buy, stake);
-    if (!sim)
-        return Error::insufficient_liquidity;
-    if (sim->amount_paid_in < min_stake)
-        return Error::amount_too_low;
-    if (sim->amount_paid_out == 0)
-        return Error::insufficient_liquidity;
-    return true;
-}
-
-/// `validate_remove_stake` (pool part; locks and the hotkey are outside).
-Result<bool> validate_remove_stake(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 alpha,
-                                   u64 alpha_available, u64 max_amount, bool allow_partial)
-{
-    if (alpha == 0)
-        return Error::amount_too_low;
-    // BAL-011: `calculate_reduced_stake_on_subnet` refuses a decrement above the stake
-    // before the sale is simulated; only `do_remove_stake` caps the request at the stake
-    // first, so this binds for limit orders (F-039).
-    if (alpha > alpha_available)
-        return Error::not_enough_stake_to_withdraw;
-    const u64 remaining = alpha_available - alpha;
-    const auto sim = sim_swap(rules, s, minimum_reserve, SwapSide::sell, alpha);
-    if (!sim)
-        return Error::insufficient_liquidity;
-    if (remaining != 0 && sim->amount_paid_out < BALANCER_ERA_MIN_STAKE)
-        return Error::amount_too_low;
-    if (!allow_partial && alpha > max_amount)
-        return Error::slippage_too_high;
-    return true;
-}
-
-}  // namespace
-
-Result<BalancerStakeOutcome> add_stake(const Ruleset& rules, ChainState& st, u64 netuid, u64 amount,
-                                       std::optional<u64> limit_price, bool allow_partial)
-{
-    Subnet* const sp = st.find(netuid);
-    if (!sp)
-        return Error::subnet_not_exists;
-    Subnet s = *sp;  // the extrinsic is transactional: commit at the end
-    u64 total_stake = st.total_stake;
-    const u64 minres = st.swap_minimum_reserve;
-
-    if (!within_stake_input_limit(rules, s, amount, s.subnet_tao))
-        return Error::insufficient_liquidity;
-    u64 max_amount = amount, possible = amount;
-    if (limit_price) {  // do_add_stake_limit
-        const auto m = max_amount_add(rules, s, minres, *limit_price);
-        if (!m)
-            return m.error();
-        max_amount = *m;
-        possible = std::min(amount, max_amount);
-    } else {
-        allow_partial = false;
-    }
-    if (auto v = validate_add_stake(rules, s, minres, amount, max_amount, allow_partial); !v)
-        return v.error();
-
-    // stake_into_subnet(possible, limit)
-    BalancerStakeOutcome out;
-    out.tao_requested = possible;
-    const auto swapped =
-        swap_tao_for_alpha(rules, s, total_stake, minres, possible, limit_price.value_or(SWAP_MAX_PRICE), false);
-    if (!swapped)
-        return swapped.error();
-    out.swap = *swapped;
-    if (out.swap.amount_paid_out == 0)
-        return Error::amount_too_low;
-    out.alpha = out.swap.amount_paid_out;
-    out.tao_unswapped = sat_sub(possible, sat_add(out.swap.amount_paid_in, out.swap.fee_paid));
-    if (st.block_author)
-        out.author_tao = out.swap.fee_to_block_author;  // transferred from the subnet account
-    else
-        out.burned_tao = out.swap.fee_to_block_author;  // `burn_tao`: moved to the burn account, TotalIssuance kept
-    *sp = s;
-    st.total_stake = total_stake;
-    return out;
-}
-
-Result<BalancerUnstakeOutcome> remove_stake(const Ruleset& rules, ChainState& st, u64 netuid, u64 alpha,
-                                            u64 alpha_available, std::optional<u64> limit_price, bool allow_partial)
-{
-    Subnet* const sp = st.find(netuid);
-    if (!sp)
-        return Error::subnet_not_exists;
-    Subnet s = *sp;
-    u64 total_stake = st.total_stake;
-    const u64 minres = st.swap_minimum_reserve;
-
-    u64 max_amount = 0, possible = 0;
-    if (!limit_price) {  // do_remove_stake: cap at the stake, then the input limit
-        alpha = std::min(alpha, alpha_available);
-        if (!within_stake_input_limit(rules, s, alpha, s.subnet_alpha_in))
-            return Error::insufficient_liquidity;
-        max_amount = possible = alpha;
-        allow_partial = false;
-    } else {  // do_remove_stake_limit: no cap at the stake
-        if (!within_stake_input_limit(rules, s, alpha, s.subnet_alpha_in))
-            return Error::insufficient_liquidity;
-        const auto m = max_amount_remove(rules, s, minres, *limit_price);
-        if (!m)
-            return m.error();
-        max_amount = *m;
-        possible = std::min(alpha, max_amount);
-    }
-    if (auto v = validate_remove_stake(rules, s, minres, alpha, alpha_available, max_amount, allow_partial); !v)
-        return v.error();
-
-    // unstake_from_subnet(possible, limit)
-    BalancerUnstakeOutcome out;
-    out.alpha_requested = possible;
-    const auto swapped =
-        swap_alpha_for_tao(rules, s, total_stake, minres, possible, limit_price.value_or(SWAP_MIN_PRICE), false);
-    if (!swapped)
-        return swapped.error();
-    out.swap = *swapped;
-    out.alpha_refund = sat_sub(possible, sat_add(out.swap.amount_paid_in, out.swap.fee_paid));
-    out.tao = out.swap.amount_paid_out;
-    if (st.block_author) {
-        // The alpha fee is sold fee-free at the minimum price limit; its failure fails the unstake.
-        const auto fee_swap =
-            swap_alpha_for_tao(rules, s, total_stake, minres, out.swap.fee_to_block_author, SWAP_MIN_PRICE, true);
-        if (!fee_swap)
-            return fee_swap.error();
-        out.fee_swap = *fee_swap;
-        out.author_tao = fee_swap->amount_paid_out;
-    } else {
-        out.burned_alpha = out.swap.fee_to_block_author;  // `burn_subnet_alpha`: SubnetAlphaOut unchanged
-    }
-    *sp = s;
-    st.total_stake = total_stake;
-    return out;
 }
 
 }  // namespace chain::balancer
@@ -690,7 +529,9 @@ Result<Swap> swap(const Ruleset& rules, const ExactSubnet& s, const Rational& w2
         return Error::swap_input_too_large;
     if (reserve_out < minimum_reserve)
         return Error::reserves_too_low;
-    const Rational w2 = s.pal_swap_initialized ? w2_in : Rational(1, 2);
+    // BAL-008: an uninitialised pool prices at the default weights that its first swap stores
+    // (`initialize_default_weights`; the caller applies it, since this function only computes).
+    const Rational w2 = s.pal_swap_initialized ? w2_in : weight_of(BALANCER_DEFAULT_QUOTE_PARTS);
     const Rational price = s.mechanism == Mechanism::dynamic ? calculate_price(w2, x, y) : Rational(1);
     if (!(buy ? price < limit : price > limit))
         return Error::price_limit_exceeded;
@@ -727,13 +568,13 @@ Result<Swap> sim_swap_alpha_for_tao(const Ruleset& rules, const ExactSubnet& s, 
                 Rational(Int(limit_price), Int(RAO_PER_TAO)), drop_fees);
 }
 
-/// The first swap of an uninitialised pool stores the default weights (BAL-008).
-static void initialize_if_needed(ExactSubnet& s)
+Result<Swap> sim_swap(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve, SwapSide side,
+                      const Rational& amount)
 {
-    if (!s.pal_swap_initialized) {
-        s.swap_balancer_quote_parts = Perquintill::ACCURACY / 2;
-        s.pal_swap_initialized = true;
-    }
+    if (s.mechanism != Mechanism::dynamic)
+        return Swap{amount, amount, 0};
+    return side == SwapSide::buy ? sim_swap_tao_for_alpha(rules, s, minimum_reserve, amount, SWAP_MAX_PRICE, false)
+                                 : sim_swap_alpha_for_tao(rules, s, minimum_reserve, amount, SWAP_MIN_PRICE, false);
 }
 
 Result<Swap> swap_tao_for_alpha(const Ruleset& rules, ExactSubnet& s, Rational& total_stake, u64 minimum_reserve,
@@ -745,7 +586,7 @@ Result<Swap> swap_tao_for_alpha(const Ruleset& rules, ExactSubnet& s, Rational& 
         if (!q)
             return q;
         r = *q;
-        initialize_if_needed(s);
+        initialize_default_weights(s);  // BAL-008
     }
     s.subnet_alpha_in -= r.amount_paid_out;
     s.subnet_alpha_out += r.amount_paid_out;
@@ -764,7 +605,7 @@ Result<Swap> swap_alpha_for_tao(const Ruleset& rules, ExactSubnet& s, Rational& 
         if (!q)
             return q;
         r = *q;
-        initialize_if_needed(s);
+        initialize_default_weights(s);  // BAL-008
     }
     s.subnet_alpha_in += r.amount_paid_in;
     s.subnet_alpha_out -= r.amount_paid_in;

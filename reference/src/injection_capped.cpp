@@ -484,7 +484,7 @@ Registration register_network(const Ruleset& rules, ChainState& st, u64 lock)
     s.subnet_tao = r.pool_tao;
     s.subnet_alpha_in = r.pool_alpha;
     s.subnet_alpha_out = 0;
-    s.swap_balancer_quote_parts = 500'000'000'000'000'000;
+    s.swap_balancer_quote_parts = BALANCER_DEFAULT_QUOTE_PARTS;
     st.total_issuance = sat_sub(st.total_issuance, r.recycled);
     if (r.pool_tao > 0)
         st.total_stake = sat_add(st.total_stake, r.pool_tao);

@@ -189,11 +189,11 @@ Rational inject_and_maybe_swap(const Ruleset& rules, ExactChainState& st, std::v
                                             e.excess_tao, max_price, true)
                     : Result<exact::balancer::Swap>(exact::balancer::Swap{e.excess_tao, e.excess_tao, 0});
             if (bought) {
-                // BAL-008: the first swap of an uninitialised pool sets w2 = ½ (and swap() used ½).
+                // BAL-008: the first swap of an uninitialised pool stores the default weights
+                // (and swap() priced with them).
                 if (s.mechanism == Mechanism::dynamic && !s.pal_swap_initialized) {
-                    w2 = HALF;
-                    s.swap_balancer_quote_parts = Perquintill::ACCURACY / 2;
-                    s.pal_swap_initialized = true;
+                    initialize_default_weights(s);
+                    w2 = exact::balancer::quote_weight(s);
                 }
                 // BAL-010 reserve updates (TotalStake and volume by the gross amount).
                 s.subnet_alpha_in -= bought->amount_paid_out;
@@ -475,7 +475,7 @@ Result<Registration> do_register_network(const Ruleset& rules, ExactChainState& 
     s.subnet_tao = r.pool_tao;
     s.subnet_alpha_in = r.pool_alpha;
     s.subnet_alpha_out = 0;
-    s.swap_balancer_quote_parts = Perquintill::ACCURACY / 2;
+    s.swap_balancer_quote_parts = BALANCER_DEFAULT_QUOTE_PARTS;
     st.total_issuance -= std::min(st.total_issuance, r.recycled);
     st.total_stake += r.pool_tao;
     st.network_last_lock_cost = paid;

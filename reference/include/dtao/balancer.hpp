@@ -67,6 +67,25 @@ struct BalancerUnstakeOutcome
     u64 burned_alpha = 0;     ///< alpha fee burned (no block author); stays counted in SubnetAlphaOut
 };
 
+/// `Balancer::default()`: equal weights, w2 = ½, in Perquintill parts. What a new subnet
+/// stores, and what BAL-008 stores when it initialises a pool without a price.
+inline constexpr u64 BALANCER_DEFAULT_QUOTE_PARTS = Perquintill::ACCURACY / 2;
+
+/// @rule BAL-008  `maybe_initialize_palswap(n, None)`, which the first swap of a pool runs
+/// (`swap_inner`): an uninitialised pool stores the default weights (w2 = ½) and is marked
+/// initialised; an initialised pool is left as it is. Both models store the weight as
+/// Perquintill parts, so this one function serves both; every place that initialises a pool
+/// without a price calls it. Without a price the weights cannot be out of range, so it
+/// cannot fail (the priced form, `chain::balancer::maybe_initialize_palswap`, can).
+template <typename Model>
+void initialize_default_weights(SubnetT<Model>& s) noexcept
+{
+    if (s.pal_swap_initialized)
+        return;
+    s.swap_balancer_quote_parts = BALANCER_DEFAULT_QUOTE_PARTS;
+    s.pal_swap_initialized = true;
+}
+
 namespace chain::balancer {
 
 using fixed::U64F64;
@@ -143,7 +162,8 @@ inline constexpr u64 ACCURACY = Perquintill::ACCURACY;
 /// change when a new weight would fall below 0.01. Does not move the reserves.
 std::pair<u64, u64> adjust_protocol_liquidity(Subnet& s, u64 tao, u64 alpha);
 
-/// @rule BAL-008  `maybe_initialize_palswap(n, price)`: once per subnet. No price: w2 = ½.
+/// @rule BAL-008  `maybe_initialize_palswap(n, price)`: once per subnet. No price: w2 = ½
+/// (`initialize_default_weights`).
 /// With a price p: w2 = from_rational(y, ⌊p⌋·x + to_u128(U64F64(x)·frac(p)) + y);
 /// `reserves_out_of_balance` (and no change) when that sum is 0 or w2 is out of range.
 Result<bool> maybe_initialize_palswap(Subnet& s, std::optional<U64F64> price);
@@ -193,10 +213,11 @@ Result<BalancerSwap> swap_alpha_for_tao(const Ruleset& rules, Subnet& s, u64& to
                                         u64 alpha, u64 limit_price, bool drop_fees);
 
 /// @rule BAL-011  `do_add_stake` (limit_price = nullopt: max price, no partial fill) and
-/// `do_add_stake_limit` on `st.subnets[netuid]`: the input cap (RSET-021), validation
-/// (`validate_add_stake`), `stake_into_subnet` and the fee's destination. TotalIssuance
-/// does not change; TotalStake += the gross TAO swapped. Accounts and the share pool are
-/// outside the model (the coldkey is assumed to hold the TAO).
+/// `do_add_stake_limit` on `st.subnets[netuid]`, in the chain model (the control flow is one
+/// template over the model, reference/src/balancer_stake.cpp): the input cap (RSET-021),
+/// validation (`validate_add_stake`), `stake_into_subnet` and the fee's destination.
+/// TotalIssuance does not change; TotalStake += the gross TAO swapped. Accounts and the share
+/// pool are outside the model (the coldkey is assumed to hold the TAO).
 Result<BalancerStakeOutcome> add_stake(const Ruleset& rules, ChainState& st, u64 netuid, u64 amount,
                                        std::optional<u64> limit_price, bool allow_partial);
 
@@ -289,6 +310,11 @@ struct Swap
 [[nodiscard]] Result<Swap> sim_swap_alpha_for_tao(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
                                                   const Rational& alpha, u64 limit_price, bool drop_fees);
 
+/// @rule BAL-005  `SwapHandler::sim_swap`, exact: dynamic subnets simulate with the default
+/// limit of the direction and fees; others are 1:1 with no fee.
+[[nodiscard]] Result<Swap> sim_swap(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve, SwapSide side,
+                                    const Rational& amount);
+
 /// @rule BAL-010  The reserve updates of stake_utils, exact.
 Result<Swap> swap_tao_for_alpha(const Ruleset& rules, ExactSubnet& s, Rational& total_stake, u64 minimum_reserve,
                                 const Rational& tao, u64 limit_price, bool drop_fees);
@@ -328,17 +354,21 @@ struct UnstakeOutcome
     Rational burned_alpha;     ///< alpha fee burned (no block author); stays counted in SubnetAlphaOut
 };
 
-/// @rule BAL-011  The exact `do_add_stake` / `do_add_stake_limit`: the decisions of
-/// `chain::balancer::add_stake` (input cap, BAL-012 maximum, `validate_add_stake`, the swap at
-/// the limit, the fee's destination) on rational amounts, taken from the exact values. The
-/// minimum-stake check compares with 2·10^6 + the exact fee of its simulation (1007.09… at rate
-/// 33, the chain's ⌊·⌋ is 1007), so amounts in [2 001 007, 2 001 007.09…) differ by design.
+/// @rule BAL-011  The exact `do_add_stake` / `do_add_stake_limit`: the control flow of
+/// `chain::balancer::add_stake` (one template, reference/src/balancer_stake.cpp: input cap,
+/// BAL-012 maximum, `validate_add_stake`, the swap at the limit, the fee's destination) on
+/// rational amounts, every decision taken from the exact values. The minimum-stake check
+/// compares with 2·10^6 + the exact fee of its simulation (1007.09… at rate 33, the chain's
+/// ⌊·⌋ is 1007), so amounts in [2 001 007, 2 001 007.09…) differ by design.
 /// On error the state is unchanged.
 Result<StakeOutcome> add_stake(const Ruleset& rules, ExactChainState& st, u64 netuid, const Rational& amount,
                                std::optional<u64> limit_price, bool allow_partial);
 
-/// @rule BAL-011  The exact `do_remove_stake` / `do_remove_stake_limit` (as
-/// `chain::balancer::remove_stake`, rational amounts). On error the state is unchanged.
+/// @rule BAL-011  The exact `do_remove_stake` / `do_remove_stake_limit` (the control flow of
+/// `chain::balancer::remove_stake`, rational amounts), with one decision of its own: after a
+/// sale cut at the minimum price, which ends exactly at that price, the author's fee sale is
+/// refused (`price_limit_exceeded`, after its input-cap and reserve checks; the hook
+/// `refuse_fee_sale` in reference/src/balancer_stake.cpp). On error the state is unchanged.
 Result<UnstakeOutcome> remove_stake(const Ruleset& rules, ExactChainState& st, u64 netuid, const Rational& alpha,
                                     const Rational& alpha_available, std::optional<u64> limit_price,
                                     bool allow_partial);

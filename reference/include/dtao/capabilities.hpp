@@ -62,35 +62,27 @@ enum class Form
     const auto only = [](bool has, Form f) { return has ? f : Form::absent; };
     switch (op) {
     case Op::block_emission:
-    case Op::network_lock_cost:
-        return Form::common;
+    case Op::network_lock_cost: return Form::common;
     case Op::alpha_price:
     case Op::max_amount_add:
     case Op::max_amount_remove:
     case Op::add_stake:
-    case Op::remove_stake:
-        return pool;
+    case Op::remove_stake: return pool;
     case Op::sim_swap_tao_for_alpha:
-    case Op::sim_swap_alpha_for_tao:
-        return only(pool == Form::constant_product, pool);
+    case Op::sim_swap_alpha_for_tao: return only(pool == Form::constant_product, pool);
     case Op::swap:
     case Op::adjust_protocol_liquidity:
-    case Op::pow_ratio_scaled:
-        return only(pool == Form::balancer, pool);
+    case Op::pow_ratio_scaled: return only(pool == Form::balancer, pool);
     // The EMA, the block and registration are written by the coinbase family: their state
     // and outputs are the coinbase's.
     case Op::update_moving_price:
     case Op::coinbase:
     case Op::block:
     case Op::register_network:
-    case Op::start_call:
-        return coinbase;
-    case Op::drain_pending_emission:
-        return only(coinbase == Form::launch, coinbase);
-    case Op::dividend_distribution:
-        return only(coinbase == Form::injection_capped, coinbase);
-    case Op::blocks_until_next_epoch:
-        return only(rules.epoch_schedule == EpochSchedule::modulo, Form::modulo);
+    case Op::start_call: return coinbase;
+    case Op::drain_pending_emission: return only(coinbase == Form::launch, coinbase);
+    case Op::dividend_distribution: return only(coinbase == Form::injection_capped, coinbase);
+    case Op::blocks_until_next_epoch: return only(rules.epoch_schedule == EpochSchedule::modulo, Form::modulo);
     }
     return Form::absent;
 }

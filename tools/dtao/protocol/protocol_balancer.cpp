@@ -40,10 +40,7 @@ u64 read_minimum_reserve(Reader& r) { return r.u64_or("swap_minimum_reserve", SW
 ExactSubnet exact_pool(const Subnet& s)
 {
     ExactSubnet e = to_exact(s);
-    if (!e.pal_swap_initialized) {
-        e.swap_balancer_quote_parts = Perquintill::ACCURACY / 2;
-        e.pal_swap_initialized = true;
-    }
+    initialize_default_weights(e);
     return e;
 }
 

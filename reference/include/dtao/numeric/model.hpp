@@ -62,6 +62,11 @@ struct Arithmetic<ChainModel>
     static Num ratio(u64 p, u64 q) { return num(p).safe_div(num(q)); }
     static Amount amount_add(Amount a, Amount b) { return sat_add(a, b); }
     static Amount amount_sub(Amount a, Amount b) { return sat_sub(a, b); }
+    /// a − b, or 0 when b > a: `saturating_sub` on u64 (the same as `amount_sub` here).
+    static Amount amount_sub_or_zero(Amount a, Amount b) { return sat_sub(a, b); }
+    /// a · k, `saturating_mul` on u64.
+    static Amount amount_times(Amount a, u64 k) { return sat_mul(a, k); }
+    static Amount amount_min(Amount a, Amount b) { return a < b ? a : b; }
     static Amount amount_of(u64 v) { return v; }
 };
 
@@ -89,6 +94,12 @@ struct Arithmetic<ExactModel>
     static Num ratio(u64 p, u64 q) { return q == 0 ? Num(0) : Num(Int(p), Int(q)); }
     static Amount amount_add(const Amount& a, const Amount& b) { return a + b; }
     static Amount amount_sub(const Amount& a, const Amount& b) { return a - b; }
+    /// a − b, or 0 when b > a. Where the chain's `saturating_sub` at 0 is a decision (an amount
+    /// that cannot be negative), the exact model keeps it; `amount_sub` does not floor.
+    static Amount amount_sub_or_zero(const Amount& a, const Amount& b) { return a > b ? Amount(a - b) : Amount(0); }
+    /// a · k, unbounded.
+    static Amount amount_times(const Amount& a, u64 k) { return a * k; }
+    static Amount amount_min(const Amount& a, const Amount& b) { return a < b ? a : b; }
     static Amount amount_of(u64 v) { return Rational(v); }
 };
 
