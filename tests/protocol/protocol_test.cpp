@@ -459,3 +459,35 @@ TEST(protocol, coinbase_follows_storage_key_order_and_the_wrapping_root_sell_sum
         EXPECT_EQ(e["root_alpha_recycled"], "62489764");
     }
 }
+
+/// #16 reproducer 5: `null` is no value. It was read as "use the default", so
+/// `"limit_price": null` placed an unlimited order; it is `invalid_field`, naming the field.
+/// Only `first_emission_block_number`, whose documented "unset" is null (outputs write it so),
+/// reads null.
+TEST(protocol, null_is_refused_except_where_documented)
+{
+    const json pool{{"subnet_tao", "1000000000000"}, {"subnet_alpha_in", "1000000000000"}};
+    json stake = pool;
+    stake["amount"] = "1000000000";
+    stake["limit_price"] = nullptr;
+    for (const char* ruleset : {"v2.0.10", "main-14bc6f9"}) {
+        const json r = eval("add_stake", stake, ruleset);
+        EXPECT_EQ(error_of(r), "invalid_field") << ruleset << ": " << r.dump();
+        EXPECT_NE(r.value("message", "").find("request.input.limit_price: null"), std::string::npos) << r.dump();
+    }
+    json partial = stake;
+    partial.erase("limit_price");
+    partial["allow_partial"] = nullptr;
+    EXPECT_EQ(error_of(eval("add_stake", partial)), "invalid_field");
+    const json state_null_tempo{{"state", {{"subnets", {{{"netuid", "1"}, {"tempo", nullptr}}}}}}};
+    EXPECT_EQ(error_of(eval("coinbase", state_null_tempo, "v2.0.10")), "invalid_field");
+    json req{{"id", "t"}, {"ruleset", "v2.0.10"}, {"op", "alpha_price"}, {"input", pool}, {"arithmetic", nullptr}};
+    EXPECT_EQ(error_of(evaluate_line(req.dump())), "invalid_field");
+    // The documented null: unset, in the state and in the EMA inputs, in both families.
+    const json state_unset{{"state", {{"subnets", {{{"netuid", "1"}, {"first_emission_block_number", nullptr}}}}}}};
+    EXPECT_EQ(error_of(eval("coinbase", state_unset, "v2.0.10")), "");
+    EXPECT_EQ(error_of(eval("coinbase", state_unset, "main-14bc6f9")), "");
+    json ema = pool;
+    ema["first_emission_block_number"] = nullptr;
+    EXPECT_EQ(error_of(eval("update_moving_price", ema, "v2.0.10")), "");
+}

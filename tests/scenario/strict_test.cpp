@@ -82,7 +82,17 @@ TEST(ScenarioStrict, WhatTheSchemaForbidsIsAnErrorNamingTheField)
         {"an unknown top-level key", [](json& j) { j["colour"] = "blue"; }, "colour: unknown field"},
         {"a string for blocks", [](json& j) { j["blocks"] = "5"; }, "blocks: expected integer"},
         {"record.every 0", [](json& j) { j["record"]["every"] = 0; }, "record.every: 0 is below the minimum 1"},
-        {"an actor's every 0", [](json& j) { j["actors"][0]["every"] = 0; }, "actors[0].every: must be at least 1"},
+        // A period of 0 blocks means nothing (the engine would run it as 1 without a word):
+        // the published schema says so (`$defs/positive`), and the loader is the schema.
+        {"an actor's every 0", [](json& j) { j["actors"][0]["every"] = 0; },
+         "actors[0].every: 0 is below the minimum 1"},
+        {"an actor's every \"0\"", [](json& j) { j["actors"][0]["every"] = "0"; }, "actors[0].every: "},
+        {"an actor's hold 0",
+         [](json& j) {
+             j["actors"][0]["strategy"] = "round_trip";
+             j["actors"][0]["hold"] = 0;
+         },
+         "actors[0].hold: 0 is below the minimum 1"},
         {"an empty grid axis", [](json& j) { j["grid"]["/params/moving_alpha"] = json::array(); },
          "grid./params/moving_alpha: needs at least 1 item"},
         {"a negative moving_alpha", [](json& j) { j["params"]["moving_alpha"] = -0.1; },

@@ -62,12 +62,17 @@ public:
             fail("invalid_field", m_path + ": expected an object");
     }
 
-    /// Present and not null. Asking counts as reading: `finish()` will not
-    /// call an explicit null an unknown field.
+    /// Present. `null` is no value of any kind (spec/protocol.md, Values): reading it as
+    /// "use the default" would turn `"limit_price": null` into an unlimited order, so it is
+    /// refused. Only a field that documents null reads it, through `nullable_u64`.
     [[nodiscard]] bool has(const std::string& key)
     {
         m_used.insert(key);
-        return m_j.contains(key) && !m_j.at(key).is_null();
+        if (!m_j.contains(key))
+            return false;
+        if (m_j.at(key).is_null())
+            fail("invalid_field", where(key) + ": null is not a value; omit the field to use its default");
+        return true;
     }
 
     const json& get(const std::string& key)
@@ -100,6 +105,15 @@ public:
     {
         m_used.insert(key);
         return has(key) ? std::optional<u64>(u64_field(key)) : std::nullopt;
+    }
+    /// An optional u64 whose documented "unset" is absent or `null` (as outputs write it:
+    /// `first_emission_block_number`).
+    std::optional<u64> nullable_u64(const std::string& key)
+    {
+        m_used.insert(key);
+        if (!m_j.contains(key) || m_j.at(key).is_null())
+            return std::nullopt;
+        return u64_field(key);
     }
     u128 u128_or(const std::string& key, u128 fallback)
     {
@@ -236,7 +250,7 @@ inline Subnet read_subnet(Reader& r, u64 default_netuid, const Storage& storage)
     s.tempo = r.u64_or("tempo", 360, U16_MAX);
     s.network_registration_allowed = r.bool_or("network_registration_allowed", true);
     s.network_registered_at = r.u64_or("network_registered_at", 0);
-    s.first_emission_block_number = r.opt_u64("first_emission_block_number");
+    s.first_emission_block_number = r.nullable_u64("first_emission_block_number");
     s.ema_price_halving_blocks = r.u64_or("ema_price_halving_blocks", DEFAULT_EMA_PRICE_HALVING_BLOCKS);
     s.blocks_since_last_step = r.u64_or("blocks_since_last_step", 0);
     s.last_mechanism_step_block = r.u64_or("last_mechansim_step_block", 0);
@@ -415,7 +429,7 @@ inline EmaInputs read_ema_inputs(Reader& r, Subnet& s)
         fail("invalid_field", r.where("subnet_moving_alpha") + ": must not be negative");
     const u64 block = r.u64_or("block", 0);
     s.network_registered_at = r.u64_or("network_registered_at", 0);
-    s.first_emission_block_number = r.opt_u64("first_emission_block_number");
+    s.first_emission_block_number = r.nullable_u64("first_emission_block_number");
     s.ema_price_halving_blocks = r.u64_or("ema_price_halving_blocks", DEFAULT_EMA_PRICE_HALVING_BLOCKS);
     return {alpha, block};
 }

@@ -225,13 +225,6 @@ void validate(const json& sc, const std::string& where)
     } catch (const std::exception& e) {
         fail(where + ": " + e.what());
     }
-    // Beyond the schema: a period of 0 blocks means nothing, and the engine
-    // would run it as 1 without a word.
-    const json actors = sc.value("actors", json::array());
-    for (std::size_t i = 0; i < actors.size(); ++i)
-        for (const char* key : {"every", "hold"})
-            if (actors[i].contains(key) && uint(actors[i], key, 1) == 0)
-                fail(where + ": actors[" + std::to_string(i) + "]." + key + ": must be at least 1 (blocks)");
 }
 
 // ------------------------------------------------------------------ grid
