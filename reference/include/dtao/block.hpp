@@ -11,7 +11,6 @@
 #include "dtao/state.hpp"
 
 #include <optional>
-#include <type_traits>
 
 namespace dtao::block {
 
@@ -60,7 +59,10 @@ ActionResult<typename Model::Amount> apply(const Ruleset& rules, ChainStateT<Mod
                                            const Action<typename Model::Amount>& a)
 {
     using Amount = typename Model::Amount;
-    constexpr bool chain_model = std::is_same_v<Model, ChainModel>;
+    // The two models' stake rules are overloads on the state types (Subnet / ExactSubnet),
+    // so the model of `state` picks its own: the control flow below is written once.
+    using chain::add_stake, exact::add_stake, chain::remove_stake, exact::remove_stake;
+    using chain::stake_into_subnet, exact::stake_into_subnet, chain::validate_add_stake, exact::validate_add_stake;
     ActionResult<Amount> out;
     auto* s = state.find(a.netuid);
     if (!s) {
@@ -71,12 +73,7 @@ ActionResult<typename Model::Amount> apply(const Ruleset& rules, ChainStateT<Mod
         Result<StakeOutcome<Amount>> r = Error::amount_too_low;
         if (a.fee && !a.limit_price) {
             const Amount fee = *a.fee;
-            Result<bool> v = Error::amount_too_low;
-            if constexpr (chain_model)
-                v = chain::validate_add_stake(*s, a.amount, a.amount, false);
-            else
-                v = exact::validate_add_stake(*s, a.amount, a.amount, false);
-            if (!v) {
+            if (auto v = validate_add_stake(*s, a.amount, a.amount, false); !v) {
                 out.error = v.error();
                 return out;
             }
@@ -84,15 +81,9 @@ ActionResult<typename Model::Amount> apply(const Ruleset& rules, ChainStateT<Mod
                 out.error = Error::amount_too_low;
                 return out;
             }
-            if constexpr (chain_model)
-                r = chain::stake_into_subnet(*s, state.total_stake, a.amount, fee);
-            else
-                r = exact::stake_into_subnet(*s, state.total_stake, a.amount, fee);
+            r = stake_into_subnet(*s, state.total_stake, a.amount, fee);
         } else {
-            if constexpr (chain_model)
-                r = chain::add_stake(*s, state.total_stake, a.amount, a.limit_price, a.allow_partial);
-            else
-                r = exact::add_stake(*s, state.total_stake, a.amount, a.limit_price, a.allow_partial);
+            r = add_stake(*s, state.total_stake, a.amount, a.limit_price, a.allow_partial);
         }
         if (!r) {
             out.error = r.error();
@@ -103,13 +94,8 @@ ActionResult<typename Model::Amount> apply(const Ruleset& rules, ChainStateT<Mod
         out.fee = r->fee;
         return out;
     }
-    Result<UnstakeOutcome<Amount>> r = Error::amount_too_low;
-    if constexpr (chain_model)
-        r = chain::remove_stake(rules, *s, state.total_stake, a.amount, a.limit_price, a.allow_partial, a.fee_inputs,
-                                a.alpha_available);
-    else
-        r = exact::remove_stake(rules, *s, state.total_stake, a.amount, a.limit_price, a.allow_partial, a.fee_inputs,
-                                a.alpha_available);
+    const Result<UnstakeOutcome<Amount>> r = remove_stake(rules, *s, state.total_stake, a.amount, a.limit_price,
+                                                          a.allow_partial, a.fee_inputs, a.alpha_available);
     if (!r) {
         out.error = r.error();
         return out;
