@@ -1,13 +1,13 @@
-// dtao: the Balancer-era ops of the `dtao eval` protocol (rulesets v3.4.8-423+).
-// Spec: spec/protocol.md, "Balancer-era ops".
+// dtao: the `dtao eval` handlers of the injection-capped coinbase's forms: the EMA, the
+// coinbase and the block, dividends, registration (BCOIN-*, BEPOCH-*, BEMA-*, BREG-*).
+// Spec: spec/protocol.md, "Ops of the Balancer era".
 // SPDX-License-Identifier: Apache-2.0
-#include "protocol_balancer.hpp"
+#include "handlers.hpp"
+#include "balancer_codec.hpp"
 
-#include "dtao/balancer.hpp"
-#include "dtao/numeric/bigmath.hpp"
+#include "dtao/emission.hpp"
 #include "dtao/injection_capped.hpp"
 #include "dtao/injection_capped_exact.hpp"
-#include "dtao/emission.hpp"
 #include "dtao/registration.hpp"
 
 #include <algorithm>
@@ -16,286 +16,10 @@ namespace dtao::protocol::detail {
 
 namespace {
 
-namespace bal = chain::balancer;
-namespace xbal = exact::balancer;
 namespace inj = chain::injection_capped;
 namespace xinj = exact::injection_capped;
 using fixed::U64F64;
 using fixed::U96F32;
-
-inline constexpr u64 QUOTE_PARTS_MAX = 1'000'000'000'000'000'000ULL;
-
-/// The flat pool inputs plus the swap pallet's storage.
-Subnet read_balancer_pool(Reader& r)
-{
-    Subnet s = read_pool(r);
-    read_balancer_pool_fields(r, s);
-    return s;
-}
-
-u64 read_minimum_reserve(Reader& r) { return r.u64_or("swap_minimum_reserve", SWAP_MINIMUM_RESERVE); }
-
-/// The exact model's view of an uninitialised pool: the first swap stores w2 = ½
-/// (BAL-008), so a swap on it prices at ½.
-ExactSubnet exact_pool(const Subnet& s)
-{
-    ExactSubnet e = to_exact(s);
-    initialize_default_weights(e);
-    return e;
-}
-
-json write_swap(const BalancerSwap& w)
-{
-    return {{"amount_paid_in", dec(w.amount_paid_in)},
-            {"amount_paid_out", dec(w.amount_paid_out)},
-            {"fee_paid", dec(w.fee_paid)},
-            {"fee_to_block_author", dec(w.fee_to_block_author)}};
-}
-
-json write_swap(const xbal::Swap& w)
-{
-    return {{"amount_paid_in", num(w.amount_paid_in)},
-            {"amount_paid_out", num(w.amount_paid_out)},
-            {"fee_paid", num(w.fee_paid)},
-            // as the chain: the author gets the fee only when some input executed
-            {"fee_to_block_author", num(w.amount_paid_in > 0 ? w.fee_paid : Rational(0))}};
-}
-
-/// What a stake op leaves in the pool: reserves, TotalStake, volume and the weight.
-template <typename Model>
-json balancer_pool_after(const SubnetT<Model>& s, const typename Model::Amount& total_stake)
-{
-    return {{"subnet_tao", amount(s.subnet_tao)},
-            {"subnet_alpha_in", amount(s.subnet_alpha_in)},
-            {"subnet_alpha_out", amount(s.subnet_alpha_out)},
-            {"subnet_volume", volume(s.subnet_volume)},
-            {"total_stake", amount(total_stake)},
-            {"swap_balancer_quote_parts", dec(s.swap_balancer_quote_parts)},
-            {"pal_swap_initialized", s.pal_swap_initialized}};
-}
-
-// ------------------------------------------------------------------ pool ops
-
-json op_alpha_price(const Context& c, Reader& r)
-{
-    const Subnet s = read_balancer_pool(r);
-    r.finish();
-    if (c.exact())
-        return {{"price", num(xbal::current_price(to_exact(s)))}};
-    return {{"price", fx(bal::current_price(s))}};
-}
-
-SwapSide read_side(Reader& r)
-{
-    const std::string side = r.string_field("side");
-    if (side == "buy")
-        return SwapSide::buy;
-    if (side == "sell")
-        return SwapSide::sell;
-    fail("invalid_field", r.where("side") + ": expected \"buy\" (TAO in) or \"sell\" (alpha in), got \"" + side + "\"");
-}
-
-json op_swap(const Context& c, Reader& r)
-{
-    Subnet s = read_balancer_pool(r);
-    const u64 minres = read_minimum_reserve(r);
-    const SwapSide side = read_side(r);
-    const u64 amount_in = r.u64_field("amount");
-    const u64 limit = r.u64_or("limit_price", side == SwapSide::buy ? SWAP_MAX_PRICE : SWAP_MIN_PRICE);
-    const bool drop_fees = r.bool_or("drop_fees", false);
-    r.finish();
-    if (c.exact()) {
-        ExactSubnet e = exact_pool(s);
-        const auto w = side == SwapSide::buy
-                           ? xbal::sim_swap_tao_for_alpha(c.rules, e, minres, amount_in, limit, drop_fees)
-                           : xbal::sim_swap_alpha_for_tao(c.rules, e, minres, amount_in, limit, drop_fees);
-        if (!w)
-            return error_output(w.error());
-        json out = write_swap(*w);
-        out["swap_balancer_quote_parts"] = dec(e.swap_balancer_quote_parts);
-        out["pal_swap_initialized"] = e.pal_swap_initialized;
-        return out;
-    }
-    const auto w =
-        bal::do_swap(c.rules, s, minres, side, amount_in, bal::limit_price_from_rao(limit), drop_fees, false);
-    if (!w)
-        return error_output(w.error());
-    json out = write_swap(*w);
-    out["swap_balancer_quote_parts"] = dec(s.swap_balancer_quote_parts);
-    out["pal_swap_initialized"] = s.pal_swap_initialized;
-    return out;
-}
-
-template <bool Add>
-json op_max_amount(const Context& c, Reader& r)
-{
-    const Subnet s = read_balancer_pool(r);
-    const u64 minres = read_minimum_reserve(r);
-    const u64 limit = r.u64_field("limit_price");
-    r.finish();
-    if (c.exact()) {
-        const ExactSubnet e = exact_pool(s);
-        const auto m =
-            Add ? xbal::max_amount_add(c.rules, e, minres, limit) : xbal::max_amount_remove(c.rules, e, minres, limit);
-        if (!m)
-            return error_output(m.error());
-        return {{"max_amount", num(*m)}};
-    }
-    const auto m =
-        Add ? bal::max_amount_add(c.rules, s, minres, limit) : bal::max_amount_remove(c.rules, s, minres, limit);
-    if (!m)
-        return error_output(m.error());
-    return {{"max_amount", dec(*m)}};
-}
-
-json op_adjust_protocol_liquidity(const Context& c, Reader& r)
-{
-    Subnet s = read_balancer_pool(r);
-    const u64 tao = r.u64_field("tao");
-    const u64 alpha = r.u64_field("alpha");
-    r.finish();
-    if (c.exact()) {
-        const ExactSubnet e = to_exact(s);
-        const auto w2 = xbal::update_weights_for_added_liquidity(xbal::quote_weight(e), e.subnet_tao, e.subnet_alpha_in,
-                                                                 Rational(tao), Rational(alpha));
-        if (!w2)
-            return {{"tao", "0"}, {"alpha", "0"}, {"quote_weight", num(xbal::quote_weight(e))}};
-        return {{"tao", dec(tao)}, {"alpha", dec(alpha)}, {"quote_weight", num(*w2)}};
-    }
-    const auto [t, a] = bal::adjust_protocol_liquidity(s, tao, alpha);
-    return {{"tao", dec(t)}, {"alpha", dec(a)}, {"swap_balancer_quote_parts", dec(s.swap_balancer_quote_parts)}};
-}
-
-json op_pow_ratio_scaled(const Context& c, Reader& r)
-{
-    // The chain passes u128 bases and scales and Perquintill-sized exponents; the bounds keep
-    // a request's cost to milliseconds.
-    const Int big = (Int(1) << 128) - 1;
-    const Int bn = r.integer("base_numerator", -big, big, true);
-    const Int bd = r.integer("base_denominator", -big, big, true);
-    const Int en = r.integer("exponent_numerator", -Int(U64_MAX), Int(U64_MAX), true);
-    const Int ed = r.integer("exponent_denominator", -Int(U64_MAX), Int(U64_MAX), true);
-    const u64 precision = r.u64_field("precision", 1024);
-    const Int scale = r.integer("scale", -big, big, true);
-    r.finish();
-    if (c.exact()) {
-        // The true value (bn/bd)^(en/ed)·scale, where it is defined, as a rigorous enclosure
-        // [lower, upper]; `floor` exactly when the reduced exponent is at most 1024.
-        if (bd <= 0 || ed <= 0 || bn < 0 || en < 0 || scale < 0)
-            return {{"result", nullptr}};
-        const auto iv = bigmath::pow_ratio_reference(bn, bd, en, ed, scale);
-        json out{{"lower", iv.lo.str()}, {"upper", iv.hi.str()}};
-        const Int g = boost::multiprecision::gcd(en, ed);
-        if (en / g <= 1024 && ed / g <= 1024)
-            out["floor"] = bigmath::pow_ratio_floor_exact(bn, bd, en, ed, scale).str();
-        return {{"result", out}};
-    }
-    const auto v = bigmath::pow_ratio_scaled(bn, bd, en, ed, static_cast<unsigned>(precision), scale);
-    return {{"result", v ? json(v->str()) : json()}};
-}
-
-// ------------------------------------------------------------------ stake ops
-
-/// The pool of a stake op: the Balancer pool and `SubnetVolume`, which the op writes (BAL-010),
-/// so that its u128 saturation can be reached from a request.
-Subnet read_stake_pool(Reader& r)
-{
-    Subnet s = read_balancer_pool(r);
-    s.subnet_volume = r.u128_or("subnet_volume", 0);
-    return s;
-}
-
-/// The one-subnet chain state a stake op runs on.
-ChainState stake_state(Reader& r, const Subnet& s)
-{
-    ChainState st;
-    st.total_stake = r.u64_or("total_stake", 0);
-    st.swap_minimum_reserve = read_minimum_reserve(r);
-    st.block_author = r.bool_or("block_author", true);
-    st.subnets.push_back(s);
-    return st;
-}
-
-json write_stake(const BalancerStakeOutcome& o)
-{
-    return {{"swap", write_swap(o.swap)},      {"tao_requested", dec(o.tao_requested)},
-            {"alpha", dec(o.alpha)},           {"tao_unswapped", dec(o.tao_unswapped)},
-            {"author_tao", dec(o.author_tao)}, {"burned_tao", dec(o.burned_tao)}};
-}
-
-json write_stake(const xbal::StakeOutcome& o)
-{
-    return {{"swap", write_swap(o.swap)},      {"tao_requested", num(o.tao_requested)},
-            {"alpha", num(o.alpha)},           {"tao_unswapped", num(o.tao_unswapped)},
-            {"author_tao", num(o.author_tao)}, {"burned_tao", num(o.burned_tao)}};
-}
-
-json write_unstake(const xbal::UnstakeOutcome& o)
-{
-    return {{"swap", write_swap(o.swap)},          {"alpha_requested", num(o.alpha_requested)},
-            {"alpha_refund", num(o.alpha_refund)}, {"tao", num(o.tao)},
-            {"fee_swap", write_swap(o.fee_swap)},  {"author_tao", num(o.author_tao)},
-            {"burned_alpha", num(o.burned_alpha)}};
-}
-
-json write_unstake(const BalancerUnstakeOutcome& o)
-{
-    return {{"swap", write_swap(o.swap)},          {"alpha_requested", dec(o.alpha_requested)},
-            {"alpha_refund", dec(o.alpha_refund)}, {"tao", dec(o.tao)},
-            {"fee_swap", write_swap(o.fee_swap)},  {"author_tao", dec(o.author_tao)},
-            {"burned_alpha", dec(o.burned_alpha)}};
-}
-
-json op_add_stake(const Context& c, Reader& r)
-{
-    const Subnet s = read_stake_pool(r);
-    ChainState st = stake_state(r, s);
-    const u64 amount_in = r.u64_field("amount");
-    const auto limit = r.opt_u64("limit_price");
-    const bool partial = r.bool_or("allow_partial", false);
-    r.finish();
-    if (c.exact()) {
-        ExactChainState e = to_exact(st);
-        const auto o = xbal::add_stake(c.rules, e, s.netuid, Rational(amount_in), limit, partial);
-        if (!o)
-            return error_output(o.error());
-        json out = write_stake(*o);
-        out["pool"] = balancer_pool_after(e.subnets.front(), e.total_stake);
-        return out;
-    }
-    const auto o = bal::add_stake(c.rules, st, s.netuid, amount_in, limit, partial);
-    if (!o)
-        return error_output(o.error());
-    json out = write_stake(*o);
-    out["pool"] = balancer_pool_after(st.subnets.front(), st.total_stake);
-    return out;
-}
-
-json op_remove_stake(const Context& c, Reader& r)
-{
-    const Subnet s = read_stake_pool(r);
-    ChainState st = stake_state(r, s);
-    const u64 alpha = r.u64_field("amount");
-    const u64 available = r.u64_or("alpha_available", alpha);
-    const auto limit = r.opt_u64("limit_price");
-    const bool partial = r.bool_or("allow_partial", false);
-    r.finish();
-    if (c.exact()) {
-        ExactChainState e = to_exact(st);
-        const auto o = xbal::remove_stake(c.rules, e, s.netuid, Rational(alpha), Rational(available), limit, partial);
-        if (!o)
-            return error_output(o.error());
-        json out = write_unstake(*o);
-        out["pool"] = balancer_pool_after(e.subnets.front(), e.total_stake);
-        return out;
-    }
-    const auto o = bal::remove_stake(c.rules, st, s.netuid, alpha, available, limit, partial);
-    if (!o)
-        return error_output(o.error());
-    json out = write_unstake(*o);
-    out["pool"] = balancer_pool_after(st.subnets.front(), st.total_stake);
-    return out;
-}
 
 // ------------------------------------------------------------------ EMA
 
@@ -612,25 +336,10 @@ json op_start_call(const Context& c, Reader& r)
 
 }  // namespace
 
-const std::vector<OpForm>& balancer_handlers()
+/// The injection_capped forms of the coinbase family's ops.
+const std::vector<OpForm>& injection_capped_handlers()
 {
     static const std::vector<OpForm> table = {
-        {Op::alpha_price, Form::balancer, op_alpha_price,
-         "BAL-001: {pool, swap_balancer_quote_parts?} -> {price (U64F64)}"},
-        {Op::swap, Form::balancer, op_swap,
-         "BAL-005: {pool, side, amount, limit_price?, drop_fees?} -> {amount_paid_in, amount_paid_out, "
-         "fee_paid, ...}"},
-        {Op::max_amount_add, Form::balancer, op_max_amount<true>, "BAL-012: {pool, limit_price} -> {max_amount}"},
-        {Op::max_amount_remove, Form::balancer, op_max_amount<false>, "BAL-012: {pool, limit_price} -> {max_amount}"},
-        {Op::adjust_protocol_liquidity, Form::balancer, op_adjust_protocol_liquidity,
-         "BAL-007: {pool, tao, alpha} -> {tao, alpha, swap_balancer_quote_parts}"},
-        {Op::pow_ratio_scaled, Form::balancer, op_pow_ratio_scaled,
-         "BIGM-004: {base_*, exponent_*, precision, scale} -> {result}"},
-        {Op::add_stake, Form::balancer, op_add_stake,
-         "BAL-011: {pool, subnet_volume?, amount, limit_price?, allow_partial?} -> {swap, alpha, ..., pool}"},
-        {Op::remove_stake, Form::balancer, op_remove_stake,
-         "BAL-011: {pool, subnet_volume?, amount, alpha_available?, limit_price?, allow_partial?} -> "
-         "{swap, tao, ..., pool}"},
         {Op::update_moving_price, Form::injection_capped, op_update_moving_price,
          "BEMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price, blocks_since}"},
         {Op::coinbase, Form::injection_capped, op_coinbase,

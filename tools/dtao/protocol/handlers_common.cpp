@@ -1,0 +1,68 @@
+// dtao: the `dtao eval` handlers of the ops with one form in every ruleset (`block_emission`,
+// `network_lock_cost`) and of the modulo epoch schedule. Spec: spec/protocol.md.
+// SPDX-License-Identifier: Apache-2.0
+#include "handlers.hpp"
+
+#include "dtao/coinbase.hpp"
+#include "dtao/emission.hpp"
+#include "dtao/registration.hpp"
+
+namespace dtao::protocol::detail {
+
+namespace {
+
+json op_block_emission(const Context& c, Reader& r)
+{
+    const u64 issuance = r.u64_field("issuance");
+    r.finish();
+    if (c.exact()) {
+        const auto e = exact::block_emission(Rational(issuance));
+        return {{"emission", num(e.emission)}, {"halvings", dec(e.halvings)}};
+    }
+    const auto e = chain::block_emission(issuance);
+    if (!e)
+        return error_output(e.error());
+    return {
+        {"emission", dec(e->emission)}, {"halvings", dec(e->halvings)}, {"q", fx(e->q)}, {"residual", fx(e->residual)}};
+}
+
+json op_network_lock_cost(const Context& c, Reader& r)
+{
+    const ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
+    r.finish();
+    if (c.exact()) {
+        const ExactChainState e = to_exact(st);
+        return {{"lock_cost", num(exact::network_lock_cost(e))},
+                {"lock_reduction_interval", num(exact::lock_reduction_interval(e))}};
+    }
+    return {{"lock_cost", dec(chain::network_lock_cost(st))},
+            {"lock_reduction_interval", dec(chain::lock_reduction_interval(st))}};
+}
+
+json op_blocks_until_next_epoch(const Context&, Reader& r)
+{
+    const u64 netuid = r.u64_field("netuid", U16_MAX);
+    const u64 tempo = r.u64_field("tempo", U16_MAX);
+    const u64 block = r.u64_field("block");
+    r.finish();
+    return {{"blocks", dec(blocks_until_next_epoch(netuid, tempo, block))},
+            {"runs", should_run_epoch(netuid, tempo, block)}};
+}
+
+}  // namespace
+
+/// The common forms and the modulo epoch schedule.
+const std::vector<OpForm>& common_handlers()
+{
+    static const std::vector<OpForm> table = {
+        {Op::block_emission, Form::common, op_block_emission,
+         "EMIS-001: {issuance} -> {emission, halvings, q, residual}"},
+        {Op::network_lock_cost, Form::common, op_network_lock_cost,
+         "REG-001: {state} -> {lock_cost, lock_reduction_interval}"},
+        {Op::blocks_until_next_epoch, Form::modulo, op_blocks_until_next_epoch,
+         "EPOCH-001: {netuid, tempo, block} -> {blocks, runs}"},
+    };
+    return table;
+}
+
+}  // namespace dtao::protocol::detail

@@ -1,0 +1,301 @@
+// dtao: the `dtao eval` handlers of the launch coinbase's forms: the EMA, the coinbase and
+// the block, the drain, registration (COIN-*, EMA-*, DRAIN-*, REG-*). Spec: spec/protocol.md.
+// SPDX-License-Identifier: Apache-2.0
+#include "handlers.hpp"
+
+#include "dtao/block.hpp"
+#include "dtao/coinbase.hpp"
+#include "dtao/drain.hpp"
+#include "dtao/registration.hpp"
+#include "dtao/stake.hpp"
+
+#include <type_traits>
+
+namespace dtao::protocol::detail {
+
+namespace {
+
+json op_update_moving_price(const Context& c, Reader& r)
+{
+    Subnet s = read_pool(r);
+    const auto [alpha, block] = read_ema_inputs(r, s);
+    r.finish();
+    if (c.exact()) {
+        ExactSubnet e = to_exact(s);
+        const auto u = exact::update_moving_price(c.rules, e, block, alpha.to_rational());
+        return {{"subnet_moving_price", num(u.moving_price)},
+                {"alpha", num(u.alpha)},
+                {"price", num(u.price)},
+                {"blocks_since", dec(u.blocks_since)}};
+    }
+    const auto u = chain::update_moving_price(c.rules, s, block, alpha);
+    return {{"subnet_moving_price", fx(u.moving_price)},
+            {"alpha", fx(u.alpha)},
+            {"price", fx(u.price)},
+            {"blocks_since", dec(u.blocks_since)}};
+}
+
+template <typename Model>
+json write_coinbase(const CoinbaseResult<Model>& res, const ChainStateT<Model>& st, const Storage& storage)
+{
+    json emissions = json::array();
+    for (const auto& e : res.emissions)
+        emissions.push_back({{"netuid", dec(e.netuid)},
+                             {"price", num(e.price)},
+                             {"moving_price", num(e.moving_price)},
+                             {"alpha_emission", num(e.alpha_emission)},
+                             {"tao_in", num(e.tao_in)},
+                             {"alpha_in", num(e.alpha_in)},
+                             {"alpha_out", num(e.alpha_out)},
+                             {"owner_cut", num(e.owner_cut)},
+                             {"root_proportion", num(e.root_proportion)},
+                             {"root_alpha", num(e.root_alpha)},
+                             {"pending_alpha", num(e.pending_alpha)},
+                             {"root_tao", amount(e.root_tao)}});
+    json drains = json::array();
+    for (const auto& d : res.drains)
+        drains.push_back({{"netuid", dec(d.netuid)},
+                          {"pending_alpha", amount(d.pending_alpha)},
+                          {"pending_tao", amount(d.pending_tao)},
+                          {"pending_swapped", amount(d.pending_swapped)},
+                          {"owner_cut", amount(d.owner_cut)}});
+    return {{"block_emission", num(res.block_emission)},
+            {"emissions", emissions},
+            {"drains", drains},
+            {"state", write_state(st, storage)}};
+}
+
+/// Run one block's coinbase in the requested model (`run_coinbase` with the given
+/// emission, else `block_step`), then `then(state, result)` on that model's state.
+template <typename Then>
+json with_coinbase(const Context& c, ChainState st, std::optional<u64> emission, Then&& then)
+{
+    if (c.exact()) {
+        ExactChainState e = to_exact(st);
+        const auto res =
+            emission ? exact::run_coinbase(c.rules, e, Rational(*emission)) : exact::block_step(c.rules, e);
+        return then(e, res);
+    }
+    const auto res = emission ? chain::run_coinbase(c.rules, st, fixed::I96F32::saturating_from_u64(*emission))
+                              : chain::block_step(c.rules, st);
+    return then(st, res);
+}
+
+json op_coinbase(const Context& c, Reader& r)
+{
+    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
+    const auto emission = r.opt_u64("block_emission");
+    r.finish();
+    return with_coinbase(c, st, emission,
+                         [&c](auto& state, const auto& res) { return write_coinbase(res, state, c.storage()); });
+}
+
+/// One action of the `block` op: {kind, netuid, amount, limit_price?,
+/// allow_partial?, fee? (add_stake), alpha_dividends_per_subnet?,
+/// total_hotkey_alpha?, alpha_available? (remove_stake)}.
+block::Action<u64> read_action(const json& j, const std::string& where)
+{
+    Reader r(j, where);
+    const ActionHead head = read_action_head(r);
+    block::Action<u64> a;
+    a.kind = head.add ? block::ActionKind::add_stake : block::ActionKind::remove_stake;
+    a.netuid = head.netuid;
+    a.amount = head.amount;
+    a.limit_price = head.limit_price;
+    a.allow_partial = head.allow_partial;
+    if (a.kind == block::ActionKind::add_stake) {
+        a.fee = r.opt_u64("fee");
+        if (a.fee && a.limit_price)
+            fail("invalid_field", r.where("fee") + ": a custom fee applies to an add_stake without limit_price only");
+    } else {
+        a.fee_inputs.alpha_dividends = r.u64_or("alpha_dividends_per_subnet", 0);
+        a.fee_inputs.total_hotkey_alpha = r.u64_or("total_hotkey_alpha", 0);
+        a.alpha_available = r.opt_u64("alpha_available");
+    }
+    r.finish();
+    return a;
+}
+
+template <typename Model>
+json write_action_result(const block::ActionResult<typename Model::Amount>& res, block::ActionKind kind)
+{
+    if (res.error)
+        return {{"error", std::string(to_string(*res.error))}};
+    if (kind == block::ActionKind::add_stake)
+        return {{"tao_staked", amount(res.tao_staked)}, {"alpha", amount(res.alpha)}, {"fee", amount(res.fee)}};
+    return {{"tao", amount(res.tao)}, {"tao_unstaked", amount(res.tao_unstaked)}, {"fee", amount(res.fee)}};
+}
+
+/// One block: the coinbase (as `coinbase`), then the block's stake extrinsics
+/// in order, each accepted or rejected on its own (a rejected one changes
+/// nothing and does not stop the block).
+json op_block(const Context& c, Reader& r)
+{
+    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
+    const auto emission = r.opt_u64("block_emission");
+    std::vector<block::Action<u64>> actions;
+    const json& list = r.array_or_empty("actions");
+    for (std::size_t i = 0; i < list.size(); ++i)
+        actions.push_back(read_action(list[i], r.where("actions") + "[" + std::to_string(i) + "]"));
+    r.finish();
+    auto run = [&](auto& state, const auto& res) {
+        using Model =
+            std::conditional_t<std::is_same_v<std::decay_t<decltype(state)>, ChainState>, ChainModel, ExactModel>;
+        json results = json::array();
+        for (const auto& a : actions) {
+            block::Action<typename Model::Amount> am;
+            am.kind = a.kind;
+            am.netuid = a.netuid;
+            am.amount = typename Model::Amount(a.amount);
+            am.limit_price = a.limit_price;
+            am.allow_partial = a.allow_partial;
+            if (a.fee)
+                am.fee = typename Model::Amount(*a.fee);
+            am.fee_inputs = a.fee_inputs;
+            if (a.alpha_available)
+                am.alpha_available = typename Model::Amount(*a.alpha_available);
+            results.push_back(write_action_result<Model>(block::apply<Model>(c.rules, state, am), a.kind));
+        }
+        json out = write_coinbase(res, state, c.storage());
+        out["actions"] = results;
+        return out;
+    };
+    return with_coinbase(c, st, emission, run);
+}
+
+DrainInput read_drain(Reader& r)
+{
+    DrainInput in;
+    in.netuid = r.u64_or("netuid", 1, U16_MAX);
+    in.tao_weight = r.u64_or("tao_weight", LAUNCH_TAO_WEIGHT);
+    in.pending_alpha = r.u64_or("pending_alpha", 0);
+    in.pending_tao = r.u64_or("pending_tao", 0);
+    in.pending_swapped = r.u64_or("pending_swapped", 0);
+    in.owner_cut = r.u64_or("owner_cut", 0);
+    in.subnet_owner = r.opt_string("subnet_owner");
+    in.subnet_owner_hotkey = r.opt_string("subnet_owner_hotkey");
+    const json& epoch = r.array_or_empty("epoch");
+    for (std::size_t i = 0; i < epoch.size(); ++i) {
+        Reader er(epoch[i], r.where("epoch") + "[" + std::to_string(i) + "]");
+        in.epoch.push_back({er.string_field("hotkey"), er.u64_or("incentive", 0), er.u64_or("dividend", 0)});
+        er.finish();
+    }
+    if (r.has("hotkeys")) {
+        const json& hotkeys = r.get("hotkeys");
+        if (!hotkeys.is_object())
+            fail("invalid_field", r.where("hotkeys") + ": expected an object keyed by hotkey");
+        for (const auto& [name, value] : hotkeys.items()) {
+            const std::string where = r.where("hotkeys") + "." + name;
+            Reader hr(value, where);
+            HotkeyInfo h;
+            h.owner = hr.opt_string("owner").value_or("");
+            h.alpha_stake = hr.u64_or("alpha_stake", 0);
+            h.root_stake = hr.u64_or("root_stake", 0);
+            h.take = hr.u64_or("take", 0, U16_MAX);
+            h.childkey_take = hr.u64_or("childkey_take", 0, U16_MAX);
+            for (const char* key : {"parents", "children"}) {
+                const json& links = hr.array_or_empty(key);
+                for (std::size_t i = 0; i < links.size(); ++i) {
+                    Reader lr(links[i], where + "." + key + "[" + std::to_string(i) + "]");
+                    KeyLink link{lr.u64_field("proportion"), lr.string_field("hotkey")};
+                    lr.finish();
+                    (std::string(key) == "parents" ? h.parents : h.children).push_back(link);
+                }
+            }
+            hr.finish();
+            in.hotkeys.emplace(name, h);
+        }
+    }
+    return in;
+}
+
+template <typename Model>
+json write_drain(const DrainResult<Model>& d)
+{
+    json payouts = json::object();
+    for (const auto& [hotkey, p] : d.payouts)
+        payouts[hotkey] = {{"incentive", amount(p.incentive)},   {"incentive_burned", p.incentive_burned},
+                           {"alpha_take", amount(p.alpha_take)}, {"alpha_dividend", amount(p.alpha_dividend)},
+                           {"tao_take", amount(p.tao_take)},     {"tao_dividend", amount(p.tao_dividend)}};
+    json dividends = json::object();
+    for (const auto& [hotkey, v] : d.dividends)
+        dividends[hotkey] = num(v);
+    return {{"payouts", payouts},
+            {"dividends", dividends},
+            {"owner_cut_paid", amount(d.owner_cut_paid)},
+            {"total_root_divs", num(d.total_root_divs)},
+            {"pending_validator_alpha", amount(d.pending_validator_alpha)},
+            {"alpha_paid", amount(d.alpha_paid)},
+            {"tao_paid", amount(d.tao_paid)}};
+}
+
+json op_drain(const Context& c, Reader& r)
+{
+    const DrainInput in = read_drain(r);
+    r.finish();
+    if (c.exact())
+        return write_drain(drain_pending_emission<ExactModel>(c.rules, in));
+    return write_drain(drain_pending_emission<ChainModel>(c.rules, in));
+}
+
+json op_register_network(const Context& c, Reader& r)
+{
+    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
+    r.finish();
+    if (c.exact()) {
+        ExactChainState e = to_exact(st);
+        const auto reg = exact::register_network(c.rules, e);
+        if (!reg)
+            return error_output(reg.error());
+        return {{"netuid", dec(reg->netuid)},
+                {"lock_cost", dec(reg->lock_cost)},
+                {"pool_tao", num(reg->pool_tao)},
+                {"burned", num(reg->burned)},
+                {"state", write_state(e, c.storage())}};
+    }
+    const auto reg = chain::register_network(c.rules, st);
+    if (!reg)
+        return error_output(reg.error());
+    return {{"netuid", dec(reg->netuid)},
+            {"lock_cost", dec(reg->lock_cost)},
+            {"pool_tao", dec(reg->pool_tao)},
+            {"burned", dec(reg->burned)},
+            {"state", write_state(st, c.storage())}};
+}
+
+json op_start_call(const Context& c, Reader& r)
+{
+    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
+    const u64 netuid = r.u64_field("netuid", U16_MAX);
+    r.finish();
+    const auto feb = start_call(c.rules, st, netuid);
+    if (!feb)
+        return error_output(feb.error());
+    if (c.exact())
+        return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(to_exact(st), c.storage())}};
+    return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(st, c.storage())}};
+}
+
+}  // namespace
+
+/// The launch forms of the coinbase family's ops.
+const std::vector<OpForm>& launch_handlers()
+{
+    static const std::vector<OpForm> table = {
+        {Op::update_moving_price, Form::launch, op_update_moving_price,
+         "EMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price}"},
+        {Op::coinbase, Form::launch, op_coinbase,
+         "COIN-001/COIN-010: {state, block_emission?} -> {emissions, drains, state}"},
+        {Op::block, Form::launch, op_block,
+         "COIN-010 + STAKE-007/STAKE-008: {state, block_emission?, actions} -> {emissions, drains, actions, state}"},
+        {Op::drain_pending_emission, Form::launch, op_drain,
+         "DRAIN-001: {pending_*, epoch, hotkeys, ...} -> {payouts, ...}"},
+        {Op::register_network, Form::launch, op_register_network,
+         "REG-003: {state} -> {netuid, lock_cost, pool_tao, burned, state}"},
+        {Op::start_call, Form::launch, op_start_call,
+         "REG-004: {state, netuid} -> {first_emission_block_number, state}"},
+    };
+    return table;
+}
+
+}  // namespace dtao::protocol::detail
