@@ -29,6 +29,23 @@ expect_lost_output_is_an_error() {
 }
 
 case $CHECK in
+vectors_generate_index_last)
+    # Reproducer 11: a failed vector write leaves no index.json (it is written last, so an
+    # index never names files that were not written) and no temporary file behind.
+    cp -r "$VECTORS" "$TMP/v"
+    rm "$TMP/v/index.json"
+    victim=$TMP/v/v2.0.0/price/spot.json
+    [ -f "$victim" ] || fail "fixture moved: $victim"
+    rm "$victim" && mkdir "$victim"  # a directory where a file must go: the rename fails
+    "$DTAO" vectors generate --vectors "$TMP/v" --fillers "$VECTORS/fillers" > "$TMP/out" 2> "$TMP/err"
+    rc=$?
+    [ "$rc" -ne 0 ] || fail "exit 0 although a vector file could not be written"
+    grep -q "spot.json" "$TMP/err" || fail "no message naming the file"
+    [ ! -e "$TMP/v/index.json" ] || fail "index.json written although a vector file was not"
+    leftover=$(find "$TMP/v" -name '*.tmp*' | head -1)
+    [ -z "$leftover" ] || fail "temporary file left behind: $leftover"
+    echo "ok: exit $rc: $(head -1 "$TMP/err")"
+    ;;
 eval_stdout_full)
     printf '{"id":"a","ruleset":"v2.0.1","op":"block_emission","input":{"issuance":"0"}}\n' > "$TMP/req"
     expect_lost_output_is_an_error "$DTAO" eval --input "$TMP/req"
