@@ -259,17 +259,6 @@ void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, U
     }
 }
 
-bool should_run_epoch(const Subnet& s, u64 now) noexcept
-{
-    if (s.tempo == 0)
-        return false;
-    if (s.pending_epoch_at > 0 && now >= s.pending_epoch_at)
-        return true;
-    if (s.blocks_since_last_step > MAX_TEMPO)
-        return true;
-    return sat_sub(now, s.last_epoch_block) >= s.tempo;
-}
-
 std::vector<EpochRun> drain_pending(ChainState& st, u64 now)
 {
     std::vector<EpochRun> out;
@@ -304,28 +293,6 @@ std::vector<EpochRun> drain_pending(ChainState& st, u64 now)
         out.push_back(r);
     }
     return out;
-}
-
-std::vector<u64> epochs_deferred_this_block(const ChainState& st, u64 now)
-{
-    std::vector<u64> deferred;
-    u64 ran = 0;
-    for (u64 n : get_all_subnet_netuids(st)) {  // BCOIN-014, as drain_pending
-        const Subnet& s = *st.find(n);
-        if (s.is_root() || !should_run_epoch(s, now))
-            continue;
-        if (ran >= st.max_epochs_per_block)
-            deferred.push_back(s.netuid);
-        else
-            ++ran;
-    }
-    return deferred;
-}
-
-void set_tempo(Subnet& s, u64 tempo, u64 now) noexcept
-{
-    s.tempo = tempo;
-    s.last_epoch_block = now;
 }
 
 EmaUpdate update_moving_price(const ChainState& st, Subnet& s, u64 now)

@@ -280,17 +280,6 @@ void emit_to_subnets(const Ruleset& rules, ExactChainState& st, std::vector<Subn
     out.emissions = std::move(emissions);
 }
 
-bool should_run_epoch(const ExactSubnet& s, u64 now) noexcept
-{
-    if (s.tempo == 0)
-        return false;
-    if (s.pending_epoch_at > 0 && now >= s.pending_epoch_at)
-        return true;
-    if (s.blocks_since_last_step > MAX_TEMPO)
-        return true;
-    return sat_sub(now, s.last_epoch_block) >= s.tempo;
-}
-
 std::vector<EpochRun> drain_pending(ExactChainState& st, u64 now)
 {
     std::vector<EpochRun> out;
@@ -466,7 +455,7 @@ Result<Registration> do_register_network(const Ruleset& rules, ExactChainState& 
     s.netuid = netuid;
     s.mechanism = Mechanism::dynamic;
     s.tempo = rules.default_tempo;
-    s.last_epoch_block = chain::injection_capped::initial_last_epoch_block(netuid, s.tempo, st.block);
+    s.last_epoch_block = initial_last_epoch_block(netuid, s.tempo, st.block);
     s.network_registration_allowed = true;
     s.network_registered_at = st.block;
     s.first_emission_block_number.reset();

@@ -17,6 +17,7 @@
 #pragma once
 
 #include "dtao/errors.hpp"
+#include "dtao/injection_capped_core.hpp"
 #include "dtao/ruleset.hpp"
 #include "dtao/state.hpp"
 
@@ -137,8 +138,12 @@ Rational inject_and_maybe_swap(const Ruleset& rules, ExactChainState& st, std::v
 void emit_to_subnets(const Ruleset& rules, ExactChainState& st, std::vector<SubnetEmission> emissions,
                      const Rational& credit, bool root_sell_flag, CoinbaseResult& out);
 
-/// @rule BEPOCH-001  `should_run_epoch` (integers only: the chain rule unchanged).
-[[nodiscard]] bool should_run_epoch(const ExactSubnet& s, u64 now) noexcept;
+// BEPOCH-001, BEPOCH-003, BEPOCH-004: the scheduler the chain model runs, the same template
+// (dtao/injection_capped_core.hpp): it reads and writes only u64 counters.
+using dtao::injection_capped::epochs_deferred_this_block;
+using dtao::injection_capped::initial_last_epoch_block;
+using dtao::injection_capped::set_tempo;
+using dtao::injection_capped::should_run_epoch;
 
 /// @rule BEPOCH-002  `drain_pending` with rational pending amounts.
 std::vector<EpochRun> drain_pending(ExactChainState& st, u64 now);

@@ -1,0 +1,40 @@
+// dtao-reference: the Balancer-era pieces written once over the model.
+// SPDX-License-Identifier: Apache-2.0
+//
+// Spec: spec/injection_capped.md (BEPOCH-*). The stateful epoch scheduler counts blocks in
+// u64 in both models, so its control flow is one template over the model (`dtao/numeric/model.hpp`), instantiated for `ChainModel` and
+// `ExactModel` in reference/src/injection_capped_core.cpp. `dtao::chain::injection_capped` and
+// `dtao::exact::injection_capped` name these functions as their own (using-declarations), so
+// callers keep calling `chain::injection_capped::should_run_epoch` or the exact one.
+#pragma once
+
+#include "dtao/state.hpp"
+
+#include <vector>
+
+namespace dtao::injection_capped {
+
+/// @rule BEPOCH-001  `should_run_epoch(n, now)`: tempo 0 → false; PendingEpochAt > 0 and
+/// now ≥ PendingEpochAt → true; BlocksSinceLastStep > MAX_TEMPO → true; else
+/// now − LastEpochBlock ≥ tempo. Integers only: the same rule in both models.
+template <typename Model>
+[[nodiscard]] bool should_run_epoch(const SubnetT<Model>& s, u64 now) noexcept;
+
+/// @rule BEPOCH-003  `epochs_deferred_this_block`: the due subnets beyond the cap, without
+/// changing the state (the CRv3 reveal skips them).
+template <typename Model>
+[[nodiscard]] std::vector<u64> epochs_deferred_this_block(const ChainStateT<Model>& st, u64 now);
+
+/// @rule BEPOCH-004  `init_new_network`'s anchor: LastEpochBlock = now − (netuid mod max(tempo, 1)).
+[[nodiscard]] constexpr u64 initial_last_epoch_block(u64 netuid, u64 tempo, u64 now) noexcept
+{
+    const u64 period = tempo > 0 ? tempo : 1;
+    return sat_sub(now, netuid % period);
+}
+
+/// @rule BEPOCH-004  `apply_tempo_with_cycle_reset` (the owner's `set_tempo`, `sudo_set_tempo`):
+/// Tempo = tempo and LastEpochBlock = now. (`set_tempo_unchecked` keeps the anchor.)
+template <typename Model>
+void set_tempo(SubnetT<Model>& s, u64 tempo, u64 now) noexcept;
+
+}  // namespace dtao::injection_capped
