@@ -259,42 +259,6 @@ void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, U
     }
 }
 
-std::vector<EpochRun> drain_pending(ChainState& st, u64 now)
-{
-    std::vector<EpochRun> out;
-    u64 ran = 0;
-    // BCOIN-014: storage-key order decides which due subnets run and which defer at the cap.
-    for (u64 n : get_all_subnet_netuids(st)) {
-        Subnet& s = *st.find(n);
-        if (s.is_root())
-            continue;
-        s.blocks_since_last_step = sat_add(s.blocks_since_last_step, 1);
-        if (!should_run_epoch(s, now))
-            continue;
-        EpochRun r;
-        r.netuid = s.netuid;
-        if (ran >= st.max_epochs_per_block) {
-            s.pending_epoch_at = sat_add(now, 1);  // EpochDeferred
-            r.deferred = true;
-            out.push_back(r);
-            continue;
-        }
-        // is_epoch_input_state_consistent: always (no duplicate keys in this model).
-        s.blocks_since_last_step = 0;
-        r.pending_server = std::exchange(s.pending_server_emission, 0);
-        r.pending_validator = std::exchange(s.pending_validator_emission, 0);
-        r.pending_root_alpha = std::exchange(s.pending_root_alpha_divs, 0);
-        r.pending_owner_cut = std::exchange(s.pending_owner_cut, 0);
-        ++ran;
-        s.last_epoch_block = now;
-        s.pending_epoch_at = 0;
-        s.subnet_epoch_index = sat_add(s.subnet_epoch_index, 1);
-        s.last_mechanism_step_block = now;  // distribute_emissions_to_subnets
-        out.push_back(r);
-    }
-    return out;
-}
-
 EmaUpdate update_moving_price(const ChainState& st, Subnet& s, u64 now)
 {
     EmaUpdate u;

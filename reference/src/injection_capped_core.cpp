@@ -4,6 +4,8 @@
 
 #include "dtao/constants.hpp"
 
+#include <utility>
+
 namespace dtao::injection_capped {
 
 template <typename Model>
@@ -16,6 +18,44 @@ bool should_run_epoch(const SubnetT<Model>& s, u64 now) noexcept
     if (s.blocks_since_last_step > MAX_TEMPO)
         return true;
     return sat_sub(now, s.last_epoch_block) >= s.tempo;
+}
+
+template <typename Model>
+std::vector<EpochRun<Model>> drain_pending(ChainStateT<Model>& st, u64 now)
+{
+    using Amount = typename Model::Amount;
+    std::vector<EpochRun<Model>> out;
+    u64 ran = 0;
+    // BCOIN-014: storage-key order decides which due subnets run and which defer at the cap.
+    for (u64 n : get_all_subnet_netuids(st)) {
+        SubnetT<Model>& s = *st.find(n);
+        if (s.is_root())
+            continue;
+        s.blocks_since_last_step = sat_add(s.blocks_since_last_step, 1);
+        if (!should_run_epoch(s, now))
+            continue;
+        EpochRun<Model> r;
+        r.netuid = s.netuid;
+        if (ran >= st.max_epochs_per_block) {
+            s.pending_epoch_at = sat_add(now, 1);  // EpochDeferred
+            r.deferred = true;
+            out.push_back(r);
+            continue;
+        }
+        // is_epoch_input_state_consistent: always (no duplicate keys in this model).
+        s.blocks_since_last_step = 0;
+        r.pending_server = std::exchange(s.pending_server_emission, Amount{});
+        r.pending_validator = std::exchange(s.pending_validator_emission, Amount{});
+        r.pending_root_alpha = std::exchange(s.pending_root_alpha_divs, Amount{});
+        r.pending_owner_cut = std::exchange(s.pending_owner_cut, Amount{});
+        ++ran;
+        s.last_epoch_block = now;
+        s.pending_epoch_at = 0;
+        s.subnet_epoch_index = sat_add(s.subnet_epoch_index, 1);
+        s.last_mechanism_step_block = now;  // distribute_emissions_to_subnets
+        out.push_back(r);
+    }
+    return out;
 }
 
 template <typename Model>
@@ -44,6 +84,8 @@ void set_tempo(SubnetT<Model>& s, u64 tempo, u64 now) noexcept
 
 template bool should_run_epoch<ChainModel>(const Subnet&, u64) noexcept;
 template bool should_run_epoch<ExactModel>(const ExactSubnet&, u64) noexcept;
+template std::vector<EpochRun<ChainModel>> drain_pending<ChainModel>(ChainState&, u64);
+template std::vector<EpochRun<ExactModel>> drain_pending<ExactModel>(ExactChainState&, u64);
 template std::vector<u64> epochs_deferred_this_block<ChainModel>(const ChainState&, u64);
 template std::vector<u64> epochs_deferred_this_block<ExactModel>(const ExactChainState&, u64);
 template void set_tempo<ChainModel>(Subnet&, u64, u64) noexcept;

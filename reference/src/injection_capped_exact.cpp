@@ -280,40 +280,6 @@ void emit_to_subnets(const Ruleset& rules, ExactChainState& st, std::vector<Subn
     out.emissions = std::move(emissions);
 }
 
-std::vector<EpochRun> drain_pending(ExactChainState& st, u64 now)
-{
-    std::vector<EpochRun> out;
-    u64 ran = 0;
-    for (u64 n : get_all_subnet_netuids(st)) {  // BCOIN-014
-        ExactSubnet& s = *st.find(n);
-        if (s.is_root())
-            continue;
-        s.blocks_since_last_step = sat_add(s.blocks_since_last_step, 1);
-        if (!should_run_epoch(s, now))
-            continue;
-        EpochRun r;
-        r.netuid = s.netuid;
-        if (ran >= st.max_epochs_per_block) {
-            s.pending_epoch_at = sat_add(now, 1);  // EpochDeferred
-            r.deferred = true;
-            out.push_back(r);
-            continue;
-        }
-        s.blocks_since_last_step = 0;
-        r.pending_server = std::exchange(s.pending_server_emission, Rational(0));
-        r.pending_validator = std::exchange(s.pending_validator_emission, Rational(0));
-        r.pending_root_alpha = std::exchange(s.pending_root_alpha_divs, Rational(0));
-        r.pending_owner_cut = std::exchange(s.pending_owner_cut, Rational(0));
-        ++ran;
-        s.last_epoch_block = now;
-        s.pending_epoch_at = 0;
-        s.subnet_epoch_index = sat_add(s.subnet_epoch_index, 1);
-        s.last_mechanism_step_block = now;
-        out.push_back(r);
-    }
-    return out;
-}
-
 EmaUpdate update_moving_price(const ExactChainState& st, ExactSubnet& s, u64 now, const Rational& w2)
 {
     EmaUpdate u;

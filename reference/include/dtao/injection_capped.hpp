@@ -64,16 +64,8 @@ struct SubnetEmission
     u64 root_alpha_recycled = 0;           ///< ⌊root_alpha⌋ recycled (no root sell)
 };
 
-/// One subnet whose epoch was due this block (BEPOCH-002).
-struct EpochRun
-{
-    u64 netuid = 0;
-    bool deferred = false;  ///< over MaxEpochsPerBlock: PendingEpochAt = block + 1, nothing taken
-    u64 pending_server = 0;
-    u64 pending_validator = 0;
-    u64 pending_root_alpha = 0;
-    u64 pending_owner_cut = 0;
-};
+/// One subnet whose epoch was due this block (BEPOCH-002), u64 amounts.
+using EpochRun = dtao::injection_capped::EpochRun<ChainModel>;
 
 struct CoinbaseResult
 {
@@ -142,19 +134,13 @@ u64 inject_and_maybe_swap(const Ruleset& rules, ChainState& st, std::vector<Subn
 void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, fixed::U96F32>& subnet_emissions,
                      u64 credit, bool root_sell_flag, CoinbaseResult& out);
 
-// BEPOCH-001, BEPOCH-003, BEPOCH-004: the scheduler is one template over the model
+// BEPOCH-001 … BEPOCH-004: the scheduler is one template over the model
 // (dtao/injection_capped_core.hpp); these are its chain-model names.
+using dtao::injection_capped::drain_pending;
 using dtao::injection_capped::epochs_deferred_this_block;
 using dtao::injection_capped::initial_last_epoch_block;
 using dtao::injection_capped::set_tempo;
 using dtao::injection_capped::should_run_epoch;
-
-/// @rule BEPOCH-002  `drain_pending(subnets, now)`: per non-root subnet (storage-key order, BCOIN-014)
-/// BlocksSinceLastStep += 1; if due: deferred to now + 1 when MaxEpochsPerBlock
-/// epochs already ran, else take and zero the four pending amounts; either way
-/// (unless deferred) LastEpochBlock = now, PendingEpochAt = 0, SubnetEpochIndex += 1.
-/// `is_epoch_input_state_consistent` is taken as true (no neurons are modelled).
-std::vector<EpochRun> drain_pending(ChainState& st, u64 now);
 
 /// What `update_moving_price` computed (BEMA-001).
 struct EmaUpdate

@@ -2,10 +2,12 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Spec: spec/injection_capped.md (BEPOCH-*). The stateful epoch scheduler counts blocks in
-// u64 in both models, so its control flow is one template over the model (`dtao/numeric/model.hpp`), instantiated for `ChainModel` and
-// `ExactModel` in reference/src/injection_capped_core.cpp. `dtao::chain::injection_capped` and
-// `dtao::exact::injection_capped` name these functions as their own (using-declarations), so
-// callers keep calling `chain::injection_capped::should_run_epoch` or the exact one.
+// u64 in both models and only moves the pending amounts, never computes with them, so its
+// control flow is one template over the model (`dtao/numeric/model.hpp`), instantiated for
+// `ChainModel` and `ExactModel` in reference/src/injection_capped_core.cpp.
+// `dtao::chain::injection_capped` and `dtao::exact::injection_capped` name these functions as
+// their own (using-declarations), so callers keep calling `chain::injection_capped::drain_pending`
+// or the exact one.
 #pragma once
 
 #include "dtao/state.hpp"
@@ -14,11 +16,32 @@
 
 namespace dtao::injection_capped {
 
+/// One subnet whose epoch was due this block (BEPOCH-002), in the model's amounts.
+template <typename Model>
+struct EpochRun
+{
+    using Amount = typename Model::Amount;
+    u64 netuid = 0;
+    bool deferred = false;  ///< over MaxEpochsPerBlock: PendingEpochAt = block + 1, nothing taken
+    Amount pending_server{};
+    Amount pending_validator{};
+    Amount pending_root_alpha{};
+    Amount pending_owner_cut{};
+};
+
 /// @rule BEPOCH-001  `should_run_epoch(n, now)`: tempo 0 → false; PendingEpochAt > 0 and
 /// now ≥ PendingEpochAt → true; BlocksSinceLastStep > MAX_TEMPO → true; else
 /// now − LastEpochBlock ≥ tempo. Integers only: the same rule in both models.
 template <typename Model>
 [[nodiscard]] bool should_run_epoch(const SubnetT<Model>& s, u64 now) noexcept;
+
+/// @rule BEPOCH-002  `drain_pending(subnets, now)`: per non-root subnet (storage-key order, BCOIN-014)
+/// BlocksSinceLastStep += 1; if due: deferred to now + 1 when MaxEpochsPerBlock
+/// epochs already ran, else take and zero the four pending amounts; either way
+/// (unless deferred) LastEpochBlock = now, PendingEpochAt = 0, SubnetEpochIndex += 1.
+/// `is_epoch_input_state_consistent` is taken as true (no neurons are modelled).
+template <typename Model>
+std::vector<EpochRun<Model>> drain_pending(ChainStateT<Model>& st, u64 now);
 
 /// @rule BEPOCH-003  `epochs_deferred_this_block`: the due subnets beyond the cap, without
 /// changing the state (the CRv3 reveal skips them).

@@ -68,15 +68,7 @@ struct SubnetEmission
 };
 
 /// One subnet whose epoch was due this block (BEPOCH-002), exact amounts.
-struct EpochRun
-{
-    u64 netuid = 0;
-    bool deferred = false;
-    Rational pending_server;
-    Rational pending_validator;
-    Rational pending_root_alpha;
-    Rational pending_owner_cut;
-};
+using EpochRun = dtao::injection_capped::EpochRun<ExactModel>;
 
 struct CoinbaseResult
 {
@@ -138,15 +130,13 @@ Rational inject_and_maybe_swap(const Ruleset& rules, ExactChainState& st, std::v
 void emit_to_subnets(const Ruleset& rules, ExactChainState& st, std::vector<SubnetEmission> emissions,
                      const Rational& credit, bool root_sell_flag, CoinbaseResult& out);
 
-// BEPOCH-001, BEPOCH-003, BEPOCH-004: the scheduler the chain model runs, the same template
-// (dtao/injection_capped_core.hpp): it reads and writes only u64 counters.
+// BEPOCH-001 … BEPOCH-004: the scheduler the chain model runs, the same template
+// (dtao/injection_capped_core.hpp): it counts in u64 and only moves the rational pending amounts.
+using dtao::injection_capped::drain_pending;
 using dtao::injection_capped::epochs_deferred_this_block;
 using dtao::injection_capped::initial_last_epoch_block;
 using dtao::injection_capped::set_tempo;
 using dtao::injection_capped::should_run_epoch;
-
-/// @rule BEPOCH-002  `drain_pending` with rational pending amounts.
-std::vector<EpochRun> drain_pending(ExactChainState& st, u64 now);
 
 /// What `update_moving_price` computed (BEMA-001), exact.
 struct EmaUpdate
