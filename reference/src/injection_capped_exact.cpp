@@ -25,12 +25,6 @@ Rational max0(const Rational& a) { return a > 0 ? a : Rational(0); }
 
 Rational alpha_issuance(const ExactSubnet& s) { return s.subnet_alpha_in + s.subnet_alpha_out; }
 
-bool is_emitting(const ExactSubnet& s)
-{
-    return !s.is_root() && s.first_emission_block_number.has_value() && s.subtoken_enabled &&
-           s.network_registration_allowed;
-}
-
 /// BAL-001 with an explicit weight: 1 for stable subnets, 0 when AlphaIn = 0.
 Rational spot_price(const ExactSubnet& s, const Rational& w2)
 {
@@ -54,15 +48,6 @@ Rational root_proportion(const ExactChainState& st, const ExactSubnet& s)
     const Rational tw = st.root_tao() * get_tao_weight(st);
     const Rational den = tw + alpha_issuance(s);
     return den == 0 ? Rational(0) : Rational(tw / den);  // checked_div: 0 on failure
-}
-
-std::vector<u64> get_subnets_to_emit_to(const ExactChainState& st)
-{
-    std::vector<u64> out;
-    for (u64 n : get_all_subnet_netuids(st))  // BCOIN-014, as the chain model
-        if (is_emitting(*st.find(n)))
-            out.push_back(n);
-    return out;
 }
 
 Rational get_moving_alpha_price(const ExactSubnet& s)
@@ -407,37 +392,14 @@ Result<Registration> do_register_network(const Ruleset& rules, ExactChainState& 
     // What a wallet pays: whole rao, as REG-003's exact model.
     const u64 paid = to_u64_saturating(floor(exact::network_lock_cost(st)));
     r.lock_cost = paid;
-    u64 netuid = 1;
-    while (st.find(netuid) != nullptr)
-        ++netuid;
-    r.netuid = netuid;
     // Captured before the subnet exists.
     r.median_price = get_median_subnet_alpha_price(st);
     r.pool_tao = Rational(std::max(paid, st.network_min_lock_cost));
     r.pool_alpha = r.pool_tao / r.median_price;
     r.recycled = Rational(sat_sub(paid, std::max(paid, st.network_min_lock_cost)));
 
-    ExactSubnet s;
-    s.netuid = netuid;
-    s.mechanism = Mechanism::dynamic;
-    s.tempo = rules.default_tempo;
-    s.last_epoch_block = initial_last_epoch_block(netuid, s.tempo, st.block);
-    s.network_registration_allowed = true;
-    s.network_registered_at = st.block;
-    s.first_emission_block_number.reset();
-    s.subtoken_enabled = false;
-    s.subnet_emission_enabled = false;
-    s.subnet_tao = r.pool_tao;
-    s.subnet_alpha_in = r.pool_alpha;
-    s.subnet_alpha_out = 0;
-    s.swap_balancer_quote_parts = BALANCER_DEFAULT_QUOTE_PARTS;
-    st.total_issuance -= std::min(st.total_issuance, r.recycled);
-    st.total_stake += r.pool_tao;
-    st.network_last_lock_cost = paid;
-    st.network_last_registered = st.block;
-    auto it =
-        std::find_if(st.subnets.begin(), st.subnets.end(), [&](const ExactSubnet& x) { return x.netuid > netuid; });
-    st.subnets.insert(it, s);
+    r.netuid = dtao::injection_capped::open_subnet<ExactModel>(
+        rules, st, {.tao = r.pool_tao, .alpha = r.pool_alpha, .recycled = r.recycled, .lock = paid});
     return r;
 }
 

@@ -85,10 +85,8 @@ struct CoinbaseResult
 /// tw.checked_div(tw + U96F32(AlphaIn + AlphaOut)), 0 on failure.
 [[nodiscard]] fixed::U96F32 root_proportion(const ChainState& st, const Subnet& s);
 
-/// @rule BCOIN-002  `get_subnets_to_emit_to`: non-root, FirstEmissionBlockNumber set,
-/// SubtokenEnabled, NetworkRegistrationAllowed (the PoW flag is ignored). In storage-key
-/// order (BCOIN-014), as the chain filters `get_all_subnet_netuids`.
-[[nodiscard]] std::vector<u64> get_subnets_to_emit_to(const ChainState& st);
+// BCOIN-002: the emitting set is one template over the model (dtao/injection_capped_core.hpp).
+using dtao::injection_capped::get_subnets_to_emit_to;
 
 /// @rule BEMA-002  `get_moving_alpha_price`: 1 for root and stable subnets, else
 /// U64F64(SubnetMovingPrice) (a negative stored value reads as 0).

@@ -1,7 +1,9 @@
 // dtao-reference: the Balancer-era pieces written once over the model.
 // SPDX-License-Identifier: Apache-2.0
 //
-// Spec: spec/injection_capped.md (BEPOCH-*). The stateful epoch scheduler counts blocks in
+// Spec: spec/injection_capped.md (BEPOCH-*, BCOIN-002, BREG-002). The emitting set reads only
+// flags and the storage order, the same in both models; a registration opens its subnet the
+// same way in both once the model has priced the pool. The stateful epoch scheduler counts blocks in
 // u64 in both models and only moves the pending amounts, never computes with them, so its
 // control flow is one template over the model (`dtao/numeric/model.hpp`), instantiated for
 // `ChainModel` and `ExactModel` in reference/src/injection_capped_core.cpp.
@@ -10,6 +12,7 @@
 // or the exact one.
 #pragma once
 
+#include "dtao/ruleset.hpp"
 #include "dtao/state.hpp"
 
 #include <vector>
@@ -28,6 +31,12 @@ struct EpochRun
     Amount pending_root_alpha{};
     Amount pending_owner_cut{};
 };
+
+/// @rule BCOIN-002  `get_subnets_to_emit_to`: non-root, FirstEmissionBlockNumber set,
+/// SubtokenEnabled, NetworkRegistrationAllowed (the PoW flag is ignored). In storage-key
+/// order (BCOIN-014), as the chain filters `get_all_subnet_netuids`.
+template <typename Model>
+[[nodiscard]] std::vector<u64> get_subnets_to_emit_to(const ChainStateT<Model>& st);
 
 /// @rule BEPOCH-001  `should_run_epoch(n, now)`: tempo 0 → false; PendingEpochAt > 0 and
 /// now ≥ PendingEpochAt → true; BlocksSinceLastStep > MAX_TEMPO → true; else
@@ -59,5 +68,25 @@ template <typename Model>
 /// Tempo = tempo and LastEpochBlock = now. (`set_tempo_unchecked` keeps the anchor.)
 template <typename Model>
 void set_tempo(SubnetT<Model>& s, u64 tempo, u64 now) noexcept;
+
+/// The pool a registration opens (BREG-002). The model decides the amounts (the chain floors
+/// pool alpha at the U64F64 median, the exact model does not), so they come in priced.
+template <typename Model>
+struct NewPool
+{
+    using Amount = typename Model::Amount;
+    Amount tao{};       ///< SubnetTAO, also added to TotalStake
+    Amount alpha{};     ///< SubnetAlphaIn
+    Amount recycled{};  ///< lock − pool TAO, taken out of TotalIssuance
+    u64 lock = 0;       ///< NetworkLastLockCost: the TAO the registrant paid
+};
+
+/// @rule BREG-002  `init_new_network` and the storage writes of `do_register_network` once the
+/// pool is priced: the lowest free netuid, a dynamic subnet with the ruleset's default tempo,
+/// LastEpochBlock per BEPOCH-004, AlphaOut 0, Balancer weights ½, SubtokenEnabled and
+/// SubnetEmissionEnabled false, no FirstEmissionBlockNumber; TotalStake += pool TAO,
+/// TotalIssuance −= recycled (not below 0). Returns the netuid.
+template <typename Model>
+u64 open_subnet(const Ruleset& rules, ChainStateT<Model>& st, const NewPool<Model>& pool);
 
 }  // namespace dtao::injection_capped

@@ -88,8 +88,8 @@ struct CoinbaseResult
 /// @rule BCOIN-001  R·tw / (R·tw + AlphaIn + AlphaOut), 0 when the denominator is 0.
 [[nodiscard]] Rational root_proportion(const ExactChainState& st, const ExactSubnet& s);
 
-/// @rule BCOIN-002  The emitting subnets (as the chain model), in storage-key order (BCOIN-014).
-[[nodiscard]] std::vector<u64> get_subnets_to_emit_to(const ExactChainState& st);
+// BCOIN-002: the emitting set of the chain model, the same template (dtao/injection_capped_core.hpp).
+using dtao::injection_capped::get_subnets_to_emit_to;
 
 /// @rule BEMA-002  1 for root and stable subnets, else max(SubnetMovingPrice, 0).
 [[nodiscard]] Rational get_moving_alpha_price(const ExactSubnet& s);
