@@ -1,15 +1,14 @@
 // dtao-reference: the Balancer-era pieces written once over the model.
 // SPDX-License-Identifier: Apache-2.0
 //
-// Spec: spec/injection_capped.md (BEPOCH-*, BCOIN-002, BREG-002). The emitting set reads only
-// flags and the storage order, the same in both models; a registration opens its subnet the
-// same way in both once the model has priced the pool. The stateful epoch scheduler counts blocks in
-// u64 in both models and only moves the pending amounts, never computes with them, so its
-// control flow is one template over the model (`dtao/numeric/model.hpp`), instantiated for
-// `ChainModel` and `ExactModel` in reference/src/injection_capped_core.cpp.
-// `dtao::chain::injection_capped` and `dtao::exact::injection_capped` name these functions as
-// their own (using-declarations), so callers keep calling `chain::injection_capped::drain_pending`
-// or the exact one.
+// Spec: spec/injection_capped.md (BEPOCH-*, BCOIN-002, BREG-002). Each piece here has the same
+// control flow in both models: the epoch scheduler counts blocks in u64 and only moves the
+// pending amounts, never computes with them; the emitting set reads flags and the storage
+// order; a registration opens its subnet the same way once the model has priced the pool. So
+// each is one template over the model (`dtao/numeric/model.hpp`), instantiated for `ChainModel`
+// and `ExactModel` in reference/src/injection_capped_core.cpp. `dtao::chain::injection_capped`
+// and `dtao::exact::injection_capped` name the public ones as their own (using-declarations),
+// so callers keep calling `chain::injection_capped::drain_pending` or the exact one.
 #pragma once
 
 #include "dtao/ruleset.hpp"
