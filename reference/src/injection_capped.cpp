@@ -27,12 +27,6 @@ const U96F32 HALF = U96F32::from_bits(u128{1} << 31);
 
 u64 alpha_issuance(const Subnet& s) { return sat_add(s.subnet_alpha_in, s.subnet_alpha_out); }
 
-bool is_emitting(const Subnet& s)
-{
-    return !s.is_root() && s.first_emission_block_number.has_value() && s.subtoken_enabled &&
-           s.network_registration_allowed;
-}
-
 }  // namespace
 
 U96F32 get_tao_weight(const ChainState& st) { return asfloat(st.tao_weight).safe_div(asfloat(U64_MAX)); }
@@ -43,17 +37,6 @@ U96F32 root_proportion(const ChainState& st, const Subnet& s)
     const U96F32 issuance = asfloat(alpha_issuance(s));
     const U96F32 tw = asfloat(st.root_tao()).saturating_mul(get_tao_weight(st));
     return tw.checked_div(tw.saturating_add(issuance)).value_or(U96F32::zero());
-}
-
-std::vector<u64> get_subnets_to_emit_to(const ChainState& st)
-{
-    // BCOIN-014: the chain filters `get_all_subnet_netuids`, so the emitting set keeps its
-    // storage-key order, which the injection and the alpha loop follow.
-    std::vector<u64> out;
-    for (u64 n : get_all_subnet_netuids(st))
-        if (is_emitting(*st.find(n)))
-            out.push_back(n);
-    return out;
 }
 
 U64F64 get_moving_alpha_price(const Subnet& s)
@@ -259,75 +242,6 @@ void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, U
     }
 }
 
-bool should_run_epoch(const Subnet& s, u64 now) noexcept
-{
-    if (s.tempo == 0)
-        return false;
-    if (s.pending_epoch_at > 0 && now >= s.pending_epoch_at)
-        return true;
-    if (s.blocks_since_last_step > MAX_TEMPO)
-        return true;
-    return sat_sub(now, s.last_epoch_block) >= s.tempo;
-}
-
-std::vector<EpochRun> drain_pending(ChainState& st, u64 now)
-{
-    std::vector<EpochRun> out;
-    u64 ran = 0;
-    // BCOIN-014: storage-key order decides which due subnets run and which defer at the cap.
-    for (u64 n : get_all_subnet_netuids(st)) {
-        Subnet& s = *st.find(n);
-        if (s.is_root())
-            continue;
-        s.blocks_since_last_step = sat_add(s.blocks_since_last_step, 1);
-        if (!should_run_epoch(s, now))
-            continue;
-        EpochRun r;
-        r.netuid = s.netuid;
-        if (ran >= st.max_epochs_per_block) {
-            s.pending_epoch_at = sat_add(now, 1);  // EpochDeferred
-            r.deferred = true;
-            out.push_back(r);
-            continue;
-        }
-        // is_epoch_input_state_consistent: always (no duplicate keys in this model).
-        s.blocks_since_last_step = 0;
-        r.pending_server = std::exchange(s.pending_server_emission, 0);
-        r.pending_validator = std::exchange(s.pending_validator_emission, 0);
-        r.pending_root_alpha = std::exchange(s.pending_root_alpha_divs, 0);
-        r.pending_owner_cut = std::exchange(s.pending_owner_cut, 0);
-        ++ran;
-        s.last_epoch_block = now;
-        s.pending_epoch_at = 0;
-        s.subnet_epoch_index = sat_add(s.subnet_epoch_index, 1);
-        s.last_mechanism_step_block = now;  // distribute_emissions_to_subnets
-        out.push_back(r);
-    }
-    return out;
-}
-
-std::vector<u64> epochs_deferred_this_block(const ChainState& st, u64 now)
-{
-    std::vector<u64> deferred;
-    u64 ran = 0;
-    for (u64 n : get_all_subnet_netuids(st)) {  // BCOIN-014, as drain_pending
-        const Subnet& s = *st.find(n);
-        if (s.is_root() || !should_run_epoch(s, now))
-            continue;
-        if (ran >= st.max_epochs_per_block)
-            deferred.push_back(s.netuid);
-        else
-            ++ran;
-    }
-    return deferred;
-}
-
-void set_tempo(Subnet& s, u64 tempo, u64 now) noexcept
-{
-    s.tempo = tempo;
-    s.last_epoch_block = now;
-}
-
 EmaUpdate update_moving_price(const ChainState& st, Subnet& s, u64 now)
 {
     EmaUpdate u;
@@ -461,37 +375,13 @@ U64F64 get_median_subnet_alpha_price(const ChainState& st)
 Registration register_network(const Ruleset& rules, ChainState& st, u64 lock)
 {
     Registration r;
-    u64 netuid = 1;
-    while (st.find(netuid) != nullptr)
-        ++netuid;
-    r.netuid = netuid;
     // Captured before the subnet exists.
     r.median_price = get_median_subnet_alpha_price(st);
     r.pool_tao = std::max(lock, st.network_min_lock_cost);
     r.pool_alpha = U64F64::saturating_from_u64(r.pool_tao).safe_div(r.median_price).floor().saturating_to_u64();
     r.recycled = sat_sub(lock, r.pool_tao);
-
-    Subnet s;
-    s.netuid = netuid;
-    s.mechanism = Mechanism::dynamic;
-    s.tempo = rules.default_tempo;
-    s.last_epoch_block = initial_last_epoch_block(netuid, s.tempo, st.block);
-    s.network_registration_allowed = true;
-    s.network_registered_at = st.block;
-    s.first_emission_block_number.reset();
-    s.subtoken_enabled = false;         // SubtokenEnabled defaults to false until start_call
-    s.subnet_emission_enabled = false;  // "Default emission off"
-    s.subnet_tao = r.pool_tao;
-    s.subnet_alpha_in = r.pool_alpha;
-    s.subnet_alpha_out = 0;
-    s.swap_balancer_quote_parts = BALANCER_DEFAULT_QUOTE_PARTS;
-    st.total_issuance = sat_sub(st.total_issuance, r.recycled);
-    if (r.pool_tao > 0)
-        st.total_stake = sat_add(st.total_stake, r.pool_tao);
-    st.network_last_lock_cost = lock;
-    st.network_last_registered = st.block;
-    auto it = std::find_if(st.subnets.begin(), st.subnets.end(), [&](const Subnet& x) { return x.netuid > netuid; });
-    st.subnets.insert(it, s);
+    r.netuid = dtao::injection_capped::open_subnet<ChainModel>(
+        rules, st, {.tao = r.pool_tao, .alpha = r.pool_alpha, .recycled = r.recycled, .lock = lock});
     return r;
 }
 

@@ -25,12 +25,6 @@ Rational max0(const Rational& a) { return a > 0 ? a : Rational(0); }
 
 Rational alpha_issuance(const ExactSubnet& s) { return s.subnet_alpha_in + s.subnet_alpha_out; }
 
-bool is_emitting(const ExactSubnet& s)
-{
-    return !s.is_root() && s.first_emission_block_number.has_value() && s.subtoken_enabled &&
-           s.network_registration_allowed;
-}
-
 /// BAL-001 with an explicit weight: 1 for stable subnets, 0 when AlphaIn = 0.
 Rational spot_price(const ExactSubnet& s, const Rational& w2)
 {
@@ -54,15 +48,6 @@ Rational root_proportion(const ExactChainState& st, const ExactSubnet& s)
     const Rational tw = st.root_tao() * get_tao_weight(st);
     const Rational den = tw + alpha_issuance(s);
     return den == 0 ? Rational(0) : Rational(tw / den);  // checked_div: 0 on failure
-}
-
-std::vector<u64> get_subnets_to_emit_to(const ExactChainState& st)
-{
-    std::vector<u64> out;
-    for (u64 n : get_all_subnet_netuids(st))  // BCOIN-014, as the chain model
-        if (is_emitting(*st.find(n)))
-            out.push_back(n);
-    return out;
 }
 
 Rational get_moving_alpha_price(const ExactSubnet& s)
@@ -280,51 +265,6 @@ void emit_to_subnets(const Ruleset& rules, ExactChainState& st, std::vector<Subn
     out.emissions = std::move(emissions);
 }
 
-bool should_run_epoch(const ExactSubnet& s, u64 now) noexcept
-{
-    if (s.tempo == 0)
-        return false;
-    if (s.pending_epoch_at > 0 && now >= s.pending_epoch_at)
-        return true;
-    if (s.blocks_since_last_step > MAX_TEMPO)
-        return true;
-    return sat_sub(now, s.last_epoch_block) >= s.tempo;
-}
-
-std::vector<EpochRun> drain_pending(ExactChainState& st, u64 now)
-{
-    std::vector<EpochRun> out;
-    u64 ran = 0;
-    for (u64 n : get_all_subnet_netuids(st)) {  // BCOIN-014
-        ExactSubnet& s = *st.find(n);
-        if (s.is_root())
-            continue;
-        s.blocks_since_last_step = sat_add(s.blocks_since_last_step, 1);
-        if (!should_run_epoch(s, now))
-            continue;
-        EpochRun r;
-        r.netuid = s.netuid;
-        if (ran >= st.max_epochs_per_block) {
-            s.pending_epoch_at = sat_add(now, 1);  // EpochDeferred
-            r.deferred = true;
-            out.push_back(r);
-            continue;
-        }
-        s.blocks_since_last_step = 0;
-        r.pending_server = std::exchange(s.pending_server_emission, Rational(0));
-        r.pending_validator = std::exchange(s.pending_validator_emission, Rational(0));
-        r.pending_root_alpha = std::exchange(s.pending_root_alpha_divs, Rational(0));
-        r.pending_owner_cut = std::exchange(s.pending_owner_cut, Rational(0));
-        ++ran;
-        s.last_epoch_block = now;
-        s.pending_epoch_at = 0;
-        s.subnet_epoch_index = sat_add(s.subnet_epoch_index, 1);
-        s.last_mechanism_step_block = now;
-        out.push_back(r);
-    }
-    return out;
-}
-
 EmaUpdate update_moving_price(const ExactChainState& st, ExactSubnet& s, u64 now, const Rational& w2)
 {
     EmaUpdate u;
@@ -452,37 +392,14 @@ Result<Registration> do_register_network(const Ruleset& rules, ExactChainState& 
     // What a wallet pays: whole rao, as REG-003's exact model.
     const u64 paid = to_u64_saturating(floor(exact::network_lock_cost(st)));
     r.lock_cost = paid;
-    u64 netuid = 1;
-    while (st.find(netuid) != nullptr)
-        ++netuid;
-    r.netuid = netuid;
     // Captured before the subnet exists.
     r.median_price = get_median_subnet_alpha_price(st);
     r.pool_tao = Rational(std::max(paid, st.network_min_lock_cost));
     r.pool_alpha = r.pool_tao / r.median_price;
     r.recycled = Rational(sat_sub(paid, std::max(paid, st.network_min_lock_cost)));
 
-    ExactSubnet s;
-    s.netuid = netuid;
-    s.mechanism = Mechanism::dynamic;
-    s.tempo = rules.default_tempo;
-    s.last_epoch_block = chain::injection_capped::initial_last_epoch_block(netuid, s.tempo, st.block);
-    s.network_registration_allowed = true;
-    s.network_registered_at = st.block;
-    s.first_emission_block_number.reset();
-    s.subtoken_enabled = false;
-    s.subnet_emission_enabled = false;
-    s.subnet_tao = r.pool_tao;
-    s.subnet_alpha_in = r.pool_alpha;
-    s.subnet_alpha_out = 0;
-    s.swap_balancer_quote_parts = BALANCER_DEFAULT_QUOTE_PARTS;
-    st.total_issuance -= std::min(st.total_issuance, r.recycled);
-    st.total_stake += r.pool_tao;
-    st.network_last_lock_cost = paid;
-    st.network_last_registered = st.block;
-    auto it =
-        std::find_if(st.subnets.begin(), st.subnets.end(), [&](const ExactSubnet& x) { return x.netuid > netuid; });
-    st.subnets.insert(it, s);
+    r.netuid = dtao::injection_capped::open_subnet<ExactModel>(
+        rules, st, {.tao = r.pool_tao, .alpha = r.pool_alpha, .recycled = r.recycled, .lock = paid});
     return r;
 }
 

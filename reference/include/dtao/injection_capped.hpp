@@ -14,6 +14,7 @@
 #pragma once
 
 #include "dtao/errors.hpp"
+#include "dtao/injection_capped_core.hpp"
 #include "dtao/numeric/fixed.hpp"
 #include "dtao/ruleset.hpp"
 #include "dtao/state.hpp"
@@ -63,16 +64,8 @@ struct SubnetEmission
     u64 root_alpha_recycled = 0;           ///< ⌊root_alpha⌋ recycled (no root sell)
 };
 
-/// One subnet whose epoch was due this block (BEPOCH-002).
-struct EpochRun
-{
-    u64 netuid = 0;
-    bool deferred = false;  ///< over MaxEpochsPerBlock: PendingEpochAt = block + 1, nothing taken
-    u64 pending_server = 0;
-    u64 pending_validator = 0;
-    u64 pending_root_alpha = 0;
-    u64 pending_owner_cut = 0;
-};
+/// One subnet whose epoch was due this block (BEPOCH-002), u64 amounts.
+using EpochRun = dtao::injection_capped::EpochRun<ChainModel>;
 
 struct CoinbaseResult
 {
@@ -92,10 +85,8 @@ struct CoinbaseResult
 /// tw.checked_div(tw + U96F32(AlphaIn + AlphaOut)), 0 on failure.
 [[nodiscard]] fixed::U96F32 root_proportion(const ChainState& st, const Subnet& s);
 
-/// @rule BCOIN-002  `get_subnets_to_emit_to`: non-root, FirstEmissionBlockNumber set,
-/// SubtokenEnabled, NetworkRegistrationAllowed (the PoW flag is ignored). In storage-key
-/// order (BCOIN-014), as the chain filters `get_all_subnet_netuids`.
-[[nodiscard]] std::vector<u64> get_subnets_to_emit_to(const ChainState& st);
+// BCOIN-002: the emitting set is one template over the model (dtao/injection_capped_core.hpp).
+using dtao::injection_capped::get_subnets_to_emit_to;
 
 /// @rule BEMA-002  `get_moving_alpha_price`: 1 for root and stable subnets, else
 /// U64F64(SubnetMovingPrice) (a negative stored value reads as 0).
@@ -141,32 +132,13 @@ u64 inject_and_maybe_swap(const Ruleset& rules, ChainState& st, std::vector<Subn
 void emit_to_subnets(const Ruleset& rules, ChainState& st, const std::map<u64, fixed::U96F32>& subnet_emissions,
                      u64 credit, bool root_sell_flag, CoinbaseResult& out);
 
-/// @rule BEPOCH-001  `should_run_epoch(n, now)`: tempo 0 → false; PendingEpochAt > 0 and
-/// now ≥ PendingEpochAt → true; BlocksSinceLastStep > MAX_TEMPO → true; else
-/// now − LastEpochBlock ≥ tempo.
-[[nodiscard]] bool should_run_epoch(const Subnet& s, u64 now) noexcept;
-
-/// @rule BEPOCH-002  `drain_pending(subnets, now)`: per non-root subnet (storage-key order, BCOIN-014)
-/// BlocksSinceLastStep += 1; if due: deferred to now + 1 when MaxEpochsPerBlock
-/// epochs already ran, else take and zero the four pending amounts; either way
-/// (unless deferred) LastEpochBlock = now, PendingEpochAt = 0, SubnetEpochIndex += 1.
-/// `is_epoch_input_state_consistent` is taken as true (no neurons are modelled).
-std::vector<EpochRun> drain_pending(ChainState& st, u64 now);
-
-/// @rule BEPOCH-003  `epochs_deferred_this_block`: the due subnets beyond the cap, without
-/// changing the state (the CRv3 reveal skips them).
-[[nodiscard]] std::vector<u64> epochs_deferred_this_block(const ChainState& st, u64 now);
-
-/// @rule BEPOCH-004  `init_new_network`'s anchor: LastEpochBlock = now − (netuid mod max(tempo, 1)).
-[[nodiscard]] constexpr u64 initial_last_epoch_block(u64 netuid, u64 tempo, u64 now) noexcept
-{
-    const u64 period = tempo > 0 ? tempo : 1;
-    return sat_sub(now, netuid % period);
-}
-
-/// @rule BEPOCH-004  `apply_tempo_with_cycle_reset` (the owner's `set_tempo`, `sudo_set_tempo`):
-/// Tempo = tempo and LastEpochBlock = now. (`set_tempo_unchecked` keeps the anchor.)
-void set_tempo(Subnet& s, u64 tempo, u64 now) noexcept;
+// BEPOCH-001 … BEPOCH-004: the scheduler is one template over the model
+// (dtao/injection_capped_core.hpp); these are its chain-model names.
+using dtao::injection_capped::drain_pending;
+using dtao::injection_capped::epochs_deferred_this_block;
+using dtao::injection_capped::initial_last_epoch_block;
+using dtao::injection_capped::set_tempo;
+using dtao::injection_capped::should_run_epoch;
 
 /// What `update_moving_price` computed (BEMA-001).
 struct EmaUpdate

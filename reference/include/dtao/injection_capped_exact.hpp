@@ -17,6 +17,7 @@
 #pragma once
 
 #include "dtao/errors.hpp"
+#include "dtao/injection_capped_core.hpp"
 #include "dtao/ruleset.hpp"
 #include "dtao/state.hpp"
 
@@ -67,15 +68,7 @@ struct SubnetEmission
 };
 
 /// One subnet whose epoch was due this block (BEPOCH-002), exact amounts.
-struct EpochRun
-{
-    u64 netuid = 0;
-    bool deferred = false;
-    Rational pending_server;
-    Rational pending_validator;
-    Rational pending_root_alpha;
-    Rational pending_owner_cut;
-};
+using EpochRun = dtao::injection_capped::EpochRun<ExactModel>;
 
 struct CoinbaseResult
 {
@@ -95,8 +88,8 @@ struct CoinbaseResult
 /// @rule BCOIN-001  R·tw / (R·tw + AlphaIn + AlphaOut), 0 when the denominator is 0.
 [[nodiscard]] Rational root_proportion(const ExactChainState& st, const ExactSubnet& s);
 
-/// @rule BCOIN-002  The emitting subnets (as the chain model), in storage-key order (BCOIN-014).
-[[nodiscard]] std::vector<u64> get_subnets_to_emit_to(const ExactChainState& st);
+// BCOIN-002: the emitting set of the chain model, the same template (dtao/injection_capped_core.hpp).
+using dtao::injection_capped::get_subnets_to_emit_to;
 
 /// @rule BEMA-002  1 for root and stable subnets, else max(SubnetMovingPrice, 0).
 [[nodiscard]] Rational get_moving_alpha_price(const ExactSubnet& s);
@@ -137,11 +130,13 @@ Rational inject_and_maybe_swap(const Ruleset& rules, ExactChainState& st, std::v
 void emit_to_subnets(const Ruleset& rules, ExactChainState& st, std::vector<SubnetEmission> emissions,
                      const Rational& credit, bool root_sell_flag, CoinbaseResult& out);
 
-/// @rule BEPOCH-001  `should_run_epoch` (integers only: the chain rule unchanged).
-[[nodiscard]] bool should_run_epoch(const ExactSubnet& s, u64 now) noexcept;
-
-/// @rule BEPOCH-002  `drain_pending` with rational pending amounts.
-std::vector<EpochRun> drain_pending(ExactChainState& st, u64 now);
+// BEPOCH-001 … BEPOCH-004: the scheduler the chain model runs, the same template
+// (dtao/injection_capped_core.hpp): it counts in u64 and only moves the rational pending amounts.
+using dtao::injection_capped::drain_pending;
+using dtao::injection_capped::epochs_deferred_this_block;
+using dtao::injection_capped::initial_last_epoch_block;
+using dtao::injection_capped::set_tempo;
+using dtao::injection_capped::should_run_epoch;
 
 /// What `update_moving_price` computed (BEMA-001), exact.
 struct EmaUpdate
