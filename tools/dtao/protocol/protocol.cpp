@@ -6,7 +6,9 @@
 #include "handlers.hpp"
 
 #include <map>
-#include <set>
+#include <stdexcept>
+#include <string>
+#include <utility>
 
 namespace dtao::protocol {
 
