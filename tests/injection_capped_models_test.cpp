@@ -8,7 +8,6 @@
 // Randomised loops print their seed; replay with DTAO_TEST_SEED=<seed>.
 #include "dtao/balancer.hpp"
 #include "dtao/injection_capped.hpp"
-#include "dtao/injection_capped_exact.hpp"
 #include "dtao/emission.hpp"
 #include "dtao/ruleset.hpp"
 #include "test_support.hpp"
@@ -913,4 +912,38 @@ TEST(injection_capped_models, registration_at_the_median_matches_chain)
     // a second registration in the same block is rate-limited in both models
     EXPECT_EQ(cb::do_register_network(MAIN_14BC6F9, st).error(), Error::network_tx_rate_limit_exceeded);
     EXPECT_EQ(xcb::do_register_network(MAIN_14BC6F9, est).error(), Error::network_tx_rate_limit_exceeded);
+}
+
+/// @rule BEPOCH-003 BEPOCH-004
+/// The scheduler is one template: on the same state the exact model defers the same subnets
+/// and resets the same anchor. Three subnets with tempo 10, last epoch at 980, block 1000: all
+/// three are due (1000 − 980 ≥ 10); with MaxEpochsPerBlock = 1 the first in storage-key order
+/// (netuid 1: keys are u16 little-endian, so 1 < 2 < 3) runs and 2 and 3 are deferred.
+TEST(injection_capped_models, scheduler_agrees_between_models)
+{
+    ChainState st;
+    st.block = 1000;
+    st.max_epochs_per_block = 1;
+    for (u64 n = 1; n <= 3; ++n) {
+        Subnet s;
+        s.netuid = n;
+        s.tempo = 10;
+        s.last_epoch_block = 980;
+        st.subnets.push_back(s);
+    }
+    ExactChainState est = to_exact(st);
+    const std::vector<u64> deferred{2, 3};
+    EXPECT_EQ(cb::epochs_deferred_this_block(st, st.block), deferred);
+    EXPECT_EQ(xcb::epochs_deferred_this_block(est, est.block), deferred);
+
+    // set_tempo: the new tempo and the anchor moved to now, in both models.
+    cb::set_tempo(*st.find(2), 20, 1000);
+    xcb::set_tempo(*est.find(2), 20, 1000);
+    EXPECT_EQ(st.find(2)->tempo, 20U);
+    EXPECT_EQ(st.find(2)->last_epoch_block, 1000U);
+    EXPECT_EQ(est.find(2)->tempo, 20U);
+    EXPECT_EQ(est.find(2)->last_epoch_block, 1000U);
+    // subnet 2 is no longer due, so only subnet 3 waits behind subnet 1
+    EXPECT_EQ(xcb::epochs_deferred_this_block(est, est.block), std::vector<u64>{3});
+    EXPECT_EQ(cb::epochs_deferred_this_block(st, st.block), std::vector<u64>{3});
 }

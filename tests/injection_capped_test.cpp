@@ -15,7 +15,6 @@
 // SubtokenEnabled. `set_full_injection_root_stake` = SubnetTAO[0] 1e18, TaoWeight u64::MAX.
 #include "dtao/balancer.hpp"
 #include "dtao/injection_capped.hpp"
-#include "dtao/injection_capped_exact.hpp"
 #include "dtao/ruleset.hpp"
 #include "test_support.hpp"
 

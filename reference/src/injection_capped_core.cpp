@@ -22,6 +22,8 @@ bool is_emitting(const SubnetT<Model>& s)
 
 }  // namespace
 
+inline namespace rules {
+
 template <typename Model>
 std::vector<u64> get_subnets_to_emit_to(const ChainStateT<Model>& st)
 {
@@ -153,5 +155,7 @@ template void set_tempo<ExactModel>(ExactSubnet&, u64, u64) noexcept;
 
 template u64 open_subnet<ChainModel>(const Ruleset&, ChainState&, const NewPool<ChainModel>&);
 template u64 open_subnet<ExactModel>(const Ruleset&, ExactChainState&, const NewPool<ExactModel>&);
+
+}  // namespace rules
 
 }  // namespace dtao::injection_capped

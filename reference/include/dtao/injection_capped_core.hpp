@@ -31,6 +31,8 @@ struct EpochRun
     Amount pending_owner_cut{};
 };
 
+inline namespace rules {  // see dtao/injection_capped.hpp
+
 /// @rule BCOIN-002  `get_subnets_to_emit_to`: non-root, FirstEmissionBlockNumber set,
 /// SubtokenEnabled, NetworkRegistrationAllowed (the PoW flag is ignored). In storage-key
 /// order (BCOIN-014), as the chain filters `get_all_subnet_netuids`.
@@ -68,6 +70,8 @@ template <typename Model>
 template <typename Model>
 void set_tempo(SubnetT<Model>& s, u64 tempo, u64 now) noexcept;
 
+}  // namespace rules
+
 /// The pool a registration opens (BREG-002). The model decides the amounts (the chain floors
 /// pool alpha at the U64F64 median, the exact model does not), so they come in priced.
 template <typename Model>
@@ -80,6 +84,8 @@ struct NewPool
     u64 lock = 0;       ///< NetworkLastLockCost: the TAO the registrant paid
 };
 
+inline namespace rules {
+
 /// @rule BREG-002  `init_new_network` and the storage writes of `do_register_network` once the
 /// pool is priced: the lowest free netuid, a dynamic subnet with the ruleset's default tempo,
 /// LastEpochBlock per BEPOCH-004, AlphaOut 0, Balancer weights ½, SubtokenEnabled and
@@ -87,5 +93,7 @@ struct NewPool
 /// TotalIssuance −= recycled (not below 0). Returns the netuid.
 template <typename Model>
 u64 open_subnet(const Ruleset& rules, ChainStateT<Model>& st, const NewPool<Model>& pool);
+
+}  // namespace rules
 
 }  // namespace dtao::injection_capped

@@ -9,6 +9,26 @@
 
 namespace dtao::protocol::detail {
 
+/// Runs `f` in the arithmetic the request asked for (`"arithmetic"`): `f(ChainModel{})` or
+/// `f(ExactModel{})`. The one place a handler's model is chosen; what follows is written once.
+template <typename F>
+json in_model(const Context& c, F&& f)
+{
+    if (c.exact())
+        return f(ExactModel{});
+    return f(ChainModel{});
+}
+
+/// The request's values (read in the chain's types) in the model `f` runs in.
+inline const ChainState& as_model(const ChainState& st, ChainModel) { return st; }
+inline ExactChainState as_model(const ChainState& st, ExactModel) { return to_exact(st); }
+inline const Subnet& as_model(const Subnet& s, ChainModel) { return s; }
+inline ExactSubnet as_model(const Subnet& s, ExactModel) { return to_exact(s); }
+inline fixed::U96F32 as_model(fixed::U96F32 v, ChainModel) { return v; }
+inline fixed::I96F32 as_model(fixed::I96F32 v, ChainModel) { return v; }
+inline Rational as_model(fixed::I96F32 v, ExactModel) { return v.to_rational(); }
+inline Rational as_model(fixed::U96F32 v, ExactModel) { return v.to_rational(); }
+
 /// `block_emission`, `network_lock_cost` (common) and `blocks_until_next_epoch` (modulo).
 [[nodiscard]] const std::vector<OpForm>& common_handlers();
 /// The constant_product forms of the pool and stake ops.

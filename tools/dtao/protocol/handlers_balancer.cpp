@@ -35,9 +35,10 @@ json op_alpha_price(const Context& c, Reader& r)
 {
     const Subnet s = read_balancer_pool(r);
     r.finish();
-    if (c.exact())
-        return {{"price", num(xbal::current_price(to_exact(s)))}};
-    return {{"price", fx(bal::current_price(s))}};
+    return in_model(c, [&](auto model) -> json {
+        using bal::current_price, xbal::current_price;  // overloads on the pool's model
+        return {{"price", num(current_price(as_model(s, model)))}};
+    });
 }
 
 SwapSide read_side(Reader& r)
@@ -174,52 +175,45 @@ ChainState stake_state(Reader& r, const Subnet& s)
 json op_add_stake(const Context& c, Reader& r)
 {
     const Subnet s = read_stake_pool(r);
-    ChainState st = stake_state(r, s);
+    const ChainState st = stake_state(r, s);
     const u64 amount_in = r.u64_field("amount");
     const auto limit = r.opt_u64("limit_price");
     const bool partial = r.bool_or("allow_partial", false);
     r.finish();
-    if (c.exact()) {
-        ExactChainState e = to_exact(st);
-        const auto o = xbal::add_stake(c.rules, e, s.netuid, Rational(amount_in), limit, partial);
+    return in_model(c, [&](auto model) -> json {
+        using bal::add_stake, xbal::add_stake;  // overloads on the state's model
+        auto mst = as_model(st, model);
+        const auto o =
+            add_stake(c.rules, mst, s.netuid, dtao::Arithmetic<decltype(model)>::amount_of(amount_in), limit, partial);
         if (!o)
             return error_output(o.error());
         json out = write_stake(*o);
-        out["pool"] = balancer_pool_after(e.subnets.front(), e.total_stake);
+        out["pool"] = balancer_pool_after(mst.subnets.front(), mst.total_stake);
         return out;
-    }
-    const auto o = bal::add_stake(c.rules, st, s.netuid, amount_in, limit, partial);
-    if (!o)
-        return error_output(o.error());
-    json out = write_stake(*o);
-    out["pool"] = balancer_pool_after(st.subnets.front(), st.total_stake);
-    return out;
+    });
 }
 
 json op_remove_stake(const Context& c, Reader& r)
 {
     const Subnet s = read_stake_pool(r);
-    ChainState st = stake_state(r, s);
+    const ChainState st = stake_state(r, s);
     const u64 alpha = r.u64_field("amount");
     const u64 available = r.u64_or("alpha_available", alpha);
     const auto limit = r.opt_u64("limit_price");
     const bool partial = r.bool_or("allow_partial", false);
     r.finish();
-    if (c.exact()) {
-        ExactChainState e = to_exact(st);
-        const auto o = xbal::remove_stake(c.rules, e, s.netuid, Rational(alpha), Rational(available), limit, partial);
+    return in_model(c, [&](auto model) -> json {
+        using A = dtao::Arithmetic<decltype(model)>;
+        using bal::remove_stake, xbal::remove_stake;  // overloads on the state's model
+        auto mst = as_model(st, model);
+        const auto o =
+            remove_stake(c.rules, mst, s.netuid, A::amount_of(alpha), A::amount_of(available), limit, partial);
         if (!o)
             return error_output(o.error());
         json out = write_unstake(*o);
-        out["pool"] = balancer_pool_after(e.subnets.front(), e.total_stake);
+        out["pool"] = balancer_pool_after(mst.subnets.front(), mst.total_stake);
         return out;
-    }
-    const auto o = bal::remove_stake(c.rules, st, s.netuid, alpha, available, limit, partial);
-    if (!o)
-        return error_output(o.error());
-    json out = write_unstake(*o);
-    out["pool"] = balancer_pool_after(st.subnets.front(), st.total_stake);
-    return out;
+    });
 }
 
 }  // namespace

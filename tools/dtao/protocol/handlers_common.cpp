@@ -30,13 +30,14 @@ json op_network_lock_cost(const Context& c, Reader& r)
 {
     const ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
     r.finish();
-    if (c.exact()) {
-        const ExactChainState e = to_exact(st);
-        return {{"lock_cost", num(exact::network_lock_cost(e))},
-                {"lock_reduction_interval", num(exact::lock_reduction_interval(e))}};
-    }
-    return {{"lock_cost", dec(chain::network_lock_cost(st))},
-            {"lock_reduction_interval", dec(chain::lock_reduction_interval(st))}};
+    return in_model(c, [&](auto model) -> json {
+        // The two models' rules are overloads on the state's type.
+        using chain::network_lock_cost, exact::network_lock_cost;
+        using chain::lock_reduction_interval, exact::lock_reduction_interval;
+        const auto mst = as_model(st, model);
+        return {{"lock_cost", amount(network_lock_cost(mst))},
+                {"lock_reduction_interval", amount(lock_reduction_interval(mst))}};
+    });
 }
 
 json op_blocks_until_next_epoch(const Context&, Reader& r)

@@ -14,9 +14,10 @@ json op_alpha_price(const Context& c, Reader& r)
 {
     const Subnet s = read_pool(r);
     r.finish();
-    if (c.exact())
-        return {{"price", num(exact::alpha_price(to_exact(s)))}};
-    return {{"price", fx(chain::alpha_price(s))}};
+    return in_model(c, [&](auto model) -> json {
+        using chain::alpha_price, exact::alpha_price;  // overloads on the pool's model
+        return {{"price", num(alpha_price(as_model(s, model)))}};
+    });
 }
 
 template <bool Buy>
@@ -50,11 +51,11 @@ json op_max_amount(const Context& c, Reader& r)
     const Subnet s = read_pool(r);
     const u64 limit = r.u64_field("limit_price");
     r.finish();
-    if (c.exact()) {
-        const ExactSubnet e = to_exact(s);
-        return {{"max_amount", num(Add ? exact::max_amount_add(e, limit) : exact::max_amount_remove(e, limit))}};
-    }
-    return {{"max_amount", dec(Add ? chain::max_amount_add(s, limit) : chain::max_amount_remove(s, limit))}};
+    return in_model(c, [&](auto model) -> json {
+        using chain::max_amount_add, exact::max_amount_add, chain::max_amount_remove, exact::max_amount_remove;
+        const auto ms = as_model(s, model);
+        return {{"max_amount", amount(Add ? max_amount_add(ms, limit) : max_amount_remove(ms, limit))}};
+    });
 }
 
 template <typename Model>
@@ -68,34 +69,30 @@ json pool_after(const SubnetT<Model>& s, const typename Model::Amount& total_sta
 
 json op_add_stake(const Context& c, Reader& r)
 {
-    Subnet s = read_pool(r);
-    u64 total_stake = r.u64_or("total_stake", 0);
+    const Subnet s = read_pool(r);
+    const u64 total_stake = r.u64_or("total_stake", 0);
     const u64 amount_in = r.u64_field("amount");
     const auto limit = r.opt_u64("limit_price");
     const bool partial = r.bool_or("allow_partial", false);
     r.finish();
-    if (c.exact()) {
-        ExactSubnet e = to_exact(s);
-        Rational ts = total_stake;
-        const auto o = exact::add_stake(e, ts, amount_in, limit, partial);
+    return in_model(c, [&](auto model) -> json {
+        using A = dtao::Arithmetic<decltype(model)>;
+        using chain::add_stake, exact::add_stake;  // overloads on the pool's model
+        auto ms = as_model(s, model);
+        auto ts = A::amount_of(total_stake);
+        const auto o = add_stake(ms, ts, A::amount_of(amount_in), limit, partial);
         if (!o)
             return error_output(o.error());
-        json out{{"tao_staked", num(o->tao_staked)}, {"alpha", num(o->alpha)}, {"fee", num(o->fee)}};
-        out["pool"] = pool_after(e, ts);
+        json out{{"tao_staked", amount(o->tao_staked)}, {"alpha", amount(o->alpha)}, {"fee", amount(o->fee)}};
+        out["pool"] = pool_after(ms, ts);
         return out;
-    }
-    const auto o = chain::add_stake(s, total_stake, amount_in, limit, partial);
-    if (!o)
-        return error_output(o.error());
-    json out{{"tao_staked", dec(o->tao_staked)}, {"alpha", dec(o->alpha)}, {"fee", dec(o->fee)}};
-    out["pool"] = pool_after(s, total_stake);
-    return out;
+    });
 }
 
 json op_remove_stake(const Context& c, Reader& r)
 {
-    Subnet s = read_pool(r);
-    u64 total_stake = r.u64_or("total_stake", 0);
+    const Subnet s = read_pool(r);
+    const u64 total_stake = r.u64_or("total_stake", 0);
     const u64 alpha = r.u64_field("amount");
     const auto limit = r.opt_u64("limit_price");
     const bool partial = r.bool_or("allow_partial", false);
@@ -105,23 +102,21 @@ json op_remove_stake(const Context& c, Reader& r)
     // Absent: the staker holds the request (the default `amount`), so old requests keep their answers.
     const auto available = r.opt_u64("alpha_available");
     r.finish();
-    if (c.exact()) {
-        ExactSubnet e = to_exact(s);
-        Rational ts = total_stake;
-        const auto o = exact::remove_stake(c.rules, e, ts, alpha, limit, partial, fee_in,
-                                           available ? std::optional<Rational>(*available) : std::nullopt);
+    return in_model(c, [&](auto model) -> json {
+        using A = dtao::Arithmetic<decltype(model)>;
+        using chain::remove_stake, exact::remove_stake;  // overloads on the pool's model
+        auto ms = as_model(s, model);
+        auto ts = A::amount_of(total_stake);
+        std::optional<typename A::Amount> held;
+        if (available)
+            held = A::amount_of(*available);
+        const auto o = remove_stake(c.rules, ms, ts, A::amount_of(alpha), limit, partial, fee_in, held);
         if (!o)
             return error_output(o.error());
-        json out{{"tao", num(o->tao)}, {"tao_unstaked", num(o->tao_unstaked)}, {"fee", num(o->fee)}};
-        out["pool"] = pool_after(e, ts);
+        json out{{"tao", amount(o->tao)}, {"tao_unstaked", amount(o->tao_unstaked)}, {"fee", amount(o->fee)}};
+        out["pool"] = pool_after(ms, ts);
         return out;
-    }
-    const auto o = chain::remove_stake(c.rules, s, total_stake, alpha, limit, partial, fee_in, available);
-    if (!o)
-        return error_output(o.error());
-    json out{{"tao", dec(o->tao)}, {"tao_unstaked", dec(o->tao_unstaked)}, {"fee", dec(o->fee)}};
-    out["pool"] = pool_after(s, total_stake);
-    return out;
+    });
 }
 
 }  // namespace

@@ -20,19 +20,15 @@ json op_update_moving_price(const Context& c, Reader& r)
     Subnet s = read_pool(r);
     const auto [alpha, block] = read_ema_inputs(r, s);
     r.finish();
-    if (c.exact()) {
-        ExactSubnet e = to_exact(s);
-        const auto u = exact::update_moving_price(c.rules, e, block, alpha.to_rational());
+    return in_model(c, [&](auto model) -> json {
+        using chain::update_moving_price, exact::update_moving_price;  // overloads on the pool's model
+        auto ms = as_model(s, model);
+        const auto u = update_moving_price(c.rules, ms, block, as_model(alpha, model));
         return {{"subnet_moving_price", num(u.moving_price)},
                 {"alpha", num(u.alpha)},
                 {"price", num(u.price)},
                 {"blocks_since", dec(u.blocks_since)}};
-    }
-    const auto u = chain::update_moving_price(c.rules, s, block, alpha);
-    return {{"subnet_moving_price", fx(u.moving_price)},
-            {"alpha", fx(u.alpha)},
-            {"price", fx(u.price)},
-            {"blocks_since", dec(u.blocks_since)}};
+    });
 }
 
 template <typename Model>
@@ -68,17 +64,17 @@ json write_coinbase(const CoinbaseResult<Model>& res, const ChainStateT<Model>& 
 /// Run one block's coinbase in the requested model (`run_coinbase` with the given
 /// emission, else `block_step`), then `then(state, result)` on that model's state.
 template <typename Then>
-json with_coinbase(const Context& c, ChainState st, std::optional<u64> emission, Then&& then)
+json with_coinbase(const Context& c, const ChainState& st, std::optional<u64> emission, Then&& then)
 {
-    if (c.exact()) {
-        ExactChainState e = to_exact(st);
+    return in_model(c, [&](auto model) -> json {
+        using Ar = dtao::Arithmetic<decltype(model)>;
+        // The two models' coinbase rules are overloads on the state's type.
+        using chain::run_coinbase, exact::run_coinbase, chain::block_step, exact::block_step;
+        auto mst = as_model(st, model);
         const auto res =
-            emission ? exact::run_coinbase(c.rules, e, Rational(*emission)) : exact::block_step(c.rules, e);
-        return then(e, res);
-    }
-    const auto res = emission ? chain::run_coinbase(c.rules, st, fixed::I96F32::saturating_from_u64(*emission))
-                              : chain::block_step(c.rules, st);
-    return then(st, res);
+            emission ? run_coinbase(c.rules, mst, Ar::num(Ar::amount_of(*emission))) : block_step(c.rules, mst);
+        return then(mst, res);
+    });
 }
 
 json op_coinbase(const Context& c, Reader& r)
@@ -233,9 +229,8 @@ json op_drain(const Context& c, Reader& r)
 {
     const DrainInput in = read_drain(r);
     r.finish();
-    if (c.exact())
-        return write_drain(drain_pending_emission<ExactModel>(c.rules, in));
-    return write_drain(drain_pending_emission<ChainModel>(c.rules, in));
+    return in_model(
+        c, [&](auto model) -> json { return write_drain(drain_pending_emission<decltype(model)>(c.rules, in)); });
 }
 
 json op_register_network(const Context& c, Reader& r)
@@ -271,9 +266,9 @@ json op_start_call(const Context& c, Reader& r)
     const auto feb = start_call(c.rules, st, netuid);
     if (!feb)
         return error_output(feb.error());
-    if (c.exact())
-        return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(to_exact(st), c.storage())}};
-    return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(st, c.storage())}};
+    return in_model(c, [&](auto model) -> json {
+        return {{"first_emission_block_number", dec(*feb)}, {"state", write_state(as_model(st, model), c.storage())}};
+    });
 }
 
 }  // namespace
