@@ -75,13 +75,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     // 1. simulation vs application
     Subnet sim_state = s;
-    const auto sim = do_swap(rules, sim_state, minres, side, amount, lim, drop, true);
+    const auto sim =
+        do_swap(rules, sim_state, minres, side, amount, lim, (drop ? Fees::dropped : Fees::charged), SwapRun::simulate);
     FUZZ_ASSERT(same(sim_state, s), "the simulation changed the subnet");
     Subnet after = s;
     u64 total_stake = 1'000'000'000'000'000'000;
     const u64 ts0 = total_stake;
-    const auto applied = sell ? swap_alpha_for_tao(rules, after, total_stake, minres, amount, limit, drop)
-                              : swap_tao_for_alpha(rules, after, total_stake, minres, amount, limit, drop);
+    const auto applied = sell ? swap_alpha_for_tao(rules, after, total_stake, minres, amount, limit,
+                                                   (drop ? Fees::dropped : Fees::charged))
+                              : swap_tao_for_alpha(rules, after, total_stake, minres, amount, limit,
+                                                   (drop ? Fees::dropped : Fees::charged));
     FUZZ_ASSERT_EQ(sim.ok(), applied.ok());
     if (!sim) {
         FUZZ_NOTE("error", std::string(to_string(sim.error())));

@@ -36,9 +36,10 @@ BalRules reference_rules()
 {
     return {[](const Subnet& s, SwapSide side, u64 a, U64F64 lim, bool drop) {
                 Subnet c = s;
-                return do_swap(MAIN_14BC6F9, c, 1, side, a, lim, drop, true);
+                return do_swap(MAIN_14BC6F9, c, 1, side, a, lim, (drop ? Fees::dropped : Fees::charged),
+                               SwapRun::simulate);
             },
-            [](const Subnet& s, u64 a) { return calculate_fee_amount(s, a, false); },
+            [](const Subnet& s, u64 a) { return calculate_fee_amount(s, a, Fees::charged); },
             [](Perquintill w, u64 y, u64 x, u64 dy, u64 dx) {
                 return update_weights_for_added_liquidity(w, y, x, dy, dx);
             }};
@@ -50,7 +51,7 @@ BalRules mutant_output_plus_one()
     BalRules r = reference_rules();
     r.sim = [](const Subnet& s, SwapSide side, u64 a, U64F64 lim, bool drop) -> Result<BalancerSwap> {
         Subnet c = s;
-        auto q = do_swap(MAIN_14BC6F9, c, 1, side, a, lim, drop, true);
+        auto q = do_swap(MAIN_14BC6F9, c, 1, side, a, lim, (drop ? Fees::dropped : Fees::charged), SwapRun::simulate);
         if (q && q->amount_paid_out > 0) {
             BalancerSwap v = *q;
             v.amount_paid_out += 1;
@@ -72,7 +73,7 @@ BalRules mutant_no_limit_cut()
         const U64F64 p = current_price(c);
         if (!(side == SwapSide::buy ? p < lim : p > lim))
             return Result<BalancerSwap>(Error::price_limit_exceeded);
-        return do_swap(MAIN_14BC6F9, c, 1, side, a, none, drop, true);
+        return do_swap(MAIN_14BC6F9, c, 1, side, a, none, (drop ? Fees::dropped : Fees::charged), SwapRun::simulate);
     };
     return r;
 }
@@ -204,8 +205,10 @@ void prop_invariant(const SwapCase& c, bool strict)
     RC_PRE(c.w.a != 0);
     Subnet s = subnet_of(c);
     u64 ts = 0;
-    const auto r = c.buy ? swap_tao_for_alpha(MAIN_14BC6F9, s, ts, 1, c.amount, c.limit_rao, c.drop_fees)
-                         : swap_alpha_for_tao(MAIN_14BC6F9, s, ts, 1, c.amount, c.limit_rao, c.drop_fees);
+    const auto r = c.buy ? swap_tao_for_alpha(MAIN_14BC6F9, s, ts, 1, c.amount, c.limit_rao,
+                                              (c.drop_fees ? Fees::dropped : Fees::charged))
+                         : swap_alpha_for_tao(MAIN_14BC6F9, s, ts, 1, c.amount, c.limit_rao,
+                                              (c.drop_fees ? Fees::dropped : Fees::charged));
     RC_PRE(r.ok());
     if (!strict && Rational(r->amount_paid_out) > exact_out(c, r->amount_paid_in))
         return;  // the overpay case: bounded by prop_output_bound
@@ -306,8 +309,9 @@ RC_GTEST_PROP(balancer, bal_005_exact_keeps_the_invariant, ())
     RC_PRE(c.w.a != 0);
     c.drop_fees = true;
     const ExactSubnet e = to_exact(subnet_of(c));
-    const auto r = c.buy ? exact::balancer::sim_swap_tao_for_alpha(MAIN_14BC6F9, e, 1, c.amount, c.limit_rao, true)
-                         : exact::balancer::sim_swap_alpha_for_tao(MAIN_14BC6F9, e, 1, c.amount, c.limit_rao, true);
+    const auto r =
+        c.buy ? exact::balancer::sim_swap_tao_for_alpha(MAIN_14BC6F9, e, 1, c.amount, c.limit_rao, Fees::dropped)
+              : exact::balancer::sim_swap_alpha_for_tao(MAIN_14BC6F9, e, 1, c.amount, c.limit_rao, Fees::dropped);
     RC_PRE(r.ok());
     const Rational x1 = c.buy ? Rational(c.alpha) - r->amount_paid_out : Rational(c.alpha) + r->amount_paid_in;
     const Rational y1 = c.buy ? Rational(c.tao) + r->amount_paid_in : Rational(c.tao) - r->amount_paid_out;

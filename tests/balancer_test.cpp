@@ -128,28 +128,29 @@ TEST(balancer, h8_exp_scaled)
     for (const Row& r : rows) {
         const Perquintill w2 = bigmath::perquintill_from_rational(r.num, r.den);  // fed as the QUOTE weight
         for (const Ruleset* rs : {&V3_4_8_423, &V3_4_9_424, &MAIN_14BC6F9}) {
-            const U64F64 e = exp_scaled(*rs, w2, r.reserve, r.d, r.base_quote);
+            const U64F64 e =
+                exp_scaled(*rs, w2, r.reserve, r.d, (r.base_quote ? Exponent::base_quote : Exponent::quote_base));
             EXPECT_NEAR(to_f64(e), r.expected, 1e-9) << r.num << "/" << r.den;
             EXPECT_EQ(e.bits, u128{r.bits}) << rs->id << " " << r.num << "/" << r.den;
         }
     }
     // w = ½: the closed form bits = ⌊⌊10^18·r/(r+d)⌋·2^64 / 10^18⌋.
-    EXPECT_EQ(to_int(exp_scaled(HEAD, half(), 100'000, 100, true).bits),
+    EXPECT_EQ(to_int(exp_scaled(HEAD, half(), 100'000, 100, Exponent::base_quote).bits),
               Int(ACCURACY) * 100'000 / 100'100 * (Int(1) << 64) / Int(ACCURACY));
 }
 
 /// @rule BAL-002
 TEST(balancer, exp_scaled_edges)
 {
-    EXPECT_EQ(exp_scaled(HEAD, half(), 0, 0, true), U64F64::zero());  // r + d = 0
-    EXPECT_EQ(exp_scaled(HEAD, half(), 5, -5, false), U64F64::zero());
-    EXPECT_EQ(exp_scaled(HEAD, half(), 0, 7, false), U64F64::zero());  // bn = 0 → 0
-    EXPECT_EQ(exp_scaled(HEAD, half(), 7, 0, false), U64F64::one());   // r/r
+    EXPECT_EQ(exp_scaled(HEAD, half(), 0, 0, Exponent::base_quote), U64F64::zero());  // r + d = 0
+    EXPECT_EQ(exp_scaled(HEAD, half(), 5, -5, Exponent::quote_base), U64F64::zero());
+    EXPECT_EQ(exp_scaled(HEAD, half(), 0, 7, Exponent::quote_base), U64F64::zero());  // bn = 0 → 0
+    EXPECT_EQ(exp_scaled(HEAD, half(), 7, 0, Exponent::quote_base), U64F64::one());   // r/r
     // d < 0 (get_base_needed_for_quote): the power exceeds 1 and is not clamped.
-    EXPECT_GT(exp_scaled(HEAD, half(), 1'000, -500, false), U64F64::one());
+    EXPECT_GT(exp_scaled(HEAD, half(), 1'000, -500, Exponent::quote_base), U64F64::one());
     // The power above u64::MAX (> 18.4·10^18/10^18): 0 (`to_u64` fails).
-    EXPECT_EQ(exp_scaled(HEAD, half(), 1'000, -999, false), U64F64::zero());  // 1000/1 = 1000 ≫ 18.4
-    EXPECT_EQ(to_int(exp_scaled(HEAD, half(), 18, -1, false).bits),
+    EXPECT_EQ(exp_scaled(HEAD, half(), 1'000, -999, Exponent::quote_base), U64F64::zero());  // 1000/1 = 1000 ≫ 18.4
+    EXPECT_EQ(to_int(exp_scaled(HEAD, half(), 18, -1, Exponent::quote_base).bits),
               Int(ACCURACY) * 18 / 17 * (Int(1) << 64) / Int(ACCURACY));  // 18/17 fits
 }
 
@@ -195,13 +196,13 @@ TEST(balancer, finding_chain_pays_more_than_exact)
     EXPECT_EQ(convert_deltas_sell(HEAD, half(), y, x, dy), 2'828'375'291u);  // symmetric (sell: y ↔ x)
     // Through a whole fee-free swap (as the author's fee sale and chain buys run).
     Subnet s = pool(y, x);
-    const auto r =
-        do_swap(HEAD, s, SWAP_MINIMUM_RESERVE, SwapSide::buy, dy, limit_price_from_rao(SWAP_MAX_PRICE), true, true);
+    const auto r = do_swap(HEAD, s, SWAP_MINIMUM_RESERVE, SwapSide::buy, dy, limit_price_from_rao(SWAP_MAX_PRICE),
+                           Fees::dropped, SwapRun::simulate);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->amount_paid_out, 2'828'375'291u);
     // The exact model pays the real formula.
-    const auto e =
-        exact::balancer::sim_swap_tao_for_alpha(HEAD, ex(s), SWAP_MINIMUM_RESERVE, Rational(dy), SWAP_MAX_PRICE, true);
+    const auto e = exact::balancer::sim_swap_tao_for_alpha(HEAD, ex(s), SWAP_MINIMUM_RESERVE, Rational(dy),
+                                                           SWAP_MAX_PRICE, Fees::dropped);
     ASSERT_TRUE(e);
     EXPECT_EQ(e->amount_paid_out, exact);
 }
@@ -237,7 +238,7 @@ TEST(balancer, limit_not_enforced_when_power_underflows)
     Subnet s = pool(218'802'817'833'674, 128, Perquintill::from_parts(10'109'951'162'777'600));
     s.fee_rate = 0;
     u64 ts = U64_MAX / 2;
-    const auto r = swap_alpha_for_tao(HEAD, s, ts, 0, 15'104, SWAP_MIN_PRICE, false);
+    const auto r = swap_alpha_for_tao(HEAD, s, ts, 0, 15'104, SWAP_MIN_PRICE, Fees::charged);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->amount_paid_in, 76u);                    // the limit path cut the order …
     EXPECT_EQ(r->amount_paid_out, 218'802'817'833'674u);  // … but the whole reserve went
@@ -274,25 +275,25 @@ TEST(balancer, fee_amount)
 {
     Subnet s = pool(1, 1);
     // rate = ⌊33·2^64/65535⌋ / 2^64; fee = ⌊amount·rate⌋ (the rate is truncated first).
-    EXPECT_EQ(calculate_fee_amount(s, 1'000'000'000, false), 503'547u);  // 1e9·33/65535 = 503 547.7
-    EXPECT_EQ(calculate_fee_amount(s, 2'000'000, false), 1'007u);        // 1007.09
-    EXPECT_EQ(calculate_fee_amount(s, 1'985, false), 0u);                // 0.9995 (< 1)
-    EXPECT_EQ(calculate_fee_amount(s, 1'986, false), 1u);                // 1.00003
-    EXPECT_EQ(calculate_fee_amount(s, 1'000'000'000, true), 0u);
+    EXPECT_EQ(calculate_fee_amount(s, 1'000'000'000, Fees::charged), 503'547u);  // 1e9·33/65535 = 503 547.7
+    EXPECT_EQ(calculate_fee_amount(s, 2'000'000, Fees::charged), 1'007u);        // 1007.09
+    EXPECT_EQ(calculate_fee_amount(s, 1'985, Fees::charged), 0u);                // 0.9995 (< 1)
+    EXPECT_EQ(calculate_fee_amount(s, 1'986, Fees::charged), 1u);                // 1.00003
+    EXPECT_EQ(calculate_fee_amount(s, 1'000'000'000, Fees::dropped), 0u);
     s.mechanism = Mechanism::stable;
-    EXPECT_EQ(calculate_fee_amount(s, 1'000'000'000, false), 0u);
+    EXPECT_EQ(calculate_fee_amount(s, 1'000'000'000, Fees::charged), 0u);
     // Truncating the rate first can lose a rao against ⌊amount·33/65535⌋:
     // 65535·k·33/65535 = 33k exactly, but rate < 33/65535, so the chain gives 33k − 1.
     s.mechanism = Mechanism::dynamic;
-    EXPECT_EQ(calculate_fee_amount(s, 65'535, false), 32u);
+    EXPECT_EQ(calculate_fee_amount(s, 65'535, Fees::charged), 32u);
     // The gross-up of a limit-cut order: ⌊delta·33/65502⌋ with the rate truncated first.
-    EXPECT_EQ(limit_fee(33, 999'496'453, false), 503'547u);
-    EXPECT_EQ(limit_fee(33, 1'000'000, false), 503u);
-    EXPECT_EQ(limit_fee(33, 1'000'000, true), 0u);
+    EXPECT_EQ(limit_fee(33, 999'496'453, Fees::charged), 503'547u);
+    EXPECT_EQ(limit_fee(33, 1'000'000, Fees::charged), 503u);
+    EXPECT_EQ(limit_fee(33, 1'000'000, Fees::dropped), 0u);
     // The exact model.
     const ExactSubnet e = ex(pool(1, 1));
-    EXPECT_EQ(exact::balancer::calculate_fee_amount(e, 65'535, false), 33);
-    EXPECT_EQ(exact::balancer::limit_fee(33, 65'502, false), 33);
+    EXPECT_EQ(exact::balancer::calculate_fee_amount(e, 65'535, Fees::charged), 33);
+    EXPECT_EQ(exact::balancer::limit_fee(33, 65'502, Fees::charged), 33);
 }
 
 /// @rule BAL-004
@@ -303,12 +304,12 @@ TEST(balancer, limit_cut_fee_gross_up)
     Subnet s = pool(1'000'000'000, 1'000'000'000);  // price 1
     // Buy 10 TAO with a limit of 1.21: w = ½ reaches 1.21 after Δy = y·(√1.21 − 1) = 0.1 TAO.
     const auto r = do_swap(HEAD, s, SWAP_MINIMUM_RESERVE, SwapSide::buy, 10'000'000'000,
-                           limit_price_from_rao(1'210'000'000), false, true);
+                           limit_price_from_rao(1'210'000'000), Fees::charged, SwapRun::simulate);
     ASSERT_TRUE(r);
     EXPECT_NEAR(static_cast<double>(r->amount_paid_in), 1e8, 2.0);
-    EXPECT_EQ(r->fee_paid, limit_fee(33, r->amount_paid_in, false));
+    EXPECT_EQ(r->fee_paid, limit_fee(33, r->amount_paid_in, Fees::charged));
     EXPECT_EQ(r->fee_to_block_author, r->fee_paid);
-    EXPECT_LT(r->fee_paid, calculate_fee_amount(s, 10'000'000'000, false));
+    EXPECT_LT(r->fee_paid, calculate_fee_amount(s, 10'000'000'000, Fees::charged));
     // fee ≈ rate·(paid_in + fee): within one rao of ⌊(paid_in + fee)·33/65535⌋.
     const Int gross = Int(r->amount_paid_in) + Int(r->fee_paid);
     EXPECT_LE(abs(Int(r->fee_paid) - gross * 33 / 65'535), 1);
@@ -344,7 +345,7 @@ TEST(balancer, h11_swap_basic)
         const bool buy = r.side == SwapSide::buy;
         const U64F64 limit = U64F64::from_f64(buy ? 1000.0 : 0.0001);
         const U64F64 before = current_price(s);
-        const auto res = do_swap(HEAD, s, 1, r.side, r.amount, limit, false, false);
+        const auto res = do_swap(HEAD, s, 1, r.side, r.amount, limit, Fees::charged, SwapRun::commit);
         ASSERT_TRUE(res) << r.amount;
         // The chain's expectation in f64: fee = ⌊amount·33/65535⌋, out = x(1 − y/(y + amount − fee)).
         const double fee = std::floor(static_cast<double>(r.amount) * 33.0 / 65535.0);
@@ -360,8 +361,8 @@ TEST(balancer, h11_swap_basic)
         // Apply the deltas as stake_utils does and check the price direction.
         Subnet t = pool(y, x);
         u64 ts = 0;
-        const auto applied = buy ? swap_tao_for_alpha(HEAD, t, ts, 1, r.amount, 1'000'000'000'000, false)
-                                 : swap_alpha_for_tao(HEAD, t, ts, 1, r.amount, 100'000, false);
+        const auto applied = buy ? swap_tao_for_alpha(HEAD, t, ts, 1, r.amount, 1'000'000'000'000, Fees::charged)
+                                 : swap_alpha_for_tao(HEAD, t, ts, 1, r.amount, 100'000, Fees::charged);
         ASSERT_TRUE(applied);
         EXPECT_EQ(current_price(t) >= before, buy);
     }
@@ -374,27 +375,35 @@ TEST(balancer, swap_errors)
     const U64F64 no_max = limit_price_from_rao(SWAP_MAX_PRICE), no_min = limit_price_from_rao(SWAP_MIN_PRICE);
     // tests.rs::test_swap_rejects_input_over_1000x_input_reserve (drop_fees): 1 000 001 > 1000·1000.
     Subnet s = pool(1'000, 1'000);
-    EXPECT_EQ(do_swap(HEAD, s, 1, SwapSide::sell, 1'000'001, no_min, true, false).error(), Error::swap_input_too_large);
-    EXPECT_EQ(do_swap(HEAD, s, 1, SwapSide::buy, 1'000'001, no_max, true, false).error(), Error::swap_input_too_large);
+    EXPECT_EQ(do_swap(HEAD, s, 1, SwapSide::sell, 1'000'001, no_min, Fees::dropped, SwapRun::commit).error(),
+              Error::swap_input_too_large);
+    EXPECT_EQ(do_swap(HEAD, s, 1, SwapSide::buy, 1'000'001, no_max, Fees::dropped, SwapRun::commit).error(),
+              Error::swap_input_too_large);
     // ...at exactly 1000×: allowed (test_swap_allows_input_at_1000x_input_reserve).
-    EXPECT_TRUE(do_swap(HEAD, s, 1, SwapSide::sell, 1'000'000, no_min, true, true));
-    EXPECT_TRUE(do_swap(HEAD, s, 1, SwapSide::buy, 1'000'000, no_max, true, true));
+    EXPECT_TRUE(do_swap(HEAD, s, 1, SwapSide::sell, 1'000'000, no_min, Fees::dropped, SwapRun::simulate));
+    EXPECT_TRUE(do_swap(HEAD, s, 1, SwapSide::buy, 1'000'000, no_max, Fees::dropped, SwapRun::simulate));
     // With fees the cap is on amount − fee: 1 001 000 − ⌊1 001 000·rate⌋ = 1 000 496 > 10^6 still.
-    EXPECT_EQ(do_swap(HEAD, s, 1, SwapSide::buy, 1'001'000, no_max, false, true).error(), Error::swap_input_too_large);
-    EXPECT_TRUE(do_swap(HEAD, s, 1, SwapSide::buy, 1'000'503, no_max, false, true));  // 1 000 503 − 503 = 10^6
+    EXPECT_EQ(do_swap(HEAD, s, 1, SwapSide::buy, 1'001'000, no_max, Fees::charged, SwapRun::simulate).error(),
+              Error::swap_input_too_large);
+    EXPECT_TRUE(do_swap(HEAD, s, 1, SwapSide::buy, 1'000'503, no_max, Fees::charged,
+                        SwapRun::simulate));  // 1 000 503 − 503 = 10^6
     // v3.4.8-423 has no cap (RSET-021).
-    EXPECT_TRUE(do_swap(V3_4_8_423, s, 1, SwapSide::buy, 1'000'001, no_max, true, true));
+    EXPECT_TRUE(do_swap(V3_4_8_423, s, 1, SwapSide::buy, 1'000'001, no_max, Fees::dropped, SwapRun::simulate));
     // MinimumReserve on the paid-out side, before the price check.
-    EXPECT_EQ(do_swap(HEAD, s, 1'001, SwapSide::buy, 10, U64F64::zero(), false, true).error(), Error::reserves_too_low);
-    EXPECT_TRUE(do_swap(HEAD, s, 1'000, SwapSide::buy, 10, no_max, false, true));
+    EXPECT_EQ(do_swap(HEAD, s, 1'001, SwapSide::buy, 10, U64F64::zero(), Fees::charged, SwapRun::simulate).error(),
+              Error::reserves_too_low);
+    EXPECT_TRUE(do_swap(HEAD, s, 1'000, SwapSide::buy, 10, no_max, Fees::charged, SwapRun::simulate));
     // Price limit: buy needs current < limit, sell current > limit (price 1 here).
-    EXPECT_EQ(do_swap(HEAD, s, 1, SwapSide::buy, 10, U64F64::one(), false, true).error(), Error::price_limit_exceeded);
-    EXPECT_EQ(do_swap(HEAD, s, 1, SwapSide::sell, 10, U64F64::one(), false, true).error(), Error::price_limit_exceeded);
+    EXPECT_EQ(do_swap(HEAD, s, 1, SwapSide::buy, 10, U64F64::one(), Fees::charged, SwapRun::simulate).error(),
+              Error::price_limit_exceeded);
+    EXPECT_EQ(do_swap(HEAD, s, 1, SwapSide::sell, 10, U64F64::one(), Fees::charged, SwapRun::simulate).error(),
+              Error::price_limit_exceeded);
     // Zero output for a non-zero input: 1 rao into y = 10^9 against x = 10^6 pays ⌊10^6/(10^9+1)⌋ = 0.
     Subnet thin = pool(1'000'000'000, 1'000'000);
-    EXPECT_EQ(do_swap(HEAD, thin, 1, SwapSide::buy, 1, no_max, false, true).error(), Error::reserves_too_low);
+    EXPECT_EQ(do_swap(HEAD, thin, 1, SwapSide::buy, 1, no_max, Fees::charged, SwapRun::simulate).error(),
+              Error::reserves_too_low);
     // amount 0: delta_in = 0 → no zero-output error, nothing paid, no author fee.
-    const auto zero = do_swap(HEAD, thin, 1, SwapSide::buy, 0, no_max, false, true);
+    const auto zero = do_swap(HEAD, thin, 1, SwapSide::buy, 0, no_max, Fees::charged, SwapRun::simulate);
     ASSERT_TRUE(zero);
     EXPECT_EQ(*zero, (BalancerSwap{0, 0, 0, 0}));
     // Initialisation failures propagate: none is possible without a price (½ is valid).
@@ -409,13 +418,15 @@ TEST(balancer, simulate_and_initialisation)
     Subnet s = pool(1'000'000'000, 4'000'000'000, quarter());
     s.pal_swap_initialized = false;
     const Subnet before = s;
-    const auto sim = do_swap(HEAD, s, 1, SwapSide::buy, 1'000'000, limit_price_from_rao(SWAP_MAX_PRICE), false, true);
+    const auto sim = do_swap(HEAD, s, 1, SwapSide::buy, 1'000'000, limit_price_from_rao(SWAP_MAX_PRICE), Fees::charged,
+                             SwapRun::simulate);
     ASSERT_TRUE(sim);
     EXPECT_EQ(s.swap_balancer_quote_parts, before.swap_balancer_quote_parts);
     EXPECT_FALSE(s.pal_swap_initialized);
     // The uninitialised subnet swaps at w = ½ (maybe_initialize_palswap(None) first).
     EXPECT_EQ(sim->amount_paid_out, convert_deltas_buy(HEAD, half(), 4'000'000'000, 1'000'000'000, 1'000'000 - 503));
-    const auto real = do_swap(HEAD, s, 1, SwapSide::buy, 1'000'000, limit_price_from_rao(SWAP_MAX_PRICE), false, false);
+    const auto real = do_swap(HEAD, s, 1, SwapSide::buy, 1'000'000, limit_price_from_rao(SWAP_MAX_PRICE), Fees::charged,
+                              SwapRun::commit);
     ASSERT_TRUE(real);
     EXPECT_EQ(*real, *sim);  // test_rollback_works
     EXPECT_TRUE(s.pal_swap_initialized);
@@ -423,7 +434,8 @@ TEST(balancer, simulate_and_initialisation)
     // tests.rs::test_swap_precision_edge_case: tiny reserves, sell 999 500 at the min price.
     for (auto [r, a] : {std::pair<u64, u64>{1'000, 999'500}, {1'000'000, 999'500'000}}) {
         Subnet t = pool(r, r);
-        const auto q = do_swap(HEAD, t, 1, SwapSide::sell, a, limit_price_from_rao(SWAP_MIN_PRICE), false, true);
+        const auto q = do_swap(HEAD, t, 1, SwapSide::sell, a, limit_price_from_rao(SWAP_MIN_PRICE), Fees::charged,
+                               SwapRun::simulate);
         ASSERT_TRUE(q);
         EXPECT_GT(q->amount_paid_out, 0u);
     }
@@ -443,7 +455,8 @@ TEST(balancer, first_swap_resets_uninitialised_reweighting)
     s.subnet_alpha_in += 500'000'000'000;
     const U64F64 kept = current_price(s);
     EXPECT_NEAR(to_f64(kept), 1.0, 1e-12);
-    (void)do_swap(HEAD, s, 1, SwapSide::buy, 1'000, limit_price_from_rao(SWAP_MAX_PRICE), false, false);
+    (void)do_swap(HEAD, s, 1, SwapSide::buy, 1'000, limit_price_from_rao(SWAP_MAX_PRICE), Fees::charged,
+                  SwapRun::commit);
     EXPECT_EQ(s.swap_balancer_quote_parts, half().parts);
     EXPECT_NEAR(to_f64(current_price(s)), 1.0 / 1.5, 1e-9);  // y/x with w = ½
 }
@@ -661,7 +674,7 @@ TEST(balancer, swap_tao_for_alpha_applies_deltas)
     Subnet s = pool(1'000'000'000, 4'000'000'000);
     s.subnet_alpha_out = 7;
     u64 ts = 100;
-    const auto r = swap_tao_for_alpha(s, ts, 1, 1'000'000'000, SWAP_MAX_PRICE, false);
+    const auto r = swap_tao_for_alpha(MAIN_14BC6F9, s, ts, 1, 1'000'000'000, SWAP_MAX_PRICE, Fees::charged);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->amount_paid_in, 999'496'453u);
     EXPECT_EQ(s.subnet_tao, 1'000'000'000u + 999'496'453u);  // net of the fee
@@ -671,20 +684,20 @@ TEST(balancer, swap_tao_for_alpha_applies_deltas)
     EXPECT_EQ(s.subnet_volume, u128{1'000'000'000});
     // Sell: TotalStake −= out, volume += out.
     const u64 ts_before = ts;
-    const auto q = swap_alpha_for_tao(HEAD, s, ts, 1, 1'000'000, SWAP_MIN_PRICE, false);
+    const auto q = swap_alpha_for_tao(HEAD, s, ts, 1, 1'000'000, SWAP_MIN_PRICE, Fees::charged);
     ASSERT_TRUE(q);
     EXPECT_EQ(ts, ts_before - q->amount_paid_out);
     EXPECT_EQ(s.subnet_volume, u128{1'000'000'000} + q->amount_paid_out);
     // Errors change nothing.
     const Subnet before = s;
     const u64 ts2 = ts;
-    EXPECT_FALSE(swap_tao_for_alpha(HEAD, s, ts, 1, 10, 1, false));
+    EXPECT_FALSE(swap_tao_for_alpha(HEAD, s, ts, 1, 10, 1, Fees::charged));
     EXPECT_EQ(s.subnet_tao, before.subnet_tao);
     EXPECT_EQ(ts, ts2);
     // Stable: 1:1, no fee.
     Subnet st = pool(5, 5);
     st.mechanism = Mechanism::stable;
-    const auto one = swap_tao_for_alpha(HEAD, st, ts, 1, 1'000, 0, false);
+    const auto one = swap_tao_for_alpha(HEAD, st, ts, 1, 1'000, 0, Fees::charged);
     ASSERT_TRUE(one);
     EXPECT_EQ(*one, (BalancerSwap{1'000, 1'000, 0, 0}));
     EXPECT_EQ(st.subnet_tao, 1'005u);
@@ -692,7 +705,7 @@ TEST(balancer, swap_tao_for_alpha_applies_deltas)
     // The exact model books the same deltas without rounding.
     ExactSubnet e = ex(pool(1'000'000'000, 4'000'000'000));
     Rational ets = 0;
-    const auto er = exact::balancer::swap_tao_for_alpha(HEAD, e, ets, 1, 1'000'000'000, SWAP_MAX_PRICE, false);
+    const auto er = exact::balancer::swap_tao_for_alpha(HEAD, e, ets, 1, 1'000'000'000, SWAP_MAX_PRICE, Fees::charged);
     ASSERT_TRUE(er);
     EXPECT_EQ(ets, 1'000'000'000);
     EXPECT_EQ(e.subnet_tao, Rational(1'000'000'000) + er->amount_paid_in);

@@ -67,7 +67,7 @@ ChainState pool_state(std::mt19937_64& rng)
 bool probe_drains_pool(const Ruleset& rules, const Subnet& s)
 {
     const u64 probe = rules.swap_input_reserve_cap ? sat_mul(s.subnet_tao, MAX_SWAP_INPUT_RESERVE_MULTIPLIER) : U64_MAX;
-    const u64 net = probe - chain::balancer::calculate_fee_amount(s, probe, false);
+    const u64 net = probe - chain::balancer::calculate_fee_amount(s, probe, Fees::charged);
     const Perquintill w =
         s.pal_swap_initialized ? chain::balancer::quote_weight(s) : Perquintill::from_parts(Perquintill::ACCURACY / 2);
     return chain::balancer::convert_deltas_buy(rules, w, s.subnet_alpha_in, s.subnet_tao, net) >= s.subnet_alpha_in;

@@ -75,7 +75,7 @@ U64F64 limit_price_from_rao(u64 limit_price)
     return U64F64::saturating_from_u64(limit_price).safe_div(U64F64::saturating_from_u64(RAO_PER_TAO));
 }
 
-U64F64 exp_scaled(const Ruleset& rules, Perquintill quote, u64 r, i128 d, bool base_quote)
+U64F64 exp_scaled(const Ruleset& rules, Perquintill quote, u64 r, i128 d, Exponent exponent)
 {
     // x_plus_dx: u64 saturating add or sub of |d| (d comes from a u64, so |d| fits).
     const u64 magnitude = static_cast<u64>(d >= 0 ? d : -d);
@@ -83,8 +83,9 @@ U64F64 exp_scaled(const Ruleset& rules, Perquintill quote, u64 r, i128 d, bool b
     if (r_plus_d == 0)
         return U64F64::zero();
     const Int w1(bigmath::one_minus(quote).parts), w2(quote.parts);
-    const auto e = bigmath::pow_ratio_scaled(Int(r), Int(r_plus_d), base_quote ? w1 : w2, base_quote ? w2 : w1,
-                                             rules.balancer_exp_precision, Int(ACCURACY));
+    const auto e = bigmath::pow_ratio_scaled(Int(r), Int(r_plus_d), exponent == Exponent::base_quote ? w1 : w2,
+                                             exponent == Exponent::base_quote ? w2 : w1, rules.balancer_exp_precision,
+                                             Int(ACCURACY));
     if (e) {
         if (const auto v = fit_u64(*e)) {
             const U64F64 result = U64F64::saturating_from_u64(*v).safe_div(SCALE_FIXED);
@@ -98,29 +99,29 @@ U64F64 exp_scaled(const Ruleset& rules, Perquintill quote, u64 r, i128 d, bool b
 
 u64 convert_deltas_buy(const Ruleset& rules, Perquintill quote, u64 x, u64 y, u64 dy)
 {
-    const U64F64 e = exp_scaled(rules, quote, y, static_cast<i128>(dy), false);  // exp_quote_base(y, dy)
+    const U64F64 e = exp_scaled(rules, quote, y, static_cast<i128>(dy), Exponent::quote_base);
     return U64F64::saturating_from_u64(x).saturating_mul(ONE.saturating_sub(e)).saturating_to_u64();
 }
 
 u64 convert_deltas_sell(const Ruleset& rules, Perquintill quote, u64 x, u64 y, u64 dx)
 {
-    const U64F64 e = exp_scaled(rules, quote, x, static_cast<i128>(dx), true);  // exp_base_quote(x, dx)
+    const U64F64 e = exp_scaled(rules, quote, x, static_cast<i128>(dx), Exponent::base_quote);
     return U64F64::saturating_from_u64(y).saturating_mul(ONE.saturating_sub(e)).saturating_to_u64();
 }
 
-u64 calculate_fee_amount(const Subnet& s, u64 amount, bool drop_fees)
+u64 calculate_fee_amount(const Subnet& s, u64 amount, Fees fees)
 {
-    if (drop_fees || s.mechanism != Mechanism::dynamic)
+    if (fees == Fees::dropped || s.mechanism != Mechanism::dynamic)
         return 0;
     // The rate is divided first: U64F64(rate) / U64F64(u16::MAX), truncated to 64 fraction bits.
     const U64F64 rate = U64F64::saturating_from_u64(s.fee_rate).safe_div(U64F64::saturating_from_u64(65'535));
     return U64F64::saturating_from_u64(amount).saturating_mul(rate).saturating_to_u64();
 }
 
-u64 limit_fee(u64 fee_rate, u64 delta_in, bool drop_fees)
+u64 limit_fee(u64 fee_rate, u64 delta_in, Fees fees)
 {
     const U64F64 u16_max = U64F64::saturating_from_u64(65'535);
-    const U64F64 rate = drop_fees ? U64F64::zero() : U64F64::saturating_from_u64(fee_rate);
+    const U64F64 rate = fees == Fees::dropped ? U64F64::zero() : U64F64::saturating_from_u64(fee_rate);
     return U64F64::saturating_from_u64(delta_in)
         .saturating_mul(rate.safe_div(u16_max.saturating_sub(rate)))
         .saturating_to_u64();
@@ -139,7 +140,7 @@ u64 calculate_base_delta_in(Perquintill quote, U64F64 current_price, U64F64 targ
 u64 get_base_needed_for_quote(const Ruleset& rules, Perquintill quote, u64 tao_reserve, u64 alpha_reserve,
                               u64 delta_tao)
 {
-    const U64F64 e = exp_scaled(rules, quote, tao_reserve, -static_cast<i128>(delta_tao), false);
+    const U64F64 e = exp_scaled(rules, quote, tao_reserve, -static_cast<i128>(delta_tao), Exponent::quote_base);
     return U64F64::saturating_from_u64(alpha_reserve).saturating_mul(e.saturating_sub(ONE)).saturating_to_u64();
 }
 
@@ -295,16 +296,16 @@ Rational convert_deltas_sell(const Rational& w2, const Rational& x, const Ration
     return y * (1 - e);
 }
 
-Rational calculate_fee_amount(const ExactSubnet& s, const Rational& amount, bool drop_fees)
+Rational calculate_fee_amount(const ExactSubnet& s, const Rational& amount, Fees fees)
 {
-    if (drop_fees || s.mechanism != Mechanism::dynamic)
+    if (fees == Fees::dropped || s.mechanism != Mechanism::dynamic)
         return 0;
     return amount * Rational(Int(s.fee_rate), 65'535);
 }
 
-Rational limit_fee(u64 fee_rate, const Rational& delta_in, bool drop_fees)
+Rational limit_fee(u64 fee_rate, const Rational& delta_in, Fees fees)
 {
-    if (drop_fees || fee_rate >= 65'535)
+    if (fees == Fees::dropped || fee_rate >= 65'535)
         return 0;
     return delta_in * Rational(Int(fee_rate), Int(65'535 - fee_rate));
 }

@@ -17,14 +17,6 @@ namespace dtao {
 
 namespace {
 
-/// Whether a swap charges the pool's fee (the swap pallet's `drop_fees`): the sale of the
-/// author's alpha fee does not.
-enum class Fees
-{
-    charged,
-    dropped,
-};
-
 template <typename Model>
 struct StakeOps;
 
@@ -43,7 +35,7 @@ struct StakeOps<ChainModel> : Arithmetic<ChainModel>
     }
     static Amount fee(const Subnet& s, Amount amount)
     {
-        return chain::balancer::calculate_fee_amount(s, amount, false);
+        return chain::balancer::calculate_fee_amount(s, amount, Fees::charged);
     }
     static Result<Amount> max_amount(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, SwapSide side,
                                      u64 limit_price)
@@ -54,11 +46,10 @@ struct StakeOps<ChainModel> : Arithmetic<ChainModel>
     static Result<Swap> swap(const Ruleset& rules, Subnet& s, Amount& total_stake, u64 minimum_reserve, SwapSide side,
                              Amount amount, u64 limit_price, Fees fees)
     {
-        const bool drop_fees = fees == Fees::dropped;
         return side == SwapSide::buy ? chain::balancer::swap_tao_for_alpha(rules, s, total_stake, minimum_reserve,
-                                                                           amount, limit_price, drop_fees)
+                                                                           amount, limit_price, fees)
                                      : chain::balancer::swap_alpha_for_tao(rules, s, total_stake, minimum_reserve,
-                                                                           amount, limit_price, drop_fees);
+                                                                           amount, limit_price, fees);
     }
     /// The swap pallet's `fee_to_block_author`: the whole fee once some input executed.
     static Amount author_fee(const Swap& r) { return r.fee_to_block_author; }
@@ -86,7 +77,7 @@ struct StakeOps<ExactModel> : Arithmetic<ExactModel>
     }
     static Amount fee(const Subnet& s, const Amount& amount)
     {
-        return exact::balancer::calculate_fee_amount(s, amount, false);
+        return exact::balancer::calculate_fee_amount(s, amount, Fees::charged);
     }
     static Result<Amount> max_amount(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, SwapSide side,
                                      u64 limit_price)
@@ -97,11 +88,10 @@ struct StakeOps<ExactModel> : Arithmetic<ExactModel>
     static Result<Swap> swap(const Ruleset& rules, Subnet& s, Amount& total_stake, u64 minimum_reserve, SwapSide side,
                              const Amount& amount, u64 limit_price, Fees fees)
     {
-        const bool drop_fees = fees == Fees::dropped;
         return side == SwapSide::buy ? exact::balancer::swap_tao_for_alpha(rules, s, total_stake, minimum_reserve,
-                                                                           amount, limit_price, drop_fees)
+                                                                           amount, limit_price, fees)
                                      : exact::balancer::swap_alpha_for_tao(rules, s, total_stake, minimum_reserve,
-                                                                           amount, limit_price, drop_fees);
+                                                                           amount, limit_price, fees);
     }
     /// As the chain: the author gets the fee only when some input executed (`do_swap` sets
     /// `fee_to_block_author` only when delta_in ≠ 0); the exact swap does not carry it.

@@ -35,16 +35,16 @@ U64F64 price_target(const Ruleset& rules, const Subnet& s, SwapSide side, u64 de
 }  // namespace
 
 Result<BalancerSwap> do_swap(const Ruleset& rules, Subnet& s, u64 minimum_reserve, SwapSide side, u64 amount,
-                             U64F64 limit, bool drop_fees, bool simulate)
+                             U64F64 limit, Fees fees, SwapRun run)
 {
     const bool buy = side == SwapSide::buy;
-    Subnet work = s;  // the transactional layer: committed only on success and !simulate
+    Subnet work = s;  // the transactional layer: committed only on success and SwapRun::commit
     const u64 reserve_out = buy ? s.subnet_alpha_in : s.subnet_tao;
     const u64 reserve_in = buy ? s.subnet_tao : s.subnet_alpha_in;
 
     // RSET-021 `ensure_swap_input_within_reserve_limit`: amount − fee ≤ 1000 · input reserve.
     if (rules.swap_input_reserve_cap) {
-        const u64 net = sat_sub(amount, calculate_fee_amount(work, amount, drop_fees));
+        const u64 net = sat_sub(amount, calculate_fee_amount(work, amount, fees));
         if (net > sat_mul(reserve_in, MAX_SWAP_INPUT_RESERVE_MULTIPLIER))
             return Error::swap_input_too_large;
     }
@@ -58,7 +58,7 @@ Result<BalancerSwap> do_swap(const Ruleset& rules, Subnet& s, u64 minimum_reserv
         return Error::price_limit_exceeded;
 
     // BasicSwapStep::new
-    u64 fee = calculate_fee_amount(work, amount, drop_fees);
+    u64 fee = calculate_fee_amount(work, amount, fees);
     const u64 requested = sat_sub(amount, fee);
     const U64F64 target = price_target(rules, work, side, requested);
     const U64F64 current = current_price(work);
@@ -68,7 +68,7 @@ Result<BalancerSwap> do_swap(const Ruleset& rules, Subnet& s, u64 minimum_reserv
         const Perquintill w = quote_weight(work);
         delta_in = buy ? calculate_quote_delta_in(w, current, limit, work.subnet_tao)
                        : calculate_base_delta_in(w, current, limit, work.subnet_alpha_in);
-        fee = limit_fee(work.fee_rate, delta_in, drop_fees);
+        fee = limit_fee(work.fee_rate, delta_in, fees);
     }
     // process_swap
     const Perquintill w = quote_weight(work);
@@ -80,7 +80,7 @@ Result<BalancerSwap> do_swap(const Ruleset& rules, Subnet& s, u64 minimum_reserv
             return Error::reserves_too_low;
         out.fee_to_block_author = fee;
     }
-    if (!simulate) {
+    if (run == SwapRun::commit) {
         // Unreachable (delta_out ≤ reserve · 1 by construction), kept as on chain.
         if (reserve_out < out.amount_paid_out)
             return Error::insufficient_liquidity;
@@ -89,26 +89,20 @@ Result<BalancerSwap> do_swap(const Ruleset& rules, Subnet& s, u64 minimum_reserv
     return out;
 }
 
-Result<BalancerSwap> sim_swap_tao_for_alpha(const Subnet& s, u64 minimum_reserve, u64 tao, u64 limit_price,
-                                            bool drop_fees)
-{
-    return sim_swap_tao_for_alpha(MAIN_14BC6F9, s, minimum_reserve, tao, limit_price, drop_fees);
-}
-
 Result<BalancerSwap> sim_swap_tao_for_alpha(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 tao,
-                                            u64 limit_price, bool drop_fees)
+                                            u64 limit_price, Fees fees)
 {
     Subnet copy = s;
-    return do_swap(rules, copy, minimum_reserve, SwapSide::buy, tao, limit_price_from_rao(limit_price), drop_fees,
-                   true);
+    return do_swap(rules, copy, minimum_reserve, SwapSide::buy, tao, limit_price_from_rao(limit_price), fees,
+                   SwapRun::simulate);
 }
 
 Result<BalancerSwap> sim_swap_alpha_for_tao(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 alpha,
-                                            u64 limit_price, bool drop_fees)
+                                            u64 limit_price, Fees fees)
 {
     Subnet copy = s;
-    return do_swap(rules, copy, minimum_reserve, SwapSide::sell, alpha, limit_price_from_rao(limit_price), drop_fees,
-                   true);
+    return do_swap(rules, copy, minimum_reserve, SwapSide::sell, alpha, limit_price_from_rao(limit_price), fees,
+                   SwapRun::simulate);
 }
 
 Result<BalancerSwap> sim_swap(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, SwapSide side, u64 amount)
@@ -116,23 +110,18 @@ Result<BalancerSwap> sim_swap(const Ruleset& rules, const Subnet& s, u64 minimum
     if (s.mechanism != Mechanism::dynamic)
         return BalancerSwap{amount, amount, 0, 0};
     // The default limit of the order's direction (`DefaultPriceLimit<PaidIn, PaidOut>`).
-    return side == SwapSide::buy ? sim_swap_tao_for_alpha(rules, s, minimum_reserve, amount, SWAP_MAX_PRICE, false)
-                                 : sim_swap_alpha_for_tao(rules, s, minimum_reserve, amount, SWAP_MIN_PRICE, false);
-}
-
-Result<BalancerSwap> swap_tao_for_alpha(Subnet& s, u64& total_stake, u64 minimum_reserve, u64 tao, u64 limit_price,
-                                        bool drop_fees)
-{
-    return swap_tao_for_alpha(MAIN_14BC6F9, s, total_stake, minimum_reserve, tao, limit_price, drop_fees);
+    return side == SwapSide::buy
+               ? sim_swap_tao_for_alpha(rules, s, minimum_reserve, amount, SWAP_MAX_PRICE, Fees::charged)
+               : sim_swap_alpha_for_tao(rules, s, minimum_reserve, amount, SWAP_MIN_PRICE, Fees::charged);
 }
 
 Result<BalancerSwap> swap_tao_for_alpha(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve, u64 tao,
-                                        u64 limit_price, bool drop_fees)
+                                        u64 limit_price, Fees fees)
 {
     BalancerSwap r{tao, tao, 0, 0};  // stable: 1:1, no fee
     if (s.mechanism == Mechanism::dynamic) {
-        auto swapped =
-            do_swap(rules, s, minimum_reserve, SwapSide::buy, tao, limit_price_from_rao(limit_price), drop_fees, false);
+        auto swapped = do_swap(rules, s, minimum_reserve, SwapSide::buy, tao, limit_price_from_rao(limit_price), fees,
+                               SwapRun::commit);
         if (!swapped)
             return swapped;
         r = *swapped;
@@ -148,12 +137,12 @@ Result<BalancerSwap> swap_tao_for_alpha(const Ruleset& rules, Subnet& s, u64& to
 }
 
 Result<BalancerSwap> swap_alpha_for_tao(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve,
-                                        u64 alpha, u64 limit_price, bool drop_fees)
+                                        u64 alpha, u64 limit_price, Fees fees)
 {
     BalancerSwap r{alpha, alpha, 0, 0};
     if (s.mechanism == Mechanism::dynamic) {
         auto swapped = do_swap(rules, s, minimum_reserve, SwapSide::sell, alpha, limit_price_from_rao(limit_price),
-                               drop_fees, false);
+                               fees, SwapRun::commit);
         if (!swapped)
             return swapped;
         r = *swapped;
@@ -172,7 +161,7 @@ Result<u64> max_amount_add(const Ruleset& rules, const Subnet& s, u64 minimum_re
     if (s.is_stable())  // `netuid.is_root() || SubnetMechanism == 0`
         return limit_price >= RAO_PER_TAO ? U64_MAX : u64{0};
     const u64 probe = rules.swap_input_reserve_cap ? sat_mul(s.subnet_tao, MAX_SWAP_INPUT_RESERVE_MULTIPLIER) : U64_MAX;
-    const auto r = sim_swap_tao_for_alpha(rules, s, minimum_reserve, probe, limit_price, false);
+    const auto r = sim_swap_tao_for_alpha(rules, s, minimum_reserve, probe, limit_price, Fees::charged);
     if (!r)
         return r.error();
     return sat_add(r->amount_paid_in, r->fee_paid);
@@ -184,7 +173,7 @@ Result<u64> max_amount_remove(const Ruleset& rules, const Subnet& s, u64 minimum
         return limit_price <= RAO_PER_TAO ? U64_MAX : u64{0};
     const u64 probe =
         rules.swap_input_reserve_cap ? sat_mul(s.subnet_alpha_in, MAX_SWAP_INPUT_RESERVE_MULTIPLIER) : U64_MAX;
-    const auto r = sim_swap_alpha_for_tao(rules, s, minimum_reserve, probe, limit_price, false);
+    const auto r = sim_swap_alpha_for_tao(rules, s, minimum_reserve, probe, limit_price, Fees::charged);
     if (!r)
         return r.error();
     return sat_add(r->amount_paid_in, r->fee_paid);
@@ -204,14 +193,14 @@ Rational default_weight() { return Rational(Int(BALANCER_DEFAULT_QUOTE_PARTS), I
 }  // namespace
 
 Result<Swap> swap(const Ruleset& rules, const ExactSubnet& s, const Rational& w2_in, const Rational& minimum_reserve,
-                  SwapSide side, const Rational& amount, const Rational& limit, bool drop_fees)
+                  SwapSide side, const Rational& amount, const Rational& limit, Fees fees)
 {
     const bool buy = side == SwapSide::buy;
     const Rational& x = s.subnet_alpha_in;
     const Rational& y = s.subnet_tao;
     const Rational& reserve_out = buy ? x : y;
     const Rational& reserve_in = buy ? y : x;
-    Rational fee = calculate_fee_amount(s, amount, drop_fees);
+    Rational fee = calculate_fee_amount(s, amount, fees);
     const Rational requested = amount > fee ? Rational(amount - fee) : Rational(0);
     if (rules.swap_input_reserve_cap && requested > reserve_in * MAX_SWAP_INPUT_RESERVE_MULTIPLIER)
         return Error::swap_input_too_large;
@@ -234,7 +223,7 @@ Result<Swap> swap(const Ruleset& rules, const ExactSubnet& s, const Rational& w2
     Rational delta_in = requested;
     if (!(buy ? target <= limit : target >= limit)) {
         delta_in = buy ? calculate_quote_delta_in(w2, price, limit, y) : calculate_base_delta_in(w2, price, limit, x);
-        fee = limit_fee(s.fee_rate, delta_in, drop_fees);
+        fee = limit_fee(s.fee_rate, delta_in, fees);
     }
     const Rational delta_out = buy ? convert_deltas_buy(w2, x, y, delta_in) : convert_deltas_sell(w2, x, y, delta_in);
     if (delta_in != 0 && delta_out == 0)
@@ -243,17 +232,17 @@ Result<Swap> swap(const Ruleset& rules, const ExactSubnet& s, const Rational& w2
 }
 
 Result<Swap> sim_swap_tao_for_alpha(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
-                                    const Rational& tao, u64 limit_price, bool drop_fees)
+                                    const Rational& tao, u64 limit_price, Fees fees)
 {
     return swap(rules, s, quote_weight(s), Rational(minimum_reserve), SwapSide::buy, tao,
-                Rational(Int(limit_price), Int(RAO_PER_TAO)), drop_fees);
+                Rational(Int(limit_price), Int(RAO_PER_TAO)), fees);
 }
 
 Result<Swap> sim_swap_alpha_for_tao(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
-                                    const Rational& alpha, u64 limit_price, bool drop_fees)
+                                    const Rational& alpha, u64 limit_price, Fees fees)
 {
     return swap(rules, s, quote_weight(s), Rational(minimum_reserve), SwapSide::sell, alpha,
-                Rational(Int(limit_price), Int(RAO_PER_TAO)), drop_fees);
+                Rational(Int(limit_price), Int(RAO_PER_TAO)), fees);
 }
 
 Result<Swap> sim_swap(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve, SwapSide side,
@@ -261,16 +250,17 @@ Result<Swap> sim_swap(const Ruleset& rules, const ExactSubnet& s, u64 minimum_re
 {
     if (s.mechanism != Mechanism::dynamic)
         return Swap{amount, amount, 0};
-    return side == SwapSide::buy ? sim_swap_tao_for_alpha(rules, s, minimum_reserve, amount, SWAP_MAX_PRICE, false)
-                                 : sim_swap_alpha_for_tao(rules, s, minimum_reserve, amount, SWAP_MIN_PRICE, false);
+    return side == SwapSide::buy
+               ? sim_swap_tao_for_alpha(rules, s, minimum_reserve, amount, SWAP_MAX_PRICE, Fees::charged)
+               : sim_swap_alpha_for_tao(rules, s, minimum_reserve, amount, SWAP_MIN_PRICE, Fees::charged);
 }
 
 Result<Swap> swap_tao_for_alpha(const Ruleset& rules, ExactSubnet& s, Rational& total_stake, u64 minimum_reserve,
-                                const Rational& tao, u64 limit_price, bool drop_fees)
+                                const Rational& tao, u64 limit_price, Fees fees)
 {
     Swap r{tao, tao, 0};
     if (s.mechanism == Mechanism::dynamic) {
-        auto q = sim_swap_tao_for_alpha(rules, s, minimum_reserve, tao, limit_price, drop_fees);
+        auto q = sim_swap_tao_for_alpha(rules, s, minimum_reserve, tao, limit_price, fees);
         if (!q)
             return q;
         r = *q;
@@ -285,11 +275,11 @@ Result<Swap> swap_tao_for_alpha(const Ruleset& rules, ExactSubnet& s, Rational& 
 }
 
 Result<Swap> swap_alpha_for_tao(const Ruleset& rules, ExactSubnet& s, Rational& total_stake, u64 minimum_reserve,
-                                const Rational& alpha, u64 limit_price, bool drop_fees)
+                                const Rational& alpha, u64 limit_price, Fees fees)
 {
     Swap r{alpha, alpha, 0};
     if (s.mechanism == Mechanism::dynamic) {
-        auto q = sim_swap_alpha_for_tao(rules, s, minimum_reserve, alpha, limit_price, drop_fees);
+        auto q = sim_swap_alpha_for_tao(rules, s, minimum_reserve, alpha, limit_price, fees);
         if (!q)
             return q;
         r = *q;
@@ -309,7 +299,7 @@ Result<Rational> max_amount_add(const Ruleset& rules, const ExactSubnet& s, u64 
         return limit_price >= RAO_PER_TAO ? Rational(U64_MAX) : Rational(0);
     const Rational probe =
         rules.swap_input_reserve_cap ? Rational(s.subnet_tao * MAX_SWAP_INPUT_RESERVE_MULTIPLIER) : Rational(U64_MAX);
-    const auto r = sim_swap_tao_for_alpha(rules, s, minimum_reserve, probe, limit_price, false);
+    const auto r = sim_swap_tao_for_alpha(rules, s, minimum_reserve, probe, limit_price, Fees::charged);
     if (!r)
         return r.error();
     return Rational(r->amount_paid_in + r->fee_paid);
@@ -322,7 +312,7 @@ Result<Rational> max_amount_remove(const Ruleset& rules, const ExactSubnet& s, u
     const Rational probe = rules.swap_input_reserve_cap
                                ? Rational(s.subnet_alpha_in * MAX_SWAP_INPUT_RESERVE_MULTIPLIER)
                                : Rational(U64_MAX);
-    const auto r = sim_swap_alpha_for_tao(rules, s, minimum_reserve, probe, limit_price, false);
+    const auto r = sim_swap_alpha_for_tao(rules, s, minimum_reserve, probe, limit_price, Fees::charged);
     if (!r)
         return r.error();
     return Rational(r->amount_paid_in + r->fee_paid);

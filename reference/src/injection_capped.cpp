@@ -121,7 +121,7 @@ struct Leaf<ChainModel>
                                                         u64 tao)
     {
         const auto bought = chain::balancer::swap_tao_for_alpha(rules, s, st.total_stake, st.swap_minimum_reserve, tao,
-                                                                SWAP_MAX_PRICE, true);
+                                                                SWAP_MAX_PRICE, Fees::dropped);
         w = weight(s);
         if (!bought)
             return std::nullopt;
@@ -186,7 +186,7 @@ struct Leaf<ExactModel>
         const Rational max_price = Rational(Int(SWAP_MAX_PRICE), Int(RAO_PER_TAO));  // limit_price_from_rao
         const auto bought = s.mechanism == Mechanism::dynamic
                                 ? exact::balancer::swap(rules, s, w, Rational(st.swap_minimum_reserve), SwapSide::buy,
-                                                        tao, max_price, true)
+                                                        tao, max_price, Fees::dropped)
                                 : Result<exact::balancer::Swap>(exact::balancer::Swap{tao, tao, 0});
         if (!bought)
             return std::nullopt;

@@ -284,9 +284,9 @@ TEST(protocol, balancer_swap_matches_the_reference)
     for (const auto side : {dtao::SwapSide::buy, dtao::SwapSide::sell}) {
         dtao::Subnet copy = s;
         const u64 limit = side == dtao::SwapSide::buy ? dtao::SWAP_MAX_PRICE : dtao::SWAP_MIN_PRICE;
-        const auto want =
-            dtao::chain::balancer::do_swap(dtao::MAIN_14BC6F9, copy, dtao::SWAP_MINIMUM_RESERVE, side, 1'000'000'000,
-                                           dtao::chain::balancer::limit_price_from_rao(limit), false, false);
+        const auto want = dtao::chain::balancer::do_swap(
+            dtao::MAIN_14BC6F9, copy, dtao::SWAP_MINIMUM_RESERVE, side, 1'000'000'000,
+            dtao::chain::balancer::limit_price_from_rao(limit), dtao::Fees::charged, dtao::SwapRun::commit);
         ASSERT_TRUE(static_cast<bool>(want));
         const json r = eval("swap",
                             {{"subnet_tao", "1000000000000"},

@@ -10,10 +10,11 @@
 // w1 = 1 − w2.
 //
 // The swap pallet only computes; `stake_utils.rs` applies the reserve deltas
-// (BAL-010). Functions without a `Ruleset` argument use the newest Balancer
-// ruleset (`MAIN_14BC6F9`); the three Balancer rulesets differ in the swap only
-// by RSET-021 (input cap), RSET-022 (precision of `exp_scaled`) and RSET-023
-// (`exp_scaled` clamped at 1), see spec/balancer.md.
+// (BAL-010). Every function whose answer depends on the ruleset takes it: the
+// three Balancer rulesets differ in the swap by RSET-021 (input cap), RSET-022
+// (precision of `exp_scaled`) and RSET-023 (`exp_scaled` clamped at 1), see
+// spec/balancer.md. Flags are named enums (`Fees`, `SwapRun`, `Exponent`), not
+// booleans.
 #pragma once
 
 #include "dtao/numeric/bigmath.hpp"
@@ -41,6 +42,30 @@ enum class SwapSide
 {
     buy,   ///< TAO in, alpha out (price rises)
     sell,  ///< alpha in, TAO out (price falls)
+};
+
+/// A swap's fee (the chain's `drop_fees`): charged at the pool's rate, or dropped, as for the
+/// coinbase's chain buy and the sale of an unstake's alpha fee.
+enum class Fees
+{
+    charged,
+    dropped,
+};
+
+/// What `do_swap` does with its result (the chain's `simulate`): commit it to the pool, or
+/// only compute it and leave the pool as it was (the BAL-008 initialisation included).
+enum class SwapRun
+{
+    commit,
+    simulate,
+};
+
+/// The exponent of `exp_scaled` (BAL-002): the chain's `exp_quote_base` (w2 / w1, for a
+/// buy's output) or `exp_base_quote` (w1 / w2, for a sell's).
+enum class Exponent
+{
+    quote_base,
+    base_quote,
 };
 
 /// What `add_stake` did (BAL-011): the staker's side and where the fee went.
@@ -115,11 +140,11 @@ inline constexpr u64 ACCURACY = Perquintill::ACCURACY;
 [[nodiscard]] U64F64 limit_price_from_rao(u64 limit_price);
 
 /// @rule BAL-002  `Balancer::exp_scaled(r, d, base_quote)`: (r / (r + d))^(num/den) with
-/// (num, den) = (w1, w2) if base_quote else (w2, w1), through `pow_ratio_scaled` at
+/// (num, den) = (w1, w2) for `Exponent::base_quote`, else (w2, w1), through `pow_ratio_scaled` at
 /// `rules.balancer_exp_precision` and scale 10^18, as U64F64; 0 when r + d = 0 (saturating
 /// u64) or the power is `None` or above u64::MAX; clamped at 1 for d ≥ 0 when
 /// `rules.exp_scaled_clamp_at_one`.
-[[nodiscard]] U64F64 exp_scaled(const Ruleset& rules, Perquintill quote, u64 r, i128 d, bool base_quote);
+[[nodiscard]] U64F64 exp_scaled(const Ruleset& rules, Perquintill quote, u64 r, i128 d, Exponent exponent);
 
 /// @rule BAL-003  `BasicSwapStep<Tao, Alpha>::convert_deltas` (buy): alpha out =
 /// to_u64(U64F64(x) · (1 − exp_scaled(y, dy, false))).
@@ -129,13 +154,13 @@ inline constexpr u64 ACCURACY = Perquintill::ACCURACY;
 /// to_u64(U64F64(y) · (1 − exp_scaled(x, dx, true))).
 [[nodiscard]] u64 convert_deltas_sell(const Ruleset& rules, Perquintill quote, u64 x, u64 y, u64 dx);
 
-/// @rule BAL-004  `calculate_fee_amount(n, amount, drop_fees)`: 0 when drop_fees or the
+/// @rule BAL-004  `calculate_fee_amount(n, amount, drop_fees)`: 0 when the fees are dropped or the
 /// subnet is not dynamic, else to_u64(U64F64(amount) · (U64F64(FeeRate) safe_div U64F64(65535))).
-[[nodiscard]] u64 calculate_fee_amount(const Subnet& s, u64 amount, bool drop_fees);
+[[nodiscard]] u64 calculate_fee_amount(const Subnet& s, u64 amount, Fees fees);
 
 /// @rule BAL-004  The fee of a limit-cut order (`determine_action`): to_u64(U64F64(delta_in) ·
-/// (rate safe_div (65535 − rate))), rate = 0 when drop_fees.
-[[nodiscard]] u64 limit_fee(u64 fee_rate, u64 delta_in, bool drop_fees);
+/// (rate safe_div (65535 − rate))), rate = 0 when the fees are dropped.
+[[nodiscard]] u64 limit_fee(u64 fee_rate, u64 delta_in, Fees fees);
 
 /// @rule BAL-006  `calculate_quote_delta_in(p, p', y)` = to_u64(y · (e/10^18 − 1)),
 /// e = pow_ratio_scaled(bits(p'), bits(p), w1, 10^18, 1024, 10^18) (capped at u64::MAX; 0 when
@@ -175,23 +200,20 @@ Result<bool> maybe_initialize_palswap(Subnet& s, std::optional<U64F64> price);
 bool migrate_swapv3_to_balancer(Subnet& s, U64F64 alpha_sqrt_price);
 
 /// @rule BAL-005  `Pallet::do_swap` (→ `swap_inner` → `BasicSwapStep`). `limit` is the
-/// U64F64 price bound. `simulate`: roll back (the subnet is unchanged; also the
+/// U64F64 price bound. `SwapRun::simulate`: roll back (the subnet is unchanged; also the
 /// initialisation); otherwise the only storage the swap pallet writes is the initialisation.
 /// On error the subnet is unchanged (the extrinsic reverts).
 Result<BalancerSwap> do_swap(const Ruleset& rules, Subnet& s, u64 minimum_reserve, SwapSide side, u64 amount,
-                             U64F64 limit, bool drop_fees, bool simulate);
+                             U64F64 limit, Fees fees, SwapRun run);
 
 /// @rule BAL-005  `do_swap` of a buy (TAO in), without touching the state:
 /// limit_price in rao per alpha (SWAP_MAX_PRICE for "no limit").
-[[nodiscard]] Result<BalancerSwap> sim_swap_tao_for_alpha(const Subnet& s, u64 minimum_reserve, u64 tao,
-                                                          u64 limit_price, bool drop_fees);
-/// @rule BAL-005
 [[nodiscard]] Result<BalancerSwap> sim_swap_tao_for_alpha(const Ruleset& rules, const Subnet& s, u64 minimum_reserve,
-                                                          u64 tao, u64 limit_price, bool drop_fees);
+                                                          u64 tao, u64 limit_price, Fees fees);
 /// @rule BAL-005  `do_swap` of a sell (alpha in), without touching the state
 /// (SWAP_MIN_PRICE for "no limit").
 [[nodiscard]] Result<BalancerSwap> sim_swap_alpha_for_tao(const Ruleset& rules, const Subnet& s, u64 minimum_reserve,
-                                                          u64 alpha, u64 limit_price, bool drop_fees);
+                                                          u64 alpha, u64 limit_price, Fees fees);
 
 /// @rule BAL-005  `SwapHandler::sim_swap`: dynamic subnets simulate with the default limit
 /// (max price for a buy, min price for a sell) and fees; others are 1:1 with no fee.
@@ -201,16 +223,13 @@ Result<BalancerSwap> do_swap(const Ruleset& rules, Subnet& s, u64 minimum_reserv
 /// @rule BAL-010  stake_utils `swap_tao_for_alpha`: the swap, then SubnetAlphaIn −= out,
 /// SubnetAlphaOut += out, SubnetTAO += paid_in, TotalStake += tao (gross),
 /// SubnetVolume += tao. No state change on error.
-Result<BalancerSwap> swap_tao_for_alpha(Subnet& s, u64& total_stake, u64 minimum_reserve, u64 tao, u64 limit_price,
-                                        bool drop_fees);
-/// @rule BAL-010
 Result<BalancerSwap> swap_tao_for_alpha(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve, u64 tao,
-                                        u64 limit_price, bool drop_fees);
+                                        u64 limit_price, Fees fees);
 
 /// @rule BAL-010  stake_utils `swap_alpha_for_tao`: SubnetAlphaIn += paid_in,
 /// SubnetAlphaOut −= paid_in, SubnetTAO −= out, TotalStake −= out, SubnetVolume += out.
 Result<BalancerSwap> swap_alpha_for_tao(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve,
-                                        u64 alpha, u64 limit_price, bool drop_fees);
+                                        u64 alpha, u64 limit_price, Fees fees);
 
 /// @rule BAL-011  `do_add_stake` (limit_price = nullopt: max price, no partial fill) and
 /// `do_add_stake_limit` on `st.subnets[netuid]`, in the chain model (the control flow is one
@@ -266,10 +285,10 @@ inline constexpr unsigned POW_ERROR_BITS = 250;
 [[nodiscard]] Rational convert_deltas_sell(const Rational& w2, const Rational& x, const Rational& y,
                                            const Rational& dx);
 
-/// @rule BAL-004  amount · rate / 65535 (0 when drop_fees or not dynamic).
-[[nodiscard]] Rational calculate_fee_amount(const ExactSubnet& s, const Rational& amount, bool drop_fees);
+/// @rule BAL-004  amount · rate / 65535 (0 when the fees are dropped or not dynamic).
+[[nodiscard]] Rational calculate_fee_amount(const ExactSubnet& s, const Rational& amount, Fees fees);
 /// @rule BAL-004  delta_in · rate / (65535 − rate): fee / (delta_in + fee) = rate / 65535.
-[[nodiscard]] Rational limit_fee(u64 fee_rate, const Rational& delta_in, bool drop_fees);
+[[nodiscard]] Rational limit_fee(u64 fee_rate, const Rational& delta_in, Fees fees);
 
 /// @rule BAL-006  y·((p'/p)^w1 − 1), 0 when p' ≤ p.
 [[nodiscard]] Rational calculate_quote_delta_in(const Rational& w2, const Rational& p, const Rational& p_target,
@@ -302,13 +321,13 @@ struct Swap
 /// rational weight can be used), the limit a price in TAO per alpha.
 [[nodiscard]] Result<Swap> swap(const Ruleset& rules, const ExactSubnet& s, const Rational& w2,
                                 const Rational& minimum_reserve, SwapSide side, const Rational& amount,
-                                const Rational& limit, bool drop_fees);
+                                const Rational& limit, Fees fees);
 /// @rule BAL-005  As above with w2 from the subnet and the limit in rao per alpha.
 [[nodiscard]] Result<Swap> sim_swap_tao_for_alpha(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
-                                                  const Rational& tao, u64 limit_price, bool drop_fees);
+                                                  const Rational& tao, u64 limit_price, Fees fees);
 /// @rule BAL-005
 [[nodiscard]] Result<Swap> sim_swap_alpha_for_tao(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
-                                                  const Rational& alpha, u64 limit_price, bool drop_fees);
+                                                  const Rational& alpha, u64 limit_price, Fees fees);
 
 /// @rule BAL-005  `SwapHandler::sim_swap`, exact: dynamic subnets simulate with the default
 /// limit of the direction and fees; others are 1:1 with no fee.
@@ -317,10 +336,10 @@ struct Swap
 
 /// @rule BAL-010  The reserve updates of stake_utils, exact.
 Result<Swap> swap_tao_for_alpha(const Ruleset& rules, ExactSubnet& s, Rational& total_stake, u64 minimum_reserve,
-                                const Rational& tao, u64 limit_price, bool drop_fees);
+                                const Rational& tao, u64 limit_price, Fees fees);
 /// @rule BAL-010
 Result<Swap> swap_alpha_for_tao(const Ruleset& rules, ExactSubnet& s, Rational& total_stake, u64 minimum_reserve,
-                                const Rational& alpha, u64 limit_price, bool drop_fees);
+                                const Rational& alpha, u64 limit_price, Fees fees);
 
 /// @rule BAL-012  The meaning of the maximum: the input (with its fee) that takes the spot
 /// price exactly to L; u64::MAX-probe semantics as the chain (the probe amount caps it).

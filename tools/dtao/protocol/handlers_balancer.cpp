@@ -58,13 +58,12 @@ json op_swap(const Context& c, Reader& r)
     const SwapSide side = read_side(r);
     const u64 amount_in = r.u64_field("amount");
     const u64 limit = r.u64_or("limit_price", side == SwapSide::buy ? SWAP_MAX_PRICE : SWAP_MIN_PRICE);
-    const bool drop_fees = r.bool_or("drop_fees", false);
+    const Fees fees = r.bool_or("drop_fees", false) ? Fees::dropped : Fees::charged;
     r.finish();
     if (c.exact()) {
         ExactSubnet e = exact_pool(s);
-        const auto w = side == SwapSide::buy
-                           ? xbal::sim_swap_tao_for_alpha(c.rules, e, minres, amount_in, limit, drop_fees)
-                           : xbal::sim_swap_alpha_for_tao(c.rules, e, minres, amount_in, limit, drop_fees);
+        const auto w = side == SwapSide::buy ? xbal::sim_swap_tao_for_alpha(c.rules, e, minres, amount_in, limit, fees)
+                                             : xbal::sim_swap_alpha_for_tao(c.rules, e, minres, amount_in, limit, fees);
         if (!w)
             return error_output(w.error());
         json out = write_swap(*w);
@@ -73,7 +72,7 @@ json op_swap(const Context& c, Reader& r)
         return out;
     }
     const auto w =
-        bal::do_swap(c.rules, s, minres, side, amount_in, bal::limit_price_from_rao(limit), drop_fees, false);
+        bal::do_swap(c.rules, s, minres, side, amount_in, bal::limit_price_from_rao(limit), fees, SwapRun::commit);
     if (!w)
         return error_output(w.error());
     json out = write_swap(*w);
