@@ -4,6 +4,7 @@
 #pragma once
 
 #include "decimal.hpp"
+#include "state_fields.hpp"
 
 #include "dtao/capabilities.hpp"
 #include "dtao/errors.hpp"
@@ -217,67 +218,74 @@ inline json volume(const Rational& v) { return to_string(v); }
 
 // ------------------------------------------------------------------ state
 
-inline constexpr u64 U8_MAX = 255;
-inline constexpr u64 U16_MAX = 65535;
+// One overload per member type of the field table (state_fields.hpp): the chain model's, as
+// requests carry only chain values.
+inline void read_field(Reader& r, const FieldInfo& f, u64& m)
+{
+    m = r.u64_or(std::string(f.name), static_cast<u64>(f.fallback), f.max);
+}
+inline void read_field(Reader& r, const FieldInfo& f, Mechanism& m)
+{
+    m = static_cast<Mechanism>(r.u64_or(std::string(f.name), static_cast<u64>(f.fallback), f.max));
+}
+inline void read_field(Reader& r, const FieldInfo& f, u128& m)
+{
+    m = r.u128_or(std::string(f.name), static_cast<u128>(f.fallback));
+}
+inline void read_field(Reader& r, const FieldInfo& f, bool& m) { m = r.bool_or(std::string(f.name), f.fallback != 0); }
+inline void read_field(Reader& r, const FieldInfo& f, std::optional<u64>& m)
+{
+    m = r.nullable_u64(std::string(f.name));
+}
+inline void read_field(Reader& r, const FieldInfo& f, fixed::I96F32& m)
+{
+    m = r.fixed_or<fixed::I96F32>(std::string(f.name), fixed::I96F32::from_bits(f.fallback));
+}
+inline void read_field(Reader& r, const FieldInfo& f, fixed::U96F32& m)
+{
+    m = r.fixed_or<fixed::U96F32>(std::string(f.name), fixed::U96F32::from_bits(static_cast<u128>(f.fallback)));
+}
+/// An I96F32 the state keeps as bits (`SubnetMovingAlpha`).
+inline void read_field(Reader& r, const FieldInfo& f, i128& bits)
+{
+    const std::string key(f.name);
+    const auto v = r.fixed_or<fixed::I96F32>(key, fixed::I96F32::from_bits(f.fallback));
+    if (f.wire == Wire::i96f32_nonnegative && v.negative())
+        fail("invalid_field", r.where(key) + ": must not be negative");
+    bits = v.bits;
+}
+
+// Both models' member types: an amount is a u64 in the chain model, a Rational in the exact one.
+inline json write_field(u64 v) { return dec(v); }
+inline json write_field(Mechanism m) { return dec(static_cast<u64>(m)); }
+inline json write_field(u128 v) { return dec(v); }
+inline json write_field(bool v) { return v; }
+inline json write_field(const std::optional<u64>& v) { return v ? json(dec(*v)) : json(); }
+inline json write_field(const fixed::I96F32& v) { return fx(v); }
+inline json write_field(const fixed::U96F32& v) { return fx(v); }
+inline json write_field(const Rational& v) { return to_string(v); }
+inline json write_field(i128 bits) { return fx(fixed::I96F32::from_bits(bits)); }
 
 /// The swap pallet's per-subnet storage (BAL-*): the pool weight, whether it is
-/// initialised, and the fee rate.
+/// initialised, and the fee rate. The flat pool inputs of the Balancer ops carry it too.
 inline void read_balancer_pool_fields(Reader& r, Subnet& s)
 {
-    s.swap_balancer_quote_parts =
-        r.u64_or("swap_balancer_quote_parts", s.swap_balancer_quote_parts, 1'000'000'000'000'000'000ULL);
-    s.pal_swap_initialized = r.bool_or("pal_swap_initialized", true);
-    s.fee_rate = r.u64_or("fee_rate", DEFAULT_SWAP_FEE_RATE, U16_MAX);
+    visit_subnet_fields(s, [&](const FieldInfo& f, auto& m) {
+        if (f.group == Group::swap_pallet)
+            read_field(r, f, m);
+    });
 }
 
 /// One subnet of the `state` object. Each ruleset's storage differs (capabilities.hpp): an
 /// item the ruleset lacks is an unknown field, so that a request cannot pass a value the
 /// ruleset would silently ignore.
-inline Subnet read_subnet(Reader& r, u64 default_netuid, const Storage& storage)
+inline Subnet read_subnet(Reader& r, const Storage& storage)
 {
     Subnet s;
-    s.netuid = r.u64_or("netuid", default_netuid, U16_MAX);
-    s.mechanism = static_cast<Mechanism>(r.u64_or("subnet_mechanism", s.netuid == ROOT_NETUID ? 0 : 1, 1));
-    s.subnet_tao = r.u64_or("subnet_tao", 0);
-    s.subnet_alpha_in = r.u64_or("subnet_alpha_in", 0);
-    s.subnet_alpha_out = r.u64_or("subnet_alpha_out", 0);
-    s.subnet_moving_price = r.fixed_or<fixed::I96F32>("subnet_moving_price", fixed::I96F32::zero());
-    s.subnet_volume = r.u128_or("subnet_volume", 0);
-    s.pending_owner_cut = r.u64_or("pending_owner_cut", 0);
-    s.subnet_tao_in_emission = r.u64_or("subnet_tao_in_emission", 0);
-    s.subnet_alpha_in_emission = r.u64_or("subnet_alpha_in_emission", 0);
-    s.subnet_alpha_out_emission = r.u64_or("subnet_alpha_out_emission", 0);
-    s.tempo = r.u64_or("tempo", 360, U16_MAX);
-    s.network_registration_allowed = r.bool_or("network_registration_allowed", true);
-    s.network_registered_at = r.u64_or("network_registered_at", 0);
-    s.first_emission_block_number = r.nullable_u64("first_emission_block_number");
-    s.ema_price_halving_blocks = r.u64_or("ema_price_halving_blocks", DEFAULT_EMA_PRICE_HALVING_BLOCKS);
-    s.blocks_since_last_step = r.u64_or("blocks_since_last_step", 0);
-    s.last_mechanism_step_block = r.u64_or("last_mechansim_step_block", 0);
-    if (storage.launch_pending) {
-        s.pending_emission = r.u64_or("pending_emission", 0);
-        s.pending_root_divs = r.u64_or("pending_root_divs", 0);
-        s.pending_alpha_swapped = r.u64_or("pending_alpha_swapped", 0);
-        s.network_pow_registration_allowed = r.bool_or("network_pow_registration_allowed", false);
-    }
-    if (storage.swap_pallet)
-        read_balancer_pool_fields(r, s);
-    if (storage.injection_capped) {
-        s.subnet_protocol_alpha = r.u64_or("subnet_protocol_alpha", 0);
-        s.subnet_excess_tao = r.u64_or("subnet_excess_tao", 0);
-        s.pending_server_emission = r.u64_or("pending_server_emission", 0);
-        s.pending_validator_emission = r.u64_or("pending_validator_emission", 0);
-        s.pending_root_alpha_divs = r.u64_or("pending_root_alpha_divs", 0);
-        s.miner_burned = r.fixed_or<fixed::U96F32>("miner_burned", fixed::U96F32::zero());
-        s.subtoken_enabled = r.bool_or("subtoken_enabled", true);
-        s.subnet_emission_enabled = r.bool_or("subnet_emission_enabled", true);
-        s.owner_cut_enabled = r.bool_or("owner_cut_enabled", true);
-    }
-    if (storage.epoch_state) {
-        s.last_epoch_block = r.u64_or("last_epoch_block", 0);
-        s.pending_epoch_at = r.u64_or("pending_epoch_at", 0);
-        s.subnet_epoch_index = r.u64_or("subnet_epoch_index", 0);
-    }
+    visit_subnet_fields(s, [&](const FieldInfo& f, auto& m) {
+        if (holds(storage, f.group))
+            read_field(r, f, m);
+    });
     return s;
 }
 
@@ -285,32 +293,15 @@ inline ChainState read_state(const json& j, const std::string& path, const Stora
 {
     Reader r(j, path);
     ChainState st;
-    st.block = r.u64_or("block", 0);
-    st.total_issuance = r.u64_or("total_issuance", 0);
-    st.total_stake = r.u64_or("total_stake", 0);
-    st.tao_weight = r.u64_or("tao_weight", LAUNCH_TAO_WEIGHT);
-    st.subnet_owner_cut = r.u64_or("subnet_owner_cut", DEFAULT_SUBNET_OWNER_CUT, U16_MAX);
-    const auto alpha =
-        r.fixed_or<fixed::I96F32>("subnet_moving_alpha", fixed::I96F32::from_bits(DEFAULT_MOVING_ALPHA_BITS));
-    if (alpha.negative())
-        fail("invalid_field", r.where("subnet_moving_alpha") + ": must not be negative");
-    st.subnet_moving_alpha_bits = alpha.bits;
-    st.network_last_registered = r.u64_or("network_last_registered", 0);
-    st.network_last_lock_cost = r.u64_or("network_last_lock_cost", 0);
-    st.network_min_lock_cost = r.u64_or("network_min_lock_cost", NETWORK_MIN_LOCK_COST);
-    st.network_lock_reduction_interval = r.u64_or("network_lock_reduction_interval", NETWORK_LOCK_REDUCTION_INTERVAL);
-    st.network_rate_limit = r.u64_or("network_rate_limit", NETWORK_RATE_LIMIT);
-    if (storage.swap_pallet)
-        st.swap_minimum_reserve = r.u64_or("swap_minimum_reserve", SWAP_MINIMUM_RESERVE);
-    if (storage.epoch_state)
-        st.max_epochs_per_block = r.u64_or("max_epochs_per_block", MAX_EPOCHS_PER_BLOCK, U8_MAX);  // a u8 on chain
-    if (storage.swap_pallet)
-        st.block_author = r.bool_or("block_author", true);
+    visit_state_fields(st, [&](const FieldInfo& f, auto& m) {
+        if (holds(storage, f.group))
+            read_field(r, f, m);
+    });
     const json& subnets = r.array_or_empty("subnets");
     for (std::size_t i = 0; i < subnets.size(); ++i) {
         const std::string where = r.where("subnets") + "[" + std::to_string(i) + "]";
         Reader sr(subnets[i], where);
-        Subnet s = read_subnet(sr, 1, storage);
+        Subnet s = read_subnet(sr, storage);
         sr.finish();
         if (!st.subnets.empty() && st.subnets.back().netuid >= s.netuid)
             fail("invalid_field", where + ".netuid: subnets must be listed in strictly ascending netuid order");
@@ -324,52 +315,10 @@ template <typename Model>
 json write_subnet(const SubnetT<Model>& s, const Storage& storage)
 {
     json o;
-    o["netuid"] = dec(s.netuid);
-    o["subnet_mechanism"] = dec(static_cast<u64>(s.mechanism));
-    o["subnet_tao"] = amount(s.subnet_tao);
-    o["subnet_alpha_in"] = amount(s.subnet_alpha_in);
-    o["subnet_alpha_out"] = amount(s.subnet_alpha_out);
-    o["subnet_moving_price"] = num(s.subnet_moving_price);
-    o["subnet_volume"] = volume(s.subnet_volume);
-    o["pending_owner_cut"] = amount(s.pending_owner_cut);
-    o["subnet_tao_in_emission"] = amount(s.subnet_tao_in_emission);
-    o["subnet_alpha_in_emission"] = amount(s.subnet_alpha_in_emission);
-    o["subnet_alpha_out_emission"] = amount(s.subnet_alpha_out_emission);
-    o["tempo"] = dec(s.tempo);
-    o["network_registration_allowed"] = s.network_registration_allowed;
-    o["network_registered_at"] = dec(s.network_registered_at);
-    o["first_emission_block_number"] =
-        s.first_emission_block_number ? json(dec(*s.first_emission_block_number)) : json();
-    o["ema_price_halving_blocks"] = dec(s.ema_price_halving_blocks);
-    o["blocks_since_last_step"] = dec(s.blocks_since_last_step);
-    o["last_mechansim_step_block"] = dec(s.last_mechanism_step_block);
-    if (storage.launch_pending) {
-        o["pending_emission"] = amount(s.pending_emission);
-        o["pending_root_divs"] = amount(s.pending_root_divs);
-        o["pending_alpha_swapped"] = amount(s.pending_alpha_swapped);
-        o["network_pow_registration_allowed"] = s.network_pow_registration_allowed;
-    }
-    if (storage.swap_pallet) {
-        o["swap_balancer_quote_parts"] = dec(s.swap_balancer_quote_parts);
-        o["pal_swap_initialized"] = s.pal_swap_initialized;
-        o["fee_rate"] = dec(s.fee_rate);
-    }
-    if (storage.injection_capped) {
-        o["subnet_protocol_alpha"] = amount(s.subnet_protocol_alpha);
-        o["subnet_excess_tao"] = amount(s.subnet_excess_tao);
-        o["pending_server_emission"] = amount(s.pending_server_emission);
-        o["pending_validator_emission"] = amount(s.pending_validator_emission);
-        o["pending_root_alpha_divs"] = amount(s.pending_root_alpha_divs);
-        o["miner_burned"] = num(s.miner_burned);
-        o["subtoken_enabled"] = s.subtoken_enabled;
-        o["subnet_emission_enabled"] = s.subnet_emission_enabled;
-        o["owner_cut_enabled"] = s.owner_cut_enabled;
-    }
-    if (storage.epoch_state) {
-        o["last_epoch_block"] = dec(s.last_epoch_block);
-        o["pending_epoch_at"] = dec(s.pending_epoch_at);
-        o["subnet_epoch_index"] = dec(s.subnet_epoch_index);
-    }
+    visit_subnet_fields(s, [&](const FieldInfo& f, const auto& m) {
+        if (holds(storage, f.group))
+            o[std::string(f.name)] = write_field(m);
+    });
     return o;
 }
 
@@ -377,23 +326,10 @@ template <typename Model>
 json write_state(const ChainStateT<Model>& st, const Storage& storage)
 {
     json o;
-    o["block"] = dec(st.block);
-    o["total_issuance"] = amount(st.total_issuance);
-    o["total_stake"] = amount(st.total_stake);
-    o["tao_weight"] = dec(st.tao_weight);
-    o["subnet_owner_cut"] = dec(st.subnet_owner_cut);
-    o["subnet_moving_alpha"] = fx(fixed::I96F32::from_bits(st.subnet_moving_alpha_bits));
-    o["network_last_registered"] = dec(st.network_last_registered);
-    o["network_last_lock_cost"] = dec(st.network_last_lock_cost);
-    o["network_min_lock_cost"] = dec(st.network_min_lock_cost);
-    o["network_lock_reduction_interval"] = dec(st.network_lock_reduction_interval);
-    o["network_rate_limit"] = dec(st.network_rate_limit);
-    if (storage.swap_pallet) {
-        o["swap_minimum_reserve"] = dec(st.swap_minimum_reserve);
-        o["block_author"] = st.block_author;
-    }
-    if (storage.epoch_state)
-        o["max_epochs_per_block"] = dec(st.max_epochs_per_block);
+    visit_state_fields(st, [&](const FieldInfo& f, const auto& m) {
+        if (holds(storage, f.group))
+            o[std::string(f.name)] = write_field(m);
+    });
     json subnets = json::array();
     for (const auto& s : st.subnets)
         subnets.push_back(write_subnet(s, storage));

@@ -11,6 +11,7 @@ namespace dtao::vectors {
 
 using detail::dec;
 using detail::fixed_bits;
+using detail::key;
 using detail::limit_price_near;
 using detail::random_pool;
 
@@ -33,62 +34,66 @@ std::uint64_t quote_parts(Rng& r)
 void add_balancer_pool_fields(json& pool, Rng& r)
 {
     if (r.chance(80))
-        pool["swap_balancer_quote_parts"] = dec(quote_parts(r));
+        pool[key(&Subnet::swap_balancer_quote_parts)] = dec(quote_parts(r));
     if (r.chance(10))
-        pool["pal_swap_initialized"] = false;
+        pool[key(&Subnet::pal_swap_initialized)] = false;
     if (r.chance(30))
-        pool["fee_rate"] = dec(r.chance(30) ? 0 : r.range(0, 65535 / 10));
+        pool[key(&Subnet::fee_rate)] = dec(r.chance(30) ? 0 : r.range(0, 65535 / 10));
 }
 
-/// A launch-form state given the ruleset's storage (capabilities.hpp): the launch-only items
-/// removed when the ruleset lacks them, its other storage drawn. The draws keep one order
-/// for every storage, so a seed names one state.
+/// A launch-form state given the ruleset's storage (capabilities.hpp): the items of groups the
+/// ruleset lacks removed, its other storage drawn. The draws keep one order for every
+/// storage, so a seed names one state.
 void to_storage(json& st, Rng& r, const Storage& storage)
 {
-    if (storage.swap_pallet && r.chance(20))
-        st["swap_minimum_reserve"] = dec(r.log_range(0, 1'000'000'000ULL));
-    if (storage.epoch_state && r.chance(20))
-        st["max_epochs_per_block"] = dec(r.range(0, 4));
-    if (storage.swap_pallet && r.chance(15))
-        st["block_author"] = false;
+    using protocol::Group;
+    using protocol::holds;
+    const auto held = [&](auto member) { return holds(storage, protocol::field_of(member).group); };
+    if (held(&ChainState::swap_minimum_reserve) && r.chance(20))
+        st[key(&ChainState::swap_minimum_reserve)] = dec(r.log_range(0, 1'000'000'000ULL));
+    if (held(&ChainState::max_epochs_per_block) && r.chance(20))
+        st[key(&ChainState::max_epochs_per_block)] = dec(r.range(0, 4));
+    if (held(&ChainState::block_author) && r.chance(15))
+        st[key(&ChainState::block_author)] = false;
     if (!st.contains("subnets"))
         return;
-    const std::uint64_t block = std::stoull(st.value("block", std::string("0")));
+    const std::uint64_t block = std::stoull(st.value(key(&ChainState::block), std::string("0")));
+    const auto fields = protocol::subnet_fields();
     for (auto& s : st["subnets"]) {
-        if (!storage.launch_pending)
-            for (const char* k :
-                 {"pending_emission", "pending_root_divs", "pending_alpha_swapped", "network_pow_registration_allowed"})
-                s.erase(k);
-        if (s.value("netuid", std::string("1")) == "0")
+        for (const auto& f : fields)
+            if (!holds(storage, f.group))
+                s.erase(std::string(f.name));
+        if (s.value(key(&Subnet::netuid), std::string("1")) == "0")
             continue;
-        if (storage.swap_pallet)
+        // One draw per group the storage holds, in a fixed order, so a seed names one state.
+        if (holds(storage, Group::swap_pallet))
             add_balancer_pool_fields(s, r);
-        if (storage.injection_capped) {
+        if (holds(storage, Group::injection_capped)) {
             if (r.chance(30))
-                s["miner_burned"] =
+                s[key(&Subnet::miner_burned)] =
                     fixed_bits("U96F32", r.chance(30) ? (std::uint64_t{1} << 32) : r.range(0, std::uint64_t{1} << 32));
             if (r.chance(15))
-                s["subnet_emission_enabled"] = false;
+                s[key(&Subnet::subnet_emission_enabled)] = false;
             if (r.chance(10))
-                s["subtoken_enabled"] = false;
+                s[key(&Subnet::subtoken_enabled)] = false;
             if (r.chance(10))
-                s["owner_cut_enabled"] = false;
+                s[key(&Subnet::owner_cut_enabled)] = false;
         }
-        if (storage.epoch_state) {
+        if (holds(storage, Group::epoch_state)) {
             if (r.chance(50))
-                s["last_epoch_block"] = dec(r.range(block > 800 ? block - 800 : 0, block));
+                s[key(&Subnet::last_epoch_block)] = dec(r.range(block > 800 ? block - 800 : 0, block));
             if (r.chance(15))
-                s["pending_epoch_at"] = dec(r.range(block > 2 ? block - 2 : 0, block + 2));
+                s[key(&Subnet::pending_epoch_at)] = dec(r.range(block > 2 ? block - 2 : 0, block + 2));
         }
-        if (storage.injection_capped) {
+        if (holds(storage, Group::injection_capped)) {
             if (r.chance(30))
-                s["pending_server_emission"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+                s[key(&Subnet::pending_server_emission)] = dec(r.log_range(0, 1'000'000'000'000ULL));
             if (r.chance(30))
-                s["pending_validator_emission"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+                s[key(&Subnet::pending_validator_emission)] = dec(r.log_range(0, 1'000'000'000'000ULL));
             if (r.chance(20))
-                s["pending_root_alpha_divs"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+                s[key(&Subnet::pending_root_alpha_divs)] = dec(r.log_range(0, 1'000'000'000'000ULL));
             if (r.chance(20))
-                s["subnet_protocol_alpha"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+                s[key(&Subnet::subnet_protocol_alpha)] = dec(r.log_range(0, 1'000'000'000'000ULL));
         }
     }
 }

@@ -123,45 +123,45 @@ std::uint64_t limit_price_near(Rng& r, const json& pool)
 json random_subnet(Rng& r, std::uint64_t netuid)
 {
     json s = json::object();
-    s["netuid"] = dec(netuid);
+    s[key(&Subnet::netuid)] = dec(netuid);
     if (netuid == 0) {
-        s["subnet_tao"] = dec(r.log_range(0, 10'000'000'000'000'000ULL));
+        s[key(&Subnet::subnet_tao)] = dec(r.log_range(0, 10'000'000'000'000'000ULL));
         return s;
     }
-    s["subnet_tao"] = dec(r.log_range(10'000'000, 10'000'000'000'000'000ULL));
-    s["subnet_alpha_in"] = dec(r.log_range(10'000'000, 10'000'000'000'000'000ULL));
+    s[key(&Subnet::subnet_tao)] = dec(r.log_range(10'000'000, 10'000'000'000'000'000ULL));
+    s[key(&Subnet::subnet_alpha_in)] = dec(r.log_range(10'000'000, 10'000'000'000'000'000ULL));
     if (r.chance(60))
-        s["subnet_alpha_out"] = dec(r.log_range(0, 21'000'000'000'000'000ULL));
-    s["subnet_moving_price"] = fixed_bits("I96F32", r.log_range(0, std::uint64_t{1} << 36));
-    s["tempo"] = dec(r.chance(50) ? r.range(0, 3) : r.range(1, 400));
+        s[key(&Subnet::subnet_alpha_out)] = dec(r.log_range(0, 21'000'000'000'000'000ULL));
+    s[key(&Subnet::subnet_moving_price)] = fixed_bits("I96F32", r.log_range(0, std::uint64_t{1} << 36));
+    s[key(&Subnet::tempo)] = dec(r.chance(50) ? r.range(0, 3) : r.range(1, 400));
     if (r.chance(30))
-        s["blocks_since_last_step"] = dec(r.range(0, 400));
+        s[key(&Subnet::blocks_since_last_step)] = dec(r.range(0, 400));
     if (r.chance(15))
-        s["network_registration_allowed"] = false;
+        s[key(&Subnet::network_registration_allowed)] = false;
     if (r.chance(15))
-        s["network_pow_registration_allowed"] = true;
+        s[key(&Subnet::network_pow_registration_allowed)] = true;
     if (r.chance(30))
-        s["pending_emission"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+        s[key(&Subnet::pending_emission)] = dec(r.log_range(0, 1'000'000'000'000ULL));
     if (r.chance(20))
-        s["pending_root_divs"] = dec(r.log_range(0, 1'000'000'000'000ULL));
+        s[key(&Subnet::pending_root_divs)] = dec(r.log_range(0, 1'000'000'000'000ULL));
     if (r.chance(30))
-        s["network_registered_at"] = dec(r.range(0, 1'000'000));
+        s[key(&Subnet::network_registered_at)] = dec(r.range(0, 1'000'000));
     if (r.chance(60))
-        s["first_emission_block_number"] = dec(r.range(0, 1'000'000));
+        s[key(&Subnet::first_emission_block_number)] = dec(r.range(0, 1'000'000));
     return s;
 }
 
 json random_state(Rng& r, bool root_possible)
 {
     json st = json::object();
-    st["block"] = dec(r.range(0, 5'000'000));
-    st["total_issuance"] = dec(r.chance(80) ? r.log_range(0, 21'000'000'000'000'000ULL) : r.amount());
+    st[key(&ChainState::block)] = dec(r.range(0, 5'000'000));
+    st[key(&ChainState::total_issuance)] = dec(r.chance(80) ? r.log_range(0, 21'000'000'000'000'000ULL) : r.amount());
     if (r.chance(50))
-        st["total_stake"] = dec(r.log_range(0, 21'000'000'000'000'000ULL));
+        st[key(&ChainState::total_stake)] = dec(r.log_range(0, 21'000'000'000'000'000ULL));
     if (r.chance(30))
-        st["tao_weight"] = dec(r.chance(50) ? 0 : r.next());
+        st[key(&ChainState::tao_weight)] = dec(r.chance(50) ? 0 : r.next());
     if (r.chance(30))
-        st["subnet_owner_cut"] = dec(r.range(0, 65535));
+        st[key(&ChainState::subnet_owner_cut)] = dec(r.range(0, 65535));
     json subnets = json::array();
     std::uint64_t netuid = (root_possible && r.chance(50)) ? 0 : 1;
     const auto n = r.range(1, 3);
@@ -310,23 +310,24 @@ json random_input(const std::string& op, Rng& r)
     if (op == "network_lock_cost" || op == "register_network") {
         json st = json::object();
         const std::uint64_t block = r.range(0, 5'000'000);
-        st["block"] = dec(block);
-        st["network_last_registered"] = dec(r.chance(20) ? r.range(0, 10'000'000) : r.range(0, block));
-        st["network_last_lock_cost"] = dec(r.chance(80) ? r.log_range(0, 10'000'000'000'000ULL) : r.amount());
+        st[key(&ChainState::block)] = dec(block);
+        st[key(&ChainState::network_last_registered)] = dec(r.chance(20) ? r.range(0, 10'000'000) : r.range(0, block));
+        st[key(&ChainState::network_last_lock_cost)] =
+            dec(r.chance(80) ? r.log_range(0, 10'000'000'000'000ULL) : r.amount());
         if (r.chance(30))
-            st["network_min_lock_cost"] = dec(r.log_range(0, 10'000'000'000'000ULL));
+            st[key(&ChainState::network_min_lock_cost)] = dec(r.log_range(0, 10'000'000'000'000ULL));
         if (r.chance(30))
-            st["network_lock_reduction_interval"] = dec(r.chance(10) ? 0 : r.log_range(1, 1'000'000));
+            st[key(&ChainState::network_lock_reduction_interval)] = dec(r.chance(10) ? 0 : r.log_range(1, 1'000'000));
         if (r.chance(30))
-            st["network_rate_limit"] = dec(r.range(0, 20'000));
-        st["total_issuance"] = dec(r.log_range(0, 21'000'000'000'000'000ULL));
+            st[key(&ChainState::network_rate_limit)] = dec(r.range(0, 20'000));
+        st[key(&ChainState::total_issuance)] = dec(r.log_range(0, 21'000'000'000'000'000ULL));
         if (r.chance(50))
-            st["total_stake"] = dec(r.log_range(0, 21'000'000'000'000'000ULL));
+            st[key(&ChainState::total_stake)] = dec(r.log_range(0, 21'000'000'000'000'000ULL));
         json subnets = json::array();
         std::uint64_t netuid = 0;
         const auto n = r.range(0, 3);
         for (std::uint64_t i = 0; i < n; ++i) {
-            subnets.push_back({{"netuid", dec(netuid)}});
+            subnets.push_back({{key(&Subnet::netuid), dec(netuid)}});
             netuid += r.range(1, 2);
         }
         st["subnets"] = subnets;
@@ -335,15 +336,15 @@ json random_input(const std::string& op, Rng& r)
     if (op == "start_call") {
         json st = json::object();
         const std::uint64_t block = r.range(0, 2'000'000);
-        st["block"] = dec(block);
+        st[key(&ChainState::block)] = dec(block);
         json subnets = json::array();
         std::uint64_t netuid = r.range(0, 1);
         const auto n = r.range(1, 3);
         for (std::uint64_t i = 0; i < n; ++i) {
-            json s = {{"netuid", dec(netuid)},
-                      {"network_registered_at", dec(r.range(block > 60'000 ? block - 60'000 : 0, block))}};
+            json s = {{key(&Subnet::netuid), dec(netuid)},
+                      {key(&Subnet::network_registered_at), dec(r.range(block > 60'000 ? block - 60'000 : 0, block))}};
             if (r.chance(25))
-                s["first_emission_block_number"] = dec(r.range(0, block + 1));
+                s[key(&Subnet::first_emission_block_number)] = dec(r.range(0, block + 1));
             subnets.push_back(s);
             netuid += 1;
         }

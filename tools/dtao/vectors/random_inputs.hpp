@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "state_fields.hpp"
 #include "vectors.hpp"
 
 #include <cstdint>
@@ -10,6 +11,14 @@
 namespace dtao::vectors::detail {
 
 std::string dec(std::uint64_t v);
+/// The name of the `state` field that holds `member` (state_fields.hpp). The generators draw
+/// each field their own way, and a seed must keep naming the same input, so the draws stay
+/// here; the names and storage groups come from the codec's table.
+template <class M, class Owner>
+std::string key(M Owner::*member)
+{
+    return std::string(protocol::field_of(member).name);
+}
 json fixed_bits(const char* type, std::uint64_t bits);
 /// Flat pool inputs (netuid, mechanism, reserves) of the pool and stake ops.
 json random_pool(Rng& r);

@@ -4,8 +4,14 @@
 #include "generate_detail.hpp"
 
 #include "protocol.hpp"
+#include "state_fields.hpp"
 
+#include "dtao/capabilities.hpp"
 #include "dtao/ruleset.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <stdexcept>
 
 namespace dtao::vectors::detail {
 
@@ -26,6 +32,74 @@ json all_required(const json& properties)
     for (const auto& [k, v] : properties.items())
         req.push_back(k);
     return strict_object(properties, req);
+}
+
+using protocol::holds;
+
+/// The schema of one field of the state table (state_fields.hpp). The vectors hold the chain
+/// arithmetic only, so an amount is a decimal, never a rational.
+json field_schema(const protocol::FieldInfo& f)
+{
+    using protocol::Wire;
+    switch (f.wire) {
+    case Wire::u64:
+    case Wire::amount:
+    case Wire::volume: return ref("dec");
+    case Wire::i96f32:
+    case Wire::i96f32_nonnegative: return ref("fixed");
+    // Published as `number` (fixed or rational), unlike the I96F32 fields; narrowing it to
+    // `fixed` would change the schema files, a versioned change of its own.
+    case Wire::u96f32: return ref("number");
+    case Wire::flag: return {{"type", "boolean"}};
+    case Wire::nullable_u64: return {{"anyOf", {ref("dec"), {{"type", "null"}}}}};
+    }
+    throw std::logic_error("field_schema: unknown wire kind");
+}
+
+json subnet_state_schema(const Storage& storage)
+{
+    json props = json::object();
+    for (const auto& f : protocol::subnet_fields())
+        if (holds(storage, f.group))
+            props[std::string(f.name)] = field_schema(f);
+    return all_required(props);
+}
+
+json state_schema(const Storage& storage, const std::string& subnet_def)
+{
+    json props = json::object();
+    for (const auto& f : protocol::state_fields())
+        if (holds(storage, f.group))
+            props[std::string(f.name)] = field_schema(f);
+    props["subnets"] = {{"type", "array"}, {"items", ref(subnet_def)}};
+    return all_required(props);
+}
+
+/// Whether two storages hold the same state fields, and so share one schema.
+bool same_fields(const Storage& a, const Storage& b)
+{
+    const auto same = [&](const protocol::FieldInfo& f) { return holds(a, f.group) == holds(b, f.group); };
+    const auto subnet = protocol::subnet_fields();
+    const auto state = protocol::state_fields();
+    return std::all_of(subnet.begin(), subnet.end(), same) && std::all_of(state.begin(), state.end(), same);
+}
+
+/// The storage of the `state` an op of coinbase form `form` reads and writes: the coinbase
+/// family writes the state (capabilities.hpp), so its form names one state schema.
+Storage state_storage(Form form)
+{
+    std::optional<Storage> out;
+    for (const auto& r : RULESETS) {
+        if (form_of(r, Op::coinbase) != form)
+            continue;
+        if (out && !same_fields(*out, storage_of(r)))
+            throw std::logic_error("state_storage: rulesets of one coinbase form differ in storage; give each its "
+                                   "own state schema");
+        out = storage_of(r);
+    }
+    if (!out)
+        throw std::logic_error("state_storage: no ruleset has this coinbase form");
+    return *out;
 }
 
 json common_defs()
@@ -70,47 +144,12 @@ json common_defs()
                                        {"subnet_alpha_in", ref("dec")},
                                        {"subnet_alpha_out", ref("dec")},
                                        {"total_stake", ref("dec")}});
-    json subnet = {{"netuid", ref("dec")},
-                   {"subnet_mechanism", ref("dec")},
-                   {"subnet_moving_price", ref("fixed")},
-                   {"subnet_volume", ref("dec")},
-                   {"tempo", ref("dec")},
-                   {"network_registration_allowed", {{"type", "boolean"}}},
-                   {"network_pow_registration_allowed", {{"type", "boolean"}}},
-                   {"first_emission_block_number", {{"anyOf", {ref("dec"), {{"type", "null"}}}}}}};
-    for (const char* k : {"subnet_tao", "subnet_alpha_in", "subnet_alpha_out", "pending_emission", "pending_root_divs",
-                          "pending_alpha_swapped", "pending_owner_cut", "subnet_tao_in_emission",
-                          "subnet_alpha_in_emission", "subnet_alpha_out_emission", "network_registered_at",
-                          "ema_price_halving_blocks", "blocks_since_last_step", "last_mechansim_step_block"})
-        subnet[k] = ref("dec");
-    defs["subnet_state"] = all_required(subnet);
-    json state = {{"subnet_moving_alpha", ref("fixed")},
-                  {"subnets", {{"type", "array"}, {"items", ref("subnet_state")}}}};
-    for (const char* k :
-         {"block", "total_issuance", "total_stake", "tao_weight", "subnet_owner_cut", "network_last_registered",
-          "network_last_lock_cost", "network_min_lock_cost", "network_lock_reduction_interval", "network_rate_limit"})
-        state[k] = ref("dec");
-    defs["state"] = all_required(state);
-    // The Balancer era's state (v3.4.8-423+): no launch-only storage, the swap pallet's and
-    // the capped coinbase's storage added.
-    json bsubnet = subnet;
-    for (const char* k :
-         {"pending_emission", "pending_root_divs", "pending_alpha_swapped", "network_pow_registration_allowed"})
-        bsubnet.erase(k);
-    for (const char* k : {"swap_balancer_quote_parts", "fee_rate", "subnet_protocol_alpha", "subnet_excess_tao",
-                          "pending_server_emission", "pending_validator_emission", "pending_root_alpha_divs",
-                          "last_epoch_block", "pending_epoch_at", "subnet_epoch_index"})
-        bsubnet[k] = ref("dec");
-    for (const char* k : {"pal_swap_initialized", "subtoken_enabled", "subnet_emission_enabled", "owner_cut_enabled"})
-        bsubnet[k] = {{"type", "boolean"}};
-    bsubnet["miner_burned"] = ref("number");
-    defs["balancer_subnet_state"] = all_required(bsubnet);
-    json bstate = state;
-    bstate["subnets"] = {{"type", "array"}, {"items", ref("balancer_subnet_state")}};
-    bstate["swap_minimum_reserve"] = ref("dec");
-    bstate["max_epochs_per_block"] = ref("dec");
-    bstate["block_author"] = {{"type", "boolean"}};
-    defs["balancer_state"] = all_required(bstate);
+    const Storage launch = state_storage(Form::launch);
+    const Storage capped = state_storage(Form::injection_capped);
+    defs["subnet_state"] = subnet_state_schema(launch);
+    defs["state"] = state_schema(launch, "subnet_state");
+    defs["balancer_subnet_state"] = subnet_state_schema(capped);
+    defs["balancer_state"] = state_schema(capped, "balancer_subnet_state");
     defs["balancer_swap"] = all_required({{"amount_paid_in", ref("dec")},
                                           {"amount_paid_out", ref("dec")},
                                           {"fee_paid", ref("dec")},
@@ -125,14 +164,13 @@ json common_defs()
     return defs;
 }
 
-/// The chain-arithmetic output of an op in the Balancer era (spec/protocol.md).
+/// The chain-arithmetic output of an op in the Balancer pool's or the injection-capped
+/// coinbase's form (spec/protocol.md).
 json balancer_output_schema(const std::string& op)
 {
     auto d = ref("dec");
     auto f = ref("fixed");
     auto b = json{{"type", "boolean"}};
-    if (op == "block_emission" || op == "network_lock_cost")
-        return json();  // the launch era's schema
     if (op == "alpha_price")
         return all_required({{"price", f}});
     if (op == "swap")
@@ -276,6 +314,35 @@ json output_schema(const std::string& op)
     return {{"type", "object"}};
 }
 
+/// The output schema of `op` in `form`. The Balancer pool's and the injection-capped
+/// coinbase's outputs are written in `balancer_output_schema`, every other form's in
+/// `output_schema`.
+json output_schema(const std::string& op, Form form)
+{
+    switch (form) {
+    case Form::balancer:
+    case Form::injection_capped: return balancer_output_schema(op);
+    case Form::absent:
+    case Form::common:
+    case Form::constant_product:
+    case Form::launch:
+    case Form::modulo: return output_schema(op);
+    }
+    throw std::logic_error("output_schema: unknown form");
+}
+
+/// The forms `op` takes across the rulesets, each once, in the order of `RULESETS`.
+std::vector<Form> forms_of(Op op)
+{
+    std::vector<Form> out;
+    for (const auto& r : RULESETS) {
+        const Form f = form_of(r, op);
+        if (f != Form::absent && std::find(out.begin(), out.end(), f) == out.end())
+            out.push_back(f);
+    }
+    return out;
+}
+
 }  // namespace
 
 json family_schema(const FamilyInfo& fam)
@@ -283,15 +350,10 @@ json family_schema(const FamilyInfo& fam)
     json defs = common_defs();
     std::vector<std::string> ops(fam.ops.begin(), fam.ops.end());
     json outputs = json::array();
-    for (const auto& op : ops) {
-        if (protocol::op_in_ruleset(op, V2_0_10))
-            outputs.push_back(output_schema(op));
-        if (protocol::op_in_ruleset(op, MAIN_14BC6F9)) {
-            const json b = balancer_output_schema(op);
-            if (!b.is_null())
-                outputs.push_back(b);
-        }
-    }
+    for (const auto& op : ops)
+        if (const auto id = find_op(op))
+            for (const Form form : forms_of(*id))
+                outputs.push_back(output_schema(op, form));
     defs["output"] = {{"anyOf", outputs}};
     defs["request"] =
         all_required({{"id", {{"type", "string"}, {"minLength", 1}}},
