@@ -14,7 +14,7 @@
 // Every rule is one template over the model (`dtao/numeric/model.hpp`), instantiated for
 // `ChainModel` and `ExactModel` in reference/src/injection_capped.cpp; `dtao::chain::
 // injection_capped` and `dtao::exact::injection_capped` name them for each model. What the
-// models compute differently lives only in that file's leaf formulas:
+// models compute differently lives only in the leaf formulas (reference/src/injection_capped_leaf.hpp):
 // * chain: the chain's U64F64 (shares, prices) and U96F32 (coinbase terms) with their
 //   saturating operations, `tou64` of every amount stored, the price truncated to 32
 //   fractional bits (BCOIN-006), and a `.sum()` that wraps (F-040);

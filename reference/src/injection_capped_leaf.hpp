@@ -1,0 +1,216 @@
+// dtao-reference: the leaf formulas of the injection-capped coinbase: what the chain and the
+// exact model compute differently, and nothing else. Private to reference/src/injection_capped.cpp,
+// whose rules are written once over the model on top of these.
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "dtao/balancer.hpp"
+#include "dtao/emission.hpp"
+#include "dtao/injection_capped.hpp"
+#include "dtao/registration.hpp"
+
+#include <optional>
+#include <utility>
+
+namespace dtao::injection_capped::leaf {
+
+using fixed::I96F32;
+using fixed::U64F64;
+using fixed::U96F32;
+
+// ------------------------------------------------------------------ operations by number type
+//
+// The chain's fixed-point operations saturate, and its divisions are `checked_div` with 0 on
+// failure (`safe_div`). The exact operations do not round; where the chain saturates a
+// subtraction at 0 the exact one floors at 0 too, since every such difference is an amount
+// that the rule takes as non-negative.
+
+template <bool S, unsigned F>
+fixed::Fixed<S, F> add(fixed::Fixed<S, F> a, fixed::Fixed<S, F> b)
+{
+    return a.saturating_add(b);
+}
+template <bool S, unsigned F>
+fixed::Fixed<S, F> sub(fixed::Fixed<S, F> a, fixed::Fixed<S, F> b)
+{
+    return a.saturating_sub(b);
+}
+template <bool S, unsigned F>
+fixed::Fixed<S, F> mul(fixed::Fixed<S, F> a, fixed::Fixed<S, F> b)
+{
+    return a.saturating_mul(b);
+}
+template <bool S, unsigned F>
+fixed::Fixed<S, F> div_or_zero(fixed::Fixed<S, F> a, fixed::Fixed<S, F> b)
+{
+    return a.safe_div(b);
+}
+template <bool S, unsigned F>
+fixed::Fixed<S, F> min(fixed::Fixed<S, F> a, fixed::Fixed<S, F> b)
+{
+    return a.min(b);
+}
+
+inline Rational add(const Rational& a, const Rational& b) { return a + b; }
+inline Rational sub(const Rational& a, const Rational& b) { return a > b ? Rational(a - b) : Rational(0); }
+inline Rational mul(const Rational& a, const Rational& b) { return a * b; }
+inline Rational div_or_zero(const Rational& a, const Rational& b) { return b == 0 ? Rational(0) : Rational(a / b); }
+inline Rational min(const Rational& a, const Rational& b) { return a < b ? a : b; }
+
+// ------------------------------------------------------------------ leaf formulas
+//
+// What the two models compute differently and nothing else: the conversions between the
+// chain's number types (each a rounding of its own), the pool's price and reweighting with
+// the weight in force, the chain buy, and the chain's wrapping sum (F-040).
+
+template <typename Model>
+struct Leaf;
+
+template <>
+struct Leaf<ChainModel>
+{
+    using Share = U64F64;
+    using Term = U96F32;
+
+    static Term half() { return U96F32::from_bits(u128{1} << 31); }  // asfloat!(0.5): exact
+    static Share share_one() { return U64F64::one(); }
+    static Term term(u64 v) { return U96F32::saturating_from_u64(v); }  // asfloat!
+    static Share share(u64 v) { return U64F64::saturating_from_u64(v); }
+    static u64 stored(Term v) { return v.saturating_to_u64(); }  // tou64!: truncates
+    static Share share_of(Term v) { return fixed::convert<U64F64>(v); }
+    static Term term_of(Share v) { return fixed::convert<U96F32>(v); }     // 32 fractional bits
+    static Share share_of(I96F32 v) { return fixed::convert<U64F64>(v); }  // negative reads as 0
+    static I96F32 stored_price(Share v) { return fixed::convert<I96F32>(v); }
+    static Term ratio(u64 p, u64 q) { return term(p).safe_div(term(q)); }
+
+    static Term alpha_block_emission(u64 issuance) { return term(chain::block_emission_amount(issuance)); }
+    /// get_block_emission: nothing on error.
+    static u64 block_emission(u64 issuance)
+    {
+        const auto e = chain::block_emission(issuance);
+        return e ? e->emission : 0;
+    }
+    static u64 lock_paid(const ChainState& st) { return chain::network_lock_cost(st); }
+    static u64 pool_alpha(u64 pool_tao, Share median)
+    {
+        return share(pool_tao).safe_div(median).floor().saturating_to_u64();
+    }
+
+    static Perquintill weight(const Subnet& s) { return chain::balancer::quote_weight(s); }
+    static Share current_price(const Subnet& s) { return chain::balancer::current_price(s); }
+    /// current_alpha_price with the weight `w` (the chain's weight in force is the stored one).
+    static Share price_at(const Subnet& s, Perquintill w)
+    {
+        if (s.mechanism != Mechanism::dynamic)
+            return U64F64::one();
+        if (s.subnet_alpha_in == 0)
+            return U64F64::zero();
+        return chain::balancer::calculate_price(w, s.subnet_alpha_in, s.subnet_tao);
+    }
+    /// BAL-007 from the current reserves; `w` follows the stored weight.
+    static std::pair<u64, u64> adjust_protocol_liquidity(Subnet& s, Perquintill& w, u64 tao, u64 alpha)
+    {
+        const auto injected = chain::balancer::adjust_protocol_liquidity(s, tao, alpha);
+        w = weight(s);
+        return injected;
+    }
+    /// The fee-free chain buy with no price limit (BAL-005, BAL-010 updates, BAL-008 on an
+    /// uninitialised pool): (TAO paid in, alpha bought).
+    static std::optional<std::pair<u64, u64>> chain_buy(const Ruleset& rules, ChainState& st, Subnet& s, Perquintill& w,
+                                                        u64 tao)
+    {
+        const auto bought = chain::balancer::swap_tao_for_alpha(rules, s, st.total_stake, st.swap_minimum_reserve, tao,
+                                                                SWAP_MAX_PRICE, Fees::dropped);
+        w = weight(s);
+        if (!bought)
+            return std::nullopt;
+        return std::pair{bought->amount_paid_in, bought->amount_paid_out};
+    }
+    /// `.sum()` folds U64F64 `Add`, which wraps in the runtime's release profile (no
+    /// overflow-checks), unlike every other sum of the coinbase: a large enough sum of moving
+    /// prices reads as small (F-040). u128 addition wraps the same way.
+    static Share wrapping_add(Share a, Share b) { return U64F64::from_bits(a.bits + b.bits); }
+};
+
+template <>
+struct Leaf<ExactModel>
+{
+    using Share = Rational;
+    using Term = Rational;
+
+    static Term half() { return Rational(1, 2); }
+    static Share share_one() { return 1; }
+    static Term term(const Rational& v) { return v; }
+    static Share share(u64 v) { return Rational(v); }
+    static Rational stored(const Term& v) { return v; }
+    static Rational share_of(const Rational& v) { return v > 0 ? v : Rational(0); }
+    static Rational share_of(I96F32 v) { return share_of(v.to_rational()); }  // as U64F64(I96F32)
+    static Term term_of(const Share& v) { return v; }
+    static Rational stored_price(const Share& v) { return v; }
+    static Term ratio(u64 p, u64 q) { return Rational(Int(p), Int(q)); }
+
+    static Term alpha_block_emission(const Rational& issuance) { return exact::block_emission(issuance).emission; }
+    static Rational block_emission(const Rational& issuance) { return exact::block_emission(issuance).emission; }
+    /// What a wallet pays: whole rao, as REG-003's exact model.
+    static u64 lock_paid(const ExactChainState& st) { return to_u64_saturating(floor(exact::network_lock_cost(st))); }
+    static Rational pool_alpha(const Rational& pool_tao, const Share& median) { return pool_tao / median; }
+
+    static Rational weight(const ExactSubnet& s) { return exact::balancer::quote_weight(s); }
+    static Share current_price(const ExactSubnet& s) { return exact::balancer::current_price(s); }
+    static Share price_at(const ExactSubnet& s, const Rational& w)
+    {
+        if (s.mechanism != Mechanism::dynamic)
+            return 1;
+        return exact::balancer::calculate_price(w, s.subnet_alpha_in, s.subnet_tao);
+    }
+    /// BAL-007 with the exact weight; a refusal (new weight outside [0.01, 0.99]) is decided on
+    /// it. The state can only keep the weight's Perquintill parts, ⌊w·10^18⌋: the storage's
+    /// resolution, not a rule; this block's later steps use `w`.
+    static std::pair<Rational, Rational> adjust_protocol_liquidity(ExactSubnet& s, Rational& w, const Rational& tao,
+                                                                   const Rational& alpha)
+    {
+        const auto reweighted =
+            exact::balancer::update_weights_for_added_liquidity(w, s.subnet_tao, s.subnet_alpha_in, tao, alpha);
+        if (!reweighted)
+            return {0, 0};
+        w = *reweighted;
+        s.swap_balancer_quote_parts = to_u64_checked(floor(Rational(w * Int(Perquintill::ACCURACY))));
+        return {tao, alpha};
+    }
+    /// The fee-free buy with no price limit at the weight in force; an error is decided on the
+    /// exact values (BAL-005). Stable subnets trade 1:1.
+    static std::optional<std::pair<Rational, Rational>> chain_buy(const Ruleset& rules, ExactChainState& st,
+                                                                  ExactSubnet& s, Rational& w, const Rational& tao)
+    {
+        const Rational max_price = Rational(Int(SWAP_MAX_PRICE), Int(RAO_PER_TAO));  // limit_price_from_rao
+        const auto bought = s.mechanism == Mechanism::dynamic
+                                ? exact::balancer::swap(rules, s, w, Rational(st.swap_minimum_reserve), SwapSide::buy,
+                                                        tao, max_price, Fees::dropped)
+                                : Result<exact::balancer::Swap>(exact::balancer::Swap{tao, tao, 0});
+        if (!bought)
+            return std::nullopt;
+        // BAL-008: the first swap of an uninitialised pool stores the default weights (and
+        // swap() priced with them).
+        if (s.mechanism == Mechanism::dynamic && !s.pal_swap_initialized) {
+            initialize_default_weights(s);
+            w = weight(s);
+        }
+        // BAL-010 reserve updates (TotalStake and volume by the gross amount).
+        s.subnet_alpha_in -= bought->amount_paid_out;
+        s.subnet_alpha_out += bought->amount_paid_out;
+        s.subnet_tao += bought->amount_paid_in;
+        st.total_stake += tao;
+        s.subnet_volume += tao;
+        return std::pair{bought->amount_paid_in, bought->amount_paid_out};
+    }
+    /// The rule's sum: the chain's wraps modulo 2^64 (F-040), a type bound the exact model drops.
+    static Share wrapping_add(const Share& a, const Share& b) { return a + b; }
+};
+
+template <typename Model>
+typename Model::Amount alpha_issuance(const SubnetT<Model>& s)
+{
+    return Arithmetic<Model>::amount_add(s.subnet_alpha_in, s.subnet_alpha_out);
+}
+
+}  // namespace dtao::injection_capped::leaf
