@@ -21,14 +21,14 @@ namespace inj = dtao::injection_capped;
 json op_update_moving_price(const Context& c, Reader& r)
 {
     Subnet s = read_balancer_pool(r);
-    const auto [alpha, block] = read_ema_inputs(r, s);
+    const EmaInputs in = read_ema_inputs(r, s);
     r.finish();
     ChainState st;
-    st.subnet_moving_alpha_bits = alpha.bits;
+    st.subnet_moving_alpha_bits = in.moving_alpha.bits;
     return in_model(c, [&](auto model) -> json {
         const auto mst = as_model(st, model);
         auto ms = as_model(s, model);
-        const auto u = inj::update_moving_price(mst, ms, block);
+        const auto u = inj::update_moving_price(mst, ms, in.block);
         return {{"subnet_moving_price", num(u.moving_price)},
                 {"alpha", num(u.alpha)},
                 {"price", num(u.price)},

@@ -18,12 +18,12 @@ namespace {
 json op_update_moving_price(const Context& c, Reader& r)
 {
     Subnet s = read_pool(r);
-    const auto [alpha, block] = read_ema_inputs(r, s);
+    const EmaInputs in = read_ema_inputs(r, s);
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using chain::update_moving_price, exact::update_moving_price;  // overloads on the pool's model
         auto ms = as_model(s, model);
-        const auto u = update_moving_price(c.rules, ms, block, as_model(alpha, model));
+        const auto u = update_moving_price(c.rules, ms, in.block, as_model(in.moving_alpha, model));
         return {{"subnet_moving_price", num(u.moving_price)},
                 {"alpha", num(u.alpha)},
                 {"price", num(u.price)},
