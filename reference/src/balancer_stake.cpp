@@ -17,42 +17,51 @@ namespace dtao {
 
 namespace {
 
+/// The pool functions the stake rules call (BAL-005, BAL-010, BAL-012), written once over the
+/// model in balancer_swap.cpp.
 template <typename Model>
-struct StakeOps;
-
-template <>
-struct StakeOps<ChainModel> : Arithmetic<ChainModel>
+struct PoolOps : Arithmetic<Model>
 {
-    using Subnet = dtao::Subnet;
-    using Swap = BalancerSwap;
-    using StakeOutcome = BalancerStakeOutcome;
-    using UnstakeOutcome = BalancerUnstakeOutcome;
+    using Amount = typename Arithmetic<Model>::Amount;
+    using Subnet = SubnetT<Model>;
+    using Swap = balancer::SwapOutcome<Model>;
+    using StakeOutcome = balancer::StakeOutcome<Model>;
+    using UnstakeOutcome = balancer::UnstakeOutcome<Model>;
 
     static Result<Swap> sim_swap(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, SwapSide side,
-                                 Amount amount)
+                                 const Amount& amount)
     {
-        return chain::balancer::sim_swap(rules, s, minimum_reserve, side, amount);
-    }
-    static Amount fee(const Subnet& s, Amount amount)
-    {
-        return chain::balancer::calculate_fee_amount(s, amount, Fees::charged);
+        return balancer::sim_swap(rules, s, minimum_reserve, side, amount);
     }
     static Result<Amount> max_amount(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, SwapSide side,
                                      u64 limit_price)
     {
-        return side == SwapSide::buy ? chain::balancer::max_amount_add(rules, s, minimum_reserve, limit_price)
-                                     : chain::balancer::max_amount_remove(rules, s, minimum_reserve, limit_price);
+        return side == SwapSide::buy ? balancer::max_amount_add(rules, s, minimum_reserve, limit_price)
+                                     : balancer::max_amount_remove(rules, s, minimum_reserve, limit_price);
     }
     static Result<Swap> swap(const Ruleset& rules, Subnet& s, Amount& total_stake, u64 minimum_reserve, SwapSide side,
-                             Amount amount, u64 limit_price, Fees fees)
+                             const Amount& amount, u64 limit_price, Fees fees)
     {
-        return side == SwapSide::buy ? chain::balancer::swap_tao_for_alpha(rules, s, total_stake, minimum_reserve,
-                                                                           amount, limit_price, fees)
-                                     : chain::balancer::swap_alpha_for_tao(rules, s, total_stake, minimum_reserve,
-                                                                           amount, limit_price, fees);
+        return side == SwapSide::buy
+                   ? balancer::swap_tao_for_alpha(rules, s, total_stake, minimum_reserve, amount, limit_price, fees)
+                   : balancer::swap_alpha_for_tao(rules, s, total_stake, minimum_reserve, amount, limit_price, fees);
     }
     /// The swap pallet's `fee_to_block_author`: the whole fee once some input executed.
     static Amount author_fee(const Swap& r) { return r.fee_to_block_author; }
+};
+
+/// `PoolOps` with the model's fee formula (BAL-004) and the one decision only the exact model
+/// takes (`refuse_fee_sale`).
+template <typename Model>
+struct StakeOps;
+
+template <>
+struct StakeOps<ChainModel> : PoolOps<ChainModel>
+{
+    static Amount fee(const Subnet& s, Amount amount)
+    {
+        return chain::balancer::calculate_fee_amount(s, amount, Fees::charged);
+    }
     /// The chain model takes no decision of its own before the fee sale: the sale runs and its
     /// own checks decide (see the exact model's hook).
     static std::optional<Error> refuse_fee_sale(const Ruleset&, const Subnet&, u64, Amount, const Swap&, Amount,
@@ -63,39 +72,12 @@ struct StakeOps<ChainModel> : Arithmetic<ChainModel>
 };
 
 template <>
-struct StakeOps<ExactModel> : Arithmetic<ExactModel>
+struct StakeOps<ExactModel> : PoolOps<ExactModel>
 {
-    using Subnet = ExactSubnet;
-    using Swap = exact::balancer::Swap;
-    using StakeOutcome = exact::balancer::StakeOutcome;
-    using UnstakeOutcome = exact::balancer::UnstakeOutcome;
-
-    static Result<Swap> sim_swap(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, SwapSide side,
-                                 const Amount& amount)
-    {
-        return exact::balancer::sim_swap(rules, s, minimum_reserve, side, amount);
-    }
     static Amount fee(const Subnet& s, const Amount& amount)
     {
         return exact::balancer::calculate_fee_amount(s, amount, Fees::charged);
     }
-    static Result<Amount> max_amount(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, SwapSide side,
-                                     u64 limit_price)
-    {
-        return side == SwapSide::buy ? exact::balancer::max_amount_add(rules, s, minimum_reserve, limit_price)
-                                     : exact::balancer::max_amount_remove(rules, s, minimum_reserve, limit_price);
-    }
-    static Result<Swap> swap(const Ruleset& rules, Subnet& s, Amount& total_stake, u64 minimum_reserve, SwapSide side,
-                             const Amount& amount, u64 limit_price, Fees fees)
-    {
-        return side == SwapSide::buy ? exact::balancer::swap_tao_for_alpha(rules, s, total_stake, minimum_reserve,
-                                                                           amount, limit_price, fees)
-                                     : exact::balancer::swap_alpha_for_tao(rules, s, total_stake, minimum_reserve,
-                                                                           amount, limit_price, fees);
-    }
-    /// As the chain: the author gets the fee only when some input executed (`do_swap` sets
-    /// `fee_to_block_author` only when delta_in ≠ 0); the exact swap does not carry it.
-    static Amount author_fee(const Swap& r) { return r.amount_paid_in != 0 ? r.fee_paid : Amount(0); }
 
     /// The exact model's own decision before the sale of the author's alpha fee; the chain
     /// model has none. When the user's sale was cut at its limit L (BAL-006), its final price is

@@ -99,14 +99,7 @@ struct Leaf<ChainModel>
     static Perquintill weight(const Subnet& s) { return chain::balancer::quote_weight(s); }
     static Share current_price(const Subnet& s) { return chain::balancer::current_price(s); }
     /// current_alpha_price with the weight `w` (the chain's weight in force is the stored one).
-    static Share price_at(const Subnet& s, Perquintill w)
-    {
-        if (s.mechanism != Mechanism::dynamic)
-            return U64F64::one();
-        if (s.subnet_alpha_in == 0)
-            return U64F64::zero();
-        return chain::balancer::calculate_price(w, s.subnet_alpha_in, s.subnet_tao);
-    }
+    static Share price_at(const Subnet& s, Perquintill w) { return dtao::balancer::current_price_at(s, w); }
     /// BAL-007 from the current reserves; `w` follows the stored weight.
     static std::pair<u64, u64> adjust_protocol_liquidity(Subnet& s, Perquintill& w, u64 tao, u64 alpha)
     {
@@ -114,18 +107,8 @@ struct Leaf<ChainModel>
         w = weight(s);
         return injected;
     }
-    /// The fee-free chain buy with no price limit (BAL-005, BAL-010 updates, BAL-008 on an
-    /// uninitialised pool): (TAO paid in, alpha bought).
-    static std::optional<std::pair<u64, u64>> chain_buy(const Ruleset& rules, ChainState& st, Subnet& s, Perquintill& w,
-                                                        u64 tao)
-    {
-        const auto bought = chain::balancer::swap_tao_for_alpha(rules, s, st.total_stake, st.swap_minimum_reserve, tao,
-                                                                SWAP_MAX_PRICE, Fees::dropped);
-        w = weight(s);
-        if (!bought)
-            return std::nullopt;
-        return std::pair{bought->amount_paid_in, bought->amount_paid_out};
-    }
+    /// The chain buy's limit: SWAP_MAX_PRICE as the swap pallet reads it (BAL-005).
+    static Share no_price_limit() { return chain::balancer::limit_price_from_rao(SWAP_MAX_PRICE); }
     /// `.sum()` folds U64F64 `Add`, which wraps in the runtime's release profile (no
     /// overflow-checks), unlike every other sum of the coinbase: a large enough sum of moving
     /// prices reads as small (F-040). u128 addition wraps the same way.
@@ -157,12 +140,7 @@ struct Leaf<ExactModel>
 
     static Rational weight(const ExactSubnet& s) { return exact::balancer::quote_weight(s); }
     static Share current_price(const ExactSubnet& s) { return exact::balancer::current_price(s); }
-    static Share price_at(const ExactSubnet& s, const Rational& w)
-    {
-        if (s.mechanism != Mechanism::dynamic)
-            return 1;
-        return exact::balancer::calculate_price(w, s.subnet_alpha_in, s.subnet_tao);
-    }
+    static Share price_at(const ExactSubnet& s, const Rational& w) { return dtao::balancer::current_price_at(s, w); }
     /// BAL-007 with the exact weight; a refusal (new weight outside [0.01, 0.99]) is decided on
     /// it. The state can only keep the weight's Perquintill parts, ⌊w·10^18⌋: the storage's
     /// resolution, not a rule; this block's later steps use `w`.
@@ -177,35 +155,31 @@ struct Leaf<ExactModel>
         s.swap_balancer_quote_parts = to_u64_checked(floor(Rational(w * Int(Perquintill::ACCURACY))));
         return {tao, alpha};
     }
-    /// The fee-free buy with no price limit at the weight in force; an error is decided on the
-    /// exact values (BAL-005). Stable subnets trade 1:1.
-    static std::optional<std::pair<Rational, Rational>> chain_buy(const Ruleset& rules, ExactChainState& st,
-                                                                  ExactSubnet& s, Rational& w, const Rational& tao)
-    {
-        const Rational max_price = Rational(Int(SWAP_MAX_PRICE), Int(RAO_PER_TAO));  // limit_price_from_rao
-        const auto bought = s.mechanism == Mechanism::dynamic
-                                ? exact::balancer::swap(rules, s, w, Rational(st.swap_minimum_reserve), SwapSide::buy,
-                                                        tao, max_price, Fees::dropped)
-                                : Result<exact::balancer::Swap>(exact::balancer::Swap{tao, tao, 0});
-        if (!bought)
-            return std::nullopt;
-        // BAL-008: the first swap of an uninitialised pool stores the default weights (and
-        // swap() priced with them).
-        if (s.mechanism == Mechanism::dynamic && !s.pal_swap_initialized) {
-            initialize_default_weights(s);
-            w = weight(s);
-        }
-        // BAL-010 reserve updates (TotalStake and volume by the gross amount).
-        s.subnet_alpha_in -= bought->amount_paid_out;
-        s.subnet_alpha_out += bought->amount_paid_out;
-        s.subnet_tao += bought->amount_paid_in;
-        st.total_stake += tao;
-        s.subnet_volume += tao;
-        return std::pair{bought->amount_paid_in, bought->amount_paid_out};
-    }
+    static Share no_price_limit() { return Rational(Int(SWAP_MAX_PRICE), Int(RAO_PER_TAO)); }
     /// The rule's sum: the chain's wraps modulo 2^64 (F-040), a type bound the exact model drops.
     static Share wrapping_add(const Share& a, const Share& b) { return a + b; }
 };
+
+/// The fee-free chain buy with no price limit at the weight in force `w` (BAL-005, the BAL-010
+/// updates, BAL-008 on an uninitialised pool): (TAO paid in, alpha bought), or nothing when the
+/// swap fails (decided on the model's values). Stable subnets trade 1:1. On chain the weight in
+/// force is always the stored one; the exact model's is the exact weight of this block's
+/// reweighting, which storage holds only to 10^-18.
+template <typename Model, typename Weight>
+std::optional<std::pair<typename Model::Amount, typename Model::Amount>>
+chain_buy(const Ruleset& rules, ChainStateT<Model>& st, SubnetT<Model>& s, Weight& w, const typename Model::Amount& tao)
+{
+    const bool initialized = s.pal_swap_initialized;
+    const auto bought = dtao::balancer::pool_swap_at(rules, s, st.total_stake, w, st.swap_minimum_reserve,
+                                                     SwapSide::buy, tao, Leaf<Model>::no_price_limit(), Fees::dropped);
+    if (!bought)
+        return std::nullopt;
+    // BAL-008: the first swap of an uninitialised pool stored the default weights and swapped
+    // at them; the weight in force follows the stored one from then on.
+    if (!initialized && s.pal_swap_initialized)
+        w = Leaf<Model>::weight(s);
+    return std::pair{bought->amount_paid_in, bought->amount_paid_out};
+}
 
 template <typename Model>
 typename Model::Amount alpha_issuance(const SubnetT<Model>& s)

@@ -27,15 +27,44 @@
 
 namespace dtao {
 
-/// What one swap did (`SwapResult`): the caller refunds amount − paid_in − fee.
-struct BalancerSwap
+namespace balancer {
+
+/// The pool's own number types in each model: the stored quote weight w2 and a price.
+template <typename Model>
+struct PoolNumbers;
+template <>
+struct PoolNumbers<ChainModel>
 {
-    u64 amount_paid_in = 0;       ///< net input executed
-    u64 amount_paid_out = 0;      ///< output
-    u64 fee_paid = 0;             ///< fee taken from the input
-    u64 fee_to_block_author = 0;  ///< the author's part of the fee (all of it; 0 when nothing executed)
-    friend bool operator==(const BalancerSwap&, const BalancerSwap&) = default;
+    using Weight = Perquintill;
+    using Price = fixed::U64F64;
 };
+template <>
+struct PoolNumbers<ExactModel>
+{
+    using Weight = Rational;
+    using Price = Rational;
+};
+template <typename Model>
+using WeightOf = typename PoolNumbers<Model>::Weight;
+template <typename Model>
+using PriceOf = typename PoolNumbers<Model>::Price;
+template <typename Model>
+using AmountOf = typename Model::Amount;
+
+/// What one swap did (`SwapResult`): the caller refunds amount − paid_in − fee.
+template <typename Model>
+struct SwapOutcome
+{
+    AmountOf<Model> amount_paid_in{};       ///< net input executed
+    AmountOf<Model> amount_paid_out{};      ///< output
+    AmountOf<Model> fee_paid{};             ///< fee taken from the input
+    AmountOf<Model> fee_to_block_author{};  ///< the author's part of the fee (all of it; 0 when nothing executed)
+    friend bool operator==(const SwapOutcome&, const SwapOutcome&) = default;
+};
+
+}  // namespace balancer
+
+using BalancerSwap = balancer::SwapOutcome<ChainModel>;
 
 /// Which way a swap goes (`GetAlphaForTao` / `GetTaoForAlpha`).
 enum class SwapSide
@@ -68,29 +97,39 @@ enum class Exponent
     base_quote,
 };
 
+namespace balancer {
+
 /// What `add_stake` did (BAL-011): the staker's side and where the fee went.
-struct BalancerStakeOutcome
+template <typename Model>
+struct StakeOutcome
 {
-    BalancerSwap swap;      ///< the pool swap of the staked TAO
-    u64 tao_requested = 0;  ///< the TAO moved to the subnet account (min(amount, max) for a limit order)
-    u64 alpha = 0;          ///< alpha credited to the staker (= swap.amount_paid_out)
-    u64 tao_unswapped = 0;  ///< tao_requested − paid_in − fee: transferred to the subnet account but neither
-                            ///< swapped nor charged; `stake_into_subnet` does not refund it (nor add it to SubnetTAO)
-    u64 author_tao = 0;     ///< TAO fee transferred to the block author
-    u64 burned_tao = 0;     ///< TAO fee burned (no block author)
+    SwapOutcome<Model> swap;          ///< the pool swap of the staked TAO
+    AmountOf<Model> tao_requested{};  ///< the TAO moved to the subnet account (min(amount, max) for a limit order)
+    AmountOf<Model> alpha{};          ///< alpha credited to the staker (= swap.amount_paid_out)
+    /// tao_requested − paid_in − fee: transferred to the subnet account but neither swapped nor
+    /// charged; `stake_into_subnet` does not refund it (nor add it to SubnetTAO)
+    AmountOf<Model> tao_unswapped{};
+    AmountOf<Model> author_tao{};  ///< TAO fee transferred to the block author
+    AmountOf<Model> burned_tao{};  ///< TAO fee burned (no block author)
 };
 
 /// What `remove_stake` did (BAL-011).
-struct BalancerUnstakeOutcome
+template <typename Model>
+struct UnstakeOutcome
 {
-    BalancerSwap swap;        ///< the pool swap of the unstaked alpha
-    u64 alpha_requested = 0;  ///< alpha debited before the swap
-    u64 alpha_refund = 0;     ///< alpha credited back (limit hit): alpha − paid_in − fee
-    u64 tao = 0;              ///< TAO paid to the coldkey (= swap.amount_paid_out)
-    BalancerSwap fee_swap;    ///< the fee-free sale of the alpha fee (author present)
-    u64 author_tao = 0;       ///< TAO paid to the block author (= fee_swap.amount_paid_out)
-    u64 burned_alpha = 0;     ///< alpha fee burned (no block author); stays counted in SubnetAlphaOut
+    SwapOutcome<Model> swap;            ///< the pool swap of the unstaked alpha
+    AmountOf<Model> alpha_requested{};  ///< alpha debited before the swap
+    AmountOf<Model> alpha_refund{};     ///< alpha credited back (limit hit): alpha − paid_in − fee
+    AmountOf<Model> tao{};              ///< TAO paid to the coldkey (= swap.amount_paid_out)
+    SwapOutcome<Model> fee_swap;        ///< the fee-free sale of the alpha fee (author present)
+    AmountOf<Model> author_tao{};       ///< TAO paid to the block author (= fee_swap.amount_paid_out)
+    AmountOf<Model> burned_alpha{};     ///< alpha fee burned (no block author); stays counted in SubnetAlphaOut
 };
+
+}  // namespace balancer
+
+using BalancerStakeOutcome = balancer::StakeOutcome<ChainModel>;
+using BalancerUnstakeOutcome = balancer::UnstakeOutcome<ChainModel>;
 
 /// `Balancer::default()`: equal weights, w2 = ½, in Perquintill parts. What a new subnet
 /// stores, and what BAL-008 stores when it initialises a pool without a price.
@@ -110,6 +149,98 @@ void initialize_default_weights(SubnetT<Model>& s) noexcept
     s.swap_balancer_quote_parts = BALANCER_DEFAULT_QUOTE_PARTS;
     s.pal_swap_initialized = true;
 }
+
+namespace balancer {
+
+// The swap and the stake_utils reserve updates, written once over the model (one template,
+// reference/src/balancer_swap.cpp, instantiated for ChainModel and ExactModel). The chain model
+// rounds as the chain; the exact model computes the same decisions on exact values. The
+// functions are reached through `chain::balancer` and `exact::balancer` as well.
+
+/// @rule BAL-001  `current_alpha_price` at the quote weight `w`: 1 for stable subnets, 0 when
+/// x = 0, else (w1/w2)·(y/x) (in U64F64 on chain).
+template <typename Model>
+[[nodiscard]] PriceOf<Model> current_price_at(const SubnetT<Model>& s, const WeightOf<Model>& w);
+
+/// @rule BAL-005  `Pallet::do_swap` (→ `swap_inner` → `BasicSwapStep`) at the quote weight `w`:
+/// the input cap (RSET-021), the minimum reserve, BAL-008's initialisation (an uninitialised pool
+/// swaps at w2 = ½, whatever `w` says), the price-limit check, the target against the limit, the
+/// zero-output check and the fee's author part. `limit` is a price (TAO per alpha).
+/// `SwapRun::simulate`: the subnet is unchanged; `SwapRun::commit`: the only storage the swap
+/// pallet writes is the initialisation. On error the subnet is unchanged (the extrinsic reverts).
+/// The chain's weight in force is always the stored one (`chain::balancer::do_swap`); the exact
+/// model's may be the exact weight of a reweighting that storage cannot hold.
+template <typename Model>
+Result<SwapOutcome<Model>> swap_at(const Ruleset& rules, SubnetT<Model>& s, const WeightOf<Model>& w,
+                                   const AmountOf<Model>& minimum_reserve, SwapSide side, const AmountOf<Model>& amount,
+                                   const PriceOf<Model>& limit, Fees fees, SwapRun run);
+
+/// @rule BAL-005  `Pallet::do_swap` at the stored weight: `swap_at(rules, s, w2 of s, …)`.
+template <typename Model>
+Result<SwapOutcome<Model>> do_swap(const Ruleset& rules, SubnetT<Model>& s, u64 minimum_reserve, SwapSide side,
+                                   const AmountOf<Model>& amount, const PriceOf<Model>& limit, Fees fees, SwapRun run);
+
+/// @rule BAL-005  A limit price in rao per alpha as the swap pallet sees it (`SwapEngine::swap`):
+/// on chain U64F64(limit) safe_div U64F64(10^9), exact limit / 10^9.
+template <typename Model>
+[[nodiscard]] PriceOf<Model> limit_price_from_rao(u64 limit_price);
+
+/// @rule BAL-010  stake_utils `swap_tao_for_alpha` / `swap_alpha_for_tao` at weight `w`: the
+/// swap (stable subnets: 1:1, no fee), then the reserve updates. Buy: SubnetAlphaIn −= out,
+/// SubnetAlphaOut += out, SubnetTAO += paid_in, TotalStake += amount (gross), SubnetVolume +=
+/// amount. Sell: SubnetAlphaIn += paid_in, SubnetAlphaOut −= paid_in, SubnetTAO −= out,
+/// TotalStake −= out, SubnetVolume += out. On chain the reserve deltas pass through
+/// `paid_*_reserve_delta_i64` (clamped to the i64 range, then `unsigned_abs`). No state change
+/// on error.
+template <typename Model>
+Result<SwapOutcome<Model>> pool_swap_at(const Ruleset& rules, SubnetT<Model>& s, AmountOf<Model>& total_stake,
+                                        const WeightOf<Model>& w, u64 minimum_reserve, SwapSide side,
+                                        const AmountOf<Model>& amount, const PriceOf<Model>& limit, Fees fees);
+
+/// @rule BAL-005  `do_swap` of a buy (TAO in) at the stored weight, without touching the state:
+/// limit_price in rao per alpha (SWAP_MAX_PRICE for "no limit").
+template <typename Model>
+[[nodiscard]] Result<SwapOutcome<Model>> sim_swap_tao_for_alpha(const Ruleset& rules, const SubnetT<Model>& s,
+                                                                u64 minimum_reserve, const AmountOf<Model>& tao,
+                                                                u64 limit_price, Fees fees);
+/// @rule BAL-005  `do_swap` of a sell (alpha in), without touching the state
+/// (SWAP_MIN_PRICE for "no limit").
+template <typename Model>
+[[nodiscard]] Result<SwapOutcome<Model>> sim_swap_alpha_for_tao(const Ruleset& rules, const SubnetT<Model>& s,
+                                                                u64 minimum_reserve, const AmountOf<Model>& alpha,
+                                                                u64 limit_price, Fees fees);
+
+/// @rule BAL-005  `SwapHandler::sim_swap`: dynamic subnets simulate with the default limit
+/// (max price for a buy, min price for a sell) and fees; others are 1:1 with no fee.
+template <typename Model>
+[[nodiscard]] Result<SwapOutcome<Model>> sim_swap(const Ruleset& rules, const SubnetT<Model>& s, u64 minimum_reserve,
+                                                  SwapSide side, const AmountOf<Model>& amount);
+
+/// @rule BAL-010  stake_utils `swap_tao_for_alpha` at the stored weight, limit_price in rao per alpha.
+template <typename Model>
+Result<SwapOutcome<Model>> swap_tao_for_alpha(const Ruleset& rules, SubnetT<Model>& s, AmountOf<Model>& total_stake,
+                                              u64 minimum_reserve, const AmountOf<Model>& tao, u64 limit_price,
+                                              Fees fees);
+/// @rule BAL-010  stake_utils `swap_alpha_for_tao` at the stored weight.
+template <typename Model>
+Result<SwapOutcome<Model>> swap_alpha_for_tao(const Ruleset& rules, SubnetT<Model>& s, AmountOf<Model>& total_stake,
+                                              u64 minimum_reserve, const AmountOf<Model>& alpha, u64 limit_price,
+                                              Fees fees);
+
+/// @rule BAL-012  `get_max_amount_add(n, L)`: root or stable: u64::MAX if L ≥ 10^9 else 0;
+/// else a simulated buy of SubnetTAO·1000 (u64::MAX before RSET-021) with limit L returns
+/// paid_in + fee. Errors of the swap propagate. In the exact model this is the input (with its
+/// fee) that takes the spot price exactly to L, capped by the same probe.
+template <typename Model>
+[[nodiscard]] Result<AmountOf<Model>> max_amount_add(const Ruleset& rules, const SubnetT<Model>& s, u64 minimum_reserve,
+                                                     u64 limit_price);
+/// @rule BAL-012  `get_max_amount_remove(n, L)`: root or stable: u64::MAX if L ≤ 10^9 else 0;
+/// else a simulated sell of SubnetAlphaIn·1000 (u64::MAX before RSET-021).
+template <typename Model>
+[[nodiscard]] Result<AmountOf<Model>> max_amount_remove(const Ruleset& rules, const SubnetT<Model>& s,
+                                                        u64 minimum_reserve, u64 limit_price);
+
+}  // namespace balancer
 
 namespace chain::balancer {
 
@@ -199,37 +330,14 @@ Result<bool> maybe_initialize_palswap(Subnet& s, std::optional<U64F64> price);
 /// Returns whether the price initialisation succeeded.
 bool migrate_swapv3_to_balancer(Subnet& s, U64F64 alpha_sqrt_price);
 
-/// @rule BAL-005  `Pallet::do_swap` (→ `swap_inner` → `BasicSwapStep`). `limit` is the
-/// U64F64 price bound. `SwapRun::simulate`: roll back (the subnet is unchanged; also the
-/// initialisation); otherwise the only storage the swap pallet writes is the initialisation.
-/// On error the subnet is unchanged (the extrinsic reverts).
-Result<BalancerSwap> do_swap(const Ruleset& rules, Subnet& s, u64 minimum_reserve, SwapSide side, u64 amount,
-                             U64F64 limit, Fees fees, SwapRun run);
-
-/// @rule BAL-005  `do_swap` of a buy (TAO in), without touching the state:
-/// limit_price in rao per alpha (SWAP_MAX_PRICE for "no limit").
-[[nodiscard]] Result<BalancerSwap> sim_swap_tao_for_alpha(const Ruleset& rules, const Subnet& s, u64 minimum_reserve,
-                                                          u64 tao, u64 limit_price, Fees fees);
-/// @rule BAL-005  `do_swap` of a sell (alpha in), without touching the state
-/// (SWAP_MIN_PRICE for "no limit").
-[[nodiscard]] Result<BalancerSwap> sim_swap_alpha_for_tao(const Ruleset& rules, const Subnet& s, u64 minimum_reserve,
-                                                          u64 alpha, u64 limit_price, Fees fees);
-
-/// @rule BAL-005  `SwapHandler::sim_swap`: dynamic subnets simulate with the default limit
-/// (max price for a buy, min price for a sell) and fees; others are 1:1 with no fee.
-[[nodiscard]] Result<BalancerSwap> sim_swap(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, SwapSide side,
-                                            u64 amount);
-
-/// @rule BAL-010  stake_utils `swap_tao_for_alpha`: the swap, then SubnetAlphaIn −= out,
-/// SubnetAlphaOut += out, SubnetTAO += paid_in, TotalStake += tao (gross),
-/// SubnetVolume += tao. No state change on error.
-Result<BalancerSwap> swap_tao_for_alpha(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve, u64 tao,
-                                        u64 limit_price, Fees fees);
-
-/// @rule BAL-010  stake_utils `swap_alpha_for_tao`: SubnetAlphaIn += paid_in,
-/// SubnetAlphaOut −= paid_in, SubnetTAO −= out, TotalStake −= out, SubnetVolume += out.
-Result<BalancerSwap> swap_alpha_for_tao(const Ruleset& rules, Subnet& s, u64& total_stake, u64 minimum_reserve,
-                                        u64 alpha, u64 limit_price, Fees fees);
+using dtao::balancer::do_swap;
+using dtao::balancer::max_amount_add;
+using dtao::balancer::max_amount_remove;
+using dtao::balancer::sim_swap;
+using dtao::balancer::sim_swap_alpha_for_tao;
+using dtao::balancer::sim_swap_tao_for_alpha;
+using dtao::balancer::swap_alpha_for_tao;
+using dtao::balancer::swap_tao_for_alpha;
 
 /// @rule BAL-011  `do_add_stake` (limit_price = nullopt: max price, no partial fill) and
 /// `do_add_stake_limit` on `st.subnets[netuid]`, in the chain model (the control flow is one
@@ -248,16 +356,6 @@ Result<BalancerStakeOutcome> add_stake(const Ruleset& rules, ChainState& st, u64
 /// the whole stake is unstaked.
 Result<BalancerUnstakeOutcome> remove_stake(const Ruleset& rules, ChainState& st, u64 netuid, u64 alpha,
                                             u64 alpha_available, std::optional<u64> limit_price, bool allow_partial);
-
-/// @rule BAL-012  `get_max_amount_add(n, L)`: root or stable: u64::MAX if L ≥ 10^9 else 0;
-/// else a simulated buy of SubnetTAO·1000 (u64::MAX before RSET-021) with limit L returns
-/// paid_in + fee. Errors of the swap propagate.
-[[nodiscard]] Result<u64> max_amount_add(const Ruleset& rules, const Subnet& s, u64 minimum_reserve, u64 limit_price);
-
-/// @rule BAL-012  `get_max_amount_remove(n, L)`: root or stable: u64::MAX if L ≤ 10^9 else 0;
-/// else a simulated sell of SubnetAlphaIn·1000 (u64::MAX before RSET-021).
-[[nodiscard]] Result<u64> max_amount_remove(const Ruleset& rules, const Subnet& s, u64 minimum_reserve,
-                                            u64 limit_price);
 
 }  // namespace chain::balancer
 
@@ -308,70 +406,23 @@ inline constexpr unsigned POW_ERROR_BITS = 250;
                                                                          const Rational& x, const Rational& dy,
                                                                          const Rational& dx);
 
-/// Result of an exact swap.
-struct Swap
-{
-    Rational amount_paid_in;
-    Rational amount_paid_out;
-    Rational fee_paid;
-};
+using Swap = dtao::balancer::SwapOutcome<ExactModel>;
+using StakeOutcome = dtao::balancer::StakeOutcome<ExactModel>;
+using UnstakeOutcome = dtao::balancer::UnstakeOutcome<ExactModel>;
 
-/// @rule BAL-005  One swap with the chain's decisions (input cap, minimum reserve, price-limit
-/// check, target vs limit, zero output) and no rounding: the weight is w2 (explicit, so that a
-/// rational weight can be used), the limit a price in TAO per alpha.
+/// @rule BAL-005  One simulated swap at the quote weight w2 (explicit, so that a rational weight
+/// can be used), the limit a price in TAO per alpha: `balancer::swap_at` on a copy of `s`.
 [[nodiscard]] Result<Swap> swap(const Ruleset& rules, const ExactSubnet& s, const Rational& w2,
                                 const Rational& minimum_reserve, SwapSide side, const Rational& amount,
                                 const Rational& limit, Fees fees);
-/// @rule BAL-005  As above with w2 from the subnet and the limit in rao per alpha.
-[[nodiscard]] Result<Swap> sim_swap_tao_for_alpha(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
-                                                  const Rational& tao, u64 limit_price, Fees fees);
-/// @rule BAL-005
-[[nodiscard]] Result<Swap> sim_swap_alpha_for_tao(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
-                                                  const Rational& alpha, u64 limit_price, Fees fees);
 
-/// @rule BAL-005  `SwapHandler::sim_swap`, exact: dynamic subnets simulate with the default
-/// limit of the direction and fees; others are 1:1 with no fee.
-[[nodiscard]] Result<Swap> sim_swap(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve, SwapSide side,
-                                    const Rational& amount);
-
-/// @rule BAL-010  The reserve updates of stake_utils, exact.
-Result<Swap> swap_tao_for_alpha(const Ruleset& rules, ExactSubnet& s, Rational& total_stake, u64 minimum_reserve,
-                                const Rational& tao, u64 limit_price, Fees fees);
-/// @rule BAL-010
-Result<Swap> swap_alpha_for_tao(const Ruleset& rules, ExactSubnet& s, Rational& total_stake, u64 minimum_reserve,
-                                const Rational& alpha, u64 limit_price, Fees fees);
-
-/// @rule BAL-012  The meaning of the maximum: the input (with its fee) that takes the spot
-/// price exactly to L; u64::MAX-probe semantics as the chain (the probe amount caps it).
-[[nodiscard]] Result<Rational> max_amount_add(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
-                                              u64 limit_price);
-/// @rule BAL-012
-[[nodiscard]] Result<Rational> max_amount_remove(const Ruleset& rules, const ExactSubnet& s, u64 minimum_reserve,
-                                                 u64 limit_price);
-
-/// What the exact `add_stake` did (BAL-011): `BalancerStakeOutcome` with rational amounts.
-/// The author's part of the fee is the whole fee when some input executed (paid_in > 0), else 0.
-struct StakeOutcome
-{
-    Swap swap;               ///< the pool swap of the staked TAO
-    Rational tao_requested;  ///< min(amount, max) for a limit order, else amount
-    Rational alpha;          ///< alpha credited to the staker (= swap.amount_paid_out)
-    Rational tao_unswapped;  ///< tao_requested − paid_in − fee: neither swapped nor charged nor refunded
-    Rational author_tao;     ///< TAO fee to the block author
-    Rational burned_tao;     ///< TAO fee burned (no block author)
-};
-
-/// What the exact `remove_stake` did (BAL-011).
-struct UnstakeOutcome
-{
-    Swap swap;                 ///< the pool swap of the unstaked alpha
-    Rational alpha_requested;  ///< alpha debited before the swap
-    Rational alpha_refund;     ///< alpha − paid_in − fee, credited back
-    Rational tao;              ///< TAO paid to the coldkey (= swap.amount_paid_out)
-    Swap fee_swap;             ///< the fee-free sale of the alpha fee (author present)
-    Rational author_tao;       ///< TAO paid to the block author (= fee_swap.amount_paid_out)
-    Rational burned_alpha;     ///< alpha fee burned (no block author); stays counted in SubnetAlphaOut
-};
+using dtao::balancer::max_amount_add;
+using dtao::balancer::max_amount_remove;
+using dtao::balancer::sim_swap;
+using dtao::balancer::sim_swap_alpha_for_tao;
+using dtao::balancer::sim_swap_tao_for_alpha;
+using dtao::balancer::swap_alpha_for_tao;
+using dtao::balancer::swap_tao_for_alpha;
 
 /// @rule BAL-011  The exact `do_add_stake` / `do_add_stake_limit`: the control flow of
 /// `chain::balancer::add_stake` (one template, reference/src/balancer_stake.cpp: input cap,

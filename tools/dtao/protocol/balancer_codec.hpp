@@ -22,15 +22,6 @@ inline Subnet read_balancer_pool(Reader& r)
 
 inline u64 read_minimum_reserve(Reader& r) { return r.u64_or("swap_minimum_reserve", SWAP_MINIMUM_RESERVE); }
 
-/// The exact model's view of an uninitialised pool: the first swap stores w2 = ½
-/// (BAL-008), so a swap on it prices at ½.
-inline ExactSubnet exact_pool(const Subnet& s)
-{
-    ExactSubnet e = to_exact(s);
-    initialize_default_weights(e);
-    return e;
-}
-
 inline json write_swap(const BalancerSwap& w)
 {
     return {{"amount_paid_in", dec(w.amount_paid_in)},
@@ -44,8 +35,7 @@ inline json write_swap(const xbal::Swap& w)
     return {{"amount_paid_in", num(w.amount_paid_in)},
             {"amount_paid_out", num(w.amount_paid_out)},
             {"fee_paid", num(w.fee_paid)},
-            // as the chain: the author gets the fee only when some input executed
-            {"fee_to_block_author", num(w.amount_paid_in > 0 ? w.fee_paid : Rational(0))}};
+            {"fee_to_block_author", num(w.fee_to_block_author)}};
 }
 
 /// What a stake op leaves in the pool: reserves, TotalStake, volume and the weight.

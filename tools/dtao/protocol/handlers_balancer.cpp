@@ -53,32 +53,25 @@ SwapSide read_side(Reader& r)
 
 json op_swap(const Context& c, Reader& r)
 {
-    Subnet s = read_balancer_pool(r);
+    const Subnet s = read_balancer_pool(r);
     const u64 minres = read_minimum_reserve(r);
     const SwapSide side = read_side(r);
     const u64 amount_in = r.u64_field("amount");
     const u64 limit = r.u64_or("limit_price", side == SwapSide::buy ? SWAP_MAX_PRICE : SWAP_MIN_PRICE);
     const Fees fees = r.bool_or("drop_fees", false) ? Fees::dropped : Fees::charged;
     r.finish();
-    if (c.exact()) {
-        ExactSubnet e = exact_pool(s);
-        const auto w = side == SwapSide::buy ? xbal::sim_swap_tao_for_alpha(c.rules, e, minres, amount_in, limit, fees)
-                                             : xbal::sim_swap_alpha_for_tao(c.rules, e, minres, amount_in, limit, fees);
+    return in_model(c, [&](auto model) -> json {
+        using Model = decltype(model);
+        SubnetT<Model> pool = as_model(s, model);
+        const auto w = balancer::do_swap(c.rules, pool, minres, side, dtao::Arithmetic<Model>::amount_of(amount_in),
+                                         balancer::limit_price_from_rao<Model>(limit), fees, SwapRun::commit);
         if (!w)
             return error_output(w.error());
         json out = write_swap(*w);
-        out["swap_balancer_quote_parts"] = dec(e.swap_balancer_quote_parts);
-        out["pal_swap_initialized"] = e.pal_swap_initialized;
+        out["swap_balancer_quote_parts"] = dec(pool.swap_balancer_quote_parts);
+        out["pal_swap_initialized"] = pool.pal_swap_initialized;
         return out;
-    }
-    const auto w =
-        bal::do_swap(c.rules, s, minres, side, amount_in, bal::limit_price_from_rao(limit), fees, SwapRun::commit);
-    if (!w)
-        return error_output(w.error());
-    json out = write_swap(*w);
-    out["swap_balancer_quote_parts"] = dec(s.swap_balancer_quote_parts);
-    out["pal_swap_initialized"] = s.pal_swap_initialized;
-    return out;
+    });
 }
 
 template <bool Add>
@@ -88,19 +81,14 @@ json op_max_amount(const Context& c, Reader& r)
     const u64 minres = read_minimum_reserve(r);
     const u64 limit = r.u64_field("limit_price");
     r.finish();
-    if (c.exact()) {
-        const ExactSubnet e = exact_pool(s);
-        const auto m =
-            Add ? xbal::max_amount_add(c.rules, e, minres, limit) : xbal::max_amount_remove(c.rules, e, minres, limit);
+    return in_model(c, [&](auto model) -> json {
+        const auto& pool = as_model(s, model);
+        const auto m = Add ? balancer::max_amount_add(c.rules, pool, minres, limit)
+                           : balancer::max_amount_remove(c.rules, pool, minres, limit);
         if (!m)
             return error_output(m.error());
-        return {{"max_amount", num(*m)}};
-    }
-    const auto m =
-        Add ? bal::max_amount_add(c.rules, s, minres, limit) : bal::max_amount_remove(c.rules, s, minres, limit);
-    if (!m)
-        return error_output(m.error());
-    return {{"max_amount", dec(*m)}};
+        return {{"max_amount", amount(*m)}};
+    });
 }
 
 json op_adjust_protocol_liquidity(const Context& c, Reader& r)
