@@ -204,7 +204,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const std::uint8_t lf = in.u8();
             const u64 limit = in.u64be();
             const std::optional<u64> limit_price = (lf & 1) != 0 ? std::optional<u64>(limit) : std::nullopt;
-            const bool partial = (lf & 2) != 0;
+            const Fill partial = (lf & 2) != 0 ? Fill::partial : Fill::whole;
             const Int alpha_before = alpha_issuance(*s);
             bool ok = false;
             if (op == 1) {

@@ -202,8 +202,8 @@ void stake(Input& in, const Ruleset& rules)
     Rational ets = 0;
     const bool sat = remove ? saturates(y, x) : saturates(x, y);
     if (!remove) {
-        const auto c = chain::add_stake(cs.subnets[0], ts, amount, std::nullopt, false);
-        const auto o = exact::add_stake(es.subnets[0], ets, Rational(amount), std::nullopt, false);
+        const auto c = chain::add_stake(cs.subnets[0], ts, amount, std::nullopt, Fill::whole);
+        const auto o = exact::add_stake(es.subnets[0], ets, Rational(amount), std::nullopt, Fill::whole);
         if (sat) {
             FUZZ_ASSERT(!c || o.ok());
             return;
@@ -214,8 +214,8 @@ void stake(Input& in, const Ruleset& rules)
         FUZZ_ASSERT(Rational(c->fee) == o->fee);
         assert_swap_bound(c->alpha, o->alpha);
     } else {
-        const auto c = chain::remove_stake(rules, cs.subnets[0], ts, amount, std::nullopt, false);
-        const auto o = exact::remove_stake(rules, es.subnets[0], ets, Rational(amount), std::nullopt, false);
+        const auto c = chain::remove_stake(rules, cs.subnets[0], ts, amount, std::nullopt, Fill::whole);
+        const auto o = exact::remove_stake(rules, es.subnets[0], ets, Rational(amount), std::nullopt, Fill::whole);
         if (sat)  // F-008: a saturated k pays more, so neither acceptance implies the other
             return;
         FUZZ_ASSERT(!c || o.ok(), "chain accepts an unstake the exact model rejects");

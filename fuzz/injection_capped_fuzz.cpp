@@ -245,10 +245,10 @@ void block(const Ruleset& rules, ChainState& st, Ledger& l)
 }
 
 void add_stake(const Ruleset& rules, ChainState& st, Ledger& l, u64 netuid, u64 amount, std::optional<u64> limit,
-               bool partial)
+               Fill allow_partial)
 {
     const ChainState pre = st;
-    const auto r = bal::add_stake(rules, st, netuid, amount, limit, partial);
+    const auto r = bal::add_stake(rules, st, netuid, amount, limit, allow_partial);
     if (!r) {
         FUZZ_ASSERT(st == pre, "a rejected add_stake changed the state");
         return;
@@ -277,7 +277,7 @@ void add_stake(const Ruleset& rules, ChainState& st, Ledger& l, u64 netuid, u64 
 }
 
 void remove_stake(const Ruleset& rules, ChainState& st, Ledger& l, u64 netuid, u64 fraction, std::optional<u64> limit,
-                  bool partial)
+                  Fill allow_partial)
 {
     const ChainState pre = st;
     const Int held = l.stake.at(netuid);
@@ -286,7 +286,7 @@ void remove_stake(const Ruleset& rules, ChainState& st, Ledger& l, u64 netuid, u
     const Int wanted = held * fraction / 32'768;
     const u64 alpha = static_cast<u64>(std::min(wanted, Int(U64_MAX)).convert_to<u64>());
     FUZZ_NOTE("  alpha", alpha);
-    const auto r = bal::remove_stake(rules, st, netuid, alpha, available, limit, partial);
+    const auto r = bal::remove_stake(rules, st, netuid, alpha, available, limit, allow_partial);
     // BAL-011: a limit order is validated against the stake (NotEnoughStakeToWithdraw); the plain
     // extrinsic caps the request at it. Neither ever sells more than the stake.
     FUZZ_ASSERT(!(r && limit && alpha > available), "a limit unstake above the stake was accepted");
@@ -457,10 +457,11 @@ int run(const std::uint8_t* data, std::size_t size)
             FUZZ_NOTE(op == 1 ? "  add_stake netuid" : "  remove_stake netuid", netuid);
             FUZZ_NOTE(op == 1 ? "  tao" : "  fraction", amount);
             FUZZ_NOTE("  limit", limit_price ? std::to_string(*limit_price) : std::string("none"));
+            const Fill allow_partial = (lf & 2) != 0 ? Fill::partial : Fill::whole;
             if (op == 1)
-                add_stake(rules, st, l, netuid, amount, limit_price, (lf & 2) != 0);
+                add_stake(rules, st, l, netuid, amount, limit_price, allow_partial);
             else
-                remove_stake(rules, st, l, netuid, amount, limit_price, (lf & 2) != 0);
+                remove_stake(rules, st, l, netuid, amount, limit_price, allow_partial);
             break;
         }
         case 3: {

@@ -61,8 +61,8 @@ TEST(fuzz_regression, saturated_unstake_accepted_by_chain_only_F008)
     ExactChainState es = to_exact(cs);
     u64 ts = 0;
     Rational ets = 0;
-    const auto c = chain::remove_stake(V2_0_9, cs.subnets[0], ts, 3906250, std::nullopt, false);
-    const auto o = exact::remove_stake(V2_0_9, es.subnets[0], ets, Rational(3906250), std::nullopt, false);
+    const auto c = chain::remove_stake(V2_0_9, cs.subnets[0], ts, 3906250, std::nullopt, Fill::whole);
+    const auto o = exact::remove_stake(V2_0_9, es.subnets[0], ets, Rational(3906250), std::nullopt, Fill::whole);
     EXPECT_TRUE(c.ok());
     ASSERT_FALSE(o.ok());
     EXPECT_EQ(o.error(), Error::amount_too_low);
@@ -99,7 +99,7 @@ TEST(fuzz_regression, total_stake_clamps_when_below_pool_tao_before_v2_0_8)
     s.subnet_alpha_in = 1'000'000'000;
     s.subnet_alpha_out = 3'000'000'000;
     u64 total_stake = 32;
-    const auto r = chain::remove_stake(V2_0_6, s, total_stake, 300'000'000, std::nullopt, false);
+    const auto r = chain::remove_stake(V2_0_6, s, total_stake, 300'000'000, std::nullopt, Fill::whole);
     ASSERT_TRUE(r.ok());
     EXPECT_GT(r->tao, 32u);
     EXPECT_EQ(total_stake, DEFAULT_STAKING_FEE);  // sat_sub(32, tao) = 0, then + fee

@@ -325,12 +325,12 @@ struct AddStakeCmd : rc::state::Command<Model, Sut>
     u64 netuid;
     u64 amount;
     std::optional<u64> limit;
-    bool partial;
+    Fill partial;
     explicit AddStakeCmd(const Model& m)
         : netuid(*rc::gen::elementOf(m.netuids(true))),
           amount(*rc::gen::weightedOneOf<u64>({{3, realistic_u64(0, 10'000'000'000'000'000)},
                                                {2, rc::gen::inRange<u64>(1'000'000, 10'000'000'000'000)}})),
-          limit(*limit_price()), partial(*rc::gen::arbitrary<bool>())
+          limit(*limit_price()), partial(*rc::gen::arbitrary<bool>() ? Fill::partial : Fill::whole)
     {}
     void checkPreconditions(const Model& m) const override
     {
@@ -390,7 +390,7 @@ struct AddStakeCmd : rc::state::Command<Model, Sut>
     void show(std::ostream& os) const override
     {
         os << "AddStake(netuid=" << netuid << ", tao=" << amount << ", limit=" << show_limit(limit)
-           << ", partial=" << partial << ")";
+           << ", partial=" << (partial == Fill::partial) << ")";
     }
 };
 
@@ -399,13 +399,13 @@ struct RemoveStakeCmd : rc::state::Command<Model, Sut>
     u64 netuid;
     u64 fraction;  ///< per 2^16 of the stakers' alpha on the subnet; above 2^16 asks for more than the stake
     std::optional<u64> limit;
-    bool partial;
+    Fill partial;
     explicit RemoveStakeCmd(const Model& m)
         : netuid(*rc::gen::elementOf(m.netuids(true))),
           fraction(*rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(65'536)},
                                                  {4, rc::gen::inRange<u64>(0, 65'537)},
                                                  {1, rc::gen::inRange<u64>(65'537, 131'073)}})),
-          limit(*limit_price()), partial(*rc::gen::arbitrary<bool>())
+          limit(*limit_price()), partial(*rc::gen::arbitrary<bool>() ? Fill::partial : Fill::whole)
     {}
     void checkPreconditions(const Model& m) const override
     {
@@ -484,7 +484,7 @@ struct RemoveStakeCmd : rc::state::Command<Model, Sut>
     void show(std::ostream& os) const override
     {
         os << "RemoveStake(netuid=" << netuid << ", fraction=" << fraction << "/65536, limit=" << show_limit(limit)
-           << ", partial=" << partial << ")";
+           << ", partial=" << (partial == Fill::partial) << ")";
     }
 };
 
@@ -826,7 +826,7 @@ void reserve_after_buy(bool naive)
     const u64 amount = *realistic_u64(2'000'000, 10'000'000'000'000'000);
     ChainState& st = c.state;
     const u64 before = st.find(1)->subnet_alpha_in;
-    const auto r = bal::add_stake(c.rules(), st, 1, amount, std::nullopt, false);
+    const auto r = bal::add_stake(c.rules(), st, 1, amount, std::nullopt, Fill::whole);
     if (!r)
         return;
     if (naive)

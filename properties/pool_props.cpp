@@ -461,11 +461,12 @@ RC_GTEST_PROP(pool, stake_007_rejected_stake_changes_nothing,
 {
     const auto& rules = LAUNCH_RULESETS[c.a % LAUNCH_RULESETS.size()];
     const std::optional<u64> lim = use_limit ? std::optional<u64>(limit) : std::nullopt;
+    const Fill fill = partial ? Fill::partial : Fill::whole;
     Subnet s = make_pool(c.x, c.y, c.y);
     u64 ts = c.x;
     const Subnet before = s;
     const u64 ts0 = ts;
-    const auto r1 = chain::add_stake(s, ts, c.a, lim, partial);
+    const auto r1 = chain::add_stake(s, ts, c.a, lim, fill);
     RC_CLASSIFY(!r1, "add rejected");
     if (!r1) {
         RC_ASSERT(same_subnet(before, s));
@@ -473,7 +474,7 @@ RC_GTEST_PROP(pool, stake_007_rejected_stake_changes_nothing,
     }
     Subnet s2 = before;
     u64 ts2 = ts0;
-    const auto r2 = chain::remove_stake(rules, s2, ts2, c.a, lim, partial);
+    const auto r2 = chain::remove_stake(rules, s2, ts2, c.a, lim, fill);
     RC_CLASSIFY(!r2, "remove rejected");
     if (!r2) {
         RC_ASSERT(same_subnet(before, s2));

@@ -102,10 +102,10 @@ struct StakeCmd : rc::state::Command<Model, Sut>
     u64 netuid;
     u64 amount;
     std::optional<u64> limit;
-    bool partial;
+    Fill partial;
     explicit StakeCmd(const Model& m)
         : netuid(*rc::gen::elementOf(m.netuids())), amount(*realistic_u64(0, 1'000'000'000'000'000)),
-          limit(*limit_price()), partial(*rc::gen::arbitrary<bool>())
+          limit(*limit_price()), partial(*rc::gen::arbitrary<bool>() ? Fill::partial : Fill::whole)
     {}
     /// Shrinking can drop the registration that created the subnet: then the command no longer applies.
     void checkPreconditions(const Model& m) const override { RC_PRE(m.subnets.count(netuid) == 1); }
@@ -132,7 +132,7 @@ struct StakeCmd : rc::state::Command<Model, Sut>
     void show(std::ostream& os) const override
     {
         os << "Stake(netuid=" << netuid << ", tao=" << amount << ", limit=" << (limit ? std::to_string(*limit) : "none")
-           << ", partial=" << partial << ")";
+           << ", partial=" << (partial == Fill::partial) << ")";
     }
 };
 
@@ -141,10 +141,10 @@ struct UnstakeCmd : rc::state::Command<Model, Sut>
     u64 netuid;
     u64 fraction;  ///< per 2^16 of SubnetAlphaOut
     std::optional<u64> limit;
-    bool partial;
+    Fill partial;
     explicit UnstakeCmd(const Model& m)
         : netuid(*rc::gen::elementOf(m.netuids())), fraction(*rc::gen::inRange<u64>(0, 65537)), limit(*limit_price()),
-          partial(*rc::gen::arbitrary<bool>())
+          partial(*rc::gen::arbitrary<bool>() ? Fill::partial : Fill::whole)
     {}
     /// Shrinking can drop the registration that created the subnet: then the command no longer applies.
     void checkPreconditions(const Model& m) const override { RC_PRE(m.subnets.count(netuid) == 1); }
@@ -169,7 +169,8 @@ struct UnstakeCmd : rc::state::Command<Model, Sut>
     void show(std::ostream& os) const override
     {
         os << "Unstake(netuid=" << netuid << ", fraction=" << fraction
-           << "/65536, limit=" << (limit ? std::to_string(*limit) : "none") << ", partial=" << partial << ")";
+           << "/65536, limit=" << (limit ? std::to_string(*limit) : "none")
+           << ", partial=" << (partial == Fill::partial) << ")";
     }
 };
 

@@ -96,7 +96,7 @@ TEST(injection_capped_models, stake_unstake_agree_with_chain_random)
         const double w2d = s0.pal_swap_initialized ? static_cast<double>(s0.swap_balancer_quote_parts) / 1e18 : 0.5;
         const double w1d = 1 - w2d;
         const bool buy = rng() % 2 != 0;
-        const bool partial = rng() % 2 != 0;
+        const Fill partial = rng() % 2 != 0 ? Fill::partial : Fill::whole;
         std::optional<u64> limit;
         if (rng() % 2) {
             // A limit between ½ and 2 times the spot price, in rao per alpha.
@@ -106,7 +106,7 @@ TEST(injection_capped_models, stake_unstake_agree_with_chain_random)
         std::ostringstream ctx;
         ctx << rules.id << " it=" << it << " x=" << s0.subnet_alpha_in << " y=" << s0.subnet_tao
             << " w=" << s0.swap_balancer_quote_parts << " init=" << s0.pal_swap_initialized << " fee=" << s0.fee_rate
-            << " limit=" << (limit ? std::to_string(*limit) : "none") << " partial=" << partial
+            << " limit=" << (limit ? std::to_string(*limit) : "none") << " partial=" << (partial == Fill::partial)
             << " author=" << cst.block_author;
         auto check = [&](const Rational& chain_v, const Rational& exact_v, const Rational& bound, const char* what) {
             const Rational diff = abs(chain_v - exact_v);
@@ -256,7 +256,7 @@ TEST(injection_capped_models, stake_unstake_exact_identities)
         const Rational stake0 = st.total_stake;
         // w = ½, y/x = ¼: a buy of τ net of the fee f = τ·33/65535 pays x·d/(y + d), d = τ − f.
         const Rational tao(5'000'000'000);
-        const auto r = exact::balancer::add_stake(MAIN_14BC6F9, st, 1, tao, std::nullopt, false);
+        const auto r = exact::balancer::add_stake(MAIN_14BC6F9, st, 1, tao, std::nullopt, Fill::whole);
         ASSERT_TRUE(r);
         const Rational fee = tao * Rational(33, 65'535);
         const Rational dy = tao - fee;
@@ -274,7 +274,8 @@ TEST(injection_capped_models, stake_unstake_exact_identities)
         // Unstake everything just bought.
         const ExactSubnet m = mid;
         const Rational stake1 = st.total_stake;
-        const auto u = exact::balancer::remove_stake(MAIN_14BC6F9, st, 1, r->alpha, r->alpha, std::nullopt, false);
+        const auto u =
+            exact::balancer::remove_stake(MAIN_14BC6F9, st, 1, r->alpha, r->alpha, std::nullopt, Fill::whole);
         ASSERT_TRUE(u);
         const Rational afee = r->alpha * Rational(33, 65'535);
         EXPECT_EQ(u->swap.fee_paid, afee);
@@ -309,16 +310,16 @@ TEST(injection_capped_models, stake_errors_and_min_stake_boundary)
     cst.total_stake = 1'000'000'000'000;
     const ExactChainState est0 = to_exact(cst);
     ExactChainState est = est0;
-    EXPECT_EQ(exact::balancer::add_stake(MAIN_14BC6F9, est, 7, 10'000'000, std::nullopt, false).error(),
+    EXPECT_EQ(exact::balancer::add_stake(MAIN_14BC6F9, est, 7, 10'000'000, std::nullopt, Fill::whole).error(),
               Error::subnet_not_exists);
-    EXPECT_EQ(exact::balancer::add_stake(MAIN_14BC6F9, est, 1, 2'001'007, std::nullopt, false).error(),
+    EXPECT_EQ(exact::balancer::add_stake(MAIN_14BC6F9, est, 1, 2'001'007, std::nullopt, Fill::whole).error(),
               Error::amount_too_low);
-    EXPECT_TRUE(chain::balancer::add_stake(MAIN_14BC6F9, cst, 1, 2'001'007, std::nullopt, false));
-    EXPECT_TRUE(exact::balancer::add_stake(MAIN_14BC6F9, est, 1, Rational(2'001'008), std::nullopt, false));
+    EXPECT_TRUE(chain::balancer::add_stake(MAIN_14BC6F9, cst, 1, 2'001'007, std::nullopt, Fill::whole));
+    EXPECT_TRUE(exact::balancer::add_stake(MAIN_14BC6F9, est, 1, Rational(2'001'008), std::nullopt, Fill::whole));
     est = est0;
-    EXPECT_EQ(exact::balancer::add_stake(MAIN_14BC6F9, est, 1, 10'000'000, 999'999'999, false).error(),
+    EXPECT_EQ(exact::balancer::add_stake(MAIN_14BC6F9, est, 1, 10'000'000, 999'999'999, Fill::whole).error(),
               Error::price_limit_exceeded);  // BAL-012's probe: the price (1) is not below the limit
-    EXPECT_EQ(exact::balancer::remove_stake(MAIN_14BC6F9, est, 1, 0, 5, std::nullopt, false).error(),
+    EXPECT_EQ(exact::balancer::remove_stake(MAIN_14BC6F9, est, 1, 0, 5, std::nullopt, Fill::whole).error(),
               Error::amount_too_low);
     EXPECT_EQ(est.find(1)->subnet_tao, est0.find(1)->subnet_tao);
     EXPECT_EQ(est.total_stake, est0.total_stake);

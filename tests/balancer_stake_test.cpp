@@ -37,9 +37,9 @@ TEST(balancer, add_stake_validation_and_fee_destination)
     // min amount = 2 000 000 + fee(sim of 2 000 000) = 2 001 007.
     {
         ChainState st = state_with(s);
-        EXPECT_EQ(add_stake(HEAD, st, 1, 2'001'006, std::nullopt, false).error(), Error::amount_too_low);
+        EXPECT_EQ(add_stake(HEAD, st, 1, 2'001'006, std::nullopt, Fill::whole).error(), Error::amount_too_low);
         EXPECT_EQ(st.total_stake, 10'000'000'000'000u);
-        const auto r = add_stake(HEAD, st, 1, 2'001'007, std::nullopt, false);
+        const auto r = add_stake(HEAD, st, 1, 2'001'007, std::nullopt, Fill::whole);
         ASSERT_TRUE(r);
         EXPECT_EQ(r->swap.amount_paid_in, 2'000'000u);
         EXPECT_EQ(r->swap.fee_paid, 1'007u);
@@ -47,7 +47,7 @@ TEST(balancer, add_stake_validation_and_fee_destination)
     {
         // author: the TAO fee leaves the subnet account to the author; TotalStake += gross
         ChainState st = state_with(s, true);
-        const auto r = add_stake(HEAD, st, 1, 1'000'000'000, std::nullopt, false);
+        const auto r = add_stake(HEAD, st, 1, 1'000'000'000, std::nullopt, Fill::whole);
         ASSERT_TRUE(r);
         EXPECT_EQ(r->author_tao, 503'547u);
         EXPECT_EQ(r->burned_tao, 0u);
@@ -60,7 +60,7 @@ TEST(balancer, add_stake_validation_and_fee_destination)
     {
         // no author: burned (moved to the burn account); TotalIssuance unchanged all the same
         ChainState st = state_with(s, false);
-        const auto r = add_stake(HEAD, st, 1, 1'000'000'000, std::nullopt, false);
+        const auto r = add_stake(HEAD, st, 1, 1'000'000'000, std::nullopt, Fill::whole);
         ASSERT_TRUE(r);
         EXPECT_EQ(r->author_tao, 0u);
         EXPECT_EQ(r->burned_tao, 503'547u);
@@ -69,29 +69,32 @@ TEST(balancer, add_stake_validation_and_fee_destination)
     {
         // limit order, no partial fill: above the max → slippage_too_high, state unchanged
         ChainState st = state_with(s);
-        EXPECT_EQ(add_stake(HEAD, st, 1, 100'000'000'000, 1'010'000'000, false).error(), Error::slippage_too_high);
+        EXPECT_EQ(add_stake(HEAD, st, 1, 100'000'000'000, 1'010'000'000, Fill::whole).error(),
+                  Error::slippage_too_high);
         const auto max = max_amount_add(HEAD, s, st.swap_minimum_reserve, 1'010'000'000);
         ASSERT_TRUE(max);
         // partial fill: stakes min(amount, max) and ends at or below the limit
-        const auto r = add_stake(HEAD, st, 1, 100'000'000'000, 1'010'000'000, true);
+        const auto r = add_stake(HEAD, st, 1, 100'000'000'000, 1'010'000'000, Fill::partial);
         ASSERT_TRUE(r);
         EXPECT_EQ(r->tao_requested, *max);
         EXPECT_LE(current_price(st.subnets[0]), limit_price_from_rao(1'010'000'000));
         // limit at or below the price: the max errors out and so does the stake
-        EXPECT_EQ(add_stake(HEAD, st, 1, 100'000'000, 1'000'000'000, true).error(), Error::price_limit_exceeded);
+        EXPECT_EQ(add_stake(HEAD, st, 1, 100'000'000, 1'000'000'000, Fill::partial).error(),
+                  Error::price_limit_exceeded);
     }
     {
         // input cap (v3.4.9-424+): amount > 1000·SubnetTAO → insufficient_liquidity
         const Subnet small = pool(1'000'000, 1'000'000'000);
         ChainState st = state_with(small);
-        EXPECT_EQ(add_stake(HEAD, st, 1, 1'000'000'001, std::nullopt, false).error(), Error::insufficient_liquidity);
+        EXPECT_EQ(add_stake(HEAD, st, 1, 1'000'000'001, std::nullopt, Fill::whole).error(),
+                  Error::insufficient_liquidity);
         ChainState st8 = state_with(small);
-        EXPECT_TRUE(add_stake(V3_4_8_423, st8, 1, 1'000'000'001, std::nullopt, false));
+        EXPECT_TRUE(add_stake(V3_4_8_423, st8, 1, 1'000'000'001, std::nullopt, Fill::whole));
     }
     {
         // unknown subnet
         ChainState st = state_with(s);
-        EXPECT_EQ(add_stake(HEAD, st, 9, 1'000'000'000, std::nullopt, false).error(), Error::subnet_not_exists);
+        EXPECT_EQ(add_stake(HEAD, st, 9, 1'000'000'000, std::nullopt, Fill::whole).error(), Error::subnet_not_exists);
     }
 }
 
@@ -102,16 +105,17 @@ TEST(balancer, remove_stake_validation_and_fee_destination)
     {
         // zero, and a partial unstake worth < min stake
         ChainState st = state_with(s);
-        EXPECT_EQ(remove_stake(HEAD, st, 1, 0, 5'000'000, std::nullopt, false).error(), Error::amount_too_low);
-        EXPECT_EQ(remove_stake(HEAD, st, 1, 1'000'000, 5'000'000, std::nullopt, false).error(), Error::amount_too_low);
+        EXPECT_EQ(remove_stake(HEAD, st, 1, 0, 5'000'000, std::nullopt, Fill::whole).error(), Error::amount_too_low);
+        EXPECT_EQ(remove_stake(HEAD, st, 1, 1'000'000, 5'000'000, std::nullopt, Fill::whole).error(),
+                  Error::amount_too_low);
         // unstaking everything bypasses the min-stake check
-        EXPECT_TRUE(remove_stake(HEAD, st, 1, 1'000'000, 1'000'000, std::nullopt, false));
+        EXPECT_TRUE(remove_stake(HEAD, st, 1, 1'000'000, 1'000'000, std::nullopt, Fill::whole));
     }
     {
         // author: the alpha fee is sold fee-free and its TAO goes to the author
         ChainState st = state_with(s, true);
         const u64 ts0 = st.total_stake;
-        const auto r = remove_stake(HEAD, st, 1, 1'000'000'000, 5'000'000'000, std::nullopt, false);
+        const auto r = remove_stake(HEAD, st, 1, 1'000'000'000, 5'000'000'000, std::nullopt, Fill::whole);
         ASSERT_TRUE(r);
         EXPECT_EQ(r->swap.fee_paid, 503'547u);
         EXPECT_EQ(r->fee_swap.amount_paid_in, 503'547u);
@@ -124,7 +128,7 @@ TEST(balancer, remove_stake_validation_and_fee_destination)
     {
         // no author: the alpha fee is burned; the reserve gets only paid_in
         ChainState st = state_with(s, false);
-        const auto r = remove_stake(HEAD, st, 1, 1'000'000'000, 5'000'000'000, std::nullopt, false);
+        const auto r = remove_stake(HEAD, st, 1, 1'000'000'000, 5'000'000'000, std::nullopt, Fill::whole);
         ASSERT_TRUE(r);
         EXPECT_EQ(r->burned_alpha, 503'547u);
         EXPECT_EQ(st.subnets[0].subnet_alpha_in, 1'000'000'000'000u + 999'496'453u);
@@ -133,7 +137,7 @@ TEST(balancer, remove_stake_validation_and_fee_destination)
     {
         // limit with partial fill, no author: the swap ends at or above the limit price
         ChainState st = state_with(s, false);
-        const auto r = remove_stake(HEAD, st, 1, 100'000'000'000, 200'000'000'000, 990'000'000, true);
+        const auto r = remove_stake(HEAD, st, 1, 100'000'000'000, 200'000'000'000, 990'000'000, Fill::partial);
         ASSERT_TRUE(r);
         const auto max = max_amount_remove(HEAD, s, st.swap_minimum_reserve, 990'000'000);
         ASSERT_TRUE(max);
@@ -141,14 +145,14 @@ TEST(balancer, remove_stake_validation_and_fee_destination)
         EXPECT_EQ(r->alpha_refund, *max - r->swap.amount_paid_in - r->swap.fee_paid);
         EXPECT_GE(current_price(st.subnets[0]), limit_price_from_rao(990'000'000));
         ChainState st2 = state_with(s);
-        EXPECT_EQ(remove_stake(HEAD, st2, 1, 100'000'000'000, 200'000'000'000, 990'000'000, false).error(),
+        EXPECT_EQ(remove_stake(HEAD, st2, 1, 100'000'000'000, 200'000'000'000, 990'000'000, Fill::whole).error(),
                   Error::slippage_too_high);
     }
     {
         // ...with an author, the fee alpha is sold afterwards at the MIN price: the final spot
         // price ends below the user's limit (the limit bounds the user's swap only).
         ChainState st = state_with(s, true);
-        const auto r = remove_stake(HEAD, st, 1, 100'000'000'000, 200'000'000'000, 990'000'000, true);
+        const auto r = remove_stake(HEAD, st, 1, 100'000'000'000, 200'000'000'000, 990'000'000, Fill::partial);
         ASSERT_TRUE(r);
         EXPECT_GT(r->author_tao, 0u);
         EXPECT_LT(current_price(st.subnets[0]), limit_price_from_rao(990'000'000));
@@ -157,7 +161,7 @@ TEST(balancer, remove_stake_validation_and_fee_destination)
         // input cap on the alpha side (v3.4.9-424+)
         const Subnet small = pool(1'000'000'000, 1'000'000);
         ChainState st = state_with(small);
-        EXPECT_EQ(remove_stake(HEAD, st, 1, 1'000'000'001, 2'000'000'000, std::nullopt, false).error(),
+        EXPECT_EQ(remove_stake(HEAD, st, 1, 1'000'000'001, 2'000'000'000, std::nullopt, Fill::whole).error(),
                   Error::insufficient_liquidity);
     }
 }
@@ -173,7 +177,7 @@ TEST(balancer, remove_stake_limit_above_the_stake_is_refused)
     const Subnet s = pool(10'000'000'000, 10'000'000'000);
     for (const Ruleset* rules : {&V3_4_8_423, &V3_4_9_424, &MAIN_14BC6F9}) {
         SCOPED_TRACE(rules->id);
-        for (bool partial : {false, true}) {
+        for (const Fill partial : {Fill::whole, Fill::partial}) {
             ChainState st = state_with(s);
             const ChainState pre = st;
             EXPECT_EQ(remove_stake(*rules, st, 1, 1'000'000'000, 300'000'000, 100, partial).error(),
@@ -188,7 +192,7 @@ TEST(balancer, remove_stake_limit_above_the_stake_is_refused)
         {
             // nothing else refuses the request: with the stake to cover it, it sells
             ChainState st = state_with(s);
-            const auto r = remove_stake(*rules, st, 1, 1'000'000'000, 1'000'000'000, 100, false);
+            const auto r = remove_stake(*rules, st, 1, 1'000'000'000, 1'000'000'000, 100, Fill::whole);
             ASSERT_TRUE(r);
             // fee = ⌊10^9·33/65535⌋ = 503 547 (BAL-004), the rest executes (limit far below)
             EXPECT_EQ(r->swap.amount_paid_in, 999'496'453u);
@@ -196,35 +200,35 @@ TEST(balancer, remove_stake_limit_above_the_stake_is_refused)
         {
             // one alpha short of the request is enough to refuse it
             ChainState st = state_with(s);
-            EXPECT_EQ(remove_stake(*rules, st, 1, 1'000'000'000, 999'999'999, 100, false).error(),
+            EXPECT_EQ(remove_stake(*rules, st, 1, 1'000'000'000, 999'999'999, 100, Fill::whole).error(),
                       Error::not_enough_stake_to_withdraw);
         }
         {
             // the plain extrinsic caps at the stake and unstakes all of it
             ChainState st = state_with(s);
-            const auto r = remove_stake(*rules, st, 1, 1'000'000'000, 300'000'000, std::nullopt, false);
+            const auto r = remove_stake(*rules, st, 1, 1'000'000'000, 300'000'000, std::nullopt, Fill::whole);
             ASSERT_TRUE(r);
             EXPECT_EQ(r->alpha_requested, 300'000'000u);
         }
         {
             // the BAL-012 probe comes first: at limit = price 1 the sale is refused by the swap
             ChainState st = state_with(s);
-            EXPECT_EQ(remove_stake(*rules, st, 1, 1'000'000'000, 300'000'000, 1'000'000'000, false).error(),
+            EXPECT_EQ(remove_stake(*rules, st, 1, 1'000'000'000, 300'000'000, 1'000'000'000, Fill::whole).error(),
                       Error::price_limit_exceeded);
         }
         {
             // the zero check comes before the stake check
             ChainState st = state_with(s);
-            EXPECT_EQ(remove_stake(*rules, st, 1, 0, 0, 100, false).error(), Error::amount_too_low);
+            EXPECT_EQ(remove_stake(*rules, st, 1, 0, 0, 100, Fill::whole).error(), Error::amount_too_low);
         }
     }
     {
         // the input cap (v3.4.9-424+) comes first: 1000·10^10 + 1 alpha
         ChainState st = state_with(s);
-        EXPECT_EQ(remove_stake(V3_4_9_424, st, 1, 10'000'000'000'001, 300'000'000, 100, false).error(),
+        EXPECT_EQ(remove_stake(V3_4_9_424, st, 1, 10'000'000'000'001, 300'000'000, 100, Fill::whole).error(),
                   Error::insufficient_liquidity);
         ChainState st8 = state_with(s);
-        EXPECT_EQ(remove_stake(V3_4_8_423, st8, 1, 10'000'000'000'001, 300'000'000, 100, false).error(),
+        EXPECT_EQ(remove_stake(V3_4_8_423, st8, 1, 10'000'000'000'001, 300'000'000, 100, Fill::whole).error(),
                   Error::not_enough_stake_to_withdraw);
     }
 }
@@ -414,7 +418,7 @@ TEST(balancer, max_amount_add_overstated_when_probe_power_underflows)
 
     ChainState st = state_with(s, false);
     const u64 amount = 93'130'080'887'377;
-    const auto r = add_stake(V3_4_8_423, st, s.netuid, amount, 293'261, true);
+    const auto r = add_stake(V3_4_8_423, st, s.netuid, amount, 293'261, Fill::partial);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->tao_requested, amount);                                   // the whole amount is taken …
     EXPECT_LT(r->swap.amount_paid_in + r->swap.fee_paid, 1'000'000'000u);  // … under 1 TAO is used …
@@ -431,11 +435,11 @@ TEST(balancer, whole_dust_unstake_fails_when_the_fee_sale_pays_nothing)
 {
     Subnet s = pool(2'065'946'428, 99'105'867'337'130, Perquintill::from_parts(822'490'883'497'278'644));
     ChainState with_author = state_with(s, true);
-    const auto r = remove_stake(V3_4_9_424, with_author, s.netuid, 18'255'453, 18'255'453, std::nullopt, false);
+    const auto r = remove_stake(V3_4_9_424, with_author, s.netuid, 18'255'453, 18'255'453, std::nullopt, Fill::whole);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), Error::reserves_too_low);
     ChainState no_author = state_with(s, false);
-    const auto ok = remove_stake(V3_4_9_424, no_author, s.netuid, 18'255'453, 18'255'453, std::nullopt, false);
+    const auto ok = remove_stake(V3_4_9_424, no_author, s.netuid, 18'255'453, 18'255'453, std::nullopt, Fill::whole);
     ASSERT_TRUE(ok);
     EXPECT_GT(ok->burned_alpha, 0u);
 }
@@ -448,13 +452,13 @@ TEST(balancer, buy_takes_the_whole_reserve_when_power_underflows)
 {
     const Subnet s = pool(222'190'038'456, 13'841'648'096, Perquintill::from_parts(926'574'006'673'876'913));
     ChainState st = state_with(s, true);
-    const auto r = add_stake(V3_4_9_424, st, s.netuid, 8'916'275'027'162, std::nullopt, false);
+    const auto r = add_stake(V3_4_9_424, st, s.netuid, 8'916'275'027'162, std::nullopt, Fill::whole);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->alpha, 13'841'648'096u);
     EXPECT_EQ(st.find(s.netuid)->subnet_alpha_in, 0u);
     ExactChainState est = to_exact(state_with(s, true));
     const auto x =
-        exact::balancer::add_stake(V3_4_9_424, est, s.netuid, Rational(8'916'275'027'162), std::nullopt, false);
+        exact::balancer::add_stake(V3_4_9_424, est, s.netuid, Rational(8'916'275'027'162), std::nullopt, Fill::whole);
     ASSERT_TRUE(x);
     EXPECT_LT(x->alpha, Rational(13'841'600'390));
     EXPECT_GT(x->alpha, Rational(13'841'600'389));

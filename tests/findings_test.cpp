@@ -451,7 +451,7 @@ TEST(findings, f011_limit_order_validates_requested_amount)
     Subnet s = dyn(1, 150'000'000'000, 100'000'000'000);
     EXPECT_EQ(chain::max_amount_add(s, 1'500'000'001), 100u);
     u64 ts = 150'000'000'000;
-    const auto r = chain::add_stake(s, ts, 1'000'000'000, 1'500'000'001, true);
+    const auto r = chain::add_stake(s, ts, 1'000'000'000, 1'500'000'001, Fill::partial);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->tao_staked, 0u);
     EXPECT_EQ(r->alpha, 0u);
@@ -462,7 +462,7 @@ TEST(findings, f011_limit_order_validates_requested_amount)
     // exact model: max = 1.500000001·10^11 − 1.5·10^11 = 100 as well; same outcome.
     ExactSubnet e = exact_of(dyn(1, 150'000'000'000, 100'000'000'000));
     Rational ets = 150'000'000'000;
-    const auto er = exact::add_stake(e, ets, 1'000'000'000, 1'500'000'001, true);
+    const auto er = exact::add_stake(e, ets, 1'000'000'000, 1'500'000'001, Fill::partial);
     ASSERT_TRUE(er.ok());
     EXPECT_EQ(er->alpha, 0);
     EXPECT_EQ(er->fee, 100);
@@ -488,7 +488,7 @@ TEST(findings, f012_partial_unstake_fee_on_full_request)
     {
         Subnet s = dyn(1, P, P, P);
         u64 ts = P;
-        const auto r = chain::remove_stake(V2_0_9, s, ts, P, 999'999'999, true);
+        const auto r = chain::remove_stake(V2_0_9, s, ts, P, 999'999'999, Fill::partial);
         ASSERT_TRUE(r.ok());
         EXPECT_EQ(r->tao, 999'999u);
         EXPECT_EQ(r->fee, 999'999u);
@@ -498,7 +498,7 @@ TEST(findings, f012_partial_unstake_fee_on_full_request)
     {
         Subnet s = dyn(1, P, P, P);
         u64 ts = P;
-        const auto r = chain::remove_stake(V2_0_8, s, ts, P, 999'999'999, true);
+        const auto r = chain::remove_stake(V2_0_8, s, ts, P, 999'999'999, Fill::partial);
         ASSERT_TRUE(r.ok());
         EXPECT_EQ(r->fee, 50'000u);
         EXPECT_EQ(r->tao_unstaked, 949'999u);
@@ -506,7 +506,7 @@ TEST(findings, f012_partial_unstake_fee_on_full_request)
     // exact model: fee 10^15·5/10^5 = 5·10^10 (chain 49 999 915 063): everything kept too.
     ExactSubnet e = exact_of(dyn(1, P, P, P));
     Rational ets = P;
-    const auto er = exact::remove_stake(V2_0_9, e, ets, P, 999'999'999, true);
+    const auto er = exact::remove_stake(V2_0_9, e, ets, P, 999'999'999, Fill::partial);
     ASSERT_TRUE(er.ok());
     EXPECT_EQ(exact::unstake_fee(V2_0_9, exact_of(dyn(1, P, P)), Rational(P), {}), 50'000'000'000);
     EXPECT_EQ(er->tao_unstaked, 0);
@@ -670,7 +670,7 @@ TEST(findings, f025_stake_buying_zero_alpha_is_accepted)
 {
     Subnet s = test::dyn(20'000'000'000'000'000, 1'000'000'000);
     u64 total_stake = 0;
-    const auto r = chain::add_stake(s, total_stake, 1'000'000, std::nullopt, false);
+    const auto r = chain::add_stake(s, total_stake, 1'000'000, std::nullopt, Fill::whole);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->tao_staked, 950'000u);
     EXPECT_EQ(r->alpha, 0u);

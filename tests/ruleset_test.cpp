@@ -176,8 +176,8 @@ TEST(ruleset, unstake_debit_order_changes_no_amount)
     a.subnet_alpha_out = 1'000'000'000;
     Subnet b = a;
     u64 ta = 10'000'000'000, tb = ta;
-    const auto ra = chain::remove_stake(V2_0_2, a, ta, 1'000'000'000, std::nullopt, false);
-    const auto rb = chain::remove_stake(V2_0_4, b, tb, 1'000'000'000, std::nullopt, false);
+    const auto ra = chain::remove_stake(V2_0_2, a, ta, 1'000'000'000, std::nullopt, Fill::whole);
+    const auto rb = chain::remove_stake(V2_0_4, b, tb, 1'000'000'000, std::nullopt, Fill::whole);
     ASSERT_TRUE(ra.ok() && rb.ok());
     EXPECT_EQ(ra->tao, rb->tao);
     EXPECT_EQ(ra->tao_unstaked, rb->tao_unstaked);

@@ -226,18 +226,18 @@ TEST(stake, validate_add_stake_order_of_checks)
 {
     const Subnet s = dyn(1'000'000'000, 20'000'000);
     // min stake + fee = 550 000
-    EXPECT_EQ(chain::validate_add_stake(s, 549'999, U64_MAX, false).error(), Error::amount_too_low);
-    EXPECT_TRUE(chain::validate_add_stake(s, 550'000, U64_MAX, false).ok());
+    EXPECT_EQ(chain::validate_add_stake(s, 549'999, U64_MAX, Fill::whole).error(), Error::amount_too_low);
+    EXPECT_TRUE(chain::validate_add_stake(s, 550'000, U64_MAX, Fill::whole).ok());
     // amount_too_low precedes slippage
-    EXPECT_EQ(chain::validate_add_stake(s, 1, 0, false).error(), Error::amount_too_low);
-    EXPECT_EQ(chain::validate_add_stake(s, 600'000, 599'999, false).error(), Error::slippage_too_high);
-    EXPECT_TRUE(chain::validate_add_stake(s, 600'000, 599'999, true).ok());
+    EXPECT_EQ(chain::validate_add_stake(s, 1, 0, Fill::whole).error(), Error::amount_too_low);
+    EXPECT_EQ(chain::validate_add_stake(s, 600'000, 599'999, Fill::whole).error(), Error::slippage_too_high);
+    EXPECT_TRUE(chain::validate_add_stake(s, 600'000, 599'999, Fill::partial).ok());
     // the simulation uses the *gross* amount: 1e9 leaves y' = 1e7 (ok), 1e9 + 1 fails
-    EXPECT_TRUE(chain::validate_add_stake(s, 1'000'000'000, U64_MAX, false).ok());
-    EXPECT_EQ(chain::validate_add_stake(s, 1'000'000'001, U64_MAX, false).error(), Error::insufficient_liquidity);
-    EXPECT_EQ(exact::validate_add_stake(ex(s), 1'000'000'001, Rational(U64_MAX), false).error(),
+    EXPECT_TRUE(chain::validate_add_stake(s, 1'000'000'000, U64_MAX, Fill::whole).ok());
+    EXPECT_EQ(chain::validate_add_stake(s, 1'000'000'001, U64_MAX, Fill::whole).error(), Error::insufficient_liquidity);
+    EXPECT_EQ(exact::validate_add_stake(ex(s), 1'000'000'001, Rational(U64_MAX), Fill::whole).error(),
               Error::insufficient_liquidity);
-    EXPECT_EQ(exact::validate_add_stake(ex(s), 549'999, Rational(U64_MAX), false).error(), Error::amount_too_low);
+    EXPECT_EQ(exact::validate_add_stake(ex(s), 549'999, Rational(U64_MAX), Fill::whole).error(), Error::amount_too_low);
 }
 
 /// @rule STAKE-004
@@ -245,14 +245,16 @@ TEST(stake, validate_remove_stake_strict_min)
 {
     const Subnet s = stable();  // 1:1
     // τ must be strictly greater than DefaultMinStake (500 000)
-    EXPECT_EQ(chain::validate_remove_stake(s, 500'000, U64_MAX, false).error(), Error::amount_too_low);
-    EXPECT_TRUE(chain::validate_remove_stake(s, 500'001, U64_MAX, false).ok());
-    EXPECT_EQ(chain::validate_remove_stake(s, 600'000, 599'999, false).error(), Error::slippage_too_high);
-    EXPECT_TRUE(chain::validate_remove_stake(s, 600'000, 599'999, true).ok());
+    EXPECT_EQ(chain::validate_remove_stake(s, 500'000, U64_MAX, Fill::whole).error(), Error::amount_too_low);
+    EXPECT_TRUE(chain::validate_remove_stake(s, 500'001, U64_MAX, Fill::whole).ok());
+    EXPECT_EQ(chain::validate_remove_stake(s, 600'000, 599'999, Fill::whole).error(), Error::slippage_too_high);
+    EXPECT_TRUE(chain::validate_remove_stake(s, 600'000, 599'999, Fill::partial).ok());
     const Subnet d = dyn(20'000'000, 1'000'000'000);
-    EXPECT_EQ(chain::validate_remove_stake(d, 1'000'000'001, U64_MAX, false).error(), Error::insufficient_liquidity);
-    EXPECT_EQ(exact::validate_remove_stake(ex(s), 500'000, Rational(U64_MAX), false).error(), Error::amount_too_low);
-    EXPECT_TRUE(exact::validate_remove_stake(ex(s), 500'001, Rational(U64_MAX), false).ok());
+    EXPECT_EQ(chain::validate_remove_stake(d, 1'000'000'001, U64_MAX, Fill::whole).error(),
+              Error::insufficient_liquidity);
+    EXPECT_EQ(exact::validate_remove_stake(ex(s), 500'000, Rational(U64_MAX), Fill::whole).error(),
+              Error::amount_too_low);
+    EXPECT_TRUE(exact::validate_remove_stake(ex(s), 500'001, Rational(U64_MAX), Fill::whole).ok());
 }
 
 // ---------------------------------------------------------------- STAKE-007/008
@@ -263,7 +265,7 @@ TEST(stake, add_stake_with_and_without_limit)
     // no limit: the whole amount with the flat fee
     Subnet s = dyn(10'000'000'000, 5'000'000'000);
     u64 ts = 0;
-    auto r = chain::add_stake(s, ts, 1'000'000'000, std::nullopt, false);
+    auto r = chain::add_stake(s, ts, 1'000'000'000, std::nullopt, Fill::whole);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->alpha, 454'524'793u);  // as in stake_into_subnet_keeps_fee_in_pool
     // limit: x = 150e9, y = 100e9, L = 1 500 000 001 ⇒ max 100 (L13 row);
@@ -271,8 +273,8 @@ TEST(stake, add_stake_with_and_without_limit)
     // is staked with the 50 000 fee, so nothing is swapped and 100 is fee.
     Subnet t = dyn(150'000'000'000, 100'000'000'000);
     u64 ts2 = 0;
-    EXPECT_EQ(chain::add_stake(t, ts2, 1'000'000'000, 1'500'000'001, false).error(), Error::slippage_too_high);
-    auto p = chain::add_stake(t, ts2, 1'000'000'000, 1'500'000'001, true);
+    EXPECT_EQ(chain::add_stake(t, ts2, 1'000'000'000, 1'500'000'001, Fill::whole).error(), Error::slippage_too_high);
+    auto p = chain::add_stake(t, ts2, 1'000'000'000, 1'500'000'001, Fill::partial);
     ASSERT_TRUE(p.ok());
     EXPECT_EQ(p->tao_staked, 0u);
     EXPECT_EQ(p->fee, 100u);
@@ -280,13 +282,13 @@ TEST(stake, add_stake_with_and_without_limit)
     // limit 3e9 ⇒ max 150e9 ≥ 1e9: everything goes through
     Subnet u = dyn(150'000'000'000, 100'000'000'000);
     u64 ts3 = 0;
-    auto q = chain::add_stake(u, ts3, 1'000'000'000, 3'000'000'000, false);
+    auto q = chain::add_stake(u, ts3, 1'000'000'000, 3'000'000'000, Fill::whole);
     ASSERT_TRUE(q.ok());
     EXPECT_EQ(q->tao_staked, 999'950'000u);
     // exact model mirrors the limit logic
     ExactSubnet e = ex(dyn(150'000'000'000, 100'000'000'000));
     Rational ets = 0;
-    EXPECT_EQ(exact::add_stake(e, ets, 1'000'000'000, 1'500'000'001, false).error(), Error::slippage_too_high);
+    EXPECT_EQ(exact::add_stake(e, ets, 1'000'000'000, 1'500'000'001, Fill::whole).error(), Error::slippage_too_high);
 }
 
 /// @rule STAKE-008 STAKE-009
@@ -297,7 +299,7 @@ TEST(stake, remove_stake_fee_from_requested_alpha)
     s.subnet_tao = 5'000'000'000;
     s.subnet_alpha_out = 5'000'000'000;
     u64 ts = 5'000'000'000;
-    auto r = chain::remove_stake(V2_0_1, s, ts, 1'000'000'000, std::nullopt, false);
+    auto r = chain::remove_stake(V2_0_1, s, ts, 1'000'000'000, std::nullopt, Fill::whole);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->tao, 1'000'000'000u);
     EXPECT_EQ(r->tao_unstaked, 999'950'000u);
@@ -309,14 +311,14 @@ TEST(stake, remove_stake_fee_from_requested_alpha)
     // ⌊200e9·500/(100e9+500)⌋ = 999 (below the fee), so nothing is paid out.
     Subnet d = dyn(200'000'000'000, 100'000'000'000, 2'000'000'000'000);
     u64 ts2 = 200'000'000'000;
-    auto p = chain::remove_stake(V2_0_9, d, ts2, 1'000'000'000'000, 1'999'999'990, true);
+    auto p = chain::remove_stake(V2_0_9, d, ts2, 1'000'000'000'000, 1'999'999'990, Fill::partial);
     ASSERT_TRUE(p.ok());
     EXPECT_EQ(p->tao, 999u);
     EXPECT_EQ(p->tao_unstaked, 0u);
     EXPECT_EQ(p->fee, 999u);
     EXPECT_EQ(d.subnet_alpha_in, 100'000'000'500u);
     Subnet d2 = dyn(200'000'000'000, 100'000'000'000, 2'000'000'000'000);
-    EXPECT_EQ(chain::remove_stake(V2_0_9, d2, ts2, 1'000'000'000'000, 1'999'999'990, false).error(),
+    EXPECT_EQ(chain::remove_stake(V2_0_9, d2, ts2, 1'000'000'000'000, 1'999'999'990, Fill::whole).error(),
               Error::slippage_too_high);
 }
 
@@ -335,37 +337,41 @@ TEST(stake, remove_stake_above_the_stake_is_refused_last)
             // plain: 10^9 alpha out of 3·10^8
             Subnet s = d;
             const Subnet pre = s;
-            EXPECT_EQ(chain::remove_stake(*rules, s, ts, 1'000'000'000, std::nullopt, false, {}, 300'000'000).error(),
-                      Error::not_enough_stake_to_withdraw);
+            EXPECT_EQ(
+                chain::remove_stake(*rules, s, ts, 1'000'000'000, std::nullopt, Fill::whole, {}, 300'000'000).error(),
+                Error::not_enough_stake_to_withdraw);
             EXPECT_EQ(s, pre);
             ExactSubnet e = ex(d);
             Rational ets = ts;
-            EXPECT_EQ(exact::remove_stake(*rules, e, ets, 1'000'000'000, std::nullopt, false, {}, Rational(300'000'000))
-                          .error(),
-                      Error::not_enough_stake_to_withdraw);
+            EXPECT_EQ(
+                exact::remove_stake(*rules, e, ets, 1'000'000'000, std::nullopt, Fill::whole, {}, Rational(300'000'000))
+                    .error(),
+                Error::not_enough_stake_to_withdraw);
         }
         {
             // exactly the stake, and no stake given: accepted
             Subnet s = d, t = d;
-            EXPECT_TRUE(chain::remove_stake(*rules, s, ts, 1'000'000'000, std::nullopt, false, {}, 1'000'000'000));
-            EXPECT_TRUE(chain::remove_stake(*rules, t, ts, 1'000'000'000, std::nullopt, false));
+            EXPECT_TRUE(
+                chain::remove_stake(*rules, s, ts, 1'000'000'000, std::nullopt, Fill::whole, {}, 1'000'000'000));
+            EXPECT_TRUE(chain::remove_stake(*rules, t, ts, 1'000'000'000, std::nullopt, Fill::whole));
         }
         {
             // limit L14 (max 500, see above): slippage is checked before the stake ...
             Subnet s = d;
-            EXPECT_EQ(
-                chain::remove_stake(*rules, s, ts, 1'000'000'000'000, 1'999'999'990, false, {}, 300'000'000).error(),
-                Error::slippage_too_high);
+            EXPECT_EQ(chain::remove_stake(*rules, s, ts, 1'000'000'000'000, 1'999'999'990, Fill::whole, {}, 300'000'000)
+                          .error(),
+                      Error::slippage_too_high);
             // ... and with partial fill the stake check refuses what slippage allowed
             EXPECT_EQ(
-                chain::remove_stake(*rules, s, ts, 1'000'000'000'000, 1'999'999'990, true, {}, 300'000'000).error(),
+                chain::remove_stake(*rules, s, ts, 1'000'000'000'000, 1'999'999'990, Fill::partial, {}, 300'000'000)
+                    .error(),
                 Error::not_enough_stake_to_withdraw);
         }
         {
             // a sale worth ≤ DefaultMinStake is refused before the stake check:
             // ⌊200e9·1000/(100e9 + 1000)⌋ = 1 999 < 500 000
             Subnet s = d;
-            EXPECT_EQ(chain::remove_stake(*rules, s, ts, 1'000, std::nullopt, false, {}, 10).error(),
+            EXPECT_EQ(chain::remove_stake(*rules, s, ts, 1'000, std::nullopt, Fill::whole, {}, 10).error(),
                       Error::amount_too_low);
         }
     }

@@ -123,7 +123,7 @@ bool within_stake_input_limit(const Ruleset& rules, const SubnetT<Model>& s, con
 /// `validate_add_stake` (pool part; balances, hotkey and share-pool precision are outside).
 template <typename Model>
 Result<bool> validate_add_stake(const Ruleset& rules, const SubnetT<Model>& s, u64 minimum_reserve,
-                                const AmountOf<Model>& amount, const AmountOf<Model>& max_amount, bool allow_partial)
+                                const AmountOf<Model>& amount, const AmountOf<Model>& max_amount, Fill allow_partial)
 {
     using O = StakeOps<Model>;
     using Amount = typename O::Amount;
@@ -135,7 +135,7 @@ Result<bool> validate_add_stake(const Ruleset& rules, const SubnetT<Model>& s, u
     if (amount < O::amount_add(min_stake, min_fee))
         return Error::amount_too_low;
     Amount stake = amount;
-    if (!allow_partial) {
+    if (allow_partial == Fill::whole) {
         if (stake > max_amount)
             return Error::slippage_too_high;
     } else {
@@ -155,7 +155,7 @@ Result<bool> validate_add_stake(const Ruleset& rules, const SubnetT<Model>& s, u
 template <typename Model>
 Result<bool> validate_remove_stake(const Ruleset& rules, const SubnetT<Model>& s, u64 minimum_reserve,
                                    const AmountOf<Model>& alpha, const AmountOf<Model>& alpha_available,
-                                   const AmountOf<Model>& max_amount, bool allow_partial)
+                                   const AmountOf<Model>& max_amount, Fill allow_partial)
 {
     using O = StakeOps<Model>;
     if (alpha == 0)
@@ -171,7 +171,7 @@ Result<bool> validate_remove_stake(const Ruleset& rules, const SubnetT<Model>& s
         return Error::insufficient_liquidity;
     if (remaining != 0 && sim->amount_paid_out < O::amount_of(BALANCER_ERA_MIN_STAKE))
         return Error::amount_too_low;
-    if (!allow_partial && alpha > max_amount)
+    if (allow_partial == Fill::whole && alpha > max_amount)
         return Error::slippage_too_high;
     return true;
 }
@@ -180,7 +180,7 @@ Result<bool> validate_remove_stake(const Ruleset& rules, const SubnetT<Model>& s
 template <typename Model>
 Result<typename StakeOps<Model>::StakeOutcome> add_stake_generic(const Ruleset& rules, ChainStateT<Model>& st,
                                                                  u64 netuid, const AmountOf<Model>& amount,
-                                                                 std::optional<u64> limit_price, bool allow_partial)
+                                                                 std::optional<u64> limit_price, Fill allow_partial)
 {
     using O = StakeOps<Model>;
     using Amount = typename O::Amount;
@@ -201,7 +201,7 @@ Result<typename StakeOps<Model>::StakeOutcome> add_stake_generic(const Ruleset& 
         max_amount = *m;
         possible = O::amount_min(amount, max_amount);
     } else {
-        allow_partial = false;
+        allow_partial = Fill::whole;
     }
     if (auto v = validate_add_stake<Model>(rules, s, minres, amount, max_amount, allow_partial); !v)
         return v.error();
@@ -230,7 +230,7 @@ Result<typename StakeOps<Model>::StakeOutcome> add_stake_generic(const Ruleset& 
 template <typename Model>
 Result<typename StakeOps<Model>::UnstakeOutcome>
 remove_stake_generic(const Ruleset& rules, ChainStateT<Model>& st, u64 netuid, AmountOf<Model> alpha,
-                     const AmountOf<Model>& alpha_available, std::optional<u64> limit_price, bool allow_partial)
+                     const AmountOf<Model>& alpha_available, std::optional<u64> limit_price, Fill allow_partial)
 {
     using O = StakeOps<Model>;
     using Amount = typename O::Amount;
@@ -247,7 +247,7 @@ remove_stake_generic(const Ruleset& rules, ChainStateT<Model>& st, u64 netuid, A
         if (!within_stake_input_limit<Model>(rules, s, alpha, s.subnet_alpha_in))
             return Error::insufficient_liquidity;
         max_amount = possible = alpha;
-        allow_partial = false;
+        allow_partial = Fill::whole;
     } else {  // do_remove_stake_limit: no cap at the stake
         if (!within_stake_input_limit<Model>(rules, s, alpha, s.subnet_alpha_in))
             return Error::insufficient_liquidity;
@@ -294,13 +294,13 @@ remove_stake_generic(const Ruleset& rules, ChainStateT<Model>& st, u64 netuid, A
 namespace chain::balancer {
 
 Result<BalancerStakeOutcome> add_stake(const Ruleset& rules, ChainState& st, u64 netuid, u64 amount,
-                                       std::optional<u64> limit_price, bool allow_partial)
+                                       std::optional<u64> limit_price, Fill allow_partial)
 {
     return add_stake_generic<ChainModel>(rules, st, netuid, amount, limit_price, allow_partial);
 }
 
 Result<BalancerUnstakeOutcome> remove_stake(const Ruleset& rules, ChainState& st, u64 netuid, u64 alpha,
-                                            u64 alpha_available, std::optional<u64> limit_price, bool allow_partial)
+                                            u64 alpha_available, std::optional<u64> limit_price, Fill allow_partial)
 {
     return remove_stake_generic<ChainModel>(rules, st, netuid, alpha, alpha_available, limit_price, allow_partial);
 }
@@ -310,13 +310,13 @@ Result<BalancerUnstakeOutcome> remove_stake(const Ruleset& rules, ChainState& st
 namespace exact::balancer {
 
 Result<StakeOutcome> add_stake(const Ruleset& rules, ExactChainState& st, u64 netuid, const Rational& amount,
-                               std::optional<u64> limit_price, bool allow_partial)
+                               std::optional<u64> limit_price, Fill allow_partial)
 {
     return add_stake_generic<ExactModel>(rules, st, netuid, amount, limit_price, allow_partial);
 }
 
 Result<UnstakeOutcome> remove_stake(const Ruleset& rules, ExactChainState& st, u64 netuid, const Rational& alpha,
-                                    const Rational& alpha_available, std::optional<u64> limit_price, bool allow_partial)
+                                    const Rational& alpha_available, std::optional<u64> limit_price, Fill allow_partial)
 {
     return remove_stake_generic<ExactModel>(rules, st, netuid, alpha, alpha_available, limit_price, allow_partial);
 }

@@ -44,18 +44,18 @@ UnstakeOutcome<u64> unstake_from_subnet(Subnet& s, u64& total_stake, u64 alpha, 
     return out;
 }
 
-Result<bool> validate_add_stake(const Subnet& s, u64 amount, u64 max_amount, bool allow_partial)
+Result<bool> validate_add_stake(const Subnet& s, u64 amount, u64 max_amount, Fill allow_partial)
 {
     if (amount < sat_add(DEFAULT_MIN_STAKE, DEFAULT_STAKING_FEE))
         return Error::amount_too_low;
-    if (!allow_partial && amount > max_amount)
+    if (allow_partial == Fill::whole && amount > max_amount)
         return Error::slippage_too_high;
     if (!sim_swap_tao_for_alpha(s, amount))
         return Error::insufficient_liquidity;
     return true;
 }
 
-Result<bool> validate_remove_stake(const Subnet& s, u64 alpha, u64 max_amount, bool allow_partial,
+Result<bool> validate_remove_stake(const Subnet& s, u64 alpha, u64 max_amount, Fill allow_partial,
                                    std::optional<u64> alpha_available)
 {
     const auto q = sim_swap_alpha_for_tao(s, alpha);
@@ -63,7 +63,7 @@ Result<bool> validate_remove_stake(const Subnet& s, u64 alpha, u64 max_amount, b
         return Error::insufficient_liquidity;
     if (!(q->amount_out > DEFAULT_MIN_STAKE))
         return Error::amount_too_low;
-    if (!allow_partial && alpha > max_amount)
+    if (allow_partial == Fill::whole && alpha > max_amount)
         return Error::slippage_too_high;
     // The launch era checks the stake last (after the hotkey, outside the model), unlike
     // the Balancer era (BAL-011), where it precedes the simulated sale.
@@ -105,22 +105,22 @@ u64 max_amount_remove(const Subnet& s, u64 limit_price)
 }
 
 Result<StakeOutcome<u64>> add_stake(Subnet& s, u64& total_stake, u64 amount, std::optional<u64> limit_price,
-                                    bool allow_partial)
+                                    Fill allow_partial)
 {
     const u64 max_amount = limit_price ? max_amount_add(s, *limit_price) : amount;
-    const auto valid = validate_add_stake(s, amount, max_amount, limit_price ? allow_partial : false);
+    const auto valid = validate_add_stake(s, amount, max_amount, limit_price ? allow_partial : Fill::whole);
     if (!valid)
         return valid.error();
     return stake_into_subnet(s, total_stake, std::min(amount, max_amount), DEFAULT_STAKING_FEE);
 }
 
 Result<UnstakeOutcome<u64>> remove_stake(const Ruleset& rules, Subnet& s, u64& total_stake, u64 alpha,
-                                         std::optional<u64> limit_price, bool allow_partial,
+                                         std::optional<u64> limit_price, Fill allow_partial,
                                          const UnstakeFeeInputs& hotkey, std::optional<u64> alpha_available)
 {
     const u64 max_amount = limit_price ? max_amount_remove(s, *limit_price) : alpha;
     const auto valid =
-        validate_remove_stake(s, alpha, max_amount, limit_price ? allow_partial : false, alpha_available);
+        validate_remove_stake(s, alpha, max_amount, limit_price ? allow_partial : Fill::whole, alpha_available);
     if (!valid)
         return valid.error();
     const u64 fee = unstake_fee(rules, s, alpha, hotkey);
@@ -174,11 +174,11 @@ UnstakeOutcome<Rational> unstake_from_subnet(ExactSubnet& s, Rational& total_sta
 }
 
 Result<bool> validate_add_stake(const ExactSubnet& s, const Rational& amount, const Rational& max_amount,
-                                bool allow_partial)
+                                Fill allow_partial)
 {
     if (amount < Rational(DEFAULT_MIN_STAKE + DEFAULT_STAKING_FEE))
         return Error::amount_too_low;
-    if (!allow_partial && amount > max_amount)
+    if (allow_partial == Fill::whole && amount > max_amount)
         return Error::slippage_too_high;
     if (!sim_swap_tao_for_alpha(s, amount))
         return Error::insufficient_liquidity;
@@ -186,14 +186,14 @@ Result<bool> validate_add_stake(const ExactSubnet& s, const Rational& amount, co
 }
 
 Result<bool> validate_remove_stake(const ExactSubnet& s, const Rational& alpha, const Rational& max_amount,
-                                   bool allow_partial, const std::optional<Rational>& alpha_available)
+                                   Fill allow_partial, const std::optional<Rational>& alpha_available)
 {
     const auto q = sim_swap_alpha_for_tao(s, alpha);
     if (!q)
         return Error::insufficient_liquidity;
     if (!(q->amount_out > Rational(DEFAULT_MIN_STAKE)))
         return Error::amount_too_low;
-    if (!allow_partial && alpha > max_amount)
+    if (allow_partial == Fill::whole && alpha > max_amount)
         return Error::slippage_too_high;
     if (alpha_available && alpha > *alpha_available)
         return Error::not_enough_stake_to_withdraw;
@@ -227,23 +227,23 @@ Rational max_amount_remove(const ExactSubnet& s, u64 limit_price)
 }
 
 Result<StakeOutcome<Rational>> add_stake(ExactSubnet& s, Rational& total_stake, const Rational& amount,
-                                         std::optional<u64> limit_price, bool allow_partial)
+                                         std::optional<u64> limit_price, Fill allow_partial)
 {
     const Rational max_amount = limit_price ? max_amount_add(s, *limit_price) : amount;
-    const auto valid = validate_add_stake(s, amount, max_amount, limit_price ? allow_partial : false);
+    const auto valid = validate_add_stake(s, amount, max_amount, limit_price ? allow_partial : Fill::whole);
     if (!valid)
         return valid.error();
     return stake_into_subnet(s, total_stake, std::min(amount, max_amount), Rational(DEFAULT_STAKING_FEE));
 }
 
 Result<UnstakeOutcome<Rational>> remove_stake(const Ruleset& rules, ExactSubnet& s, Rational& total_stake,
-                                              const Rational& alpha, std::optional<u64> limit_price, bool allow_partial,
+                                              const Rational& alpha, std::optional<u64> limit_price, Fill allow_partial,
                                               const UnstakeFeeInputs& hotkey,
                                               const std::optional<Rational>& alpha_available)
 {
     const Rational max_amount = limit_price ? max_amount_remove(s, *limit_price) : alpha;
     const auto valid =
-        validate_remove_stake(s, alpha, max_amount, limit_price ? allow_partial : false, alpha_available);
+        validate_remove_stake(s, alpha, max_amount, limit_price ? allow_partial : Fill::whole, alpha_available);
     if (!valid)
         return valid.error();
     return unstake_from_subnet(s, total_stake, std::min(alpha, max_amount), unstake_fee(rules, s, alpha, hotkey));

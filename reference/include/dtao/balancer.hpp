@@ -346,7 +346,7 @@ using dtao::balancer::swap_tao_for_alpha;
 /// TotalIssuance does not change; TotalStake += the gross TAO swapped. Accounts and the share
 /// pool are outside the model (the coldkey is assumed to hold the TAO).
 Result<BalancerStakeOutcome> add_stake(const Ruleset& rules, ChainState& st, u64 netuid, u64 amount,
-                                       std::optional<u64> limit_price, bool allow_partial);
+                                       std::optional<u64> limit_price, Fill allow_partial);
 
 /// @rule BAL-011  `do_remove_stake` (limit_price = nullopt: min price, no partial fill) and
 /// `do_remove_stake_limit`. `alpha_available` is the staker's stake on the subnet: the
@@ -355,7 +355,7 @@ Result<BalancerStakeOutcome> add_stake(const Ruleset& rules, ChainState& st, u64
 /// simulated sale (`calculate_reduced_stake_on_subnet`); the min-stake check is skipped when
 /// the whole stake is unstaked.
 Result<BalancerUnstakeOutcome> remove_stake(const Ruleset& rules, ChainState& st, u64 netuid, u64 alpha,
-                                            u64 alpha_available, std::optional<u64> limit_price, bool allow_partial);
+                                            u64 alpha_available, std::optional<u64> limit_price, Fill allow_partial);
 
 }  // namespace chain::balancer
 
@@ -432,7 +432,7 @@ using dtao::balancer::swap_tao_for_alpha;
 /// ⌊·⌋ is 1007), so amounts in [2 001 007, 2 001 007.09…) differ by design.
 /// On error the state is unchanged.
 Result<StakeOutcome> add_stake(const Ruleset& rules, ExactChainState& st, u64 netuid, const Rational& amount,
-                               std::optional<u64> limit_price, bool allow_partial);
+                               std::optional<u64> limit_price, Fill allow_partial);
 
 /// @rule BAL-011  The exact `do_remove_stake` / `do_remove_stake_limit` (the control flow of
 /// `chain::balancer::remove_stake`, rational amounts), with one decision of its own: after a
@@ -441,7 +441,7 @@ Result<StakeOutcome> add_stake(const Ruleset& rules, ExactChainState& st, u64 ne
 /// `refuse_fee_sale` in reference/src/balancer_stake.cpp). On error the state is unchanged.
 Result<UnstakeOutcome> remove_stake(const Ruleset& rules, ExactChainState& st, u64 netuid, const Rational& alpha,
                                     const Rational& alpha_available, std::optional<u64> limit_price,
-                                    bool allow_partial);
+                                    Fill allow_partial);
 
 }  // namespace exact::balancer
 

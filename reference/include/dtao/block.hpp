@@ -29,7 +29,7 @@ struct Action
     u64 netuid = 1;
     Amount amount{};                 ///< TAO (add_stake) or alpha (remove_stake)
     std::optional<u64> limit_price;  ///< rao per alpha; absent: no limit
-    bool allow_partial = false;
+    Fill allow_partial = Fill::whole;
     /// add_stake without a limit only: a flat fee other than DefaultStakingFee,
     /// for a scenario's what-if fee parameters (`params.fee_flat`, `fee_rate`).
     /// Then the request is validated as `validate_add_stake(amount, amount)`,
@@ -73,7 +73,7 @@ ActionResult<typename Model::Amount> apply(const Ruleset& rules, ChainStateT<Mod
         Result<StakeOutcome<Amount>> r = Error::amount_too_low;
         if (a.fee && !a.limit_price) {
             const Amount fee = *a.fee;
-            if (auto v = validate_add_stake(*s, a.amount, a.amount, false); !v) {
+            if (auto v = validate_add_stake(*s, a.amount, a.amount, Fill::whole); !v) {
                 out.error = v.error();
                 return out;
             }

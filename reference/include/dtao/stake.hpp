@@ -58,13 +58,13 @@ UnstakeOutcome<u64> unstake_from_subnet(Subnet& s, u64& total_stake, u64 alpha, 
 /// @rule STAKE-003  `validate_add_stake` (pool part): amount ≥ min stake +
 /// fee, the limit when partial fills are not allowed, and a swap of the
 /// **gross** amount that passes the minimum-liquidity check.
-[[nodiscard]] Result<bool> validate_add_stake(const Subnet& s, u64 amount, u64 max_amount, bool allow_partial);
+[[nodiscard]] Result<bool> validate_add_stake(const Subnet& s, u64 amount, u64 max_amount, Fill allow_partial);
 
 /// @rule STAKE-004  `validate_remove_stake` (pool part): the swap must pass
 /// and return strictly more than `DefaultMinStake`; then the limit; then the
 /// staker's stake `alpha_available` must cover the request (`has_enough_stake_on_subnet`,
 /// last in the launch era; absent: the staker holds at least `alpha`).
-[[nodiscard]] Result<bool> validate_remove_stake(const Subnet& s, u64 alpha, u64 max_amount, bool allow_partial,
+[[nodiscard]] Result<bool> validate_remove_stake(const Subnet& s, u64 alpha, u64 max_amount, Fill allow_partial,
                                                  std::optional<u64> alpha_available = std::nullopt);
 
 /// @rule STAKE-005  `get_max_amount_add`: the largest TAO amount whose
@@ -81,13 +81,13 @@ UnstakeOutcome<u64> unstake_from_subnet(Subnet& s, u64& total_stake, u64 alpha, 
 /// validate the *requested* amount, then stake min(amount, max) with
 /// `DefaultStakingFee`.
 Result<StakeOutcome<u64>> add_stake(Subnet& s, u64& total_stake, u64 amount, std::optional<u64> limit_price,
-                                    bool allow_partial);
+                                    Fill allow_partial);
 
 /// @rule STAKE-008  `do_remove_stake` / `do_remove_stake_limit` on the pool.
 /// The fee is `unstake_fee` of the *requested* alpha. Neither extrinsic caps the
 /// request at the stake `alpha_available` (absent: the staker holds at least `alpha`).
 Result<UnstakeOutcome<u64>> remove_stake(const Ruleset& rules, Subnet& s, u64& total_stake, u64 alpha,
-                                         std::optional<u64> limit_price, bool allow_partial,
+                                         std::optional<u64> limit_price, Fill allow_partial,
                                          const UnstakeFeeInputs& hotkey = {},
                                          std::optional<u64> alpha_available = std::nullopt);
 
@@ -106,10 +106,10 @@ UnstakeOutcome<Rational> unstake_from_subnet(ExactSubnet& s, Rational& total_sta
                                              const Rational& fee);
 /// @rule STAKE-003
 [[nodiscard]] Result<bool> validate_add_stake(const ExactSubnet& s, const Rational& amount, const Rational& max_amount,
-                                              bool allow_partial);
+                                              Fill allow_partial);
 /// @rule STAKE-004
 [[nodiscard]] Result<bool> validate_remove_stake(const ExactSubnet& s, const Rational& alpha,
-                                                 const Rational& max_amount, bool allow_partial,
+                                                 const Rational& max_amount, Fill allow_partial,
                                                  const std::optional<Rational>& alpha_available = std::nullopt);
 /// @rule STAKE-005  The meaning: the largest dx with (x + dx) / y ≤ L / 10^9,
 /// compared against the exact spot price (no integer truncation). "No limit"
@@ -119,10 +119,10 @@ UnstakeOutcome<Rational> unstake_from_subnet(ExactSubnet& s, Rational& total_sta
 [[nodiscard]] Rational max_amount_remove(const ExactSubnet& s, u64 limit_price);
 /// @rule STAKE-007
 Result<StakeOutcome<Rational>> add_stake(ExactSubnet& s, Rational& total_stake, const Rational& amount,
-                                         std::optional<u64> limit_price, bool allow_partial);
+                                         std::optional<u64> limit_price, Fill allow_partial);
 /// @rule STAKE-008
 Result<UnstakeOutcome<Rational>> remove_stake(const Ruleset& rules, ExactSubnet& s, Rational& total_stake,
-                                              const Rational& alpha, std::optional<u64> limit_price, bool allow_partial,
+                                              const Rational& alpha, std::optional<u64> limit_price, Fill allow_partial,
                                               const UnstakeFeeInputs& hotkey = {},
                                               const std::optional<Rational>& alpha_available = std::nullopt);
 

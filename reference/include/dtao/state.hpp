@@ -26,6 +26,14 @@ enum class Mechanism : unsigned
     dynamic = 1,
 };
 
+/// A limit order that cannot fill whole: refused, or filled up to the limit (`allow_partial` on
+/// chain). The stake extrinsics of both eras take it (STAKE-007/008, BAL-011).
+enum class Fill
+{
+    whole,
+    partial,
+};
+
 template <typename Model>
 struct SubnetT
 {

@@ -165,13 +165,13 @@ json op_add_stake(const Context& c, Reader& r)
     const ChainState st = stake_state(r, s);
     const u64 amount_in = r.u64_field("amount");
     const auto limit = r.opt_u64("limit_price");
-    const bool partial = r.bool_or("allow_partial", false);
+    const Fill allow_partial = r.bool_or("allow_partial", false) ? Fill::partial : Fill::whole;
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using bal::add_stake, xbal::add_stake;  // overloads on the state's model
         auto mst = as_model(st, model);
-        const auto o =
-            add_stake(c.rules, mst, s.netuid, dtao::Arithmetic<decltype(model)>::amount_of(amount_in), limit, partial);
+        const auto o = add_stake(c.rules, mst, s.netuid, dtao::Arithmetic<decltype(model)>::amount_of(amount_in), limit,
+                                 allow_partial);
         if (!o)
             return error_output(o.error());
         json out = write_stake(*o);
@@ -187,14 +187,14 @@ json op_remove_stake(const Context& c, Reader& r)
     const u64 alpha = r.u64_field("amount");
     const u64 available = r.u64_or("alpha_available", alpha);
     const auto limit = r.opt_u64("limit_price");
-    const bool partial = r.bool_or("allow_partial", false);
+    const Fill allow_partial = r.bool_or("allow_partial", false) ? Fill::partial : Fill::whole;
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using A = dtao::Arithmetic<decltype(model)>;
         using bal::remove_stake, xbal::remove_stake;  // overloads on the state's model
         auto mst = as_model(st, model);
         const auto o =
-            remove_stake(c.rules, mst, s.netuid, A::amount_of(alpha), A::amount_of(available), limit, partial);
+            remove_stake(c.rules, mst, s.netuid, A::amount_of(alpha), A::amount_of(available), limit, allow_partial);
         if (!o)
             return error_output(o.error());
         json out = write_unstake(*o);

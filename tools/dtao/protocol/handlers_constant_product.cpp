@@ -73,14 +73,14 @@ json op_add_stake(const Context& c, Reader& r)
     const u64 total_stake = r.u64_or("total_stake", 0);
     const u64 amount_in = r.u64_field("amount");
     const auto limit = r.opt_u64("limit_price");
-    const bool partial = r.bool_or("allow_partial", false);
+    const Fill allow_partial = r.bool_or("allow_partial", false) ? Fill::partial : Fill::whole;
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using A = dtao::Arithmetic<decltype(model)>;
         using chain::add_stake, exact::add_stake;  // overloads on the pool's model
         auto ms = as_model(s, model);
         auto ts = A::amount_of(total_stake);
-        const auto o = add_stake(ms, ts, A::amount_of(amount_in), limit, partial);
+        const auto o = add_stake(ms, ts, A::amount_of(amount_in), limit, allow_partial);
         if (!o)
             return error_output(o.error());
         json out{{"tao_staked", amount(o->tao_staked)}, {"alpha", amount(o->alpha)}, {"fee", amount(o->fee)}};
@@ -95,7 +95,7 @@ json op_remove_stake(const Context& c, Reader& r)
     const u64 total_stake = r.u64_or("total_stake", 0);
     const u64 alpha = r.u64_field("amount");
     const auto limit = r.opt_u64("limit_price");
-    const bool partial = r.bool_or("allow_partial", false);
+    const Fill allow_partial = r.bool_or("allow_partial", false) ? Fill::partial : Fill::whole;
     UnstakeFeeInputs fee_in;
     fee_in.alpha_dividends = r.u64_or("alpha_dividends_per_subnet", 0);
     fee_in.total_hotkey_alpha = r.u64_or("total_hotkey_alpha", 0);
@@ -110,7 +110,7 @@ json op_remove_stake(const Context& c, Reader& r)
         std::optional<typename A::Amount> held;
         if (available)
             held = A::amount_of(*available);
-        const auto o = remove_stake(c.rules, ms, ts, A::amount_of(alpha), limit, partial, fee_in, held);
+        const auto o = remove_stake(c.rules, ms, ts, A::amount_of(alpha), limit, allow_partial, fee_in, held);
         if (!o)
             return error_output(o.error());
         json out{{"tao", amount(o->tao)}, {"tao_unstaked", amount(o->tao_unstaked)}, {"fee", amount(o->fee)}};

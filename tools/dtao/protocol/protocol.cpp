@@ -76,7 +76,7 @@ json action_to_json(const block::Action<u64>& a)
            {"amount", dec(a.amount)}};
     if (a.limit_price)
         o["limit_price"] = dec(*a.limit_price);
-    if (a.allow_partial)
+    if (a.allow_partial == Fill::partial)
         o["allow_partial"] = true;
     if (a.fee)
         o["fee"] = dec(*a.fee);

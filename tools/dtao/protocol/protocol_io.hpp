@@ -377,7 +377,7 @@ struct ActionHead
     u64 netuid = 1;
     u64 amount = 0;
     std::optional<u64> limit_price;
-    bool allow_partial = false;
+    Fill allow_partial = Fill::whole;  ///< the wire's boolean `allow_partial`
 };
 inline ActionHead read_action_head(Reader& r)
 {
@@ -390,7 +390,7 @@ inline ActionHead read_action_head(Reader& r)
     a.netuid = r.u64_field("netuid", U16_MAX);
     a.amount = r.u64_field("amount");
     a.limit_price = r.opt_u64("limit_price");
-    a.allow_partial = r.bool_or("allow_partial", false);
+    a.allow_partial = r.bool_or("allow_partial", false) ? Fill::partial : Fill::whole;
     return a;
 }
 

@@ -83,7 +83,7 @@ auto Engine<M>::submit(const block::Action<Amount>& act) -> block::ActionResult<
 }
 
 template <typename M>
-bool Engine<M>::buy(Actor<Amount>& a, u64 amount, std::optional<u64> limit, bool partial)
+bool Engine<M>::buy(Actor<Amount>& a, u64 amount, std::optional<u64> limit, Fill allow_partial)
 {
     const bool custom_fee = m_rp.fee_rate != 0 || m_rp.fee_flat != DEFAULT_STAKING_FEE;
     block::Action<Amount> act;
@@ -91,7 +91,7 @@ bool Engine<M>::buy(Actor<Amount>& a, u64 amount, std::optional<u64> limit, bool
     act.netuid = a.netuid;
     act.amount = Amount(amount);
     act.limit_price = limit;
-    act.allow_partial = partial;
+    act.allow_partial = allow_partial;
     if (custom_fee && !limit)
         act.fee = Amount(fee_for(amount));
     const auto r = submit(act);
@@ -229,7 +229,7 @@ void Engine<M>::act(u64 i)
         case Strategy::limit_buy: {
             if (i == uint(p, "at", 0))
                 buy(a, parse_amount(p.at("amount"), "actors[].amount"), uint(p, "limit_price", U64_MAX),
-                    p.value("allow_partial", true));
+                    p.value("allow_partial", true) ? Fill::partial : Fill::whole);
             break;
         }
         }

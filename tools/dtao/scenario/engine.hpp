@@ -233,7 +233,7 @@ private:
     /// op of `dtao eval`, and record it for Options::on_block.
     block::ActionResult<Amount> submit(const block::Action<Amount>& act);
     /// Stake `amount` rao of TAO; returns false on a rule error.
-    bool buy(Actor<Amount>& a, u64 amount, std::optional<u64> limit = std::nullopt, bool partial = false);
+    bool buy(Actor<Amount>& a, u64 amount, std::optional<u64> limit = std::nullopt, Fill allow_partial = Fill::whole);
     bool sell(Actor<Amount>& a, const Amount& alpha);
     /// TAO (rao) to stake so that the spot price reaches `target` (TAO per alpha).
     u64 amount_to_price(const Sub& s, double target) const;
