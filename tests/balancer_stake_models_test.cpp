@@ -1,5 +1,6 @@
 // Unit tests of the exact model of the Balancer-era add_stake / remove_stake (BAL-011) against
-// the chain model; the coinbase's are in injection_capped_models_test.cpp.
+// the chain model; the coinbase's are in injection_capped_models_test.cpp and
+// injection_capped_models_cases_test.cpp.
 // Rules: BAL-011
 //
 // Three kinds of checks: (a) the exact model against the chain model on random states, within

@@ -403,7 +403,7 @@ TEST(balancer, max_amount_probe_by_ruleset_and_exact)
 /// is the whole probe. A partial-fill limit stake then takes the whole amount; the swap itself
 /// stops at the limit, and the rest stays in the subnet account, unswapped and not refunded,
 /// while TotalStake counts all of it. Counterexample from the exact-model comparison
-/// (tests/injection_capped_models_test.cpp): the exact maximum is 855 435 224.004… rao.
+/// (tests/balancer_stake_models_test.cpp): the exact maximum is 855 435 224.004… rao.
 TEST(balancer, max_amount_add_overstated_when_probe_power_underflows)
 {
     Subnet s = pool(5'283'666'829, 11'454'941'295'719, Perquintill::from_parts(711'192'535'288'769'607));

@@ -1,6 +1,7 @@
 // What the exact-versus-chain model tests of the Balancer era share
-// (balancer_stake_models_test.cpp, injection_capped_models_test.cpp): the rulesets, a
-// log-uniform draw and rational shorthands.
+// (balancer_stake_models_test.cpp, injection_capped_models_test.cpp,
+// injection_capped_models_cases_test.cpp): the rulesets, a log-uniform draw and rational
+// shorthands.
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
