@@ -35,7 +35,7 @@ using fixed::U96F32;
 namespace bal = chain::balancer;
 namespace inj = chain::injection_capped;
 using test::sum_subnet_tao;
-constexpr auto& pending_alpha = test::balancer_pending_alpha;  ///< the four Balancer-era accumulators
+inline constexpr auto& pending_alpha = test::balancer_pending_alpha;  ///< the four Balancer-era accumulators
 
 constexpr u64 HALF_PARTS = Perquintill::ACCURACY / 2;
 

@@ -249,8 +249,8 @@ template Engine<ChainModel>::Engine(const json&, const RunParams&, const ChainSt
 template Engine<ExactModel>::Engine(const json&, const RunParams&, const ChainState&, std::vector<u64>, u64, Options);
 template auto Engine<ChainModel>::submit(const block::Action<Amount>&) -> block::ActionResult<Amount>;
 template auto Engine<ExactModel>::submit(const block::Action<Amount>&) -> block::ActionResult<Amount>;
-template bool Engine<ChainModel>::buy(Actor<Amount>&, u64, std::optional<u64>, bool);
-template bool Engine<ExactModel>::buy(Actor<Amount>&, u64, std::optional<u64>, bool);
+template bool Engine<ChainModel>::buy(Actor<Amount>&, u64, std::optional<u64>, Fill);
+template bool Engine<ExactModel>::buy(Actor<Amount>&, u64, std::optional<u64>, Fill);
 template bool Engine<ChainModel>::sell(Actor<Amount>&, const Amount&);
 template bool Engine<ExactModel>::sell(Actor<Amount>&, const Amount&);
 template u64 Engine<ChainModel>::amount_to_price(const Sub&, double) const;
