@@ -119,7 +119,7 @@ struct Architecture
     }
 };
 
-const std::set<std::string> TOOL_PARTS{"protocol", "vectors", "conform", "scenario"};
+const std::set<std::string> TOOL_PARTS{"protocol", "vectors", "conform", "scenario", "chainstate"};
 
 /// The part a project-relative path belongs to; none for the checks (tests,
 /// properties, fuzz, bench), which may include anything.

@@ -119,6 +119,19 @@ conform_signal_ends_implementation)
         echo "ok: SIG$sig: runner exit $rc, implementation's process group ended"
     done
     ;;
+chainstate_stdout_full)
+    expect_lost_output_is_an_error "$DTAO" chainstate decode "$SRC/tests/data/mainnet/sn92_9240388.json" -q
+    ;;
+chainstate_feeds_eval)
+    # The decoded state of a mainnet block is a state `dtao eval` accepts: its coinbase runs.
+    "$DTAO" chainstate decode "$SRC/tests/data/mainnet/sn92_9240388.json" -q -o "$TMP/state.json" 2> "$TMP/err" ||
+        fail "decode failed"
+    printf '{"id":"cb","ruleset":"main-14bc6f9","op":"coinbase","input":{"state":%s}}\n' "$(cat "$TMP/state.json")" \
+        > "$TMP/req"
+    "$DTAO" eval --input "$TMP/req" > "$TMP/out" 2> "$TMP/err" || fail "eval exited non-zero"
+    grep -q '"output"' "$TMP/out" || fail "eval did not answer the coinbase: $(head -c 300 "$TMP/out")"
+    echo "ok: $(head -c 120 "$TMP/out")"
+    ;;
 *)
     fail "unknown check $CHECK"
     ;;

@@ -1,5 +1,6 @@
 // dtao: the command-line tool of the dTAO conformance harness.
 // SPDX-License-Identifier: Apache-2.0
+#include "chainstate.hpp"
 #include "conform.hpp"
 #include "output_file.hpp"
 #include "protocol.hpp"
@@ -153,6 +154,24 @@ int main(int argc, char** argv)
     std::vector<std::string> scen_only;
     srun->add_option("--only", scen_only, "Run only the grid points whose label contains this text (repeat to AND)");
 
+    // ---- chainstate
+    auto* chain = app.add_subcommand(
+        "chainstate",
+        "Raw chain storage (a dtao-chain-storage/1 snapshot, spec/chainstate.md) to the protocol's state");
+    chain->require_subcommand(1);
+    auto* cdecode = chain->add_subcommand(
+        "decode", "Decode a snapshot's SCALE storage values into the `state` object of a ruleset (one JSON line on "
+                  "stdout, or -o). Absent keys (null) take the spec-475 runtime default; items the state does not "
+                  "hold are listed on stderr, as are state fields the snapshot does not give (they keep the "
+                  "protocol's default)");
+    std::string chain_file, chain_out, chain_ruleset = "main-14bc6f9";
+    bool chain_quiet = false;
+    cdecode->add_option("file", chain_file, "The snapshot (JSON)")->required()->check(CLI::ExistingFile);
+    cdecode->add_option("--ruleset", chain_ruleset, "The ruleset whose state to write (`dtao rulesets`)")
+        ->capture_default_str();
+    cdecode->add_option("-o,--out", chain_out, "Write the state here (atomically) instead of stdout");
+    cdecode->add_flag("-q,--quiet", chain_quiet, "Do not list unused items and defaulted fields on stderr");
+
     CLI11_PARSE(app, argc, argv);
 
     auto dispatch = [&]() -> int {
@@ -254,6 +273,48 @@ int main(int argc, char** argv)
                     std::cerr << "dtao scenario: " << scenario.at("id").get<std::string>() << " [" << r.label
                               << "] FAILED: " << r.failure << '\n';
             return rep.ok ? 0 : 1;
+        }
+        if (app.got_subcommand("chainstate")) {
+            const auto rules = dtao::find_ruleset(chain_ruleset);
+            if (!rules) {
+                std::cerr << "dtao chainstate decode: unknown ruleset \"" << chain_ruleset
+                          << "\" (`dtao rulesets` lists them)\n";
+                return 2;
+            }
+            std::ifstream f(chain_file, std::ios::binary);
+            if (!f) {
+                std::cerr << "dtao chainstate decode: cannot read " << chain_file << '\n';
+                return 2;
+            }
+            nlohmann::json snapshot;
+            try {
+                snapshot = nlohmann::json::parse(f);
+            } catch (const nlohmann::json::exception& e) {
+                std::cerr << "dtao chainstate decode: " << chain_file << ": invalid JSON: " << e.what() << '\n';
+                return 1;
+            }
+            dtao::chainstate::Decoded d;
+            try {
+                d = dtao::chainstate::decode(snapshot, *rules);
+            } catch (const dtao::chainstate::DecodeError& e) {
+                std::cerr << "dtao chainstate decode: " << chain_file << ": " << e.what() << '\n';
+                return 1;
+            }
+            if (!chain_quiet) {
+                for (const auto& line : d.ignored)
+                    std::cerr << "dtao chainstate decode: not used: " << line << '\n';
+                for (const auto& line : d.defaulted)
+                    std::cerr << "dtao chainstate decode: absent on chain, runtime default: " << line << '\n';
+                for (const auto& line : d.not_given)
+                    std::cerr << "dtao chainstate decode: not in the snapshot, protocol default: " << line << '\n';
+            }
+            const std::string text = dtao::protocol::state_to_json(d.state, *rules).dump() + "\n";
+            if (chain_out.empty()) {
+                std::cout << text;
+                dtao::vectors::check_stream(std::cout, "standard output");
+            } else
+                dtao::vectors::write_file_atomic(chain_out, text);
+            return 0;
         }
         if (app.got_subcommand("rulesets")) {
             for (const auto& r : dtao::RULESETS)
