@@ -209,7 +209,7 @@ void check_swap_output(Sut& sut, u64 parts, u64 x, u64 y, bool buy, u64 paid_in,
         tag(sut, "swap outside the fallback domain (F-033)");
         return;
     }
-    const Rational w2r(Int(parts), Int(Perquintill::ACCURACY));
+    const Rational w2r{Int(parts), Int(Perquintill::ACCURACY)};
     const Rational e = buy ? exact::balancer::convert_deltas_buy(w2r, x, y, paid_in)
                            : exact::balancer::convert_deltas_sell(w2r, x, y, paid_in);
     const Rational eps = Rational(4, Int(Perquintill::ACCURACY)) + Rational(1, pow2(64));
