@@ -1,16 +1,23 @@
-// dtao-reference: a block's stake extrinsics, applied one by one — rule code,
-// so it lives in the reference: `dtao scenario run` (actors' stakes and
-// unstakes) and the `block` op of `dtao eval` (spec/protocol.md) both call it,
-// and a scenario vector replays exactly what the scenario engine did.
+// dtao-reference: one block — its coinbase, then its stake extrinsics applied one by
+// one. Rule code, so it lives in the reference: `dtao scenario run` (actors' stakes
+// and unstakes) and the `block` op of `dtao eval` (spec/protocol.md) both call it,
+// and a scenario vector replays exactly what the scenario engine did. Each coinbase
+// form has its `run`: the launch era's (COIN-010, constant-product stake rules) and
+// the injection-capped one (BCOIN-012, Balancer stake rules, BAL-011).
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "dtao/balancer.hpp"
+#include "dtao/coinbase.hpp"
 #include "dtao/errors.hpp"
+#include "dtao/injection_capped.hpp"
 #include "dtao/ruleset.hpp"
 #include "dtao/stake.hpp"
 #include "dtao/state.hpp"
 
 #include <optional>
+#include <variant>
+#include <vector>
 
 namespace dtao::block {
 
@@ -103,6 +110,81 @@ ActionResult<typename Model::Amount> apply(const Ruleset& rules, ChainStateT<Mod
     out.tao = r->tao;
     out.tao_unstaked = r->tao_unstaked;
     out.fee = r->fee;
+    return out;
+}
+
+/// What one block did: its coinbase, then one result per extrinsic, in order.
+template <typename Coinbase, typename ActionOutcome>
+struct Outcome
+{
+    Coinbase coinbase;
+    std::vector<ActionOutcome> actions;
+};
+
+/// @rule COIN-010  One launch-era block: the coinbase (`run_coinbase` with `block_emission`
+/// when given, else `block_step`, which derives it from TotalIssuance), then each stake
+/// extrinsic in order through `apply` (STAKE-007, STAKE-008). A rejected extrinsic changes
+/// nothing and does not stop the block.
+template <typename Model>
+Outcome<CoinbaseResult<Model>, ActionResult<typename Model::Amount>>
+run(const Ruleset& rules, ChainStateT<Model>& state, std::optional<u64> block_emission,
+    const std::vector<Action<typename Model::Amount>>& actions)
+{
+    using Ar = Arithmetic<Model>;
+    // The two models' coinbase rules are overloads on the state's type.
+    using chain::run_coinbase, exact::run_coinbase, chain::block_step, exact::block_step;
+    Outcome<CoinbaseResult<Model>, ActionResult<typename Model::Amount>> out{
+        block_emission ? run_coinbase(rules, state, Ar::num(Ar::amount_of(*block_emission))) : block_step(rules, state),
+        {}};
+    for (const auto& a : actions)
+        out.actions.push_back(apply<Model>(rules, state, a));
+    return out;
+}
+
+/// One stake extrinsic of an injection-capped (Balancer-era) block, BAL-011: the launch
+/// era's `Action` without its fee what-ifs; an unstake names the staker's stake on the
+/// subnet (`NotEnoughStakeToWithdraw` above it).
+template <typename Model>
+struct PoolAction
+{
+    ActionKind kind = ActionKind::add_stake;
+    u64 netuid = 1;
+    balancer::AmountOf<Model> amount{};  ///< TAO (add_stake) or alpha (remove_stake)
+    std::optional<u64> limit_price;      ///< rao per alpha; absent: no limit
+    Fill allow_partial = Fill::whole;
+    balancer::AmountOf<Model> alpha_available{};  ///< remove_stake only
+};
+
+/// What one Balancer-era extrinsic did: the stake's or the unstake's outcome, or its error.
+template <typename Model>
+using PoolActionResult = Result<std::variant<balancer::StakeOutcome<Model>, balancer::UnstakeOutcome<Model>>>;
+
+/// @rule BCOIN-012 BAL-011  One injection-capped block: `block_step` (the mint from
+/// TotalIssuance), or with `credit` given the block after the mint with that credit; then each
+/// stake extrinsic in order on the pool the coinbase left. A rejected extrinsic changes nothing
+/// and does not stop the block.
+template <typename Model>
+Outcome<injection_capped::CoinbaseResult<Model>, PoolActionResult<Model>>
+run(const Ruleset& rules, ChainStateT<Model>& state, std::optional<u64> credit,
+    const std::vector<PoolAction<Model>>& actions)
+{
+    using Outcomes = std::variant<balancer::StakeOutcome<Model>, balancer::UnstakeOutcome<Model>>;
+    // The two models' stake rules are overloads on the state's type.
+    using chain::balancer::add_stake, exact::balancer::add_stake;
+    using chain::balancer::remove_stake, exact::balancer::remove_stake;
+    Outcome<injection_capped::CoinbaseResult<Model>, PoolActionResult<Model>> out{
+        credit ? injection_capped::block_step_with_credit(rules, state, Arithmetic<Model>::amount_of(*credit))
+               : injection_capped::block_step(rules, state),
+        {}};
+    for (const auto& a : actions) {
+        if (a.kind == ActionKind::add_stake) {
+            auto r = add_stake(rules, state, a.netuid, a.amount, a.limit_price, a.allow_partial);
+            out.actions.push_back(r ? PoolActionResult<Model>(Outcomes(*r)) : PoolActionResult<Model>(r.error()));
+        } else {
+            auto r = remove_stake(rules, state, a.netuid, a.amount, a.alpha_available, a.limit_price, a.allow_partial);
+            out.actions.push_back(r ? PoolActionResult<Model>(Outcomes(*r)) : PoolActionResult<Model>(r.error()));
+        }
+    }
     return out;
 }
 

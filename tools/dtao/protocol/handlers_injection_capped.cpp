@@ -6,9 +6,12 @@
 #include "handlers.hpp"
 #include "balancer_codec.hpp"
 
+#include "dtao/block.hpp"
 #include "dtao/injection_capped.hpp"
 
 #include <algorithm>
+#include <type_traits>
+#include <variant>
 
 namespace dtao::protocol::detail {
 
@@ -100,25 +103,16 @@ json write_coinbase(const inj::CoinbaseResult<Model>& res, const ChainStateT<Mod
             {"state", write_state(st, storage)}};
 }
 
-/// `block_step` (mint from TotalIssuance), or with `block_emission` given, the block after
-/// the mint with that credit (BCOIN-012).
-template <typename Model>
-inj::CoinbaseResult<Model> run_block(const Context& c, ChainStateT<Model>& st, std::optional<u64> credit)
-{
-    if (!credit)
-        return inj::block_step(c.rules, st);
-    return inj::block_step_with_credit(c.rules, st, dtao::Arithmetic<Model>::amount_of(*credit));
-}
-
 json op_coinbase(const Context& c, Reader& r)
 {
     const ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
     const auto credit = r.opt_u64("block_emission");
     r.finish();
     return in_model(c, [&](auto model) -> json {
+        using Model = decltype(model);
         auto mst = as_model(st, model);
-        const auto res = run_block(c, mst, credit);
-        return write_coinbase(res, mst, c.storage());
+        const auto res = block::run<Model>(c.rules, mst, credit, std::vector<block::PoolAction<Model>>{});
+        return write_coinbase(res.coinbase, mst, c.storage());
     });
 }
 
@@ -149,24 +143,31 @@ json op_block(const Context& c, Reader& r)
         actions.push_back(read_balancer_action(list[i], r.where("actions") + "[" + std::to_string(i) + "]"));
     r.finish();
     return in_model(c, [&](auto model) -> json {
-        using A = dtao::Arithmetic<decltype(model)>;
-        // The two models' stake rules are overloads on the state's type.
-        using bal::add_stake, xbal::add_stake, bal::remove_stake, xbal::remove_stake;
+        using Model = decltype(model);
+        using A = dtao::Arithmetic<Model>;
+        std::vector<block::PoolAction<Model>> in_model_actions;
+        for (const auto& a : actions)
+            in_model_actions.push_back({.kind = a.add ? block::ActionKind::add_stake : block::ActionKind::remove_stake,
+                                        .netuid = a.netuid,
+                                        .amount = A::amount_of(a.amount),
+                                        .limit_price = a.limit_price,
+                                        .allow_partial = a.allow_partial,
+                                        .alpha_available = A::amount_of(a.alpha_available)});
         auto mst = as_model(st, model);
-        const auto res = run_block(c, mst, credit);
+        const auto res = block::run<Model>(c.rules, mst, credit, in_model_actions);
         json results = json::array();
-        for (const auto& a : actions) {
-            if (a.add) {
-                const auto o =
-                    add_stake(c.rules, mst, a.netuid, A::amount_of(a.amount), a.limit_price, a.allow_partial);
-                results.push_back(o ? write_stake(*o) : json{{"error", std::string(to_string(o.error()))}});
-            } else {
-                const auto o = remove_stake(c.rules, mst, a.netuid, A::amount_of(a.amount),
-                                            A::amount_of(a.alpha_available), a.limit_price, a.allow_partial);
-                results.push_back(o ? write_unstake(*o) : json{{"error", std::string(to_string(o.error()))}});
-            }
-        }
-        json out = write_coinbase(res, mst, c.storage());
+        for (const auto& o : res.actions)
+            results.push_back(
+                o ? std::visit(
+                        [](const auto& v) -> json {
+                            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, balancer::StakeOutcome<Model>>)
+                                return write_stake(v);
+                            else
+                                return write_unstake(v);
+                        },
+                        *o)
+                  : json{{"error", std::string(to_string(o.error()))}});
+        json out = write_coinbase(res.coinbase, mst, c.storage());
         out["actions"] = results;
         return out;
     });

@@ -61,29 +61,18 @@ json write_coinbase(const CoinbaseResult<Model>& res, const ChainStateT<Model>& 
             {"state", write_state(st, storage)}};
 }
 
-/// Run one block's coinbase in the requested model (`run_coinbase` with the given
-/// emission, else `block_step`), then `then(state, result)` on that model's state.
-template <typename Then>
-json with_coinbase(const Context& c, const ChainState& st, std::optional<u64> emission, Then&& then)
-{
-    return in_model(c, [&](auto model) -> json {
-        using Ar = dtao::Arithmetic<decltype(model)>;
-        // The two models' coinbase rules are overloads on the state's type.
-        using chain::run_coinbase, exact::run_coinbase, chain::block_step, exact::block_step;
-        auto mst = as_model(st, model);
-        const auto res =
-            emission ? run_coinbase(c.rules, mst, Ar::num(Ar::amount_of(*emission))) : block_step(c.rules, mst);
-        return then(mst, res);
-    });
-}
-
 json op_coinbase(const Context& c, Reader& r)
 {
     ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
     const auto emission = r.opt_u64("block_emission");
     r.finish();
-    return with_coinbase(c, st, emission,
-                         [&c](auto& state, const auto& res) { return write_coinbase(res, state, c.storage()); });
+    return in_model(c, [&](auto model) -> json {
+        using Model = decltype(model);
+        auto state = as_model(st, model);
+        const auto res =
+            block::run<Model>(c.rules, state, emission, std::vector<block::Action<typename Model::Amount>>{});
+        return write_coinbase(res.coinbase, state, c.storage());
+    });
 }
 
 /// One action of the `block` op: {kind, netuid, amount, limit_price?,
@@ -134,29 +123,33 @@ json op_block(const Context& c, Reader& r)
     for (std::size_t i = 0; i < list.size(); ++i)
         actions.push_back(read_action(list[i], r.where("actions") + "[" + std::to_string(i) + "]"));
     r.finish();
-    auto run = [&](auto& state, const auto& res) {
-        using Model =
-            std::conditional_t<std::is_same_v<std::decay_t<decltype(state)>, ChainState>, ChainModel, ExactModel>;
-        json results = json::array();
+    return in_model(c, [&](auto model) -> json {
+        using Model = decltype(model);
+        using Amount = typename Model::Amount;
+        std::vector<block::Action<Amount>> in_model_actions;
         for (const auto& a : actions) {
-            block::Action<typename Model::Amount> am;
+            block::Action<Amount> am;
             am.kind = a.kind;
             am.netuid = a.netuid;
-            am.amount = typename Model::Amount(a.amount);
+            am.amount = Amount(a.amount);
             am.limit_price = a.limit_price;
             am.allow_partial = a.allow_partial;
             if (a.fee)
-                am.fee = typename Model::Amount(*a.fee);
+                am.fee = Amount(*a.fee);
             am.fee_inputs = a.fee_inputs;
             if (a.alpha_available)
-                am.alpha_available = typename Model::Amount(*a.alpha_available);
-            results.push_back(write_action_result<Model>(block::apply<Model>(c.rules, state, am), a.kind));
+                am.alpha_available = Amount(*a.alpha_available);
+            in_model_actions.push_back(am);
         }
-        json out = write_coinbase(res, state, c.storage());
+        auto state = as_model(st, model);
+        const auto res = block::run<Model>(c.rules, state, emission, in_model_actions);
+        json results = json::array();
+        for (std::size_t i = 0; i < actions.size(); ++i)
+            results.push_back(write_action_result<Model>(res.actions[i], actions[i].kind));
+        json out = write_coinbase(res.coinbase, state, c.storage());
         out["actions"] = results;
         return out;
-    };
-    return with_coinbase(c, st, emission, run);
+    });
 }
 
 DrainInput read_drain(Reader& r)
