@@ -14,7 +14,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <tuple>
 
@@ -231,14 +230,13 @@ TEST(bigmath, pow_ratio_exact_path_chain_values)
 /// @rule BIGM-005
 TEST(bigmath, pow_ratio_exact_path_high_exponent)
 {
-    // safe-bigmath pow_ratio_scaled_exact_path_handles_high_exponent: 1023/1, result > 0, < 1 s.
+    // safe-bigmath pow_ratio_scaled_exact_path_handles_high_exponent: 1023/1, result > 0. The
+    // chain's test also bounds the time (< 1 s); here speed is the benchmarks' business
+    // (bench/), since a timed assertion fails under load.
     const Int bn = 999'999'999, bd = 1'000'000'001, scale = 1'000'000;
-    const auto t0 = std::chrono::steady_clock::now();
     const auto r = pow_ratio_scaled(bn, bd, 1023, 1, 64, scale);
-    const auto dt = std::chrono::steady_clock::now() - t0;
     ASSERT_TRUE(r);
     EXPECT_GT(*r, 0);
-    EXPECT_LT(dt, std::chrono::seconds(1));
     EXPECT_TRUE(is_floor_root(*r, bn, bd, 1023, 1, scale));
     // (1 − 2·10^−9)^1023 · 10^6 ≈ 999997.954: floor 999997.
     EXPECT_EQ(*r, Int(999'997));
@@ -315,11 +313,9 @@ TEST(bigmath, pow_ratio_fallback_library_values)
     for (const auto& [w1, w2] : weights) {
         EXPECT_EQ(prs(x, den, w1, w2, 256, "1000000000000000000"), Int(999'999'999'999'995'238)) << w1;
     }
-    // pow_ratio_scaled_converges_on_boundary_weights: …9952 in < 1 s.
-    const auto t0 = std::chrono::steady_clock::now();
+    // pow_ratio_scaled_converges_on_boundary_weights: …9952 (the chain's "< 1 s" is not timed here).
     EXPECT_EQ(prs(x, "21000000000000001", "499999999500000000", "500000000500000000", 256, "1000000000000000000"),
               Int(999'999'999'999'999'952));
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
 }
 
 /// @rule BIGM-006
@@ -381,11 +377,9 @@ TEST(bigmath, pow_ratio_fallback_max_iters)
 TEST(bigmath, pow_ratio_fallback_crafted_gcd_is_fast)
 {
     // safe-bigmath pow_ratio_scaled_with_crafted_gcd_values: 499/1538820023 takes the
-    // fallback (1538820023 > 1024) and must finish in < 1 s.
-    const auto t0 = std::chrono::steady_clock::now();
+    // fallback (1538820023 > 1024); the chain's "< 1 s" is not timed here (bench/ measures it).
     const auto r =
         prs("2100000000000000000000000", "210000000000000000000000", "499", "1538820023", 256, "1000000000000000000");
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
     ASSERT_TRUE(r);
     const Interval iv =
         pow_ratio_reference(Int("2100000000000000000000000"), Int("210000000000000000000000"), 499, 1538820023, E18);
@@ -411,6 +405,37 @@ TEST(bigmath, pow_ratio_fallback_pinned_anomalies)
     EXPECT_GT(*pow_ratio_scaled(1, 2, 2201, 10, 256, E18), E18);
     // A higher precision raises the cap (1176 terms at 1024) and the same call is right.
     EXPECT_EQ(pow_ratio_scaled(1, 2, 2049, 10, 1024, E18), Int(0));
+}
+
+/// F-030 / F-033: where the fallback series stops giving ⌊V⌋, V = scale·e^t, t = (en/ed)·ln(bn/bd).
+/// Derivation of the exact side: for t < ln(10^-18) = −41.4465, V < 1, so ⌊V⌋ = 0; the chain's
+/// capped series keeps returning 0 up to |t| = 137.37 (precision 256) and 419.70 (1024), then
+/// returns more than ⌊V⌋ = 0, and from 152.04 (434.76) more than scale. The crossings depend on
+/// t only: they are the same at bases 1/2, 1/3, 1/7 and 1/1001.
+/// @rule BIGM-006
+TEST(bigmath, pow_ratio_fallback_thresholds)
+{
+    // en/ed = t / ln(B) with ed = 10^6, for base 1/B.
+    const auto at = [](long long base_den, double t, unsigned precision) {
+        const long long en = std::llround(t / std::log(static_cast<double>(base_den)) * 1e6);
+        const auto r = pow_ratio_scaled(1, base_den, en, 1'000'000, precision, E18);
+        EXPECT_TRUE(r) << "1/" << base_den << " t=" << t;
+        return r ? *r : Int(-1);
+    };
+    for (const long long b : {2LL, 3LL, 7LL, 1001LL}) {
+        SCOPED_TRACE("base 1/" + std::to_string(b));
+        EXPECT_EQ(at(b, 41.44, 256), 1);  // V = 10^18·e^-41.44 = 1.007
+        EXPECT_EQ(at(b, 41.46, 256), 0);  // V < 1
+        EXPECT_EQ(at(b, 137.36, 256), 0);
+        EXPECT_GT(at(b, 137.39, 256), 0);  // V ≈ 10^-42, the series has broken
+        EXPECT_LT(at(b, 152.02, 256), E18);
+        EXPECT_GE(at(b, 152.06, 256), E18);  // a "power" above 1
+        EXPECT_EQ(at(b, 137.39, 1024), 0);   // the longer series of v3.4.8-423 is right there
+        EXPECT_EQ(at(b, 419.69, 1024), 0);
+        EXPECT_GT(at(b, 419.73, 1024), 0);
+        EXPECT_LT(at(b, 434.74, 1024), E18);
+        EXPECT_GE(at(b, 434.78, 1024), E18);
+    }
 }
 
 // ---------------------------------------------------------------- BIGM-007

@@ -91,15 +91,16 @@ TEST(Runner, AnImplementationThatCannotStartLeavesEveryCaseNotRun)
 
 TEST(Runner, TotalTimeoutStopsTheRunAndMarksTheRestNotRun)
 {
-    std::vector<Case> cases = {make_case("ok", "1"), make_case("hang", "2"), make_case("ok", "3")};
+    // The hang comes first, so what the run gives up on does not depend on how fast the
+    // machine starts the implementation: whatever the load, the total timeout (1.5 s) ends the
+    // run long before the case timeout (600 s), the case in flight and the rest are not run.
+    std::vector<Case> cases = {make_case("hang", "1"), make_case("ok", "2"), make_case("ok", "3")};
     Options o = options();
-    o.case_timeout_s = 30;
+    o.case_timeout_s = 600;
     o.total_timeout_s = 1.5;
     dtao::conform::EngineStats stats;
-    const auto t0 = std::chrono::steady_clock::now();
     const auto v = run(cases, o, stats);
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
-    EXPECT_EQ(v[0].status, Status::pass);
+    EXPECT_EQ(v[0].status, Status::not_run);
     EXPECT_EQ(v[1].status, Status::not_run);
     EXPECT_EQ(v[2].status, Status::not_run);
     EXPECT_NE(stats.gave_up.find("total timeout"), std::string::npos);
