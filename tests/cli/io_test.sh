@@ -119,6 +119,13 @@ conform_signal_ends_implementation)
         echo "ok: SIG$sig: runner exit $rc, implementation's process group ended"
     done
     ;;
+scenario_merge_stdout_full)
+    for i in 0 1; do
+        "$DTAO" scenario run "$SCENARIO" --short -q --shard $i/2 --out "$TMP/s$i" > /dev/null 2> "$TMP/err" ||
+            fail "shard $i/2 failed"
+    done
+    expect_lost_output_is_an_error "$DTAO" scenario merge "$TMP/s0/summary.json" "$TMP/s1/summary.json"
+    ;;
 chainstate_stdout_full)
     expect_lost_output_is_an_error "$DTAO" chainstate decode "$SRC/tests/data/mainnet/sn92_9240388.json" -q
     ;;

@@ -153,6 +153,23 @@ int main(int argc, char** argv)
     srun->add_flag("-q,--quiet", scen_quiet, "No progress on stderr");
     std::vector<std::string> scen_only;
     srun->add_option("--only", scen_only, "Run only the grid points whose label contains this text (repeat to AND)");
+    unsigned scen_jobs = 1;
+    srun->add_option("-j,--jobs", scen_jobs,
+                     "Run this many grid points at once (threads); the summary and CSVs do not depend on it")
+        ->check(CLI::Range(1u, 1024u))
+        ->capture_default_str();
+    std::string scen_shard;
+    srun->add_option("--shard", scen_shard,
+                     "i/n: run only grid points k with k mod n = i (after --only); join the shards' summary.json "
+                     "files with `dtao scenario merge`");
+    auto* smerge = scen->add_subcommand(
+        "merge", "Join the summary.json of every shard of one `scenario run --shard i/n` into the whole run's summary");
+    std::vector<std::string> merge_files;
+    std::string merge_out;
+    smerge->add_option("summaries", merge_files, "The shards' summary.json files (each shard once)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    smerge->add_option("-o,--out", merge_out, "Write the merged summary here (atomically) instead of stdout");
 
     // ---- chainstate
     auto* chain = app.add_subcommand(
@@ -246,9 +263,32 @@ int main(int argc, char** argv)
                 co.junit_report = junit_path;
             return dtao::conform::run(co, std::cout, std::cerr);
         }
+        if (smerge->parsed()) {
+            std::vector<nlohmann::json> shards;
+            for (const auto& f : merge_files) {
+                std::ifstream in(f, std::ios::binary);
+                try {
+                    shards.push_back(nlohmann::json::parse(in));
+                } catch (const nlohmann::json::exception& e) {
+                    std::cerr << "dtao scenario merge: " << f << ": invalid JSON: " << e.what() << '\n';
+                    return 1;
+                }
+            }
+            const std::string text = dtao::scenario::merge(shards).dump(2) + "\n";
+            if (merge_out.empty()) {
+                std::cout << text;
+                dtao::vectors::check_stream(std::cout, "standard output");
+            } else {
+                dtao::vectors::write_file_atomic(merge_out, text);
+            }
+            return 0;
+        }
         if (app.got_subcommand("scenario")) {
             namespace sc = dtao::scenario;
             sc::Options o;
+            o.jobs = scen_jobs;
+            if (!scen_shard.empty())
+                o.shard = sc::parse_shard(scen_shard);
             o.exact = scen_exact;
             o.short_run = scen_short;
             o.progress = !scen_quiet;

@@ -2,15 +2,22 @@
 // grid of runs (see scenario.hpp); the engine: engine.hpp.
 // SPDX-License-Identifier: Apache-2.0
 #include "engine.hpp"
+#include "grid.hpp"
 #include "schema_check.hpp"
 
 #include "dtao/capabilities.hpp"
 #include "dtao/ruleset.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <fstream>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
 
 namespace dtao::scenario {
 
@@ -376,74 +383,144 @@ json configure(const json& scenario, const std::string& variant, const json& set
     return sc;
 }
 
+namespace {
+
+/// One grid point, start to end: its checks, state, engine and summary.
+RunReport run_point(const std::string& label, const json& sc0, const Options& options)
+{
+    json sc = sc0;
+    // checks that do not apply to this grid point are dropped
+    json checks = json::array();
+    for (const auto& c : sc.value("checks", json::array()))
+        if (applies(c, sc))
+            checks.push_back(c);
+    sc["checks"] = checks;
+    const auto rules = find_ruleset(sc.at("ruleset").get<std::string>());
+    if (!rules)
+        fail("unknown ruleset " + sc.at("ruleset").dump());
+    check_engine_forms(*rules, "");
+    RunParams rp;
+    rp.rules = *rules;
+    const ChainState cs = build_state(sc, rp);
+    u64 blocks = uint(sc, "blocks", 1);
+    if (options.short_run && sc.contains("short"))
+        blocks = uint(sc.at("short"), "blocks", blocks);
+    if (options.blocks)
+        blocks = *options.blocks;
+    const json rec = sc.value("record", json::object());
+    std::vector<u64> record;
+    for (const auto& n : rec.value("netuids", json::array()))
+        record.push_back(n.get<u64>());
+    if (record.empty())
+        for (const auto& a : sc.value("actors", json::array()))
+            if (std::find(record.begin(), record.end(), uint(a, "netuid", 1)) == record.end())
+                record.push_back(uint(a, "netuid", 1));
+    if (record.empty() && cs.subnets.size() > 1)
+        record.push_back(cs.subnets[1].netuid);
+    u64 every = std::max<u64>(1, uint(rec, "every", 1));
+    every = std::max<u64>(every, blocks / 20000);
+    if (options.log && blocks >= 200000)
+        *options.log << "dtao scenario: " << sc.at("id").get<std::string>() << " [" << label << "] " << blocks
+                     << " blocks\n";
+    RunReport rr;
+    if (options.exact || sc.value("arithmetic", "chain") == "exact") {
+        Engine<ExactModel> e(sc, rp, cs, record, every, options);
+        rr = e.run(blocks, label);
+    } else {
+        Engine<ChainModel> e(sc, rp, cs, record, every, options);
+        rr = e.run(blocks, label);
+    }
+    rr.summary["ok"] = rr.ok;
+    return rr;
+}
+
+/// Run `points` on `options.jobs` threads; the reports come back in the order of `points`.
+/// A run that throws makes the whole call throw, the first such run in grid order deciding.
+std::vector<RunReport> run_points(const std::vector<std::pair<std::string, json>>& points, const Options& options)
+{
+    std::vector<RunReport> reports(points.size());
+    const std::size_t threads = std::min<std::size_t>(std::max(1u, options.jobs), points.size());
+    if (threads <= 1) {
+        for (std::size_t k = 0; k < points.size(); ++k)
+            reports[k] = run_point(points[k].first, points[k].second, options);
+        return reports;
+    }
+    if (options.tamper || options.on_block)
+        throw std::invalid_argument("dtao scenario: the per-block hooks (tamper, on_block) need jobs = 1");
+    std::vector<std::exception_ptr> errors(points.size());
+    std::atomic<std::size_t> next{0};
+    std::mutex log_mutex;
+    const auto worker = [&] {
+        for (std::size_t k = next++; k < points.size(); k = next++) {
+            // A run's progress lines go out together when it ends, not interleaved with others'.
+            std::ostringstream log;
+            Options o = options;
+            o.log = options.log ? &log : nullptr;
+            try {
+                reports[k] = run_point(points[k].first, points[k].second, o);
+            } catch (...) {
+                errors[k] = std::current_exception();
+            }
+            if (options.log) {
+                const std::lock_guard<std::mutex> lock(log_mutex);
+                *options.log << log.str();
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < threads; ++t)
+        pool.emplace_back(worker);
+    for (auto& t : pool)
+        t.join();
+    for (const auto& e : errors)
+        if (e)
+            std::rethrow_exception(e);
+    return reports;
+}
+
+}  // namespace
+
 Report run(const json& scenario, const Options& options)
 {
+    if (options.shard.count == 0 || options.shard.index >= options.shard.count)
+        fail("shard " + std::to_string(options.shard.index) + "/" + std::to_string(options.shard.count) +
+             ": expected i/n with 0 <= i < n");
     Report rep;
-    const auto runs = expand(scenario, options.short_run);
-    json jruns = json::array();
-    std::size_t checks_total = 0, checks_passed = 0;
-    for (const auto& [label, sc0] : runs) {
-        // clang 14 cannot capture a structured binding (C++20 allows it; the fuzz build uses clang).
-        const std::string& run_label = label;
+    // The grid points this run covers: --only first, then this shard's share of what is left.
+    std::vector<std::pair<std::string, json>> selected;
+    for (auto& point : expand(scenario, options.short_run)) {
+        const std::string& label = point.first;
         if (std::any_of(options.only.begin(), options.only.end(),
-                        [&](const std::string& o) { return run_label.find(o) == std::string::npos; }))
+                        [&](const std::string& o) { return label.find(o) == std::string::npos; }))
             continue;
-        json sc = sc0;
-        // checks that do not apply to this grid point are dropped
-        json checks = json::array();
-        for (const auto& c : sc.value("checks", json::array()))
-            if (applies(c, sc))
-                checks.push_back(c);
-        sc["checks"] = checks;
-        const auto rules = find_ruleset(sc.at("ruleset").get<std::string>());
-        if (!rules)
-            fail("unknown ruleset " + sc.at("ruleset").dump());
-        check_engine_forms(*rules, "");
-        RunParams rp;
-        rp.rules = *rules;
-        const ChainState cs = build_state(sc, rp);
-        u64 blocks = uint(sc, "blocks", 1);
-        if (options.short_run && sc.contains("short"))
-            blocks = uint(sc.at("short"), "blocks", blocks);
-        if (options.blocks)
-            blocks = *options.blocks;
-        const json rec = sc.value("record", json::object());
-        std::vector<u64> record;
-        for (const auto& n : rec.value("netuids", json::array()))
-            record.push_back(n.get<u64>());
-        if (record.empty())
-            for (const auto& a : sc.value("actors", json::array()))
-                if (std::find(record.begin(), record.end(), uint(a, "netuid", 1)) == record.end())
-                    record.push_back(uint(a, "netuid", 1));
-        if (record.empty() && cs.subnets.size() > 1)
-            record.push_back(cs.subnets[1].netuid);
-        u64 every = std::max<u64>(1, uint(rec, "every", 1));
-        every = std::max<u64>(every, blocks / 20000);
-        if (options.log && blocks >= 200000)
-            *options.log << "dtao scenario: " << sc.at("id").get<std::string>() << " [" << label << "] " << blocks
-                         << " blocks\n";
-        RunReport rr;
-        if (options.exact || sc.value("arithmetic", "chain") == "exact") {
-            Engine<ExactModel> e(sc, rp, cs, record, every, options);
-            rr = e.run(blocks, label);
-        } else {
-            Engine<ChainModel> e(sc, rp, cs, record, every, options);
-            rr = e.run(blocks, label);
-        }
-        rr.summary["ok"] = rr.ok;
-        for (const auto& c : rr.summary["checks"]) {
-            ++checks_total;
-            const json ok = c.value("ok", json(false));  // absent: the run stopped before the check
-            if (ok.is_null() || (ok.is_boolean() && ok.get<bool>()))
-                ++checks_passed;
-        }
-        rep.ok = rep.ok && rr.ok;
-        jruns.push_back(rr.summary);
-        rep.runs.push_back(std::move(rr));
+        selected.push_back(std::move(point));
     }
-    if (rep.runs.empty())
-        fail(scenario.value("id", std::string("the scenario")) +
-             ": no run (the grid is empty, or --only matches no grid point)");
+    const std::string id = scenario.value("id", std::string("the scenario"));
+    if (selected.empty())
+        fail(id + ": no run (the grid is empty, or --only matches no grid point)");
+    std::vector<std::pair<std::string, json>> points;
+    std::vector<std::size_t> grid_point;
+    for (std::size_t k = options.shard.index; k < selected.size(); k += options.shard.count) {
+        points.push_back(selected[k]);
+        grid_point.push_back(k);
+    }
+    if (points.empty())
+        fail(id + ": shard " + std::to_string(options.shard.index) + "/" + std::to_string(options.shard.count) +
+             " has no grid point (the grid has " + std::to_string(selected.size()) + ")");
+    const bool sharded = options.shard.count > 1;
+
+    rep.runs = run_points(points, options);
+    json jruns = json::array();
+    detail::CheckTally tally;
+    for (std::size_t k = 0; k < rep.runs.size(); ++k) {
+        const RunReport& rr = rep.runs[k];
+        tally.add(rr.summary);
+        rep.ok = rep.ok && rr.ok;
+        json s = rr.summary;
+        if (sharded)
+            s["grid_point"] = grid_point[k];
+        jruns.push_back(std::move(s));
+    }
     rep.summary = {{"id", scenario.at("id")},
                    {"name", scenario.at("name")},
                    {"title", scenario.value("title", "")},
@@ -451,11 +528,14 @@ Report run(const json& scenario, const Options& options)
                    {"ruleset", scenario.at("ruleset")},
                    {"short", options.short_run},
                    {"runs", jruns},
-                   {"checks_total", checks_total},
-                   {"checks_passed", checks_passed},
+                   {"checks_total", tally.total},
+                   {"checks_passed", tally.passed},
                    {"ok", rep.ok}};
     if (scenario.contains("adaptation"))
         rep.summary["adaptation"] = scenario.at("adaptation");
+    if (sharded)
+        rep.summary["shard"] = {
+            {"index", options.shard.index}, {"count", options.shard.count}, {"grid_points", selected.size()}};
     return rep;
 }
 

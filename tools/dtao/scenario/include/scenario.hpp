@@ -35,6 +35,18 @@ struct BlockRecord
     ChainState after;
 };
 
+/// One part of a grid split over processes or machines: grid point k (0-based, in grid order)
+/// belongs to shard `k mod count`.
+struct Shard
+{
+    unsigned index = 0;
+    unsigned count = 1;
+};
+
+/// `i/n` with 0 ≤ i < n (decimal, no sign, no spaces); throws std::runtime_error naming the
+/// text otherwise.
+Shard parse_shard(const std::string& text);
+
 struct Options
 {
     bool exact = false;                            ///< run in the exact model (rationals); for short scenarios
@@ -43,7 +55,12 @@ struct Options
     std::optional<std::filesystem::path> out_dir;  ///< per-block CSV + summary.json per run
     std::optional<unsigned long long> blocks;      ///< override the block count
     std::vector<std::string> only;                 ///< run only grid points whose label contains all of these
-    std::ostream* log = nullptr;                   ///< progress and messages (stderr)
+    /// Grid points run on this many threads at once. The report is the same for any value: runs
+    /// are independent and are reported in grid order; progress lines of a run appear when it
+    /// ends. The per-block hooks below need 1.
+    unsigned jobs = 1;
+    Shard shard;                  ///< run only this shard's grid points; the summary says which (`merge` joins them)
+    std::ostream* log = nullptr;  ///< progress and messages (stderr)
     /// Test hook (chain model): called after each block's coinbase, before the
     /// invariant checks, with the block index; tests corrupt the state here to
     /// check that the run stops at that block naming the invariant.
@@ -80,6 +97,12 @@ nlohmann::json configure(const nlohmann::json& scenario, const std::string& vari
 
 /// Run every grid point of the scenario.
 Report run(const nlohmann::json& scenario, const Options& options);
+
+/// Join the summaries of the shards of one scenario run (`summary.json` of each `--shard i/n`)
+/// into the summary the whole run gives: runs in grid order, totals recounted. Throws
+/// std::runtime_error when they are not the shards of one run, or a shard is missing or given
+/// twice.
+nlohmann::json merge(const std::vector<nlohmann::json>& shard_summaries);
 
 /// Write `<out>/<run>.csv`, `<out>/summary.json` and a gnuplot script per run.
 void write_outputs(const Report& report, const std::filesystem::path& out_dir);
