@@ -1,5 +1,6 @@
 // dtao: the command-line tool of the dTAO conformance harness.
 // SPDX-License-Identifier: Apache-2.0
+#include "archive.hpp"
 #include "chainstate.hpp"
 #include "conform.hpp"
 #include "output_file.hpp"
@@ -80,10 +81,17 @@ int main(int argc, char** argv)
                                                  "(expected values from the reference); writes only files that change");
     auto* vcheck = vec->add_subcommand("check", "Regenerate in memory and fail if any committed file differs "
                                                 "(byte for byte), is missing or is stale; also load every file");
-    auto* vindex = vec->add_subcommand("index", "Print the index: files, families, case counts");
-    for (auto* sc : {vgen, vcheck, vindex}) {
+    auto* vindex = vec->add_subcommand("index", "Print the index: files, families, case counts (of a directory or a "
+                                                "release archive)");
+    auto* vpack = vec->add_subcommand(
+        "pack", "Write the release archive dtao-vectors-v<schema_version>-<index sha256, 12 hex>.tar (uncompressed "
+                "ustar, deterministic: index.json, schemas, vector files; vectors/README.md) after verifying every "
+                "file against the index; prints its path and SHA-256");
+    std::string pack_out = ".";
+    vpack->add_option("-o,--out", pack_out, "The directory to write the archive into")->capture_default_str();
+    for (auto* sc : {vgen, vcheck, vindex, vpack}) {
         sc->add_option("--vectors", vectors_dir, "The vectors directory")->capture_default_str();
-        if (sc != vindex)
+        if (sc != vindex && sc != vpack)
             sc->add_option("--fillers", fillers_dir, "The fillers directory (default: <vectors>/fillers)");
     }
 
@@ -97,7 +105,10 @@ int main(int argc, char** argv)
                      "Shell command that starts the implementation (stdin/stdout JSON Lines), or @reference for the "
                      "in-process reference")
         ->required();
-    conform->add_option("--vectors", vectors_dir, "The vectors directory")->capture_default_str();
+    conform
+        ->add_option("--vectors", vectors_dir,
+                     "The vectors directory, or a release archive (`dtao vectors pack`), verified against its index")
+        ->capture_default_str();
     conform->add_option(
         "--filter", co.filters,
         "key=glob[,glob...] ('*', '?') or key==literal, with key op, family, ruleset, flag, rule, id, file or "
@@ -227,6 +238,12 @@ int main(int argc, char** argv)
                     std::cout << "family " << f << "\t" << n << '\n';
                 std::cout << "total\t" << loaded.case_count() << " cases in " << loaded.files.size() << " files\n";
                 return loaded.errors.empty() ? 0 : 1;
+            }
+            if (vec->got_subcommand("pack")) {
+                const auto r = dtao::vectors::pack(dir, pack_out);
+                std::cout << r.path.string() << "\nsha256 " << r.sha256 << "\n"
+                          << r.cases << " cases, " << r.files << " files\n";
+                return 0;
             }
             // the `scenario` family's generator kind comes from the scenario engine
             const auto g = dtao::vectors::generate(fillers, DTAO_VERSION, dtao::scenario::vector_generators());

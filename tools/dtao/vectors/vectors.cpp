@@ -3,10 +3,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "vectors.hpp"
 
+#include "archive.hpp"
 #include "generate_detail.hpp"
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -357,6 +359,33 @@ LoadedVectors load_vectors(const std::filesystem::path& dir) noexcept
 {
     LoadedVectors out;
     try {
+        // One loader for both forms, so that an archive is verified by the very
+        // checks a directory is: the index's sizes and SHA-256s, then the parser.
+        std::map<std::string, std::string> archive;
+        const bool is_archive = std::filesystem::is_regular_file(dir);
+        if (is_archive) {
+            try {
+                archive = read_vectors_archive(dir);
+            } catch (const std::exception& e) {
+                out.errors.push_back(std::string("invalid vectors archive: ") + e.what());
+                return out;
+            }
+            if (!archive.contains("index.json")) {
+                out.errors.push_back(dir.string() + ": the archive has no index.json below its top directory");
+                return out;
+            }
+        }
+        // The bytes of `rel` below the vectors directory or in the archive.
+        auto read = [&](const std::string& rel, std::string& error) -> std::optional<std::string> {
+            if (!is_archive)
+                return read_regular(dir / rel, error);
+            const auto it = archive.find(rel);
+            if (it == archive.end()) {
+                error = "not in the archive " + dir.string();
+                return std::nullopt;
+            }
+            return it->second;
+        };
         struct Listed
         {
             std::string path;
@@ -364,10 +393,10 @@ LoadedVectors load_vectors(const std::filesystem::path& dir) noexcept
             std::optional<std::uint64_t> bytes;
         };
         std::vector<Listed> listed;
-        const bool indexed = std::filesystem::exists(dir / "index.json");
+        const bool indexed = is_archive || std::filesystem::exists(dir / "index.json");
         if (indexed) {
             std::string error;
-            const auto index_bytes = read_regular(dir / "index.json", error);
+            const auto index_bytes = read("index.json", error);
             if (!index_bytes) {
                 out.errors.push_back((dir / "index.json").string() + ": " + error);
                 return out;
@@ -388,6 +417,20 @@ LoadedVectors load_vectors(const std::filesystem::path& dir) noexcept
                 listed.push_back(
                     {f["path"].get<std::string>(), f["sha256"].get<std::string>(), f["bytes"].get<std::uint64_t>()});
             }
+            if (is_archive) {
+                // Every entry is vouched for by the index (vector files) or is the
+                // index or a schema (covered by the archive's own SHA-256, which
+                // implementers pin): nothing else rides along unverified.
+                std::set<std::string> known;
+                for (const auto& l : listed)
+                    known.insert(l.path);
+                for (const auto& [path, bytes] : archive)
+                    if (path != "index.json" && !known.contains(path) &&
+                        !(path.starts_with("schema/") && path.ends_with(".schema.json") &&
+                          path.find('/', 7) == std::string::npos))
+                        out.errors.push_back(dir.string() + ": entry \"" + path +
+                                             "\" is neither the index, a schema nor a file the index lists");
+            }
         } else {
             std::error_code ec;
             for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
@@ -403,14 +446,18 @@ LoadedVectors load_vectors(const std::filesystem::path& dir) noexcept
                 out.errors.push_back(dir.string() + ": " + ec.message());
             std::sort(listed.begin(), listed.end(), [](const Listed& a, const Listed& b) { return a.path < b.path; });
         }
+        // Whom to blame for a file that does not match its index entry.
+        const std::string altered = is_archive ? " (the archive was altered after `dtao vectors pack`; fetch it again)"
+                                               : " (changed after generation; `dtao vectors generate` rewrites it)";
         for (const auto& l : listed) {
-            const std::string& rel = l.path;
-            if (const auto why = outside_reason(dir, rel); !why.empty()) {
+            const std::string rel = is_archive ? dir.string() + ": " + l.path : l.path;
+            // an archive's paths were checked by its reader (no `..`, nothing absolute)
+            if (const auto why = is_archive ? std::string() : outside_reason(dir, rel); !why.empty()) {
                 out.errors.push_back(rel + ": " + why + " (a path in the index)");
                 continue;
             }
             std::string error;
-            const auto bytes = read_regular(dir / rel, error);
+            const auto bytes = read(l.path, error);
             if (!bytes) {
                 out.errors.push_back(rel + ": " + error);
                 continue;
@@ -418,17 +465,15 @@ LoadedVectors load_vectors(const std::filesystem::path& dir) noexcept
             // An edited vector must not be blamed on the implementation under test.
             if (l.bytes && bytes->size() != *l.bytes) {
                 out.errors.push_back(rel + ": " + std::to_string(bytes->size()) + " bytes, the index says " +
-                                     std::to_string(*l.bytes) +
-                                     " (changed after generation; `dtao vectors generate` rewrites it)");
+                                     std::to_string(*l.bytes) + altered);
                 continue;
             }
             if (l.sha256 && detail::sha256_hex(*bytes) != *l.sha256) {
-                out.errors.push_back(rel + ": sha256 differs from the index (changed after generation; `dtao vectors "
-                                           "generate` rewrites it)");
+                out.errors.push_back(rel + ": sha256 differs from the index" + altered);
                 continue;
             }
             VectorFile f;
-            if (auto err = parse_vector_file(*bytes, rel, f))
+            if (auto err = parse_vector_file(*bytes, l.path, f))
                 out.errors.push_back(rel + ": " + *err);
             else
                 out.files.push_back(std::move(f));

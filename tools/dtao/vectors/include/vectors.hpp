@@ -92,7 +92,11 @@ struct LoadedVectors
 };
 
 /// Load every vector file listed in `dir/index.json` (or, without an index,
-/// every `<ruleset>/<family>/<name>.json` below `dir`). Never throws.
+/// every `<ruleset>/<family>/<name>.json` below `dir`). `dir` may also be a
+/// release archive (a regular file, `dtao vectors pack`, archive.hpp): its
+/// index is then required, and an entry the index neither lists nor is a
+/// schema is an error. Each listed file's size and SHA-256 must match the
+/// index. Never throws.
 [[nodiscard]] LoadedVectors load_vectors(const std::filesystem::path& dir) noexcept;
 
 // ------------------------------------------------------------------ generation
