@@ -30,6 +30,15 @@ whose id ends in one of the suffixes below misbehaves:
 With --forget-unstake-fee, the `block` op (scenario vectors) behaves like a
 simulator that forgets to put an accepted remove_stake's fee back into
 SubnetTAO and TotalStake (STAKE-002): only blocks with an unstake differ.
+
+With --exact-alpha-out, sim_swap_tao_for_alpha answers alpha_out with the exact
+model's value (a rational) where the chain answers an output: an implementation
+that differs in exactly one class, the one a profile declares against the exact
+model on EXACT_DIFFERS cases.
+
+With --size-dependent, block_emission is wrong in two ways: one rao too much
+emission from an issuance of 10^12 up, and an error (insufficient_liquidity)
+below an issuance of 10^6; in between it is right.
 """
 import json
 import os
@@ -39,6 +48,8 @@ import sys
 import time
 
 FORGET_UNSTAKE_FEE = "--forget-unstake-fee" in sys.argv[2:]
+EXACT_ALPHA_OUT = "--exact-alpha-out" in sys.argv[2:]
+SIZE_DEPENDENT = "--size-dependent" in sys.argv[2:]
 
 ref = subprocess.Popen([sys.argv[1], "eval"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
@@ -69,6 +80,20 @@ for line in sys.stdin:
                     sub["subnet_tao"] = str(int(sub["subnet_tao"]) - int(result["fee"]))
             out_state["total_stake"] = str(int(out_state["total_stake"]) - int(result["fee"]))
         answer = json.dumps(r)
+    if EXACT_ALPHA_OUT and request.get("op") == "sim_swap_tao_for_alpha" and '"output"' in answer:
+        exact = json.loads(reference(json.dumps(dict(request, arithmetic="exact"))))
+        if "output" in exact and "alpha_out" in exact["output"]:
+            r = json.loads(answer)
+            r["output"]["alpha_out"] = exact["output"]["alpha_out"]
+            answer = json.dumps(r)
+    if SIZE_DEPENDENT and request.get("op") == "block_emission" and '"output"' in answer:
+        issuance = int(request["input"]["issuance"])
+        r = json.loads(answer)
+        if issuance >= 10**12:
+            r["output"]["emission"] = str(int(r["output"]["emission"]) + 1)
+            answer = json.dumps(r)
+        elif issuance < 10**6:
+            answer = json.dumps({"id": r["id"], "error": "insufficient_liquidity"})
     if suffix == "crash":
         os._exit(3)
     if suffix == "segv":

@@ -139,11 +139,17 @@ int main(int argc, char** argv)
     conform->add_flag("-v,--verbose", co.verbose, "List passing cases too");
     conform->add_option(
         "--random", co.random,
-        "Random differential mode: this many generated requests per op, checked against the in-process reference");
+        "Random differential mode: this many generated requests per op, checked against the in-process reference; "
+        "each request carries the flags and exact-model values a vector would, so a profile means the same");
     conform->add_option("--seed", co.seed, "Seed of --random")->capture_default_str();
-    conform->add_option("--shrink-limit", co.shrink_limit, "Counterexamples shrunk in --random mode")
+    conform
+        ->add_option("--shrink-limit", co.shrink_limit,
+                     "Failure classes (op, status and field) shrunk in --random mode: one counterexample each")
         ->capture_default_str();
-    conform->add_option("--shrink-budget", co.shrink_budget, "Implementation calls per shrink")->capture_default_str();
+    conform
+        ->add_option("--shrink-budget", co.shrink_budget,
+                     "Implementation calls per shrink; a step must keep the failure's status and field")
+        ->capture_default_str();
 
     // ---- scenario
     auto* scen =

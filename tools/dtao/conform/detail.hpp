@@ -119,6 +119,7 @@ struct Totals
 {
     std::size_t passed = 0, diverged = 0, failed = 0, skipped = 0, out_of_scope = 0;
     std::map<std::string, std::size_t> by_status;
+    std::map<std::string, std::size_t> by_divergence;  ///< profile entry id -> passes it covered
 };
 
 /// Write `bytes` to `path` through a temporary file and a rename: a reader

@@ -20,13 +20,15 @@ namespace {
 
 // ------------------------------------------------------------------ random differential checking
 
-/// The reference's case for a request (expected = its response).
+/// The reference's case for a request: expected response, exact-model values,
+/// flags and intermediates derived as the vector generator derives them for a vector
+/// case (vectors::expectation), so a profile declares the same differences here.
 std::optional<Case> reference_case(const std::string& id, const std::string& ruleset, const std::string& op,
                                    const json& input)
 {
     json request = {{"id", id}, {"ruleset", ruleset}, {"op", op}, {"arithmetic", "chain"}, {"input", input}};
-    const json r = protocol::evaluate(request);
-    if (r.contains("message"))
+    vectors::Expectation e = vectors::expectation(request);
+    if (e.invalid)
         return std::nullopt;  // not a valid request: not a candidate
     Case c;
     c.file = "random/" + op;
@@ -39,12 +41,25 @@ std::optional<Case> reference_case(const std::string& id, const std::string& rul
     c.comment = "random differential check";
     c.op = op;
     c.request = request;
-    c.expected = json::object();
-    if (r.contains("error"))
-        c.expected["error"] = r["error"];
-    else
-        c.expected["output"] = r["output"];
+    c.expected = std::move(e.expected);
+    c.exact = std::move(e.exact);
+    c.intermediates = std::move(e.intermediates);
+    c.flags = vectors::input_flags(input);
+    for (const auto& f : e.flags)
+        if (std::find(c.flags.begin(), c.flags.end(), f) == c.flags.end())
+            c.flags.push_back(f);
+    std::sort(c.flags.begin(), c.flags.end());
+    if (const auto rs = find_ruleset(ruleset))
+        c.intermediate_fields = vectors::intermediate_fields(op, *rs);
     return c;
+}
+
+/// A failure's signature: its status and the field that differs (for a wrong
+/// value) or "error"/"(outcome)" (for an error mismatch). A shrink step must keep
+/// it: a +1 on one field that shrinks into an unrelated crash explains nothing.
+std::string signature(const Verdict& v)
+{
+    return std::string(to_string(v.status)) + (v.field.empty() ? "" : " " + v.field);
 }
 
 /// Smaller variants of an input, most aggressive first.
@@ -143,6 +158,13 @@ std::optional<json> apply(const json& input, const std::string& op, const json& 
     return out;
 }
 
+/// A failure with another signature met while shrinking: reported, never substituted.
+struct OtherFailure
+{
+    Verdict verdict;
+    json input;
+};
+
 struct Counterexample
 {
     std::string op, ruleset;
@@ -150,7 +172,23 @@ struct Counterexample
     Verdict verdict;
     unsigned steps = 0, calls = 0;
     json expected_response;
+    std::size_t in_class = 1;  ///< failures of the run with this op and signature
+    std::vector<OtherFailure> others;
 };
+
+json others_json(const std::vector<OtherFailure>& others)
+{
+    json a = json::array();
+    for (const auto& f : others)
+        a.push_back({{"status", to_string(f.verdict.status)},
+                     {"field", f.verdict.field},
+                     {"detail", f.verdict.detail},
+                     {"input", f.input}});
+    return a;
+}
+
+/// At most this many other failures are kept per counterexample (one per signature).
+constexpr std::size_t MAX_OTHERS = 3;
 
 }  // namespace
 
@@ -188,9 +226,12 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
     const auto t0 = Clock::now();
     const auto verdicts = run_cases(ptrs, o, profile, stats);
 
-    // shrink each failure (up to the limit) to a local minimum
+    // Shrink the first failure of each class (op and signature) to a local minimum,
+    // up to --shrink-limit classes: a thousand failures of one op on one field would
+    // otherwise use up the listing before another op's failure is shown.
     std::vector<Counterexample> shrunk;
-    std::size_t failures = 0;
+    std::map<std::string, std::size_t> class_of;  // op + signature -> index into shrunk
+    std::size_t unlisted = 0;                     // failures of classes beyond --shrink-limit
     Options single = o;
     single.window = 1;
     Session shrink_session;
@@ -198,24 +239,16 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
     for (std::size_t i = 0; i < cases.size(); ++i) {
         if (!is_failure(verdicts[i].status))
             continue;
-        ++failures;
-        if (shrunk.size() >= o.shrink_limit)
-            continue;
-        // Only a wrong answer shrinks. A timeout, crash or unreadable answer would
-        // cost a timeout per shrink step (a hanging implementation took minutes),
-        // and an implementation the run gave up on answers nothing at all.
-        const bool answered = verdicts[i].status == Status::fail || verdicts[i].status == Status::error_mismatch;
-        if (!answered || !stats.gave_up.empty()) {
-            Counterexample ce;
-            ce.op = cases[i].op;
-            ce.ruleset = cases[i].ruleset;
-            ce.original_input = cases[i].request["input"];
-            ce.input = ce.original_input;
-            ce.verdict = verdicts[i];
-            ce.expected_response = cases[i].expected;
-            shrunk.push_back(std::move(ce));
+        const std::string cls = cases[i].op + " " + signature(verdicts[i]);
+        if (const auto it = class_of.find(cls); it != class_of.end()) {
+            ++shrunk[it->second].in_class;
             continue;
         }
+        if (shrunk.size() >= o.shrink_limit) {
+            ++unlisted;
+            continue;
+        }
+        class_of[cls] = shrunk.size();
         Counterexample ce;
         ce.op = cases[i].op;
         ce.ruleset = cases[i].ruleset;
@@ -223,6 +256,16 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
         ce.input = ce.original_input;
         ce.verdict = verdicts[i];
         ce.expected_response = cases[i].expected;
+        // Only a wrong answer shrinks. A timeout, crash or unreadable answer would
+        // cost a timeout per shrink step (a hanging implementation took minutes),
+        // and an implementation the run gave up on answers nothing at all.
+        const bool answered = verdicts[i].status == Status::fail || verdicts[i].status == Status::error_mismatch;
+        if (!answered || !stats.gave_up.empty()) {
+            shrunk.push_back(std::move(ce));
+            continue;
+        }
+        const std::string sig = signature(ce.verdict);
+        std::set<std::string> other_sigs;
         bool progress = true;
         while (progress && ce.calls < o.shrink_budget) {
             progress = false;
@@ -243,17 +286,24 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
                 const auto v = run_in_session(shrink_session, {&*c}, single, profile, s, true);
                 if (!s.gave_up.empty() || (!v.empty() && v[0].status == Status::timeout)) {
                     // one hang is enough: every further step could cost a timeout too
+                    if (!v.empty() && ce.others.size() < MAX_OTHERS && other_sigs.insert(signature(v[0])).second)
+                        ce.others.push_back({v[0], *next});
                     progress = false;
                     break;
                 }
-                if (!v.empty() && (v[0].status == Status::fail || v[0].status == Status::error_mismatch)) {
-                    ce.input = *next;
-                    ce.verdict = v[0];
-                    ce.expected_response = c->expected;
-                    ++ce.steps;
-                    progress = true;
-                    break;
+                if (v.empty() || !is_failure(v[0].status))
+                    continue;
+                if (signature(v[0]) != sig) {
+                    if (ce.others.size() < MAX_OTHERS && other_sigs.insert(signature(v[0])).second)
+                        ce.others.push_back({v[0], *next});
+                    continue;
                 }
+                ce.input = *next;
+                ce.verdict = v[0];
+                ce.expected_response = c->expected;
+                ++ce.steps;
+                progress = true;
+                break;
             }
         }
         shrunk.push_back(std::move(ce));
@@ -273,15 +323,28 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
         out << "    " << ce.verdict.detail << "\n";
         out << "    reference: " << short_json(ce.expected_response, 400) << "\n";
         out << "    original input: " << short_json(ce.original_input, 400) << "\n";
+        if (ce.in_class > 1)
+            out << "    " << ce.in_class - 1 << " more " << ce.op << " requests failed the same way ("
+                << signature(ce.verdict) << ")\n";
+        for (const auto& other : ce.others)
+            out << "    met while shrinking, not substituted: [" << signature(other.verdict) << "] "
+                << other.verdict.detail << "; input: " << short_json(other.input, 400) << "\n";
     }
-    if (failures > shrunk.size())
-        out << "(" << failures - shrunk.size() << " more mismatches not shrunk; --shrink-limit " << o.shrink_limit
+    if (unlisted)
+        out << "(" << unlisted << " more mismatches of other classes not shrunk; --shrink-limit " << o.shrink_limit
             << ")\n";
     if (!stats.gave_up.empty())
         out << "not run: " << stats.gave_up << "\n";
-    out << "random differential check: " << cases.size() << " requests over " << vectors::random_ops().size()
-        << " ops, seed " << o.seed << ", " << out_of_scope << " out of scope, " << stats.restarts << " restarts, "
-        << std::fixed << std::setprecision(2) << seconds << " s\n";
+    // The ops counted are those with a request in scope: a filter or profile narrows them.
+    std::set<std::string> ops_in_scope;
+    for (const auto& c : cases)
+        ops_in_scope.insert(c.op);
+    out << "random differential check: " << cases.size() << " requests over " << ops_in_scope.size()
+        << (ops_in_scope.size() == 1 ? " op" : " ops") << ", seed " << o.seed << ", " << out_of_scope
+        << " out of scope, " << stats.restarts << " restarts, " << std::fixed << std::setprecision(2) << seconds
+        << " s\n";
+    for (const auto& [d, n] : t.by_divergence)
+        out << "  declared " << d << ": " << n << (n == 1 ? " request\n" : " requests\n");
     if (t.diverged)
         out << t.diverged << " of the passes differ only as the profile declares\n";
     out << t.passed << " passed, " << t.failed << " failed"
@@ -302,7 +365,9 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
                          {"failed", t.failed},
                          {"skipped", t.skipped},
                          {"out_of_scope", out_of_scope},
-                         {"by_status", t.by_status}}}};
+                         {"ops_in_scope", ops_in_scope},
+                         {"by_status", t.by_status},
+                         {"by_divergence", t.by_divergence}}}};
         json ces = json::array();
         for (const auto& ce : shrunk)
             ces.push_back({{"op", ce.op},
@@ -316,7 +381,9 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
                            {"original_input", ce.original_input},
                            {"reference_response", ce.expected_response},
                            {"shrink_steps", ce.steps},
-                           {"shrink_calls", ce.calls}});
+                           {"shrink_calls", ce.calls},
+                           {"class_failures", ce.in_class},
+                           {"other_failures", others_json(ce.others)}});
         report["counterexamples"] = ces;
         try {
             write_atomic(*o.json_report, dump_report(report, 2));

@@ -57,6 +57,8 @@ Totals count(const std::vector<Verdict>& verdicts)
         else if (v.status == Status::pass_with_divergence) {
             ++t.passed;
             ++t.diverged;
+            for (const auto& d : v.divergences)
+                ++t.by_divergence[d];
         } else if (v.status == Status::not_run)
             ++t.skipped;
         else

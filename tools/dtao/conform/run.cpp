@@ -250,7 +250,8 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
                              {"skipped", t.skipped},
                              {"filtered_out", out_of_scope},
                              {"declared_unsupported", declared_unsupported},
-                             {"by_status", t.by_status}}},
+                             {"by_status", t.by_status},
+                             {"by_divergence", t.by_divergence}}},
                            {"cases", list}};
             if (!scenarios.empty())
                 report["scenarios"] = scenarios;

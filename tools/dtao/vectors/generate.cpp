@@ -198,56 +198,93 @@ json unchanged_state(const std::string& op, const json& input)
     return o;
 }
 
-json make_case(const Draft& d, const std::string& global_id, const std::string& ruleset, const std::string& op,
-               const std::set<std::string>& group_flags)
+}  // namespace
+
+Expectation expectation(const json& request)
 {
-    const json request = request_for(global_id, ruleset, op, d.input);
-    const json chain = eval_or_throw(request);
+    Expectation e;
+    const std::string op = request.at("op").get<std::string>();
+    const std::string ruleset = request.at("ruleset").get<std::string>();
+    const json& input = request.at("input");
+    const json chain = protocol::evaluate(request);
+    if (chain.contains("message")) {
+        e.invalid = chain["error"].get<std::string>() + ": " + chain["message"].get<std::string>();
+        return e;
+    }
     // `block` (scenario family): no exact-model values. One block's exact answer
     // from a chain state says little about a scenario, and its rationals grow to
     // hundreds of digits per field (the coinbase family has the exact coinbase).
     const bool with_exact = op != "block";
-    const json exact = with_exact ? eval_or_throw(request_for(global_id, ruleset, op, d.input, "exact")) : json();
-    json c;
-    c["id"] = d.id;
-    c["comment"] = d.comment;
-    c["request"] = request;
-    json expected = json::object();
-    std::vector<std::string> flags = d.flags;
+    json exact_request = request;
+    exact_request["arithmetic"] = "exact";
+    const json exact = with_exact ? eval_or_throw(exact_request) : json();
     auto add_flag = [&](const std::string& f) {
-        if (!group_flags.count(f) && std::find(flags.begin(), flags.end(), f) == flags.end())
-            flags.push_back(f);
+        if (std::find(e.flags.begin(), e.flags.end(), f) == e.flags.end())
+            e.flags.push_back(f);
     };
-    json inter = d.extra_intermediates;
     if (op.rfind("max_amount_", 0) == 0 || op == "add_stake" || op == "remove_stake") {
         json pool = json::object();
         for (const char* k : {"netuid", "subnet_mechanism", "subnet_tao", "subnet_alpha_in", "subnet_alpha_out",
                               "swap_balancer_quote_parts", "pal_swap_initialized", "fee_rate"})
-            if (d.input.contains(k))
-                pool[k] = d.input[k];
+            if (input.contains(k))
+                pool[k] = input[k];
         const json p = protocol::evaluate(request_for("gen", ruleset, "alpha_price", pool));
         if (p.contains("output"))
-            inter["spot_price"] = p["output"]["price"];
+            e.intermediates["spot_price"] = p["output"]["price"];
     }
+    e.expected = json::object();
     if (chain.contains("error")) {
-        expected["error"] = chain["error"];
-        expected["unchanged"] = unchanged_state(op, d.input);
+        e.expected["error"] = chain["error"];
+        e.expected["unchanged"] = unchanged_state(op, input);
         add_flag("RULE_ERROR");
     } else {
-        expected["output"] = chain["output"];
+        e.expected["output"] = chain["output"];
     }
-    c["expected"] = expected;
     if (op == "block_emission" && chain.contains("output") && exact.contains("output") &&
         chain["output"]["halvings"] != exact["output"]["halvings"])
         add_flag("HALVING_BOUNDARY");  // the chain counts halvings differently from the exact rule here
     if (op.rfind("sim_swap_", 0) == 0 && chain.contains("output") && chain["output"].contains("k") &&
         chain["output"]["k"]["bits"] == "170141183460469231731687303715884105727")
         add_flag("OVERFLOW_SATURATION");  // k saturated (findings F-008)
-    const json ex = with_exact ? exact_diff(chain, exact) : json();
-    if (!ex.is_null()) {
-        c["exact"] = ex;
+    e.exact = with_exact ? exact_diff(chain, exact) : json();
+    if (!e.exact.is_null())
         add_flag("EXACT_DIFFERS");
-    }
+    return e;
+}
+
+std::vector<std::string> input_flags(const json& input)
+{
+    if (!input.is_object() || !input.contains("subnet_tao"))
+        return {};  // no pool of its own (a state, or no pool at all)
+    const auto zero = [&](const char* k) { return input.contains(k) && input[k] == "0"; };
+    if (zero("netuid") || zero("subnet_mechanism"))
+        return {"STABLE_POOL"};
+    return {};
+}
+
+namespace {
+
+json make_case(const Draft& d, const std::string& global_id, const std::string& ruleset, const std::string& op,
+               const std::set<std::string>& group_flags)
+{
+    const json request = request_for(global_id, ruleset, op, d.input);
+    const Expectation e = expectation(request);
+    if (e.invalid)
+        filler_error("request " + request.dump() + " is invalid: " + *e.invalid);
+    json c;
+    c["id"] = d.id;
+    c["comment"] = d.comment;
+    c["request"] = request;
+    c["expected"] = e.expected;
+    std::vector<std::string> flags = d.flags;
+    for (const auto& f : e.flags)
+        if (!group_flags.count(f) && std::find(flags.begin(), flags.end(), f) == flags.end())
+            flags.push_back(f);
+    json inter = d.extra_intermediates;
+    for (const auto& [k, v] : e.intermediates.items())
+        inter[k] = v;
+    if (!e.exact.is_null())
+        c["exact"] = e.exact;
     c["intermediates"] = inter;
     std::sort(flags.begin(), flags.end());
     for (const auto& f : flags)

@@ -148,6 +148,28 @@ using Generators = std::map<std::string, Generator, std::less<>>;
 [[nodiscard]] GenerateResult generate(const std::filesystem::path& fillers_dir, const std::string& generator_version,
                                       const Generators& generators = {});
 
+/// What the reference expects of one request, derived as the generator derives it for
+/// every vector case: the expected response, the exact model's values where they differ,
+/// the flags that follow from the answers (RULE_ERROR, EXACT_DIFFERS, HALVING_BOUNDARY,
+/// OVERFLOW_SATURATION) and the spot price of a stake or limit op. The runner's random
+/// mode uses it too, so that a profile's `flags_any` and `"reference": "exact"` mean the
+/// same on a random request as on a vector.
+struct Expectation
+{
+    json expected;                        ///< {"output": …} or {"error": …, "unchanged": …}
+    json exact;                           ///< exact-model values where they differ, or null
+    std::vector<std::string> flags;       ///< in the order derived (not sorted)
+    json intermediates = json::object();  ///< derived intermediates (spot_price)
+    std::optional<std::string> invalid;   ///< the protocol's error and message: not a valid request
+};
+/// `request` is a chain-arithmetic `dtao eval` request. Throws std::runtime_error
+/// when the chain accepts the request and the exact model does not (a reference bug).
+[[nodiscard]] Expectation expectation(const json& request);
+/// STABLE_POOL for an input whose pool is the root subnet or a stable-mechanism pool
+/// (`netuid` or `subnet_mechanism` "0" next to the pool's reserves). The fillers declare
+/// it by hand; the runner's random mode derives it with this.
+[[nodiscard]] std::vector<std::string> input_flags(const json& input);
+
 /// For generator kinds: a filler error (throws std::runtime_error("filler: " + message)).
 [[noreturn]] void filler_error(const std::string& message);
 /// For generator kinds: the reference's response (chain arithmetic) to `op` on
