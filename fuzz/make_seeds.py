@@ -137,4 +137,31 @@ for op in range(8):
 write("fixed", "f64-half", u8(5) + u8(0) + struct.pack(">d", 0.5) + bytes(8) + u128(0))
 write("fixed", "f64-tiny", u8(5) + u8(0) + struct.pack(">d", 0.00005) + bytes(8) + u128(0))
 write("fixed", "log2-quirk", u8(7) + u8(0) + u128(2**34 - 1) + u128(0))
+# mainnet: ruleset, block, issuance, TaoWeight, root stake, bar, q frac, q whole, h whole, h frac,
+# rank, reserve selector, n, then per subnet: tao, alpha, out, weight, moving price, MinerBurned,
+# TAO reservoir, alpha reservoir, flags; then blocks.
+def mainnet_seed(ruleset, block, bar, q, h, rank, subnets, blocks, issuance=10**16, root=10**15):
+    b = u8(ruleset) + u32(block - 1) + u64(issuance) + u64(3320413933267719290) + u64(root)
+    b += u64(bar) + u64(q & M) + u8(q >> 64) + u8(h >> 64) + u64(h & M) + u16(rank) + u8(0) + u8(len(subnets) - 1)
+    for (tao, alpha, out, w, mp, mb, rt, ra, fl) in subnets:
+        b += u64(tao) + u64(alpha) + u64(out) + u64(w) + u40(mp) + u32(mb) + u64(rt) + u64(ra) + u8(fl)
+    return b + u8(blocks - 1)
+
+
+HALF = 2**63
+three = [(10**14, 10**14, 10**15, 0, 2**31, 0, 0, 0, 0), (10**14, 10**14, 10**15, 0, 3 * 2**30, 0, 0, 0, 0),
+         (10**14, 10**14, 10**15, 0, 2**29, 0, 0, 0, 0)]
+write("mainnet", "rank-refresh", mainnet_seed(2, 720, 0, 3 << 62, 3 << 64, 2, three, 3))
+write("mainnet", "mass-stored-bar", mainnet_seed(1, 721, 1 << 62, 3 << 62, 3 << 64, 0, three, 2))
+write("mainnet", "no-gate", mainnet_seed(0, 1000, 0, 0, 0, 0, three, 4))
+write("mainnet", "exponent-five", mainnet_seed(2, 721, 140195254960192592, 3 << 62, 5 << 64, 32,
+                                               [(10**14, 10**14, 10**15, 0, 99 * 2**32 // 100, 0, 0, 0, 0),
+                                                (10**14, 10**14, 10**15, 0, 2**32 // 100, 0, 0, 0, 0)], 2))
+write("mainnet", "reservoirs", mainnet_seed(0, 1000, 0, 0, 0, 0,
+                                            [(10**6, 10**6, 10**12, 990 * 10**15 - 10**16, 2**32, 0, 10**9, 10**12, 0),
+                                             (10**12, 50, 10**12, 0, 2**32, 0, 0, 0, 2)], 3, root=0))
+write("mainnet", "weight-bounds", mainnet_seed(1, 360, 0, HALF, 3 << 64, 0,
+                                               [(10**6, 10**6, 10**12, 1, 2**32, 0, 0, 0, 0),
+                                                (10**6, 10**6, 10**12, M, 2**32, 2**32, 0, 0, 0)], 6))
+
 print("seeds written", file=sys.stderr)

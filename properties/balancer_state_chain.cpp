@@ -2,7 +2,7 @@
 /// coinbase blocks (`injection_capped::block_step` with every per-block check), register_network,
 /// start_call, set_tempo and the root / owner parameter changes.
 /// @rule BAL-007 BCOIN-007 BCOIN-008 BCOIN-010 BCOIN-011 BCOIN-012 BEPOCH-002 BEPOCH-004
-/// @rule BREG-002 BREG-003
+/// @rule BREG-002 BREG-003 BCOIN-015 BCOIN-016
 // SPDX-License-Identifier: Apache-2.0
 #include "balancer_state_model.hpp"
 #include "generators.hpp"
@@ -17,6 +17,104 @@
 namespace dtao::prop::bal_state {
 
 namespace {
+
+/// BCOIN-007 (v3.4.8-423 … main 14bc6f9): reweight from the pre-injection reserves, then the
+/// chain buy on the reweighted pool; a failed buy strands its TAO (F-026).
+void check_reweight_then_buy(Sut& sut, const Subnet& b, const Subnet& s, const inj::SubnetEmission& em)
+{
+    // BCOIN-007 / F-026: the chain buy's TAO is spent before the swap; what the swap does
+    // not execute (it fails, or the SWAP_MAX_PRICE limit cuts it) stays in the subnet account.
+    RC_ASSERT(Int(em.stranded_tao) == Int(em.excess_spent) - em.chain_buy_paid_in);
+    RC_ASSERT(em.chain_buy_refunded == 0 && em.materialized_tao == 0);
+    if (em.chain_buy_ok) {
+        RC_ASSERT(em.chain_buy_paid_in <= em.excess_spent);
+        if (em.chain_buy_paid_in < em.excess_spent)
+            tag(sut, "F-026: chain buy cut at SWAP_MAX_PRICE, rest stranded");
+    } else {
+        RC_ASSERT(em.chain_buy_paid_in == 0 && em.chain_buy_alpha == 0);
+        if (em.excess_spent > 0)
+            tag(sut, "F-026: failed chain buy stranded TAO");
+    }
+    // BAL-007: reweight from the pre-injection reserves; accepted ⇒ both amounts injected.
+    const u64 tao_in = em.tao_in.saturating_to_u64(), alpha_in = em.alpha_in.saturating_to_u64();
+    const auto w = bal::update_weights_for_added_liquidity(bal::quote_weight(b), b.subnet_tao, b.subnet_alpha_in,
+                                                           tao_in, alpha_in);
+    if (w) {
+        RC_ASSERT(s.swap_balancer_quote_parts == w->parts);
+        RC_ASSERT(em.injected_alpha == alpha_in && em.injected_tao == tao_in);
+        check_reweight_price(b.swap_balancer_quote_parts, w->parts, b.subnet_tao, b.subnet_alpha_in, tao_in, alpha_in);
+    } else {
+        tag(sut, "reweighting refused (weight out of range)");
+        RC_ASSERT(s.swap_balancer_quote_parts == b.swap_balancer_quote_parts);
+        RC_ASSERT(em.injected_alpha == 0 && em.injected_tao == 0);
+    }
+    // The chain buy ran on the reweighted pool before the injection.
+    if (em.injected_tao > 0)
+        tag(sut, "injection");
+    if (em.chain_buy_ok) {
+        tag(sut, "chain buy");
+        RC_ASSERT(b.subnet_alpha_in >= sut.st.swap_minimum_reserve);
+        check_swap_output(sut, s.swap_balancer_quote_parts, b.subnet_alpha_in, b.subnet_tao, true, em.chain_buy_paid_in,
+                          em.chain_buy_alpha);
+    }
+}
+
+/// BCOIN-015/016 (mainnet spec 432+): the chain buy first, on the pool as it is (a failed one is
+/// refunded whole); then the reweight on the post-buy reserves for the reservoirs plus this
+/// block's TAO and alpha, tried for both, alpha alone, TAO alone; the rest waits.
+void check_reservoir_injection(Sut& sut, const Subnet& b, const Subnet& s, const inj::SubnetEmission& em)
+{
+    const u64 tao_in = em.tao_in.saturating_to_u64(), alpha_in = em.alpha_in.saturating_to_u64();
+    RC_ASSERT(em.materialized_tao == 0 || em.materialized_tao == tao_in);
+    if (em.chain_buy_ok) {
+        RC_ASSERT(em.chain_buy_refunded == 0);
+        RC_ASSERT(Int(em.stranded_tao) == Int(em.excess_spent) - em.chain_buy_paid_in);
+        tag(sut, "chain buy");
+        // On the pool as the block found it (½ if the buy initialised it, BAL-008).
+        RC_ASSERT(b.subnet_alpha_in >= sut.st.swap_minimum_reserve);
+        check_swap_output(sut, b.pal_swap_initialized ? b.swap_balancer_quote_parts : HALF_PARTS, b.subnet_alpha_in,
+                          b.subnet_tao, true, em.chain_buy_paid_in, em.chain_buy_alpha);
+    } else {
+        RC_ASSERT(em.chain_buy_paid_in == 0 && em.chain_buy_alpha == 0 && em.stranded_tao == 0);
+        RC_ASSERT(em.chain_buy_refunded == em.excess_spent);
+        if (em.chain_buy_refunded > 0)
+            tag(sut, "failed chain buy refunded");
+    }
+    // The reweight's starting point: the weight after the buy (an uninitialised pool's first
+    // swap stores ½, BAL-008), on the post-buy reserves.
+    const Perquintill w0 = Perquintill::from_parts(
+        !b.pal_swap_initialized && s.pal_swap_initialized ? HALF_PARTS : b.swap_balancer_quote_parts);
+    const u64 tao = b.subnet_tao + em.chain_buy_paid_in;
+    const u64 alpha = b.subnet_alpha_in - em.chain_buy_alpha;
+    const u64 pending_tao = b.balancer_tao_reservoir + em.materialized_tao;
+    const u64 pending_alpha = b.balancer_alpha_reservoir + alpha_in;
+    struct Try
+    {
+        u64 tao, alpha;
+    };
+    std::optional<Perquintill> w;
+    Try took{0, 0};
+    for (const Try t : {Try{pending_tao, pending_alpha}, Try{0, pending_alpha}, Try{pending_tao, 0}}) {
+        w = bal::update_weights_for_added_liquidity(w0, tao, alpha, t.tao, t.alpha);
+        if (w) {
+            took = t;
+            break;
+        }
+    }
+    if (w) {
+        RC_ASSERT(s.swap_balancer_quote_parts == w->parts);
+        check_reweight_price(w0.parts, w->parts, tao, alpha, took.tao, took.alpha);
+    } else {
+        RC_ASSERT(s.swap_balancer_quote_parts == w0.parts);
+    }
+    RC_ASSERT(em.injected_tao == took.tao && em.injected_alpha == took.alpha);
+    RC_ASSERT(s.balancer_tao_reservoir == pending_tao - took.tao);
+    RC_ASSERT(s.balancer_alpha_reservoir == pending_alpha - took.alpha);
+    if (s.balancer_tao_reservoir > 0 || s.balancer_alpha_reservoir > 0)
+        tag(sut, "injection waits in a reservoir");
+    if (em.injected_tao > 0)
+        tag(sut, "injection");
+}
 
 /// One block_step with every per-block check.
 void run_block(const Model& m, Sut& sut)
@@ -47,46 +145,17 @@ void run_block(const Model& m, Sut& sut)
         RC_ASSERT(em.netuid == emit_to[i]);
         const Subnet& b = *pre.find(em.netuid);
         const Subnet& s = *st.find(em.netuid);
+        if (m.rules().injection == Injection::buy_then_reservoir)
+            check_reservoir_injection(sut, b, s, em);
+        else
+            check_reweight_then_buy(sut, b, s, em);
         spent += Int(em.injected_tao) + em.excess_spent;
-        // BCOIN-007 / F-026: the chain buy's TAO is spent before the swap; what the swap does
-        // not execute (it fails, or the SWAP_MAX_PRICE limit cuts it) stays in the subnet account.
-        RC_ASSERT(Int(em.stranded_tao) == Int(em.excess_spent) - em.chain_buy_paid_in);
-        if (em.chain_buy_ok) {
-            RC_ASSERT(em.chain_buy_paid_in <= em.excess_spent);
-            if (em.chain_buy_paid_in < em.excess_spent)
-                tag(sut, "F-026: chain buy cut at SWAP_MAX_PRICE, rest stranded");
-        } else {
-            RC_ASSERT(em.chain_buy_paid_in == 0 && em.chain_buy_alpha == 0);
-            if (em.excess_spent > 0)
-                tag(sut, "F-026: failed chain buy stranded TAO");
-        }
+        if (m.rules().injection == Injection::buy_then_reservoir)
+            spent += Int(em.materialized_tao) - em.injected_tao - em.chain_buy_refunded;
         stake_rise += Int(em.injected_tao) + (em.chain_buy_ok ? em.excess_spent : 0);
         if (em.chain_buy_ok)  // TotalStake counts the gross chain buy (BAL-010)
             stake_gap_rise += Int(em.excess_spent) - em.chain_buy_paid_in;
         l.stranded += em.stranded_tao;
-        // BAL-007: reweight from the pre-injection reserves; accepted ⇒ both amounts injected.
-        const u64 tao_in = em.tao_in.saturating_to_u64(), alpha_in = em.alpha_in.saturating_to_u64();
-        const auto w = bal::update_weights_for_added_liquidity(bal::quote_weight(b), b.subnet_tao, b.subnet_alpha_in,
-                                                               tao_in, alpha_in);
-        if (w) {
-            RC_ASSERT(s.swap_balancer_quote_parts == w->parts);
-            RC_ASSERT(em.injected_alpha == alpha_in && em.injected_tao == tao_in);
-            check_reweight_price(b.swap_balancer_quote_parts, w->parts, b.subnet_tao, b.subnet_alpha_in, tao_in,
-                                 alpha_in);
-        } else {
-            tag(sut, "reweighting refused (weight out of range)");
-            RC_ASSERT(s.swap_balancer_quote_parts == b.swap_balancer_quote_parts);
-            RC_ASSERT(em.injected_alpha == 0 && em.injected_tao == 0);
-        }
-        // The chain buy ran on the reweighted pool before the injection.
-        if (em.injected_tao > 0)
-            tag(sut, "injection");
-        if (em.chain_buy_ok) {
-            tag(sut, "chain buy");
-            RC_ASSERT(b.subnet_alpha_in >= st.swap_minimum_reserve);
-            check_swap_output(sut, s.swap_balancer_quote_parts, b.subnet_alpha_in, b.subnet_tao, true,
-                              em.chain_buy_paid_in, em.chain_buy_alpha);
-        }
         // Reserve and outstanding-alpha deltas (BCOIN-007, BCOIN-008).
         RC_ASSERT(Int(s.subnet_tao) - b.subnet_tao == Int(em.injected_tao) + em.chain_buy_paid_in);
         RC_ASSERT(Int(s.subnet_alpha_in) - b.subnet_alpha_in == Int(em.injected_alpha) - em.chain_buy_alpha);

@@ -4,6 +4,8 @@
 /// @rule BAL-005 BAL-007 BCOIN-010
 // SPDX-License-Identifier: Apache-2.0
 #include "balancer_state_model.hpp"
+
+#include "dtao/capabilities.hpp"
 #include "generators.hpp"
 #include "prop_support.hpp"
 
@@ -103,15 +105,17 @@ void showValue(const BalStateCase& c, std::ostream& os)
            << " out=" << s.subnet_alpha_out << " w2=" << s.swap_balancer_quote_parts
            << " mp_bits=" << test::str(s.subnet_moving_price.bits) << " tempo=" << s.tempo
            << " feb=" << (s.first_emission_block_number ? std::to_string(*s.first_emission_block_number) : "-")
-           << " em=" << s.subnet_emission_enabled << " fee=" << s.fee_rate;
-    os << "}";
+           << " em=" << s.subnet_emission_enabled << " fee=" << s.fee_rate << " res=" << s.balancer_tao_reservoir << "/"
+           << s.balancer_alpha_reservoir;
+    os << " | bar=" << test::str(st.emission_gate_bar.bits) << " q=" << test::str(st.emission_bar_quantile.bits)
+       << " h=" << test::str(st.emission_gate_exponent.bits) << " rank=" << st.emission_bar_rank << "}";
 }
 
 rc::Gen<BalStateCase> balancer_state(std::size_t min_subnets, std::size_t max_subnets)
 {
     return rc::gen::exec([=] {
         BalStateCase c;
-        c.ruleset = *rc::gen::inRange<std::size_t>(0, BALANCER_RULESETS.size());
+        c.ruleset = *rc::gen::inRange<std::size_t>(0, INJECTION_CAPPED_RULESETS.size());
         auto& st = c.state;
         st.block = *realistic_u64(100, 10'000'000);
         draw_chain_parameters(st);
@@ -130,12 +134,35 @@ rc::Gen<BalStateCase> balancer_state(std::size_t min_subnets, std::size_t max_su
             st.subnets.push_back(*balancer_subnet(netuid, st.block));
             netuid += *rc::gen::weightedOneOf<u64>({{3, rc::gen::just<u64>(1)}, {1, rc::gen::inRange<u64>(2, 400)}});
         }
-        Int staked = 0;
-        for (const auto& s : st.subnets)
+        // Today's mainnet's storage, drawn where the ruleset holds it (storage_of).
+        const Storage storage = storage_of(c.rules());
+        if (storage.reservoirs)
+            for (auto& s : st.subnets)
+                if (!s.is_root()) {
+                    s.balancer_tao_reservoir = *rc::gen::weightedOneOf<u64>(
+                        {{3, rc::gen::just<u64>(0)}, {1, realistic_u64(0, 1'000'000'000'000)}});
+                    s.balancer_alpha_reservoir = *rc::gen::weightedOneOf<u64>(
+                        {{3, rc::gen::just<u64>(0)}, {1, realistic_u64(0, 1'000'000'000'000)}});
+                }
+        if (storage.emission_gate) {
+            st.emission_gate_bar = U64F64::from_bits(
+                *rc::gen::weightedOneOf<u64>({{1, rc::gen::just<u64>(0)}, {2, rc::gen::inRange<u64>(1, U64_MAX)}}));
+            st.emission_bar_quantile = U64F64::from_bits(*rc::gen::inRange<u64>(0, U64_MAX));
+            st.emission_gate_exponent = U64F64::from_bits(
+                u128{*rc::gen::weightedOneOf<u64>({{3, rc::gen::just<u64>(3)}, {1, rc::gen::inRange<u64>(0, 8)}})}
+                << 64);
+        }
+        if (storage.emission_bar_rank)
+            st.emission_bar_rank = *rc::gen::inRange<u64>(0, 40);
+        Int staked = 0, waiting = 0;
+        for (const auto& s : st.subnets) {
             staked += s.subnet_tao;
+            waiting += s.balancer_tao_reservoir;
+        }
         const u64 staked64 = static_cast<u64>(staked.convert_to<u64>());  // ≤ 5·10^16 + 5.25·10^15
         st.total_stake = staked64;
-        const u64 lo = std::min(staked64, TOTAL_SUPPLY);
+        // TotalIssuance holds the pools and the TAO waiting in the reservoirs (spent, in no pool).
+        const u64 lo = std::min(static_cast<u64>((staked + waiting).convert_to<u64>()), TOTAL_SUPPLY);
         st.total_issuance = *rc::gen::weightedOneOf<u64>(
             {{4, realistic_u64(lo, TOTAL_SUPPLY)},
              {1, rc::gen::inRange<u64>(std::max(lo, TOTAL_SUPPLY - 3'000'000'000), TOTAL_SUPPLY + 1)},
@@ -164,7 +191,12 @@ void check_invariants(const Model& m, const Sut& sut)
     // BCOIN-010: the mint cap.
     RC_ASSERT(st.total_issuance <= TOTAL_SUPPLY);
     // TAO conservation: every TAO of TotalIssuance is in a pool or in a ledger bucket.
-    RC_ASSERT(Int(st.total_issuance) == sum_subnet_tao(st) + l.users + l.author + l.burned + l.unswapped + l.stranded);
+    // The TAO reservoirs (mainnet spec 432+) hold spent TAO that is in no pool yet.
+    Int waiting = 0;
+    for (const auto& s : st.subnets)
+        waiting += s.balancer_tao_reservoir;
+    RC_ASSERT(Int(st.total_issuance) ==
+              sum_subnet_tao(st) + waiting + l.users + l.author + l.burned + l.unswapped + l.stranded);
     RC_ASSERT(Int(st.total_stake) - sum_subnet_tao(st) == l.stake_offset);
     constexpr u64 LIMIT = u64{1} << 63;
     for (const auto& s : st.subnets) {

@@ -19,6 +19,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
+#include <array>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -39,13 +40,18 @@ inline constexpr auto& pending_alpha = test::balancer_pending_alpha;  ///< the f
 
 constexpr u64 HALF_PARTS = Perquintill::ACCURACY / 2;
 
+/// The rulesets of the injection-capped coinbase the model runs: the Balancer era's, then
+/// today's mainnet's (the reservoirs, the refund, the gate).
+inline constexpr std::array INJECTION_CAPPED_RULESETS{BALANCER_RULESETS[0], BALANCER_RULESETS[1], BALANCER_RULESETS[2],
+                                                      MAINNET_RULESETS[0],  MAINNET_RULESETS[1],  MAINNET_RULESETS[2]};
+
 // ------------------------------------------------------------------ the generated state
 
 struct BalStateCase
 {
-    std::size_t ruleset = 0;  ///< index into dtao::BALANCER_RULESETS
+    std::size_t ruleset = 0;  ///< index into INJECTION_CAPPED_RULESETS
     ChainState state;
-    [[nodiscard]] const Ruleset& rules() const { return BALANCER_RULESETS[ruleset]; }
+    [[nodiscard]] const Ruleset& rules() const { return INJECTION_CAPPED_RULESETS[ruleset]; }
 };
 
 void showValue(const BalStateCase& c, std::ostream& os);
@@ -69,7 +75,7 @@ struct Model
     std::size_t ruleset = 0;
     u64 block = 0;
     std::map<u64, SubnetFacts> subnets;  ///< non-root
-    [[nodiscard]] const Ruleset& rules() const { return BALANCER_RULESETS[ruleset]; }
+    [[nodiscard]] const Ruleset& rules() const { return INJECTION_CAPPED_RULESETS[ruleset]; }
     [[nodiscard]] std::vector<u64> netuids(bool with_root) const
     {
         std::vector<u64> v;

@@ -44,7 +44,10 @@ void stateful(Mutant mutant)
     sut.st = c.state;
     sut.mutant = mutant;
     Ledger& l = sut.l;
-    l.users = Int(c.state.total_issuance) - sum_subnet_tao(c.state);
+    Int waiting = 0;  // TAO in the reservoirs (mainnet spec 432+): counted by check_invariants
+    for (const auto& s : c.state.subnets)
+        waiting += s.balancer_tao_reservoir;
+    l.users = Int(c.state.total_issuance) - sum_subnet_tao(c.state) - waiting;
     l.stake_offset = Int(c.state.total_stake) - sum_subnet_tao(c.state);
     for (const auto& s : c.state.subnets) {
         l.stake[s.netuid] = Int(s.subnet_alpha_out) - pending_alpha(s) - s.subnet_protocol_alpha;

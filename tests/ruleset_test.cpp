@@ -17,6 +17,9 @@
 
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 using namespace dtao;
 
@@ -50,6 +53,8 @@ std::set<std::string> delta(const Ruleset& a, const Ruleset& b)
     DTAO_FIELD(swap_input_reserve_cap)
     DTAO_FIELD(balancer_exp_precision)
     DTAO_FIELD(exp_scaled_clamp_at_one)
+    DTAO_FIELD(injection)
+    DTAO_FIELD(emission_gate)
 #undef DTAO_FIELD
     return d;
 }
@@ -79,6 +84,9 @@ TEST(ruleset, table_metadata_and_lookup)
         {"v3.4.8-423", "v2.0.10", "06032d518fbaead1ddc2039e9e6aa55715026364", 423, "2026-06-25"},
         {"v3.4.9-424", "v3.4.8-423", "6d81084c5c13413d9e3637586280125c0bfc1948", 424, "2026-06-29"},
         {"main-14bc6f9", "v3.4.9-424", "14bc6f9f964b9cc362e9635dd110a487fa5d15a0", 425, "2026-06-30"},
+        {"mainnet-432", "main-14bc6f9", "8e9322e5a5b9ac0ea624ddcffe21ad251732a291", 432, "2026-07-16"},
+        {"mainnet-440", "mainnet-432", "f8ff769a45395d2de7ec26110d0001aa1ff2e9ec", 440, "2026-07-27"},
+        {"mainnet-441", "mainnet-440", "f8ff769a45395d2de7ec26110d0001aa1ff2e9ec", 441, "2026-08-03"},
     };
     ASSERT_EQ(RULESETS.size(), std::size(want));
     for (std::size_t i = 0; i < RULESETS.size(); ++i) {
@@ -95,14 +103,19 @@ TEST(ruleset, table_metadata_and_lookup)
             EXPECT_EQ(r.parent, RULESETS[i - 1].id);
         }
     }
-    // RULESETS is the launch era followed by the Balancer era, and the era
-    // label agrees with the two lists.
-    ASSERT_EQ(RULESETS.size(), LAUNCH_RULESETS.size() + BALANCER_RULESETS.size());
+    // RULESETS is the launch era, the Balancer era, then today's mainnet, and the era label
+    // agrees with the three lists.
+    ASSERT_EQ(RULESETS.size(), LAUNCH_RULESETS.size() + BALANCER_RULESETS.size() + MAINNET_RULESETS.size());
+    std::vector<std::pair<Ruleset, std::string_view>> lists;
+    for (const auto& r : LAUNCH_RULESETS)
+        lists.emplace_back(r, "launch");
+    for (const auto& r : BALANCER_RULESETS)
+        lists.emplace_back(r, "balancer");
+    for (const auto& r : MAINNET_RULESETS)
+        lists.emplace_back(r, "mainnet");
     for (std::size_t i = 0; i < RULESETS.size(); ++i) {
-        const bool balancer = i >= LAUNCH_RULESETS.size();
-        const Ruleset& want_r = balancer ? BALANCER_RULESETS[i - LAUNCH_RULESETS.size()] : LAUNCH_RULESETS[i];
-        EXPECT_EQ(RULESETS[i].id, want_r.id);
-        EXPECT_EQ(RULESETS[i].era, balancer ? "balancer" : "launch") << RULESETS[i].id;
+        EXPECT_EQ(RULESETS[i].id, lists[i].first.id);
+        EXPECT_EQ(RULESETS[i].era, lists[i].second) << RULESETS[i].id;
     }
     EXPECT_FALSE(find_ruleset("v2.0.3").has_value());  // no rule change at v2.0.3
     EXPECT_FALSE(find_ruleset("main").has_value());
@@ -221,6 +234,11 @@ TEST(ruleset, balancer_era_is_v2_0_10_plus_its_deltas)
     EXPECT_EQ(V3_4_8_423.spec_version, 423u);
     EXPECT_EQ(V3_4_9_424.spec_version, 424u);
     EXPECT_EQ(MAIN_14BC6F9.spec_version, 425u);
+    // None of them has today's mainnet's injection or gate.
+    for (const Ruleset& r : BALANCER_RULESETS) {
+        EXPECT_EQ(r.injection, Injection::reweight_then_buy) << r.id;
+        EXPECT_EQ(r.emission_gate, EmissionGate::none) << r.id;
+    }
     // The launch-era rulesets keep the launch shapes.
     for (const Ruleset& r : {V2_0_0, V2_0_10}) {
         EXPECT_EQ(r.swap, SwapKind::constant_product) << r.id;
@@ -228,4 +246,49 @@ TEST(ruleset, balancer_era_is_v2_0_10_plus_its_deltas)
         EXPECT_EQ(r.share_weight, ShareWeight::none) << r.id;
         EXPECT_EQ(r.epoch_schedule, EpochSchedule::modulo) << r.id;
     }
+}
+
+/// @rule RSET-025 RSET-026
+TEST(ruleset, mainnet_is_main_plus_its_deltas)
+{
+    using S = std::set<std::string>;
+    // Spec 432 (RaoFoundation 8e9322e, the spec-439 runtime): main's weighting, plus the chain
+    // buy before the reweight with its refund and the reservoirs (RSET-025).
+    EXPECT_EQ(MAINNET_432.parent, "main-14bc6f9");
+    EXPECT_EQ(delta(MAIN_14BC6F9, MAINNET_432), S({"injection"}));
+    EXPECT_EQ(MAINNET_432.injection, Injection::buy_then_reservoir);
+    // Spec 440: the Hill gate with the bar by mass; 441: by rank (RSET-026).
+    EXPECT_EQ(delta(MAINNET_432, MAINNET_440), S({"emission_gate"}));
+    EXPECT_EQ(MAINNET_440.emission_gate, EmissionGate::quantile);
+    EXPECT_EQ(delta(MAINNET_440, MAINNET_441), S({"emission_gate"}));
+    EXPECT_EQ(MAINNET_441.emission_gate, EmissionGate::rank_or_quantile);
+    for (const Ruleset& r : MAINNET_RULESETS) {
+        EXPECT_EQ(r.era, "mainnet");
+        EXPECT_EQ(r.share_weight, ShareWeight::unburned) << r.id;
+        EXPECT_EQ(r.swap, SwapKind::balancer) << r.id;
+    }
+}
+
+/// @rule RSET-027
+TEST(ruleset, every_mainnet_spec_names_its_ruleset)
+{
+    // The spec versions mainnet ran from the Balancer on, ascending, each naming a ruleset whose
+    // own spec version is not later than it.
+    unsigned last = 0;
+    for (const auto& m : MAINNET_SPECS) {
+        EXPECT_GT(m.spec_version, last);
+        last = m.spec_version;
+        const auto r = find_ruleset(m.ruleset);
+        ASSERT_TRUE(r.has_value()) << m.spec_version;
+        EXPECT_LE(r->spec_version, m.spec_version) << m.spec_version;
+        EXPECT_EQ(find_ruleset_for_spec(m.spec_version)->id, r->id);
+    }
+    // 425 … 431 never ran on mainnet; 441 … 475 are the rank-gated rules.
+    for (unsigned never = 425; never <= 431; ++never)
+        EXPECT_FALSE(find_ruleset_for_spec(never).has_value()) << never;
+    EXPECT_FALSE(find_ruleset_for_spec(421).has_value());  // the v3 pool's year: not modelled
+    EXPECT_EQ(find_ruleset_for_spec(424)->id, "v3.4.9-424");
+    EXPECT_EQ(find_ruleset_for_spec(439)->id, "mainnet-432");
+    EXPECT_EQ(find_ruleset_for_spec(440)->id, "mainnet-440");
+    EXPECT_EQ(find_ruleset_for_spec(475)->id, "mainnet-441");
 }

@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dtao/injection_capped.hpp"
 
+#include "dtao/emission_gate.hpp"
 #include "injection_capped_leaf.hpp"
 
 #include <algorithm>
@@ -56,8 +57,8 @@ std::map<u64, Share<Model>> get_shares_price_ema(const ChainStateT<Model>& st, c
 }
 
 template <typename Model>
-std::map<u64, Share<Model>> get_shares(const Ruleset& rules, const ChainStateT<Model>& st,
-                                       const std::vector<u64>& emit_to)
+std::map<u64, Share<Model>> weighted_shares(const Ruleset& rules, const ChainStateT<Model>& st,
+                                            const std::vector<u64>& emit_to)
 {
     using L = Leaf<Model>;
     const auto price_shares = get_shares_price_ema(st, emit_to);
@@ -81,6 +82,16 @@ std::map<u64, Share<Model>> get_shares(const Ruleset& rules, const ChainStateT<M
     for (auto& [n, w] : weighted)
         w = div_or_zero(w, total);
     return weighted;
+}
+
+template <typename Model>
+std::map<u64, Share<Model>> get_shares(const Ruleset& rules, const ChainStateT<Model>& st,
+                                       const std::vector<u64>& emit_to)
+{
+    auto shares = weighted_shares(rules, st, emit_to);
+    if (rules.emission_gate == EmissionGate::none)
+        return shares;
+    return emission_gate(rules, st, shares).gated;
 }
 
 template <typename Model>
@@ -218,7 +229,9 @@ void emit_to_subnets(const Ruleset& rules, ChainStateT<Model>& st, const std::ma
               [](const auto& a, const auto& b) { return storage_key_less(a.netuid, b.netuid); });
 
     // BCOIN-007: injection and chain buys; the unspent credit is recycled.
-    const Amount left = inject_and_maybe_swap(rules, st, out.emissions, credit);
+    const Amount left = rules.injection == Injection::buy_then_reservoir
+                            ? inject_pool_liquidity_and_swap_excess(rules, st, out.emissions, credit)
+                            : inject_and_maybe_swap(rules, st, out.emissions, credit);
     out.tao_spent = credit - left;
     out.tao_recycled = left;
     st.total_issuance = A::amount_sub(st.total_issuance, left);
@@ -315,8 +328,19 @@ CoinbaseResult<Model> run_coinbase(const Ruleset& rules, ChainStateT<Model>& st,
     const auto emissions = get_subnet_block_emissions(rules, st, emit_to, Leaf<Model>::term(credit));
     // The intermediates of the shares, for the report (the state they read is not yet changed).
     const auto price_shares = get_shares_price_ema(st, emit_to);
+    const auto weighted = weighted_shares(rules, st, emit_to);
     const auto shares = get_shares(rules, st, emit_to);
     const auto enabled_shares = emission_shares(st, shares);
+    // BGATE-002: the bar the gate used is stored before anything else reads the state.
+    std::map<u64, Share<Model>> gate_factors;
+    if (rules.emission_gate != EmissionGate::none) {
+        const auto gate = emission_gate(rules, st, weighted);
+        store_emission_gate_bar(st, gate);
+        out.emission_gate_bar = gate.bar;
+        out.emission_gate_bar_stored = gate.bar_stored;
+        out.emission_gate_restored = gate.restored;
+        gate_factors = gate.gate;
+    }
     std::map<u64, Share<Model>> moving_prices;
     for (u64 n : emit_to)
         moving_prices[n] = get_moving_alpha_price(*st.find(n));
@@ -327,6 +351,9 @@ CoinbaseResult<Model> run_coinbase(const Ruleset& rules, ChainStateT<Model>& st,
     for (auto& e : out.emissions) {
         e.moving_price = moving_prices.at(e.netuid);
         e.price_share = price_shares.at(e.netuid);
+        e.weighted_share = weighted.at(e.netuid);
+        const auto g = gate_factors.find(e.netuid);
+        e.gate = g == gate_factors.end() || out.emission_gate_restored ? Leaf<Model>::share_one() : g->second;
         e.share = shares.at(e.netuid);
         e.emission_share = enabled_shares.at(e.netuid);
     }
@@ -458,6 +485,8 @@ Result<u64> start_call(ChainStateT<Model>& st, u64 netuid, u64 start_call_delay)
     template Term<Model> root_proportion(const ChainStateT<Model>&, const SubnetT<Model>&);                            \
     template Share<Model> get_moving_alpha_price(const SubnetT<Model>&);                                               \
     template std::map<u64, Share<Model>> get_shares_price_ema(const ChainStateT<Model>&, const std::vector<u64>&);     \
+    template std::map<u64, Share<Model>> weighted_shares(const Ruleset&, const ChainStateT<Model>&,                    \
+                                                         const std::vector<u64>&);                                     \
     template std::map<u64, Share<Model>> get_shares(const Ruleset&, const ChainStateT<Model>&,                         \
                                                     const std::vector<u64>&);                                          \
     template std::map<u64, Share<Model>> emission_shares(const ChainStateT<Model>&, std::map<u64, Share<Model>>);      \

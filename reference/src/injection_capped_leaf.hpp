@@ -107,6 +107,18 @@ struct Leaf<ChainModel>
         w = weight(s);
         return injected;
     }
+    /// `try_update_balancer` (BCOIN-016): BAL-007 on the current reserves; the new weight is
+    /// stored only when it stays within bounds.
+    static bool try_reweight(Subnet& s, Perquintill& w, u64 tao, u64 alpha)
+    {
+        const auto reweighted =
+            chain::balancer::update_weights_for_added_liquidity(w, s.subnet_tao, s.subnet_alpha_in, tao, alpha);
+        if (!reweighted)
+            return false;
+        s.swap_balancer_quote_parts = reweighted->parts;
+        w = *reweighted;
+        return true;
+    }
     /// The chain buy's limit: SWAP_MAX_PRICE as the swap pallet reads it (BAL-005).
     static Share no_price_limit() { return chain::balancer::limit_price_from_rao(SWAP_MAX_PRICE); }
     /// `.sum()` folds U64F64 `Add`, which wraps in the runtime's release profile (no
@@ -155,6 +167,17 @@ struct Leaf<ExactModel>
         s.swap_balancer_quote_parts = to_u64_checked(floor(Rational(w * Int(Perquintill::ACCURACY))));
         return {tao, alpha};
     }
+    /// `try_update_balancer` (BCOIN-016) with the exact weight, as `adjust_protocol_liquidity`.
+    static bool try_reweight(ExactSubnet& s, Rational& w, const Rational& tao, const Rational& alpha)
+    {
+        const auto reweighted =
+            exact::balancer::update_weights_for_added_liquidity(w, s.subnet_tao, s.subnet_alpha_in, tao, alpha);
+        if (!reweighted)
+            return false;
+        w = *reweighted;
+        s.swap_balancer_quote_parts = to_u64_checked(floor(Rational(w * Int(Perquintill::ACCURACY))));
+        return true;
+    }
     static Share no_price_limit() { return Rational(Int(SWAP_MAX_PRICE), Int(RAO_PER_TAO)); }
     /// The rule's sum: the chain's wraps modulo 2^64 (F-040), a type bound the exact model drops.
     static Share wrapping_add(const Share& a, const Share& b) { return a + b; }
@@ -181,10 +204,14 @@ chain_buy(const Ruleset& rules, ChainStateT<Model>& st, SubnetT<Model>& s, Weigh
     return std::pair{bought->amount_paid_in, bought->amount_paid_out};
 }
 
+/// `get_alpha_issuance`: SubnetAlphaIn + SubnetAlphaOut, plus the alpha reservoir from mainnet
+/// spec 432 on (minted, not yet in the pool). Rulesets without reservoirs never hold one, so the
+/// sum is theirs too.
 template <typename Model>
 typename Model::Amount alpha_issuance(const SubnetT<Model>& s)
 {
-    return Arithmetic<Model>::amount_add(s.subnet_alpha_in, s.subnet_alpha_out);
+    using A = Arithmetic<Model>;
+    return A::amount_add(A::amount_add(s.subnet_alpha_in, s.subnet_alpha_out), s.balancer_alpha_reservoir);
 }
 
 }  // namespace dtao::injection_capped::leaf

@@ -32,6 +32,8 @@ ExactSubnet to_exact(const Subnet& s)
     x.swap_balancer_quote_parts = s.swap_balancer_quote_parts;
     x.pal_swap_initialized = s.pal_swap_initialized;
     x.fee_rate = s.fee_rate;
+    x.balancer_tao_reservoir = s.balancer_tao_reservoir;
+    x.balancer_alpha_reservoir = s.balancer_alpha_reservoir;
     x.subnet_protocol_alpha = s.subnet_protocol_alpha;
     x.subnet_excess_tao = s.subnet_excess_tao;
     x.pending_server_emission = s.pending_server_emission;
@@ -64,6 +66,10 @@ ExactChainState to_exact(const ChainState& c)
     e.swap_minimum_reserve = c.swap_minimum_reserve;
     e.max_epochs_per_block = c.max_epochs_per_block;
     e.block_author = c.block_author;
+    e.emission_gate_bar = c.emission_gate_bar;
+    e.emission_bar_quantile = c.emission_bar_quantile;
+    e.emission_gate_exponent = c.emission_gate_exponent;
+    e.emission_bar_rank = c.emission_bar_rank;
     for (const auto& s : c.subnets)
         e.subnets.push_back(to_exact(s));
     return e;

@@ -266,3 +266,51 @@ TEST(ChainstateDecode, SpecTableNamesEveryKnownItem)
 }
 
 }  // namespace
+
+namespace {
+
+/// The runtime defaults of the gate's storage (the `default` bytes of the spec-441 and spec-475
+/// metadata, in the decoder's item table) are the reference's constants, and a state no item
+/// sets starts from them.
+/// @rule UNIT-028 UNIT-029 UNIT-030
+TEST(ChainstateDecode, AbsentGateItemsTakeTheMetadataDefaults)
+{
+    const dtao::Ruleset rules = *dtao::find_ruleset("mainnet-441");
+    const auto d = decode(snapshot({plain("SubtensorModule.EmissionGateBar", nullptr),
+                                    plain("SubtensorModule.EmissionBarQuantile", nullptr),
+                                    plain("SubtensorModule.EmissionGateExponent", nullptr),
+                                    plain("SubtensorModule.EmissionBarRank", nullptr)}),
+                          rules);
+    EXPECT_EQ(d.state.emission_gate_bar.bits, dtao::u128{0});
+    EXPECT_EQ(d.state.emission_bar_quantile.bits, dtao::u128{dtao::DEFAULT_EMISSION_BAR_QUANTILE_BITS});
+    EXPECT_EQ(d.state.emission_gate_exponent.bits, dtao::u128{dtao::DEFAULT_EMISSION_GATE_EXPONENT} << 64);
+    EXPECT_EQ(d.state.emission_bar_rank, dtao::DEFAULT_EMISSION_BAR_RANK);
+    const dtao::ChainState fresh;
+    EXPECT_EQ(fresh.emission_bar_quantile, d.state.emission_bar_quantile);
+    EXPECT_EQ(fresh.emission_gate_exponent, d.state.emission_gate_exponent);
+    EXPECT_EQ(fresh.emission_bar_rank, d.state.emission_bar_rank);
+    // Mainnet stores q = 0.75 (bits 0xc000…, block 8,765,999) and leaves h and N at their defaults.
+    const auto m =
+        decode(snapshot({plain("SubtensorModule.EmissionBarQuantile", "0x00000000000000c00000000000000000")}), rules);
+    EXPECT_EQ(m.state.emission_bar_quantile.bits, dtao::u128{3} << 62);
+}
+
+/// The reservoirs and the gate are storage of the mainnet rulesets only: main 14bc6f9 decodes
+/// them, checks them and lists them as ignored.
+/// @rule RSET-025 RSET-026
+TEST(ChainstateDecode, ReservoirsAndGateAreHeldFromTheirSpecOn)
+{
+    const json s = snapshot(
+        {entry("Swap.BalancerTaoReservoir", "0x0500000000000000"), plain("SubtensorModule.EmissionBarRank", "0x1000")});
+    const auto m = decode(s, *dtao::find_ruleset("mainnet-441"));
+    EXPECT_EQ(m.state.subnets.at(0).balancer_tao_reservoir, 5u);
+    EXPECT_EQ(m.state.emission_bar_rank, 16u);
+    EXPECT_TRUE(m.ignored.empty());
+    const auto q = decode(s, *dtao::find_ruleset("mainnet-440"));
+    EXPECT_EQ(q.state.subnets.at(0).balancer_tao_reservoir, 5u);
+    EXPECT_EQ(q.ignored.size(), 1u);  // 440 has no EmissionBarRank
+    const auto old = decode(s, main_rules());
+    EXPECT_EQ(old.ignored.size(), 2u);
+}
+
+}  // namespace

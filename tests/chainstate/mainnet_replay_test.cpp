@@ -1,6 +1,7 @@
 /// Mainnet, replayed: every snapshot of tests/data/mainnet/ (re-encoded captures of finney at
 /// block 9,240,388, spec 475; tests/data/mainnet/README.md) is decoded with the chain-storage
-/// decoder under `main-14bc6f9`, and each runtime-API result it records is recomputed with the
+/// decoder under the ruleset in force for its spec version (RSET-027: `mainnet-441`), and each
+/// runtime-API result it records is recomputed with the
 /// reference and compared field by field, to the rao.
 ///
 /// What the runtime API computes around the swap is the runtime's own code
@@ -96,13 +97,15 @@ u64 number(const json& j)
 /// @rule BAL-001 BAL-005
 TEST(MainnetReplay, EveryCapturedQuoteAndPriceMatchesToTheRao)
 {
-    const dtao::Ruleset rules = *dtao::find_ruleset("main-14bc6f9");
     std::size_t quotes = 0, prices = 0, files = 0;
     for (const auto& f : fs::directory_iterator(MAINNET)) {
         if (f.path().extension() != ".json")
             continue;
         ++files;
         const json snap = load(f.path());
+        const auto in_force = dtao::find_ruleset_for_spec(snap.at("provenance").at("spec_version").get<unsigned>());
+        ASSERT_TRUE(in_force.has_value()) << f.path() << ": no ruleset for its spec version";
+        const dtao::Ruleset rules = *in_force;
         const auto d = dtao::chainstate::decode(snap, rules);
         ASSERT_TRUE(snap.contains("runtime_api")) << f.path();
         for (const auto& call : snap["runtime_api"]) {
@@ -137,7 +140,7 @@ TEST(MainnetReplay, EveryCapturedQuoteAndPriceMatchesToTheRao)
 /// @rule BAL-005
 TEST(MainnetReplay, Sn1OneTaoBuy)
 {
-    const dtao::Ruleset rules = *dtao::find_ruleset("main-14bc6f9");
+    const dtao::Ruleset rules = *dtao::find_ruleset_for_spec(475);
     const auto d = dtao::chainstate::decode(load(MAINNET / "sn1_9240388.json"), rules);
     const dtao::Subnet& s = *d.state.find(1);
     const auto got = sim_swap_result(rules, d.state, s, dtao::SwapSide::buy, 1'000'000'000);

@@ -133,7 +133,8 @@ chainstate_feeds_eval)
     # The decoded state of a mainnet block is a state `dtao eval` accepts: its coinbase runs.
     "$DTAO" chainstate decode "$SRC/tests/data/mainnet/sn92_9240388.json" -q -o "$TMP/state.json" 2> "$TMP/err" ||
         fail "decode failed"
-    printf '{"id":"cb","ruleset":"main-14bc6f9","op":"coinbase","input":{"state":%s}}\n' "$(cat "$TMP/state.json")" \
+    # The snapshot is spec 475: decoded, and evaluated, under the ruleset in force for it.
+    printf '{"id":"cb","ruleset":"spec:475","op":"coinbase","input":{"state":%s}}\n' "$(cat "$TMP/state.json")" \
         > "$TMP/req"
     "$DTAO" eval --input "$TMP/req" > "$TMP/out" 2> "$TMP/err" || fail "eval exited non-zero"
     grep -q '"output"' "$TMP/out" || fail "eval did not answer the coinbase: $(head -c 300 "$TMP/out")"

@@ -491,3 +491,39 @@ TEST(protocol, null_is_refused_except_where_documented)
     ema["first_emission_block_number"] = nullptr;
     EXPECT_EQ(error_of(eval("update_moving_price", ema, "v2.0.10")), "");
 }
+
+/// A request names a mainnet runtime by its spec version and gets the ruleset in force.
+/// @rule RSET-027
+TEST(protocol, spec_version_names_the_ruleset_in_force)
+{
+    const json state = {{"block", "720"},
+                        {"subnets", json::array({{{"netuid", "0"}},
+                                                 {{"netuid", "1"},
+                                                  {"subnet_tao", "1000000000000"},
+                                                  {"subnet_alpha_in", "1000000000000"},
+                                                  {"first_emission_block_number", "1"}}})}};
+    const json by_spec = eval("coinbase", {{"state", state}}, "spec:475");
+    const json by_id = eval("coinbase", {{"state", state}}, "mainnet-441");
+    ASSERT_TRUE(by_spec.contains("output")) << by_spec.dump();
+    EXPECT_EQ(by_spec["output"], by_id["output"]);
+    EXPECT_TRUE(by_spec["output"].contains("emission_gate_bar"));
+    EXPECT_EQ(eval("coinbase", {{"state", state}}, "spec:439")["output"],
+              eval("coinbase", {{"state", state}}, "mainnet-432")["output"]);
+    EXPECT_EQ(eval("block_emission", {{"issuance", "0"}}, "spec:424")["output"],
+              eval("block_emission", {{"issuance", "0"}}, "v3.4.9-424")["output"]);
+    // Never enacted, not modelled, or not a spec version.
+    for (const char* bad : {"spec:425", "spec:430", "spec:421", "spec:0475", "spec:", "spec:+475", "spec:4294967296"}) {
+        const json r = eval("block_emission", {{"issuance", "0"}}, bad);
+        EXPECT_EQ(error_of(r), "unknown_ruleset") << bad;
+        EXPECT_NE(r["message"].get<std::string>().find("request.ruleset"), std::string::npos) << bad;
+    }
+    // The mainnet rulesets refuse the fields their spec does not have: 432 has no gate.
+    json gated = state;
+    gated["emission_gate_bar"] = {{"type", "U64F64"}, {"bits", "1"}};
+    EXPECT_EQ(error_of(eval("coinbase", {{"state", gated}}, "spec:439")), "invalid_field");
+    EXPECT_TRUE(eval("coinbase", {{"state", gated}}, "spec:440").contains("output"));
+    json ranked = state;
+    ranked["emission_bar_rank"] = "8";
+    EXPECT_EQ(error_of(eval("coinbase", {{"state", ranked}}, "spec:440")), "invalid_field");
+    EXPECT_TRUE(eval("coinbase", {{"state", ranked}}, "spec:441").contains("output"));
+}

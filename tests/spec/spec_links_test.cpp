@@ -9,7 +9,8 @@
 ///      spec/findings.md) ("no dangling tags");
 ///   e. every project path in backticks in spec/*.md exists;
 ///   f. the constants table of spec/units.md equals reference/include/dtao/constants.hpp;
-///   g. the rulesets table of spec/rulesets.md equals `dtao::RULESETS`.
+///   g. the rulesets table of spec/rulesets.md equals `dtao::RULESETS`;
+///   h. the mainnet spec-version table of spec/rulesets.md equals `dtao::MAINNET_SPECS`.
 /// Only std::filesystem and std::regex. This directory (tests/spec/) is never
 /// scanned for tags: its own regexes would count as tags.
 #include "dtao/constants.hpp"
@@ -385,6 +386,10 @@ TEST(spec_links, f_units_table_matches_constants)
         {"MAX_EPOCHS_PER_BLOCK", dtao::MAX_EPOCHS_PER_BLOCK},
         {"MAX_TEMPO", dtao::MAX_TEMPO},
         {"BALANCER_ERA_NETWORK_MIN_LOCK_COST", dtao::BALANCER_ERA_NETWORK_MIN_LOCK_COST},
+        {"EMISSION_BAR_UPDATE_INTERVAL", dtao::EMISSION_BAR_UPDATE_INTERVAL},
+        {"DEFAULT_EMISSION_BAR_QUANTILE_BITS", dtao::DEFAULT_EMISSION_BAR_QUANTILE_BITS},
+        {"DEFAULT_EMISSION_GATE_EXPONENT", dtao::DEFAULT_EMISSION_GATE_EXPONENT},
+        {"DEFAULT_EMISSION_BAR_RANK", dtao::DEFAULT_EMISSION_BAR_RANK},
     };
 
     // The rule id each constant carries in constants.hpp (`/// @rule UNIT-NNN` above it).
@@ -471,3 +476,24 @@ void check_rulesets_table(const std::string& first_column, const Rulesets& rules
 }
 
 TEST(spec_links, g_rulesets_table_matches_code) { check_rulesets_table("tag", dtao::RULESETS, "dtao::RULESETS"); }
+
+// h. the mainnet spec-version table of spec/rulesets.md equals dtao::MAINNET_SPECS
+TEST(spec_links, h_mainnet_specs_table_matches_code)
+{
+    const fs::path file = ROOT / "spec" / "rulesets.md";
+    const auto rows = table_rows(file, {"spec", "ruleset", "first block", "date"});
+    ASSERT_EQ(rows.size(), dtao::MAINNET_SPECS.size())
+        << "spec/rulesets.md: the table | spec | ruleset | first block | date | has " << rows.size()
+        << " rows; dtao::MAINNET_SPECS has " << dtao::MAINNET_SPECS.size();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& [line, c] = rows[i];
+        const auto& m = dtao::MAINNET_SPECS[i];
+        const std::string at =
+            "spec " + std::to_string(m.spec_version) + " (spec/rulesets.md:" + std::to_string(line) + ")";
+        ASSERT_GE(c.size(), 3u) << at << ": short row";
+        EXPECT_EQ(c[0], std::to_string(m.spec_version)) << at << ": spec (row order must follow dtao::MAINNET_SPECS)";
+        EXPECT_EQ(c[1], std::string(m.ruleset)) << at << ": ruleset";
+        EXPECT_EQ(c[2], std::to_string(m.first_block)) << at << ": first block";
+        EXPECT_EQ(c.size() > 3 ? c[3] : std::string{}, std::string(m.date)) << at << ": date";
+    }
+}

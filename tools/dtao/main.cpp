@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "archive.hpp"
 #include "chainstate.hpp"
+#include "chainstate_vectors.hpp"
 #include "conform.hpp"
 #include "output_file.hpp"
 #include "protocol.hpp"
@@ -54,6 +55,20 @@ int run_eval(std::istream& in, std::ostream& out)
 
 }  // namespace
 
+namespace {
+
+/// The generator kinds of the parts the vector generator does not depend on: the scenario
+/// engine's and the chain-storage decoder's.
+dtao::vectors::Generators generator_kinds()
+{
+    auto kinds = dtao::scenario::vector_generators();
+    for (auto& [name, g] : dtao::chainstate::vector_generators())
+        kinds.emplace(name, g);
+    return kinds;
+}
+
+}  // namespace
+
 int main(int argc, char** argv)
 {
     CLI::App app{"dtao: conformance and fuzzing harness for Bittensor's dynamic TAO (dTAO) rules.\n"
@@ -68,7 +83,9 @@ int main(int argc, char** argv)
         ->check(CLI::ExistingFile);
 
     app.add_subcommand("demo", "Evaluate a handful of example requests and print each request and its response");
-    app.add_subcommand("rulesets", "List the rulesets (subtensor release tags) this reference implements");
+    app.add_subcommand("rulesets", "List the rulesets this reference implements (subtensor release tags, and "
+                                   "mainnet-N for mainnet from spec N) with the mainnet spec versions each covers "
+                                   "(a request names one as spec:N)");
     app.add_subcommand("ops", "List the ops of the eval protocol with the rule each implements");
     app.add_subcommand("version", "Print the tool and eval-protocol versions");
 
@@ -198,11 +215,12 @@ int main(int argc, char** argv)
                   "stdout, or -o). Absent keys (null) take the spec-475 runtime default; items the state does not "
                   "hold are listed on stderr, as are state fields the snapshot does not give (they keep the "
                   "protocol's default)");
-    std::string chain_file, chain_out, chain_ruleset = "main-14bc6f9";
+    std::string chain_file, chain_out, chain_ruleset;
     bool chain_quiet = false;
     cdecode->add_option("file", chain_file, "The snapshot (JSON)")->required()->check(CLI::ExistingFile);
-    cdecode->add_option("--ruleset", chain_ruleset, "The ruleset whose state to write (`dtao rulesets`)")
-        ->capture_default_str();
+    cdecode->add_option("--ruleset", chain_ruleset,
+                        "The ruleset whose state to write: an id or spec:N (`dtao rulesets`). Default: the ruleset "
+                        "in force for the snapshot's provenance.spec_version");
     cdecode->add_option("-o,--out", chain_out, "Write the state here (atomically) instead of stdout");
     cdecode->add_flag("-q,--quiet", chain_quiet, "Do not list unused items and defaulted fields on stderr");
 
@@ -252,7 +270,7 @@ int main(int argc, char** argv)
                 return 0;
             }
             // the `scenario` family's generator kind comes from the scenario engine
-            const auto g = dtao::vectors::generate(fillers, DTAO_VERSION, dtao::scenario::vector_generators());
+            const auto g = dtao::vectors::generate(fillers, DTAO_VERSION, generator_kinds());
             if (vec->got_subcommand("generate")) {
                 const auto n = dtao::vectors::write_generation(g, dir);
                 std::cout << "generated " << g.cases << " cases in " << g.files.size() << " files (" << n
@@ -338,12 +356,6 @@ int main(int argc, char** argv)
             return rep.ok ? 0 : 1;
         }
         if (app.got_subcommand("chainstate")) {
-            const auto rules = dtao::find_ruleset(chain_ruleset);
-            if (!rules) {
-                std::cerr << "dtao chainstate decode: unknown ruleset \"" << chain_ruleset
-                          << "\" (`dtao rulesets` lists them)\n";
-                return 2;
-            }
             std::ifstream f(chain_file, std::ios::binary);
             if (!f) {
                 std::cerr << "dtao chainstate decode: cannot read " << chain_file << '\n';
@@ -356,6 +368,25 @@ int main(int argc, char** argv)
                 std::cerr << "dtao chainstate decode: " << chain_file << ": invalid JSON: " << e.what() << '\n';
                 return 1;
             }
+            if (chain_ruleset.empty()) {
+                const auto* spec =
+                    snapshot.is_object() && snapshot.contains("provenance") && snapshot["provenance"].is_object()
+                        ? &snapshot["provenance"]
+                        : nullptr;
+                if (!spec || !spec->contains("spec_version") || !(*spec)["spec_version"].is_number_unsigned()) {
+                    std::cerr << "dtao chainstate decode: " << chain_file
+                              << ": provenance.spec_version is missing, so the ruleset cannot be chosen; give "
+                                 "--ruleset\n";
+                    return 2;
+                }
+                chain_ruleset = "spec:" + std::to_string((*spec)["spec_version"].get<dtao::u64>());
+            }
+            const auto named = dtao::protocol::resolve_ruleset(chain_ruleset);
+            if (!named.rules) {
+                std::cerr << "dtao chainstate decode: --ruleset " << named.error << '\n';
+                return 2;
+            }
+            const auto rules = named.rules;
             dtao::chainstate::Decoded d;
             try {
                 d = dtao::chainstate::decode(snapshot, *rules);
@@ -380,9 +411,18 @@ int main(int argc, char** argv)
             return 0;
         }
         if (app.got_subcommand("rulesets")) {
-            for (const auto& r : dtao::RULESETS)
+            for (const auto& r : dtao::RULESETS) {
                 std::cout << r.id << "\t" << r.date << "\t" << r.commit << "\tspec_version " << r.spec_version
-                          << (r.parent.empty() ? "" : "\tparent ") << r.parent << '\n';
+                          << (r.parent.empty() ? "" : "\tparent ") << r.parent;
+                // The mainnet runtimes whose rules these are: a request names one as spec:N.
+                std::string specs;
+                for (const auto& m : dtao::MAINNET_SPECS)
+                    if (m.ruleset == r.id)
+                        specs += (specs.empty() ? "" : ",") + std::to_string(m.spec_version);
+                if (!specs.empty())
+                    std::cout << "\tmainnet_specs " << specs;
+                std::cout << '\n';
+            }
             return 0;
         }
         if (app.got_subcommand("ops")) {

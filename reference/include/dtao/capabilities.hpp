@@ -107,6 +107,12 @@ struct Storage
     /// `LastEpochBlock`, `PendingEpochAt`, `SubnetEpochIndex`, `MaxEpochsPerBlock`: the stateful
     /// epoch scheduler.
     bool epoch_state = false;
+    /// `BalancerTaoReservoir`, `BalancerAlphaReservoir`: the injection that waits (RSET-025).
+    bool reservoirs = false;
+    /// `EmissionGateBar`, `EmissionBarQuantile`, `EmissionGateExponent`: the Hill gate (RSET-026).
+    bool emission_gate = false;
+    /// `EmissionBarRank`: the gate's bar by rank (RSET-026, spec 441+).
+    bool emission_bar_rank = false;
 };
 
 /// @rule RSET-024  The storage of `rules`.
@@ -117,6 +123,9 @@ struct Storage
     s.swap_pallet = rules.swap == SwapKind::balancer;
     s.injection_capped = rules.coinbase == CoinbaseKind::injection_capped;
     s.epoch_state = rules.epoch_schedule == EpochSchedule::stateful;
+    s.reservoirs = rules.injection == Injection::buy_then_reservoir;
+    s.emission_gate = rules.emission_gate != EmissionGate::none;
+    s.emission_bar_rank = rules.emission_gate == EmissionGate::rank_or_quantile;
     return s;
 }
 

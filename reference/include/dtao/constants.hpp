@@ -65,4 +65,16 @@ inline constexpr u64 MAX_TEMPO = 50'400;
 /// @rule UNIT-026  runtime `NetworkMinLockCost` at v3.4.8-423+ (1 000 TAO).
 inline constexpr u64 BALANCER_ERA_NETWORK_MIN_LOCK_COST = 1'000'000'000'000;
 
+// ---------------------------------------------------------------- today's mainnet (spec 432+)
+
+/// @rule UNIT-027  `EMISSION_BAR_UPDATE_INTERVAL`: the emission gate's bar is recomputed on blocks
+/// divisible by this (and whenever it is 0).
+inline constexpr u64 EMISSION_BAR_UPDATE_INTERVAL = 360;
+/// @rule UNIT-028  `DefaultEmissionBarQuantile`: U64F64 bits of 0.61.
+inline constexpr u64 DEFAULT_EMISSION_BAR_QUANTILE_BITS = 11'252'513'884'962'826'240ULL;
+/// @rule UNIT-029  `DefaultEmissionGateExponent`: U64F64 3, as its integer part.
+inline constexpr u64 DEFAULT_EMISSION_GATE_EXPONENT = 3;
+/// @rule UNIT-030  `DefaultEmissionBarRank` (spec 441+; u16).
+inline constexpr u64 DEFAULT_EMISSION_BAR_RANK = 32;
+
 }  // namespace dtao

@@ -78,7 +78,9 @@ struct SubnetEmission
     // get_shares / get_subnet_block_emissions (BCOIN-003 … BCOIN-005)
     Share<Model> moving_price{};    ///< get_moving_alpha_price, before this block's update
     Share<Model> price_share{};     ///< moving price / Σ moving prices (0 when Σ = 0)
-    Share<Model> share{};           ///< after the ruleset's weighting and renormalisation
+    Share<Model> weighted_share{};  ///< after the ruleset's weighting and renormalisation (BCOIN-004)
+    Share<Model> gate{};            ///< the emission gate's factor 1/(1 + (θ/s)^h) (BGATE-003; 1 without a gate)
+    Share<Model> share{};           ///< get_shares: the weighted share after the gate and its renormalisation
     Share<Model> emission_share{};  ///< after the SubnetEmissionEnabled renormalisation
     Term<Model> tao_emission{};     ///< block emission · emission_share
     // get_subnet_terms (BCOIN-006), on the pre-injection state
@@ -99,6 +101,10 @@ struct SubnetEmission
     Amount chain_buy_paid_in{};    ///< TAO that entered SubnetTAO (SubnetExcessTao)
     Amount chain_buy_alpha{};      ///< alpha bought (added to SubnetProtocolAlpha and SubnetAlphaOut)
     Amount stranded_tao{};         ///< spent TAO that entered neither SubnetTAO nor was recycled
+    Amount chain_buy_refunded{};   ///< a failed chain buy's TAO, withdrawn back into the credit (BCOIN-015)
+    Amount materialized_tao{};     ///< tao_in spent from the credit into the subnet account (BCOIN-015)
+    Amount tao_reservoir{};        ///< BalancerTaoReservoir after the injection (BCOIN-016)
+    Amount alpha_reservoir{};      ///< BalancerAlphaReservoir after the injection (BCOIN-016)
     Weight<Model> quote_weight{};  ///< the pool weight w2 in force after BCOIN-007
     // emit_to_subnets (BCOIN-008)
     Term<Model> owner_cut{};             ///< alpha_out · cut (0 when OwnerCutEnabled is false)
@@ -115,6 +121,9 @@ struct CoinbaseResult
     using Amount = typename Model::Amount;
     Amount credit{};                                     ///< the minted block emission handed to run_coinbase
     bool root_sell_flag = false;                         ///< Σ moving prices > 1 (BCOIN-009)
+    Share<Model> emission_gate_bar{};                    ///< θ in force this block (BGATE-002; 0 without a gate)
+    bool emission_gate_bar_stored = false;               ///< θ was recomputed and stored this block
+    bool emission_gate_restored = false;                 ///< the gate zeroed every share: ungated shares kept
     std::vector<SubnetEmission<Model>> emissions;        ///< one per emitting subnet, in storage-key order (BCOIN-014)
     Amount tao_spent{};                                  ///< credit spent on injections and chain buys
     Amount tao_recycled{};                               ///< credit left over and recycled (TotalIssuance −=)
@@ -185,9 +194,15 @@ template <typename Model>
 [[nodiscard]] std::map<u64, Share<Model>> get_shares_price_ema(const ChainStateT<Model>& st,
                                                                const std::vector<u64>& emit_to);
 
-/// @rule BCOIN-004  `get_shares`: w_i = share_i · factor_i, factor = (1 − min(MinerBurned, 1))
-/// (main) or root_proportion · (1 − min(MinerBurned, 1)) (v3.4.8-423, v3.4.9-424);
-/// w_i / Σ w; the unweighted shares when Σ w = 0.
+/// @rule BCOIN-004  `get_shares`'s weighting: w_i = share_i · factor_i, factor = (1 − min(MinerBurned,
+/// 1)) (main) or root_proportion · (1 − min(MinerBurned, 1)) (v3.4.8-423, v3.4.9-424); w_i / Σ w;
+/// the unweighted shares when Σ w = 0.
+template <typename Model>
+[[nodiscard]] std::map<u64, Share<Model>> weighted_shares(const Ruleset& rules, const ChainStateT<Model>& st,
+                                                          const std::vector<u64>& emit_to);
+
+/// @rule BCOIN-004  `get_shares`: the weighted shares, then the emission gate where the ruleset
+/// has one (BGATE-003, mainnet spec 440+), with the bar in force this block.
 template <typename Model>
 [[nodiscard]] std::map<u64, Share<Model>> get_shares(const Ruleset& rules, const ChainStateT<Model>& st,
                                                      const std::vector<u64>& emit_to);
@@ -211,7 +226,7 @@ template <typename Model>
 template <typename Model>
 void get_subnet_terms(const ChainStateT<Model>& st, const SubnetT<Model>& s, SubnetEmission<Model>& e);
 
-/// @rule BCOIN-007  `inject_and_maybe_swap` over `emissions` (in their order; `emit_to_subnets`
+/// @rule BCOIN-007  `inject_and_maybe_swap` (v3.4.8-423 … main 14bc6f9) over `emissions` (in their order; `emit_to_subnets`
 /// puts them in storage-key order, BCOIN-014): reweight the pool (BAL-007), spend the stored
 /// excess on a fee-free chain buy with no price limit, mint the accepted alpha into AlphaIn,
 /// spend the accepted TAO into SubnetTAO and TotalStake. A spend the credit does not cover is
@@ -221,6 +236,28 @@ template <typename Model>
 typename Model::Amount inject_and_maybe_swap(const Ruleset& rules, ChainStateT<Model>& st,
                                              std::vector<SubnetEmission<Model>>& emissions,
                                              typename Model::Amount credit);
+
+/// @rule BCOIN-016  The swap pallet's `adjust_protocol_liquidity` with the Balancer reservoirs
+/// (mainnet spec 432+): the pending amounts are each reservoir plus this block's delta; the pool
+/// is reweighted (BAL-007, on the current reserves, weight `w` in force) for both, else for the
+/// alpha alone, else for the TAO alone; the first that keeps the weights in bounds is stored and
+/// returned, and what it leaves out stays in its reservoir. When none does, both wait and
+/// nothing is returned. `w` follows the stored weight.
+template <typename Model>
+std::pair<typename Model::Amount, typename Model::Amount>
+adjust_protocol_liquidity_with_reservoirs(SubnetT<Model>& s, Weight<Model>& w, const typename Model::Amount& tao_delta,
+                                          const typename Model::Amount& alpha_delta);
+
+/// @rule BCOIN-015  `inject_pool_liquidity_and_swap_excess` (mainnet spec 432+): per subnet in
+/// `emissions`' order, the stored excess is spent on the chain buy first, and a failed buy is
+/// withdrawn back into the credit (the refund); then the stored tao_in is spent (0 when the credit
+/// does not cover it) and offered with alpha_in to `adjust_protocol_liquidity` with its
+/// reservoirs (BCOIN-016), on the post-buy reserves; what it accepts enters SubnetAlphaIn,
+/// SubnetTAO and TotalStake. Returns the credit left over (the caller recycles it).
+template <typename Model>
+typename Model::Amount inject_pool_liquidity_and_swap_excess(const Ruleset& rules, ChainStateT<Model>& st,
+                                                             std::vector<SubnetEmission<Model>>& emissions,
+                                                             typename Model::Amount credit);
 
 /// @rule BCOIN-009  `get_network_root_sell_flag`: Σ_{emit_to} get_moving_alpha_price > 1. The
 /// chain's sum wraps modulo 2^64 as its `.sum()` does (F-040); the exact sum does not.

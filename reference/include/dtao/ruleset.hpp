@@ -52,6 +52,24 @@ enum class EpochSchedule
     stateful,  ///< v3.4.8-423+: `LastEpochBlock`, `PendingEpochAt`, at most `MaxEpochsPerBlock` (BEPOCH-*)
 };
 
+/// How the coinbase turns a subnet's TAO-in, alpha-in and excess into pool liquidity (RSET-025).
+enum class Injection
+{
+    reweight_then_buy,   ///< v3.4.8-423 … main 14bc6f9: reweight first; a refused reweight loses the injection,
+                         ///< a failed chain buy strands its TAO (BCOIN-007)
+    buy_then_reservoir,  ///< mainnet spec 432+: chain buy first (a failed one is refunded), then the reweight,
+                         ///< and what it refuses waits in the Balancer reservoirs (BCOIN-015, BCOIN-016)
+};
+
+/// The emission gate applied to the weighted shares (RSET-026).
+enum class EmissionGate
+{
+    none,
+    quantile,          ///< mainnet spec 440: Hill gate, bar θ where the sorted shares reach mass q (BGATE-*)
+    rank_or_quantile,  ///< mainnet spec 441+: θ is the N-th largest positive share (`EmissionBarRank` N > 0),
+                       ///< else as `quantile`
+};
+
 struct Ruleset
 {
     std::string_view id;      ///< subtensor tag, e.g. "v2.0.1"
@@ -59,7 +77,8 @@ struct Ruleset
     std::string_view commit;  ///< full commit of the tag
     unsigned spec_version = 0;
     std::string_view date;
-    /// The line of releases the ruleset belongs to ("launch": v2.0.x; "balancer": v3.4.8-423+).
+    /// The line of releases the ruleset belongs to ("launch": v2.0.x; "balancer": v3.4.8-423 …
+    /// main 14bc6f9; "mainnet": mainnet spec 432+).
     /// A label only: no rule reads it, and no tool branches on it. The vector fillers select
     /// their rulesets by it (vectors/README.md); what a ruleset can do is `form_of` /
     /// `storage_of` (capabilities.hpp).
@@ -127,6 +146,14 @@ struct Ruleset
     unsigned balancer_exp_precision = 1024;
     /// RSET-023 (v3.4.9-424): `exp_scaled` clamps its result at 1 when d ≥ 0.
     bool exp_scaled_clamp_at_one = false;
+
+    // Today's mainnet (spec 432+). Rulesets named `mainnet-N` hold the rules mainnet ran from
+    // spec N on; `MAINNET_SPECS` maps every spec version mainnet ran to one of them.
+
+    /// RSET-025 (mainnet spec 432): the chain buy before the reweight, its refund, the reservoirs.
+    Injection injection = Injection::reweight_then_buy;
+    /// RSET-026 (mainnet spec 440: quantile; 441: rank or quantile).
+    EmissionGate emission_gate = EmissionGate::none;
 };
 
 namespace detail {
@@ -181,19 +208,36 @@ inline constexpr Ruleset V3_4_9_424 = detail::derive(V3_4_8_423, "v3.4.9-424", "
     [](Ruleset& r) { r.swap_input_reserve_cap = true; r.balancer_exp_precision = 256; r.exp_scaled_clamp_at_one = true; });
 inline constexpr Ruleset MAIN_14BC6F9 = detail::derive(V3_4_9_424, "main-14bc6f9", "14bc6f9f964b9cc362e9635dd110a487fa5d15a0", 425, "2026-06-30",
     [](Ruleset& r) { r.share_weight = ShareWeight::unburned; });
+/// Mainnet from spec 432 (2026-07-16): main (whose share weighting mainnet first ran here) plus
+/// the injection fixes subtensor wrote as spec 426 (never enacted). Code read at
+/// RaoFoundation/subtensor 8e9322e, the spec-439 runtime; 432 … 439 share it (spec/rulesets.md).
+inline constexpr Ruleset MAINNET_432 = detail::derive(MAIN_14BC6F9, "mainnet-432", "8e9322e5a5b9ac0ea624ddcffe21ad251732a291", 432, "2026-07-16",
+    [](Ruleset& r) { r.era = "mainnet"; r.injection = Injection::buy_then_reservoir; });
+/// Mainnet from spec 440 (2026-07-27): the Hill emission gate with a quantile bar. The 440
+/// runtime has no `EmissionBarRank`; its gate is the quantile branch of f8ff769's code.
+inline constexpr Ruleset MAINNET_440 = detail::derive(MAINNET_432, "mainnet-440", "f8ff769a45395d2de7ec26110d0001aa1ff2e9ec", 440, "2026-07-27",
+    [](Ruleset& r) { r.emission_gate = EmissionGate::quantile; });
+/// Mainnet from spec 441 (2026-08-03) to at least 475: the bar by rank (`EmissionBarRank`, 32).
+inline constexpr Ruleset MAINNET_441 = detail::derive(MAINNET_440, "mainnet-441", "f8ff769a45395d2de7ec26110d0001aa1ff2e9ec", 441, "2026-08-03",
+    [](Ruleset& r) { r.emission_gate = EmissionGate::rank_or_quantile; });
 // clang-format on
 
 /// The launch era (v2.0.x): constant-product pools, the launch coinbase, the
 /// drain. Code that calls the launch-era rule functions iterates these.
 inline constexpr std::array LAUNCH_RULESETS{V2_0_0, V2_0_1, V2_0_2, V2_0_4, V2_0_6, V2_0_8, V2_0_9, V2_0_10};
 
-/// The Balancer era (v3.4.8-423+): `era == "balancer"`.
+/// The Balancer era (v3.4.8-423 … main 14bc6f9): `era == "balancer"`.
 inline constexpr std::array BALANCER_RULESETS{V3_4_8_423, V3_4_9_424, MAIN_14BC6F9};
+
+/// Today's mainnet (spec 432+): `era == "mainnet"`, the Balancer pool and the injection-capped
+/// coinbase with the later runtimes' deltas.
+inline constexpr std::array MAINNET_RULESETS{MAINNET_432, MAINNET_440, MAINNET_441};
 
 /// Every ruleset, oldest first: what `find_ruleset`, `dtao rulesets`, the eval
 /// protocol and the vectors know.
-inline constexpr std::array RULESETS{V2_0_0, V2_0_1,  V2_0_2,     V2_0_4,     V2_0_6,      V2_0_8,
-                                     V2_0_9, V2_0_10, V3_4_8_423, V3_4_9_424, MAIN_14BC6F9};
+inline constexpr std::array RULESETS{V2_0_0,       V2_0_1,      V2_0_2,      V2_0_4,     V2_0_6,
+                                     V2_0_8,       V2_0_9,      V2_0_10,     V3_4_8_423, V3_4_9_424,
+                                     MAIN_14BC6F9, MAINNET_432, MAINNET_440, MAINNET_441};
 
 /// The ruleset with this id, if there is one.
 [[nodiscard]] constexpr std::optional<Ruleset> find_ruleset(std::string_view id) noexcept
@@ -201,6 +245,61 @@ inline constexpr std::array RULESETS{V2_0_0, V2_0_1,  V2_0_2,     V2_0_4,     V2
     for (const auto& r : RULESETS)
         if (r.id == id)
             return r;
+    return std::nullopt;
+}
+
+/// One runtime mainnet ran, and the ruleset in force under it (RSET-027).
+struct MainnetSpec
+{
+    unsigned spec_version = 0;
+    std::string_view ruleset;  ///< the id of the ruleset in force
+    u64 first_block = 0;       ///< the first block that ran it, where known (0: not known)
+    std::string_view date;     ///< the date of that block or of the first sample showing the spec
+};
+
+// clang-format off
+/// @rule RSET-027  The spec versions mainnet ran from the Balancer on (spec/rulesets.md, "Mainnet's
+/// runtimes"): 425 … 431 never ran. Each maps to the newest ruleset whose rules it runs.
+inline constexpr std::array MAINNET_SPECS{
+    MainnetSpec{423, "v3.4.8-423", 8'486'594, "2026-06-26"},
+    MainnetSpec{424, "v3.4.9-424", 0, "2026-06-30"},
+    MainnetSpec{432, "mainnet-432", 8'636'191, "2026-07-16"},
+    MainnetSpec{437, "mainnet-432", 0, "2026-07-23"},
+    MainnetSpec{438, "mainnet-432", 0, "2026-07-24"},
+    MainnetSpec{439, "mainnet-432", 0, ""},
+    MainnetSpec{440, "mainnet-440", 8'713'794, "2026-07-27"},
+    MainnetSpec{441, "mainnet-441", 8'765'684, "2026-08-03"},
+    MainnetSpec{442, "mainnet-441", 0, ""},
+    MainnetSpec{443, "mainnet-441", 0, ""},
+    MainnetSpec{445, "mainnet-441", 8'831'004, "2026-08-12"},
+    MainnetSpec{446, "mainnet-441", 0, ""},
+    MainnetSpec{447, "mainnet-441", 0, ""},
+    MainnetSpec{448, "mainnet-441", 0, ""},
+    MainnetSpec{450, "mainnet-441", 0, ""},
+    MainnetSpec{452, "mainnet-441", 0, ""},
+    MainnetSpec{453, "mainnet-441", 0, ""},
+    MainnetSpec{454, "mainnet-441", 0, ""},
+    MainnetSpec{455, "mainnet-441", 0, ""},
+    MainnetSpec{458, "mainnet-441", 0, ""},
+    MainnetSpec{459, "mainnet-441", 0, ""},
+    MainnetSpec{464, "mainnet-441", 0, ""},
+    MainnetSpec{467, "mainnet-441", 0, ""},
+    MainnetSpec{468, "mainnet-441", 0, ""},
+    MainnetSpec{469, "mainnet-441", 0, ""},
+    MainnetSpec{470, "mainnet-441", 0, ""},
+    MainnetSpec{472, "mainnet-441", 0, ""},
+    MainnetSpec{473, "mainnet-441", 0, ""},
+    MainnetSpec{475, "mainnet-441", 0, "2026-10-07"},
+};
+// clang-format on
+
+/// @rule RSET-027  The ruleset in force under mainnet runtime `spec_version`, if mainnet ran it
+/// and its rules are modelled.
+[[nodiscard]] constexpr std::optional<Ruleset> find_ruleset_for_spec(unsigned spec_version) noexcept
+{
+    for (const auto& m : MAINNET_SPECS)
+        if (m.spec_version == spec_version)
+            return find_ruleset(m.ruleset);
     return std::nullopt;
 }
 

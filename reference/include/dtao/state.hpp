@@ -67,6 +67,11 @@ struct SubnetT
         500'000'000'000'000'000;           ///< SwapBalancer[n].quote (Perquintill parts): the TAO weight w2
     bool pal_swap_initialized = true;      ///< PalSwapInitialized (false: the first swap sets w2 = ½)
     u64 fee_rate = DEFAULT_SWAP_FEE_RATE;  ///< FeeRate[n] (u16, / 65535)
+    // Swap pallet, mainnet spec 432+ (BCOIN-016): injection the reweight refused, waiting. Its TAO
+    // is already in the subnet account (in TotalIssuance, not in SubnetTAO or TotalStake), its
+    // alpha already minted (in the alpha issuance, not in SubnetAlphaIn).
+    Amount balancer_tao_reservoir{};    ///< BalancerTaoReservoir[n]
+    Amount balancer_alpha_reservoir{};  ///< BalancerAlphaReservoir[n]
     // Coinbase (BCOIN-*)
     Amount subnet_protocol_alpha{};           ///< SubnetProtocolAlpha: alpha bought by chain buys (inside AlphaOut)
     Amount subnet_excess_tao{};               ///< SubnetExcessTao (last block): TAO spent on the chain buy
@@ -107,8 +112,15 @@ struct ChainStateT
     // ---- Balancer era (v3.4.8-423+)
     u64 swap_minimum_reserve = SWAP_MINIMUM_RESERVE;  ///< swap pallet `MinimumReserve`
     u64 max_epochs_per_block = MAX_EPOCHS_PER_BLOCK;  ///< MaxEpochsPerBlock (v3.4.8-423+)
-    bool block_author = true;             ///< a block author exists (swap fees go to it; else they are burned)
-    std::vector<SubnetT<Model>> subnets;  ///< ascending netuid; netuid 0 is root
+    bool block_author = true;  ///< a block author exists (swap fees go to it; else they are burned)
+    // ---- the emission gate (mainnet spec 440+, BGATE-*): U64F64 storage in both models
+    fixed::U64F64 emission_gate_bar{};  ///< EmissionGateBar θ (0: never computed)
+    fixed::U64F64 emission_bar_quantile =
+        fixed::U64F64::from_bits(DEFAULT_EMISSION_BAR_QUANTILE_BITS);  ///< EmissionBarQuantile q
+    fixed::U64F64 emission_gate_exponent =
+        fixed::U64F64::from_bits(u128{DEFAULT_EMISSION_GATE_EXPONENT} << 64);  ///< EmissionGateExponent h
+    u64 emission_bar_rank = DEFAULT_EMISSION_BAR_RANK;                         ///< EmissionBarRank N (u16)
+    std::vector<SubnetT<Model>> subnets;                                       ///< ascending netuid; netuid 0 is root
 
     [[nodiscard]] SubnetT<Model>* find(u64 netuid) noexcept
     {

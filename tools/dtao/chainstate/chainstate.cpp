@@ -141,6 +141,8 @@ void assign(fixed::I96F32& m, const Raw& r, const FieldInfo&)
 
 void assign(fixed::U96F32& m, const Raw& r, const FieldInfo&) { m = fixed::U96F32::from_bits(r.le()); }
 
+void assign(fixed::U64F64& m, const Raw& r, const FieldInfo&) { m = fixed::U64F64::from_bits(r.le()); }
+
 void assign(u128& m, const Raw& r, const FieldInfo&) { m = r.le(); }
 
 void assign(std::optional<u64>& m, const Raw& r, const FieldInfo& f)
@@ -276,8 +278,8 @@ const std::vector<Item>& items()
                                 "0x0000000000000000000000000000000000000000000000000000000000000000"));
         t.push_back(unused_item("SubtensorModule.SubnetOwnerHotkey", S::account_id, Key::netuid,
                                 "0x0000000000000000000000000000000000000000000000000000000000000000"));
-        t.push_back(unused_item("Swap.BalancerTaoReservoir", S::u64, Key::netuid, ZERO8));
-        t.push_back(unused_item("Swap.BalancerAlphaReservoir", S::u64, Key::netuid, ZERO8));
+        t.push_back(subnet_item<&Subnet::balancer_tao_reservoir>("Swap.BalancerTaoReservoir", S::u64, ZERO8));
+        t.push_back(subnet_item<&Subnet::balancer_alpha_reservoir>("Swap.BalancerAlphaReservoir", S::u64, ZERO8));
         // ---- chain-wide
         t.push_back(state_item<&ChainState::total_issuance>("SubtensorModule.TotalIssuance", S::u64, ZERO8));
         t.push_back(state_item<&ChainState::total_stake>("SubtensorModule.TotalStake", S::u64, ZERO8));
@@ -298,14 +300,14 @@ const std::vector<Item>& items()
         t.push_back(state_item<&ChainState::network_rate_limit>("SubtensorModule.NetworkRateLimit", S::u64,
                                                                 "0x201c000000000000"));  // 7 200
         t.push_back(state_item<&ChainState::max_epochs_per_block>("SubtensorModule.MaxEpochsPerBlock", S::u8, "0x02"));
+        t.push_back(state_item<&ChainState::emission_gate_bar>("SubtensorModule.EmissionGateBar", S::u64f64, ZERO16));
+        t.push_back(state_item<&ChainState::emission_bar_quantile>("SubtensorModule.EmissionBarQuantile", S::u64f64,
+                                                                   "0x00285c8fc2f5289c0000000000000000"));
+        t.push_back(state_item<&ChainState::emission_gate_exponent>("SubtensorModule.EmissionGateExponent", S::u64f64,
+                                                                    "0x00000000000000000300000000000000"));
+        t.push_back(state_item<&ChainState::emission_bar_rank>("SubtensorModule.EmissionBarRank", S::u16, "0x2000"));
         // ---- chain-wide, known but held by no state field
         t.push_back(unused_item("SubtensorModule.BlockEmission", S::u64, Key::plain, "0x00ca9a3b00000000"));
-        t.push_back(unused_item("SubtensorModule.EmissionGateBar", S::u64f64, Key::plain, ZERO16));
-        t.push_back(unused_item("SubtensorModule.EmissionBarQuantile", S::u64f64, Key::plain,
-                                "0x00285c8fc2f5289c0000000000000000"));
-        t.push_back(unused_item("SubtensorModule.EmissionGateExponent", S::u64f64, Key::plain,
-                                "0x00000000000000000300000000000000"));
-        t.push_back(unused_item("SubtensorModule.EmissionBarRank", S::u16, Key::plain, "0x2000"));
         t.push_back(unused_item("Balances.TotalIssuance", S::u64, Key::plain, ZERO8));
         t.push_back(unused_item("Timestamp.Now", S::u64, Key::plain, ZERO8));
         t.push_back(unused_item("System.Number", S::u32, Key::plain, "0x00000000"));

@@ -80,6 +80,16 @@ json write_coinbase(const inj::CoinbaseResult<Model>& res, const ChainStateT<Mod
                   {"validator", num(e.validator)},
                   {"root_alpha_recycled", amount(e.root_alpha_recycled)}};
         write_weight_in_force(o, e.quote_weight);
+        if (storage.emission_gate) {
+            o["weighted_share"] = num(e.weighted_share);
+            o["gate"] = num(e.gate);
+        }
+        if (storage.reservoirs) {
+            o["chain_buy_refunded"] = amount(e.chain_buy_refunded);
+            o["materialized_tao"] = amount(e.materialized_tao);
+            o["tao_reservoir"] = amount(e.tao_reservoir);
+            o["alpha_reservoir"] = amount(e.alpha_reservoir);
+        }
         emissions.push_back(std::move(o));
     }
     json epochs = json::array();
@@ -93,14 +103,20 @@ json write_coinbase(const inj::CoinbaseResult<Model>& res, const ChainStateT<Mod
     json root_prop = json::array();
     for (const auto& [netuid, v] : res.root_prop)
         root_prop.push_back({{"netuid", dec(netuid)}, {"root_prop", num(v)}});
-    return {{"credit", amount(res.credit)},
-            {"root_sell_flag", res.root_sell_flag},
-            {"emissions", emissions},
-            {"tao_spent", amount(res.tao_spent)},
-            {"tao_recycled", amount(res.tao_recycled)},
-            {"epochs", epochs},
-            {"root_prop", root_prop},
-            {"state", write_state(st, storage)}};
+    json out = {{"credit", amount(res.credit)},
+                {"root_sell_flag", res.root_sell_flag},
+                {"emissions", emissions},
+                {"tao_spent", amount(res.tao_spent)},
+                {"tao_recycled", amount(res.tao_recycled)},
+                {"epochs", epochs},
+                {"root_prop", root_prop},
+                {"state", write_state(st, storage)}};
+    if (storage.emission_gate) {
+        out["emission_gate_bar"] = num(res.emission_gate_bar);
+        out["emission_gate_bar_stored"] = res.emission_gate_bar_stored;
+        out["emission_gate_restored"] = res.emission_gate_restored;
+    }
+    return out;
 }
 
 json op_coinbase(const Context& c, Reader& r)

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "protocol.hpp"
 
+#include "decimal.hpp"
 #include "dtao/block.hpp"
 #include "handlers.hpp"
 
@@ -89,6 +90,25 @@ json action_to_json(const block::Action<u64>& a)
     return o;
 }
 
+NamedRuleset resolve_ruleset(std::string_view name)
+{
+    constexpr std::string_view spec_prefix = "spec:";
+    if (name.substr(0, spec_prefix.size()) != spec_prefix) {
+        if (const auto rules = find_ruleset(name))
+            return {rules, ""};
+        return {std::nullopt, "no ruleset \"" + std::string(name) + "\" (see `dtao rulesets`)"};
+    }
+    const std::string_view digits = name.substr(spec_prefix.size());
+    const Decimal spec = parse_decimal(digits, DecimalLimits{.max_digits = 10, .lo = Int(0), .hi = Int(0xFFFF'FFFFU)});
+    if (!spec)
+        return {std::nullopt, "\"" + std::string(name) + "\": the spec version " + spec.error};
+    const auto version = static_cast<unsigned>(spec.value->convert_to<u64>());
+    if (const auto rules = find_ruleset_for_spec(version))
+        return {rules, ""};
+    return {std::nullopt, "\"" + std::string(name) + "\": mainnet never ran spec " + std::string(digits) +
+                              ", or its rules are not modelled (see `dtao rulesets`)"};
+}
+
 json evaluate(const json& request)
 {
     json response;
@@ -109,10 +129,10 @@ json evaluate(const json& request)
         const json& input = r.get("input");
         r.finish();
         Context c;
-        const auto rules = find_ruleset(ruleset);
-        if (!rules)
-            fail("unknown_ruleset", "request.ruleset: no ruleset \"" + ruleset + "\" (see `dtao rulesets`)");
-        c.rules = *rules;
+        const auto named = resolve_ruleset(ruleset);
+        if (!named.rules)
+            fail("unknown_ruleset", "request.ruleset: " + named.error);
+        c.rules = *named.rules;
         if (arithmetic == "exact")
             c.arithmetic = Arithmetic::exact;
         else if (arithmetic != "chain")

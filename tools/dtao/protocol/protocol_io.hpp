@@ -245,6 +245,10 @@ inline void read_field(Reader& r, const FieldInfo& f, fixed::U96F32& m)
 {
     m = r.fixed_or<fixed::U96F32>(std::string(f.name), fixed::U96F32::from_bits(static_cast<u128>(f.fallback)));
 }
+inline void read_field(Reader& r, const FieldInfo& f, fixed::U64F64& m)
+{
+    m = r.fixed_or<fixed::U64F64>(std::string(f.name), fixed::U64F64::from_bits(static_cast<u128>(f.fallback)));
+}
 /// An I96F32 the state keeps as bits (`SubnetMovingAlpha`).
 inline void read_field(Reader& r, const FieldInfo& f, i128& bits)
 {
@@ -263,6 +267,7 @@ inline json write_field(bool v) { return v; }
 inline json write_field(const std::optional<u64>& v) { return v ? json(dec(*v)) : json(); }
 inline json write_field(const fixed::I96F32& v) { return fx(v); }
 inline json write_field(const fixed::U96F32& v) { return fx(v); }
+inline json write_field(const fixed::U64F64& v) { return fx(v); }
 inline json write_field(const Rational& v) { return to_string(v); }
 inline json write_field(i128 bits) { return fx(fixed::I96F32::from_bits(bits)); }
 

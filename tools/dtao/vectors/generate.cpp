@@ -335,16 +335,21 @@ GenerateResult generate(const std::filesystem::path& fillers_dir, const std::str
         const FamilyInfo* fam = find_family(family);
         if (!fam)
             filler_error(filler_rel + ": unknown family " + family);
-        // A filler serves the rulesets of one era label (`Ruleset::era`): "launch" (v2.0.x, the
-        // default) or "balancer" (v3.4.8-423+). The label only selects; the ops' forms come
-        // from the capability table.
-        const std::string era = filler.value("era", std::string("launch"));
-        if (era != "launch" && era != "balancer")
-            filler_error(filler_rel + ": era must be \"launch\" or \"balancer\", got \"" + era + "\"");
+        // A filler serves the rulesets of one or more era labels (`Ruleset::era`): "launch"
+        // (v2.0.x, the default), "balancer" (v3.4.8-423 … main 14bc6f9), "mainnet" (spec 432+),
+        // as a string or a list. The label only selects; the ops' forms come from the capability
+        // table.
+        std::vector<std::string> eras{"launch"};
+        if (filler.contains("era"))
+            eras = filler["era"].is_string() ? std::vector<std::string>{filler["era"].get<std::string>()}
+                                             : strings_of(filler["era"], "era");
+        for (const auto& era : eras)
+            if (std::none_of(RULESETS.begin(), RULESETS.end(), [&](const Ruleset& r) { return r.era == era; }))
+                filler_error(filler_rel + ": era \"" + era + "\" labels no ruleset (see `dtao rulesets`)");
         for (const auto& file : filler.at("files")) {
             const std::string name = file.at("name").get<std::string>();
             for (const auto& rs : RULESETS) {
-                if (rs.era != era)
+                if (std::find(eras.begin(), eras.end(), std::string(rs.era)) == eras.end())
                     continue;
                 const std::string ruleset(rs.id);
                 json groups = json::array();

@@ -46,7 +46,8 @@ json field_schema(const protocol::FieldInfo& f)
     case Wire::amount:
     case Wire::volume: return ref("dec");
     case Wire::i96f32:
-    case Wire::i96f32_nonnegative: return ref("fixed");
+    case Wire::i96f32_nonnegative:
+    case Wire::u64f64: return ref("fixed");
     // Published as `number` (fixed or rational), unlike the I96F32 fields; narrowing it to
     // `fixed` would change the schema files, a versioned change of its own.
     case Wire::u96f32: return ref("number");
@@ -56,46 +57,64 @@ json field_schema(const protocol::FieldInfo& f)
     throw std::logic_error("field_schema: unknown wire kind");
 }
 
-json subnet_state_schema(const Storage& storage)
+/// The storage of the rulesets sharing one state schema: what any of them holds (the schema's
+/// properties) and what all of them hold (its required fields).
+struct StorageSpan
 {
-    json props = json::object();
-    for (const auto& f : protocol::subnet_fields())
-        if (holds(storage, f.group))
-            props[std::string(f.name)] = field_schema(f);
-    return all_required(props);
+    Storage any;
+    Storage all;
+};
+
+json fields_schema(const std::vector<protocol::FieldInfo>& fields, const StorageSpan& span, json props)
+{
+    std::vector<std::string> required;
+    for (const auto& [k, v] : props.items())
+        required.push_back(k);
+    for (const auto& f : fields) {
+        if (!holds(span.any, f.group))
+            continue;
+        props[std::string(f.name)] = field_schema(f);
+        if (holds(span.all, f.group))
+            required.emplace_back(f.name);
+    }
+    std::sort(required.begin(), required.end());
+    return strict_object(props, required);
 }
 
-json state_schema(const Storage& storage, const std::string& subnet_def)
+json subnet_state_schema(const StorageSpan& span)
 {
-    json props = json::object();
-    for (const auto& f : protocol::state_fields())
-        if (holds(storage, f.group))
-            props[std::string(f.name)] = field_schema(f);
-    props["subnets"] = {{"type", "array"}, {"items", ref(subnet_def)}};
-    return all_required(props);
+    return fields_schema(protocol::subnet_fields(), span, json::object());
 }
 
-/// Whether two storages hold the same state fields, and so share one schema.
-bool same_fields(const Storage& a, const Storage& b)
+json state_schema(const StorageSpan& span, const std::string& subnet_def)
 {
-    const auto same = [&](const protocol::FieldInfo& f) { return holds(a, f.group) == holds(b, f.group); };
-    const auto subnet = protocol::subnet_fields();
-    const auto state = protocol::state_fields();
-    return std::all_of(subnet.begin(), subnet.end(), same) && std::all_of(state.begin(), state.end(), same);
+    return fields_schema(protocol::state_fields(), span,
+                         {{"subnets", {{"type", "array"}, {"items", ref(subnet_def)}}}});
 }
 
 /// The storage of the `state` an op of coinbase form `form` reads and writes: the coinbase
-/// family writes the state (capabilities.hpp), so its form names one state schema.
-Storage state_storage(Form form)
+/// family writes the state (capabilities.hpp), so its form names one state schema. A field
+/// that only some of the form's rulesets hold (today's mainnet's reservoirs and gate) is a
+/// property of the schema but not a required one.
+StorageSpan state_storage(Form form)
 {
-    std::optional<Storage> out;
+    std::optional<StorageSpan> out;
+    const auto both = [](Storage a, const Storage& b, bool any) {
+        const auto pick = [any](bool x, bool y) { return any ? (x || y) : (x && y); };
+        a.launch_pending = pick(a.launch_pending, b.launch_pending);
+        a.swap_pallet = pick(a.swap_pallet, b.swap_pallet);
+        a.injection_capped = pick(a.injection_capped, b.injection_capped);
+        a.epoch_state = pick(a.epoch_state, b.epoch_state);
+        a.reservoirs = pick(a.reservoirs, b.reservoirs);
+        a.emission_gate = pick(a.emission_gate, b.emission_gate);
+        a.emission_bar_rank = pick(a.emission_bar_rank, b.emission_bar_rank);
+        return a;
+    };
     for (const auto& r : RULESETS) {
         if (form_of(r, Op::coinbase) != form)
             continue;
-        if (out && !same_fields(*out, storage_of(r)))
-            throw std::logic_error("state_storage: rulesets of one coinbase form differ in storage; give each its "
-                                   "own state schema");
-        out = storage_of(r);
+        const Storage st = storage_of(r);
+        out = out ? StorageSpan{both(out->any, st, true), both(out->all, st, false)} : StorageSpan{st, st};
     }
     if (!out)
         throw std::logic_error("state_storage: no ruleset has this coinbase form");
@@ -144,8 +163,8 @@ json common_defs()
                                        {"subnet_alpha_in", ref("dec")},
                                        {"subnet_alpha_out", ref("dec")},
                                        {"total_stake", ref("dec")}});
-    const Storage launch = state_storage(Form::launch);
-    const Storage capped = state_storage(Form::injection_capped);
+    const StorageSpan launch = state_storage(Form::launch);
+    const StorageSpan capped = state_storage(Form::injection_capped);
     defs["subnet_state"] = subnet_state_schema(launch);
     defs["state"] = state_schema(launch, "subnet_state");
     defs["balancer_subnet_state"] = subnet_state_schema(capped);
@@ -210,6 +229,14 @@ json balancer_output_schema(const std::string& op)
         for (const char* k : {"injected_tao", "injected_alpha", "excess_spent", "chain_buy_paid_in", "chain_buy_alpha",
                               "stranded_tao", "root_alpha_recycled"})
             em[k] = d;
+        // Today's mainnet only: the gate (spec 440+) and the reservoir injection (spec 432+).
+        std::vector<std::string> em_required;
+        for (const auto& [k, v] : em.items())
+            em_required.push_back(k);
+        for (const char* k : {"weighted_share", "gate"})
+            em[k] = f;
+        for (const char* k : {"chain_buy_refunded", "materialized_tao", "tao_reservoir", "alpha_reservoir"})
+            em[k] = d;
         json ep = all_required({{"netuid", d},
                                 {"deferred", b},
                                 {"pending_server", d},
@@ -218,7 +245,7 @@ json balancer_output_schema(const std::string& op)
                                 {"pending_owner_cut", d}});
         json props = {{"credit", d},
                       {"root_sell_flag", b},
-                      {"emissions", {{"type", "array"}, {"items", all_required(em)}}},
+                      {"emissions", {{"type", "array"}, {"items", strict_object(em, em_required)}}},
                       {"tao_spent", d},
                       {"tao_recycled", d},
                       {"epochs", {{"type", "array"}, {"items", ep}}},
@@ -230,7 +257,13 @@ json balancer_output_schema(const std::string& op)
                 {"items",
                  {{"oneOf",
                    {all_required(stake), all_required(unstake), all_required({{"error", ref("rule_error")}})}}}}};
-        return all_required(props);
+        std::vector<std::string> required;
+        for (const auto& [k, v] : props.items())
+            required.push_back(k);
+        props["emission_gate_bar"] = f;
+        props["emission_gate_bar_stored"] = b;
+        props["emission_gate_restored"] = b;
+        return strict_object(props, required);
     }
     if (op == "dividend_distribution")
         return all_required({{"alpha_dividends", {{"type", "object"}, {"additionalProperties", f}}},

@@ -92,6 +92,11 @@ const std::vector<FamilyInfo>& family_list()
          {"block"},
          "auditor scenarios block by block: coinbase then stake extrinsics, the full state after each block (COIN-010, "
          "STAKE-007, STAKE-008)"},
+        // After `scenario`: `block` keeps naming the scenario family (family_of_op).
+        {"mainnet",
+         {"block"},
+         "mainnet's own blocks: the coinbase on a captured finney state, reproducing the captured outputs to the rao "
+         "(BCOIN-015, BCOIN-016, BGATE-001 … BGATE-003)"},
     };
     return list;
 }

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,16 @@ inline constexpr int PROTOCOL_VERSION = 1;
 
 /// One action of the `block` op as its input reads it (defaults omitted).
 [[nodiscard]] nlohmann::json action_to_json(const block::Action<u64>& action);
+
+/// The ruleset a request names: a ruleset id (`dtao rulesets`), or `spec:N` for the ruleset in
+/// force under mainnet runtime spec version N (RSET-027; N a decimal without leading zeros).
+/// On failure `error` says why, without a location.
+struct NamedRuleset
+{
+    std::optional<Ruleset> rules;
+    std::string error;
+};
+[[nodiscard]] NamedRuleset resolve_ruleset(std::string_view name);
 
 /// Whether `op` is an op of the ruleset (`dtao::has_op`; false for an unknown op). A request
 /// for an op the ruleset lacks gets the protocol error `op_not_in_ruleset`.

@@ -33,6 +33,7 @@ enum class Wire
     i96f32,              ///< {"type": "I96F32", "bits"} (chain), a rational (exact)
     i96f32_nonnegative,  ///< an I96F32 the protocol refuses below zero: a negative EMA weight has no meaning
     u96f32,              ///< {"type": "U96F32", "bits"} (chain), a rational (exact)
+    u64f64,              ///< {"type": "U64F64", "bits"} in both models: storage the exact model keeps as the chain does
     flag,                ///< true or false
     nullable_u64,        ///< a decimal string, or null for "not set"
 };
@@ -45,6 +46,9 @@ enum class Group
     swap_pallet,
     injection_capped,
     epoch_state,
+    reservoirs,
+    emission_gate,
+    emission_bar_rank,
 };
 
 /// Whether a ruleset with `storage` has the fields of `group`. A field it lacks is an
@@ -57,6 +61,9 @@ enum class Group
     case Group::swap_pallet: return storage.swap_pallet;
     case Group::injection_capped: return storage.injection_capped;
     case Group::epoch_state: return storage.epoch_state;
+    case Group::reservoirs: return storage.reservoirs;
+    case Group::emission_gate: return storage.emission_gate;
+    case Group::emission_bar_rank: return storage.emission_bar_rank;
     }
     return false;
 }
@@ -118,6 +125,10 @@ void visit_subnet_fields(SubnetLike& s, F&& f)
     f(FieldInfo{.name = "pal_swap_initialized", .wire = Wire::flag, .group = pool, .fallback = 1},
       s.pal_swap_initialized);
     f(FieldInfo{.name = "fee_rate", .group = pool, .fallback = DEFAULT_SWAP_FEE_RATE, .max = U16_MAX}, s.fee_rate);
+    f(FieldInfo{.name = "balancer_tao_reservoir", .wire = Wire::amount, .group = Group::reservoirs},
+      s.balancer_tao_reservoir);
+    f(FieldInfo{.name = "balancer_alpha_reservoir", .wire = Wire::amount, .group = Group::reservoirs},
+      s.balancer_alpha_reservoir);
 
     constexpr Group capped = Group::injection_capped;
     f(FieldInfo{.name = "subnet_protocol_alpha", .wire = Wire::amount, .group = capped}, s.subnet_protocol_alpha);
@@ -167,6 +178,24 @@ void visit_state_fields(StateLike& st, F&& f)
     // whether a block author exists: swap fees go to it, else they are burned
     f(FieldInfo{.name = "block_author", .wire = Wire::flag, .group = Group::swap_pallet, .fallback = 1},
       st.block_author);
+    f(FieldInfo{.name = "emission_gate_bar", .wire = Wire::u64f64, .group = Group::emission_gate},
+      st.emission_gate_bar);
+    f(FieldInfo{.name = "emission_bar_quantile",
+                .wire = Wire::u64f64,
+                .group = Group::emission_gate,
+                .fallback = DEFAULT_EMISSION_BAR_QUANTILE_BITS},
+      st.emission_bar_quantile);
+    f(FieldInfo{.name = "emission_gate_exponent",
+                .wire = Wire::u64f64,
+                .group = Group::emission_gate,
+                .fallback = i128{DEFAULT_EMISSION_GATE_EXPONENT} << 64},
+      st.emission_gate_exponent);
+    // a u16 on chain
+    f(FieldInfo{.name = "emission_bar_rank",
+                .group = Group::emission_bar_rank,
+                .fallback = DEFAULT_EMISSION_BAR_RANK,
+                .max = U16_MAX},
+      st.emission_bar_rank);
 }
 
 /// Every field of a `subnets[]` entry, for those that need the list without a subnet.

@@ -1,0 +1,174 @@
+// dtao-reference: the Hill emission gate, written once over the model (dtao/emission_gate.hpp).
+// SPDX-License-Identifier: Apache-2.0
+#include "dtao/emission_gate.hpp"
+
+#include "dtao/numeric/transcendental.hpp"
+#include "injection_capped_leaf.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <vector>
+
+namespace dtao::injection_capped {
+
+using fixed::U64F64;
+using namespace leaf;
+
+namespace {
+
+/// The gate's leaf formulas: the storage of θ and the power (θ/s)^h.
+template <typename Model>
+struct GateLeaf;
+
+template <>
+struct GateLeaf<ChainModel>
+{
+    static U64F64 share_of(U64F64 stored) { return stored; }
+    static U64F64 stored(U64F64 v) { return v; }
+    /// BGATE-004: the chain's `safe_pow`, through I32F32 ln and exp (FIX-012).
+    static U64F64 power(U64F64 ratio, U64F64 h) { return transcendental::safe_pow(ratio, h); }
+};
+
+template <>
+struct GateLeaf<ExactModel>
+{
+    static Rational share_of(U64F64 stored) { return stored.to_rational(); }
+    /// The bar is U64F64 storage: the exact θ floored to 2^-64 (saturating, as the chain's
+    /// conversion of a share ≤ 1 never needs to).
+    static U64F64 stored(const Rational& v)
+    {
+        const Int bits = floor(Rational(v * (Int(1) << 64)));
+        return U64F64::from_int_bits(std::clamp(bits, Int(0), Int((Int(1) << 128) - 1))).value();
+    }
+    /// BGATE-004: the real power. An integer h up to 64 (mainnet's is 3) gives the exact
+    /// rational; any other h the midpoint of the BIGM-007 enclosure at 2^-256, which a U64F64
+    /// share cannot tell from the real value.
+    static Rational power(const Rational& ratio, U64F64 h)
+    {
+        const Int h_bits = h.int_bits();
+        const Int one_bits = Int(1) << 64;
+        if (h_bits % one_bits == 0 && h_bits / one_bits <= 64) {
+            const unsigned n = static_cast<unsigned>(h_bits / one_bits);
+            Rational out = 1;
+            for (unsigned i = 0; i < n; ++i)
+                out *= ratio;
+            return out;
+        }
+        const Int scale = Int(1) << 256;
+        const auto iv =
+            exact::pow_ratio_reference(boost::multiprecision::numerator(ratio),
+                                       boost::multiprecision::denominator(ratio), h_bits, one_bits, scale, 320);
+        return Rational(Int(iv.lo + iv.hi), Int(scale * 2));
+    }
+};
+
+}  // namespace
+
+inline namespace rules {
+
+template <typename Model>
+Share<Model> emission_gate_bar(const Ruleset& rules, const ChainStateT<Model>& st,
+                               const std::map<u64, Share<Model>>& shares)
+{
+    const Share<Model> zero{};
+    std::vector<Share<Model>> sorted;
+    for (const auto& [n, s] : shares)
+        sorted.push_back(s);
+    std::sort(sorted.begin(), sorted.end(), std::greater<>());
+    // BGATE-001: rank mode from spec 441 when N > 0; spec 440 has no rank and walks the mass.
+    if (rules.emission_gate == EmissionGate::rank_or_quantile && st.emission_bar_rank > 0) {
+        Share<Model> smallest_positive = zero;
+        u64 seen = 0;
+        for (const auto& s : sorted) {
+            if (!(s > zero))
+                continue;
+            if (++seen == st.emission_bar_rank)
+                return s;
+            smallest_positive = s;
+        }
+        return smallest_positive;
+    }
+    const Share<Model> q = GateLeaf<Model>::share_of(st.emission_bar_quantile);
+    Share<Model> cumulative = zero;
+    Share<Model> crossing = zero;
+    for (const auto& s : sorted) {
+        cumulative = add(cumulative, s);
+        crossing = s;
+        if (cumulative >= q)
+            break;
+    }
+    return crossing;
+}
+
+template <typename Model>
+bool emission_gate_bar_due(const ChainStateT<Model>& st)
+{
+    return st.emission_gate_bar == U64F64{} || st.block % EMISSION_BAR_UPDATE_INTERVAL == 0;
+}
+
+template <typename Model>
+GateOutcome<Model> emission_gate(const Ruleset& rules, const ChainStateT<Model>& st,
+                                 const std::map<u64, Share<Model>>& weighted)
+{
+    using G = GateLeaf<Model>;
+    const Share<Model> zero{};
+    const Share<Model> one = Leaf<Model>::share_one();
+    GateOutcome<Model> out;
+    out.weighted = weighted;
+    out.gated = weighted;
+    out.bar = G::share_of(st.emission_gate_bar);
+    // BGATE-002: recomputed when due; a zero θ leaves the stored bar in force.
+    if (emission_gate_bar_due(st)) {
+        out.bar_recomputed = true;
+        const Share<Model> theta = emission_gate_bar(rules, st, weighted);
+        if (theta > zero) {
+            out.bar = theta;
+            out.bar_stored = true;
+        }
+    }
+    // BGATE-003
+    if (!(out.bar > zero))
+        return out;
+    Share<Model> total = zero;
+    for (auto& [n, s] : out.gated) {
+        if (s > zero) {
+            const Share<Model> g =
+                div_or_zero(one, add(one, G::power(div_or_zero(out.bar, s), st.emission_gate_exponent)));
+            out.gate[n] = g;
+            s = mul(s, g);
+        }
+        total = add(total, s);
+    }
+    if (total > zero) {
+        for (auto& [n, s] : out.gated)
+            s = div_or_zero(s, total);
+    } else {
+        out.gated = weighted;
+        out.restored = true;
+    }
+    return out;
+}
+
+template <typename Model>
+void store_emission_gate_bar(ChainStateT<Model>& st, const GateOutcome<Model>& gate)
+{
+    if (gate.bar_stored)
+        st.emission_gate_bar = GateLeaf<Model>::stored(gate.bar);
+}
+
+}  // namespace rules
+
+#define DTAO_INSTANTIATE_GATE(Model)                                                                                   \
+    template Share<Model> emission_gate_bar(const Ruleset&, const ChainStateT<Model>&,                                 \
+                                            const std::map<u64, Share<Model>>&);                                       \
+    template bool emission_gate_bar_due(const ChainStateT<Model>&);                                                    \
+    template GateOutcome<Model> emission_gate(const Ruleset&, const ChainStateT<Model>&,                               \
+                                              const std::map<u64, Share<Model>>&);                                     \
+    template void store_emission_gate_bar(ChainStateT<Model>&, const GateOutcome<Model>&);
+
+DTAO_INSTANTIATE_GATE(ChainModel)
+DTAO_INSTANTIATE_GATE(ExactModel)
+
+#undef DTAO_INSTANTIATE_GATE
+
+}  // namespace dtao::injection_capped
