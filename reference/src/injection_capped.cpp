@@ -169,16 +169,10 @@ typename Model::Amount inject_and_maybe_swap(const Ruleset& rules, ChainStateT<M
 
         if (tao_to_swap_with > 0 && credit >= tao_to_swap_with) {  // spend_tao rejects overspending
             credit -= tao_to_swap_with;
-            e.excess_spent = tao_to_swap_with;
-            if (const auto bought = chain_buy(rules, st, s, w, tao_to_swap_with)) {
-                e.chain_buy_ok = true;
-                std::tie(e.chain_buy_paid_in, e.chain_buy_alpha) = *bought;
-                s.subnet_protocol_alpha = A::amount_add(s.subnet_protocol_alpha, e.chain_buy_alpha);
-                s.subnet_excess_tao = e.chain_buy_paid_in;
-            }
             // The spent TAO sits in the subnet account; what the swap did not put into
             // SubnetTAO is neither in the pool nor recycled.
-            e.stranded_tao = tao_to_swap_with - e.chain_buy_paid_in;
+            if (!buy_excess(rules, st, s, w, e, tao_to_swap_with))
+                e.stranded_tao = tao_to_swap_with;
         }
 
         s.subnet_alpha_in_emission = e.injected_alpha;

@@ -10,6 +10,7 @@
 #include "dtao/registration.hpp"
 
 #include <optional>
+#include <tuple>
 #include <utility>
 
 namespace dtao::injection_capped::leaf {
@@ -207,6 +208,26 @@ chain_buy(const Ruleset& rules, ChainStateT<Model>& st, SubnetT<Model>& s, Weigh
 /// `get_alpha_issuance`: SubnetAlphaIn + SubnetAlphaOut, plus the alpha reservoir from mainnet
 /// spec 432 on (minted, not yet in the pool). Rulesets without reservoirs never hold one, so the
 /// sum is theirs too.
+/// The chain buy of a subnet's stored excess `tao` (BCOIN-007, BCOIN-015), already taken from
+/// the credit: what it did goes into `e`, SubnetProtocolAlpha and SubnetExcessTao. What the swap
+/// did not execute is `stranded_tao`. False when the swap failed (nothing executed).
+template <typename Model, typename Weight>
+bool buy_excess(const Ruleset& rules, ChainStateT<Model>& st, SubnetT<Model>& s, Weight& w, SubnetEmission<Model>& e,
+                const typename Model::Amount& tao)
+{
+    using A = Arithmetic<Model>;
+    e.excess_spent = tao;
+    const auto bought = chain_buy(rules, st, s, w, tao);
+    if (!bought)
+        return false;
+    e.chain_buy_ok = true;
+    std::tie(e.chain_buy_paid_in, e.chain_buy_alpha) = *bought;
+    s.subnet_protocol_alpha = A::amount_add(s.subnet_protocol_alpha, e.chain_buy_alpha);
+    s.subnet_excess_tao = e.chain_buy_paid_in;
+    e.stranded_tao = tao - e.chain_buy_paid_in;
+    return true;
+}
+
 template <typename Model>
 typename Model::Amount alpha_issuance(const SubnetT<Model>& s)
 {

@@ -71,17 +71,10 @@ typename Model::Amount inject_pool_liquidity_and_swap_excess(const Ruleset& rule
 
         // BCOIN-015: the chain buy first, on this block's reserves before any injection.
         if (tao_to_swap_with > 0 && credit >= tao_to_swap_with) {  // spend_tao rejects overspending
-            e.excess_spent = tao_to_swap_with;
-            if (const auto bought = chain_buy(rules, st, s, w, tao_to_swap_with)) {
+            if (buy_excess(rules, st, s, w, e, tao_to_swap_with))
                 credit -= tao_to_swap_with;
-                e.chain_buy_ok = true;
-                std::tie(e.chain_buy_paid_in, e.chain_buy_alpha) = *bought;
-                s.subnet_protocol_alpha = A::amount_add(s.subnet_protocol_alpha, e.chain_buy_alpha);
-                s.subnet_excess_tao = e.chain_buy_paid_in;
-                e.stranded_tao = tao_to_swap_with - e.chain_buy_paid_in;
-            } else {
+            else
                 e.chain_buy_refunded = tao_to_swap_with;  // withdraw_tao_as_credit: back into the credit
-            }
         }
 
         // Materialise this block's TAO before the reservoirs can count it.

@@ -128,8 +128,116 @@ std::vector<Draft> gen_mainnet_capture(const GeneratorCall& call)
     return out;
 }
 
+/// The flat Balancer pool input of `s` (spec/protocol.md, Balancer pool inputs).
+json pool_input(const Subnet& s, const ChainState& st, bool with_minimum_reserve)
+{
+    json in = {{"netuid", std::to_string(s.netuid)},
+               {"subnet_mechanism", std::to_string(static_cast<unsigned>(s.mechanism))},
+               {"subnet_tao", std::to_string(s.subnet_tao)},
+               {"subnet_alpha_in", std::to_string(s.subnet_alpha_in)},
+               {"subnet_alpha_out", std::to_string(s.subnet_alpha_out)},
+               {"swap_balancer_quote_parts", std::to_string(s.swap_balancer_quote_parts)},
+               {"pal_swap_initialized", s.pal_swap_initialized},
+               {"fee_rate", std::to_string(s.fee_rate)}};
+    if (with_minimum_reserve)
+        in["swap_minimum_reserve"] = std::to_string(st.swap_minimum_reserve);
+    return in;
+}
+
+/// One case per runtime-API result of the group's op recorded in a snapshot of `source` (its
+/// top-level files) whose spec version names `call.ruleset`: `SwapRuntimeApi_current_alpha_price(_all)` as
+/// `alpha_price`, `…_sim_swap_tao_for_alpha` / `…_sim_swap_alpha_for_tao` as `swap` (the default
+/// limit, fees charged). Generation fails unless the reference's answer gives the recorded
+/// numbers, as the runtime derives them (tests/chainstate/mainnet_replay_test.cpp): the price
+/// × 10^9 floored; tao_amount, alpha_amount and the fee from the swap's paid in, paid out and fee.
+std::vector<Draft> gen_mainnet_quote(const GeneratorCall& call)
+{
+    const std::string source = call.params.at("source").get<std::string>();
+    const fs::path dir = (call.fillers_dir / ".." / ".." / source).lexically_normal();
+    if (!fs::is_directory(dir))
+        filler_error("mainnet_quote: no directory " + dir.string());
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.is_regular_file() && e.path().extension() == ".json")
+            files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    const Ruleset rules = *find_ruleset(call.ruleset);
+    std::vector<Draft> out;
+    std::set<std::string> seen;
+    for (const auto& path : files) {
+        const json snap = load(path);
+        const json& prov = snap.at("provenance");
+        const auto in_force = find_ruleset_for_spec(prov.at("spec_version").get<unsigned>());
+        if (!in_force || in_force->id != rules.id)
+            continue;
+        const ChainState st = decode(snap, rules).state;
+        const std::string file = path.filename().string();
+        for (const auto& c : snap.at("runtime_api")) {
+            const std::string method = c.at("method").get<std::string>();
+            const u64 netuid = c.at("netuid").get<u64>();
+            const Subnet* s = st.find(netuid);
+            if (s == nullptr)
+                filler_error("mainnet_quote: " + file + ": no storage of subnet " + std::to_string(netuid));
+            const std::string where = "finney block " + std::to_string(prov.at("block").get<u64>()) + " (spec " +
+                                      std::to_string(prov.at("spec_version").get<unsigned>()) + ", hash " +
+                                      prov.at("block_hash").get<std::string>() + "): " + method + "(" +
+                                      std::to_string(netuid);
+            Draft d;
+            const json& result = c.at("result");
+            const bool is_price =
+                method == "SwapRuntimeApi_current_alpha_price" || method == "SwapRuntimeApi_current_alpha_price_all";
+            if ((call.op == "alpha_price") != is_price)
+                continue;  // the group's op: prices or quotes
+            if (is_price) {
+                d.id = "price-sn" + std::to_string(netuid);
+                if (!seen.insert(d.id).second)
+                    continue;  // _all repeats the single-subnet call
+                d.input = pool_input(*s, st, false);
+                const json res = filler_eval(call.ruleset, "alpha_price", d.input);
+                const Int bits = Int(res.at("output").at("price").at("bits").get<std::string>());
+                const Int rao = (bits * 1'000'000'000) >> 64;
+                if (rao.str() != result.at("price").get<std::string>())
+                    filler_error("mainnet_quote: " + where + "): mainnet's price is " + result.at("price").dump() +
+                                 " rao, the reference's " + rao.str());
+                d.comment = where + "): the pool's spot price; mainnet's current_alpha_price, " +
+                            result.at("price").get<std::string>() + " rao per alpha, is this price × 10^9 floored";
+            } else if (method == "SwapRuntimeApi_sim_swap_tao_for_alpha" ||
+                       method == "SwapRuntimeApi_sim_swap_alpha_for_tao") {
+                const bool buy = method == "SwapRuntimeApi_sim_swap_tao_for_alpha";
+                const std::string amount = c.at("amount").get<std::string>();
+                d.id = std::string(buy ? "buy" : "sell") + "-sn" + std::to_string(netuid) + "-" + amount;
+                d.input = pool_input(*s, st, true);
+                d.input["side"] = buy ? "buy" : "sell";
+                d.input["amount"] = amount;
+                const json res = filler_eval(call.ruleset, "swap", d.input);
+                if (!res.contains("output"))
+                    filler_error("mainnet_quote: " + where + "): " + res.dump());
+                const json& o = res["output"];
+                const std::string in_key = buy ? "tao_amount" : "alpha_amount";
+                const std::string out_key = buy ? "alpha_amount" : "tao_amount";
+                const std::string fee_key = buy ? "tao_fee" : "alpha_fee";
+                for (const auto& [mine, theirs] :
+                     {std::pair{"amount_paid_in", in_key}, {"amount_paid_out", out_key}, {"fee_paid", fee_key}})
+                    if (o.at(mine) != result.at(theirs))
+                        filler_error("mainnet_quote: " + where + ", " + amount + "): mainnet's " + theirs + " is " +
+                                     result.at(theirs).dump() + ", the reference's " + mine + " " + o.at(mine).dump());
+                d.comment = where + ", " + amount + "): mainnet's sim_swap quote is this swap's paid in (" + in_key +
+                            "), paid out (" + out_key + ") and fee (" + fee_key + ")";
+            } else {
+                filler_error("mainnet_quote: " + file + ": unknown method " + method);
+            }
+            d.comment += "; captured in " + file + " (" + prov.at("source").get<std::string>() + ")";
+            out.push_back(d);
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
-vectors::Generators vector_generators() { return {{"mainnet_capture", gen_mainnet_capture}}; }
+vectors::Generators vector_generators()
+{
+    return {{"mainnet_capture", gen_mainnet_capture}, {"mainnet_quote", gen_mainnet_quote}};
+}
 
 }  // namespace dtao::chainstate

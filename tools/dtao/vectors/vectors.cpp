@@ -94,9 +94,9 @@ const std::vector<FamilyInfo>& family_list()
          "STAKE-007, STAKE-008)"},
         // After `scenario`: `block` keeps naming the scenario family (family_of_op).
         {"mainnet",
-         {"block"},
-         "mainnet's own blocks: the coinbase on a captured finney state, reproducing the captured outputs to the rao "
-         "(BCOIN-015, BCOIN-016, BGATE-001 … BGATE-003)"},
+         {"block", "swap", "alpha_price"},
+         "mainnet's own blocks and quotes: the coinbase on a captured finney state and the captured sim_swap quotes "
+         "and prices, reproduced to the rao (BCOIN-015, BCOIN-016, BGATE-001 … BGATE-003, BAL-001, BAL-005)"},
     };
     return list;
 }
