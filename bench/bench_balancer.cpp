@@ -87,7 +87,7 @@ void BM_balancer_buy(benchmark::State& state)
     for (auto _ : state) {
         const auto& s = table[i++ & MASK];
         benchmark::DoNotOptimize(chain::balancer::sim_swap_tao_for_alpha(Rules, s, SWAP_MINIMUM_RESERVE, RAO_PER_TAO,
-                                                                         SWAP_MAX_PRICE, false));
+                                                                         SWAP_MAX_PRICE, Fees::charged));
     }
 }
 

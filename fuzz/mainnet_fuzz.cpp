@@ -1,12 +1,12 @@
 // mainnet_fuzz: today's mainnet coinbase (spec 432+) on a byte stream decoded into a chain state
 // with the Balancer reservoirs and the emission gate's storage, run for several blocks
-// (`injection_capped::block_step` under mainnet-432, -440 or -441), with the invariants of
+// (`injection_capped::block_step` under mainnet-432, -440, -441 or -464), with the invariants of
 // BCOIN-015, BCOIN-016 and BGATE-* checked after each block. The property test
 // properties/mainnet_props.cpp checks the same on generated states, with the exact model.
 // SPDX-License-Identifier: Apache-2.0
 //
 // Input (big-endian, zeros past the end):
-//   u8 ruleset (mod 3: mainnet-432, -440, -441); u32 block (+ 1); u64 TotalIssuance (mod 21e15 + 1,
+//   u8 ruleset (mod 4: mainnet-432, -440, -441, -464); u32 block (+ 1); u64 TotalIssuance (mod 21e15 + 1,
 //   at least Σ SubnetTAO + Σ TAO reservoirs); u64 TaoWeight; u64 root stake (mod 2^52);
 //   u64 EmissionGateBar bits (U64F64 below 1; 0: never computed); u64 EmissionBarQuantile
 //   fraction bits and u8 whole part (mod 2); u8 EmissionGateExponent whole part (mod 9) and u64

@@ -43,7 +43,8 @@ constexpr u64 HALF_PARTS = Perquintill::ACCURACY / 2;
 /// The rulesets of the injection-capped coinbase the model runs: the Balancer era's, then
 /// today's mainnet's (the reservoirs, the refund, the gate).
 inline constexpr std::array INJECTION_CAPPED_RULESETS{BALANCER_RULESETS[0], BALANCER_RULESETS[1], BALANCER_RULESETS[2],
-                                                      MAINNET_RULESETS[0],  MAINNET_RULESETS[1],  MAINNET_RULESETS[2]};
+                                                      MAINNET_RULESETS[0],  MAINNET_RULESETS[1],  MAINNET_RULESETS[2],
+                                                      MAINNET_RULESETS[3]};
 
 // ------------------------------------------------------------------ the generated state
 

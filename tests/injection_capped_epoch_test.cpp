@@ -476,3 +476,52 @@ TEST(injection_capped, failed_chain_buy_strands_minted_tao)
     EXPECT_EQ(st.total_stake, 0u);                  // nor in TotalStake
     EXPECT_EQ(st.find(1)->subnet_excess_tao, 0u);
 }
+
+// ---------------------------------------------------------------- BEMA-003 (mainnet spec 464+)
+
+/// @rule BEMA-003 RSET-028 UNIT-031
+TEST(injection_capped, fast_moving_price_seeds_then_moves_by_ln2_over_600)
+{
+    // Derivation: α = U64F64(ln 2) `safe_div` U64F64(600). ln 2 as f64 is 0x1.62e42fefa39efp-1,
+    // whose U64F64 bits are 12 786 308 645 202 655 232 (exact: 53 significant bits); dividing by
+    // the integer 600 floors the bits: α bits = 21 310 514 408 671 092.
+    const u128 alpha = 21'310'514'408'671'092;
+    const u128 one = u128{1} << 64;
+    Subnet s;
+    s.netuid = 1;
+    s.subnet_tao = 1'000'000'000;
+    s.subnet_alpha_in = 1'000'000'000;  // w = ½: spot 1
+    const Perquintill w = chain::balancer::quote_weight(s);
+    ASSERT_FALSE(s.subnet_fast_moving_price.has_value());
+    update_fast_moving_price(s, w);
+    EXPECT_EQ(s.subnet_fast_moving_price->bits, one);  // unset: seeded at spot
+    s.subnet_tao = 2'000'000'000;                      // spot 2, fast 1: fast + (2 − 1)·α
+    update_fast_moving_price(s, w);
+    EXPECT_EQ(s.subnet_fast_moving_price->bits, one + alpha);
+    s.subnet_fast_moving_price = U64F64::from_bits(2 * one);  // spot 1 below fast 2: fast − (2 − 1)·α
+    s.subnet_tao = 1'000'000'000;
+    update_fast_moving_price(s, w);
+    EXPECT_EQ(s.subnet_fast_moving_price->bits, 2 * one - alpha);
+    // The spot is not clamped at 1 (the slow EMA's input is): from 2 at spot 4, 2 + 2α.
+    s.subnet_fast_moving_price = U64F64::from_bits(2 * one);
+    s.subnet_tao = 4'000'000'000;
+    update_fast_moving_price(s, w);
+    EXPECT_EQ(s.subnet_fast_moving_price->bits, 2 * one + 2 * alpha);
+
+    // The exact model takes the same α and rounds only when it stores.
+    ExactSubnet x = to_exact(s);
+    x.subnet_fast_moving_price = U64F64::from_bits(one);
+    dtao::exact::injection_capped::update_fast_moving_price(x, Rational(1, 2));
+    EXPECT_EQ(x.subnet_fast_moving_price->bits, one + 3 * alpha);  // from 1 towards spot 4
+
+    // Only the rulesets that have it (RSET-028) run it in the block step.
+    for (const Ruleset& r : {MAINNET_441, MAINNET_464}) {
+        ChainState st = mock_state(1'000);
+        Subnet e = add_dynamic_network(st, 1);
+        e.subnet_emission_enabled = true;
+        e.first_emission_block_number = 1;
+        st.subnets.push_back(e);
+        (void)block_step_with_credit(r, st, 0);
+        EXPECT_EQ(st.find(1)->subnet_fast_moving_price.has_value(), r.fast_moving_price) << r.id;
+    }
+}

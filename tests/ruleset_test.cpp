@@ -55,6 +55,7 @@ std::set<std::string> delta(const Ruleset& a, const Ruleset& b)
     DTAO_FIELD(exp_scaled_clamp_at_one)
     DTAO_FIELD(injection)
     DTAO_FIELD(emission_gate)
+    DTAO_FIELD(fast_moving_price)
 #undef DTAO_FIELD
     return d;
 }
@@ -87,6 +88,7 @@ TEST(ruleset, table_metadata_and_lookup)
         {"mainnet-432", "main-14bc6f9", "8e9322e5a5b9ac0ea624ddcffe21ad251732a291", 432, "2026-07-16"},
         {"mainnet-440", "mainnet-432", "f8ff769a45395d2de7ec26110d0001aa1ff2e9ec", 440, "2026-07-27"},
         {"mainnet-441", "mainnet-440", "f8ff769a45395d2de7ec26110d0001aa1ff2e9ec", 441, "2026-08-03"},
+        {"mainnet-464", "mainnet-441", "d1968521f606d96733af56d5f28842ce45989550", 464, "2026-09-17"},
     };
     ASSERT_EQ(RULESETS.size(), std::size(want));
     for (std::size_t i = 0; i < RULESETS.size(); ++i) {
@@ -248,7 +250,7 @@ TEST(ruleset, balancer_era_is_v2_0_10_plus_its_deltas)
     }
 }
 
-/// @rule RSET-025 RSET-026
+/// @rule RSET-025 RSET-026 RSET-028
 TEST(ruleset, mainnet_is_main_plus_its_deltas)
 {
     using S = std::set<std::string>;
@@ -262,6 +264,9 @@ TEST(ruleset, mainnet_is_main_plus_its_deltas)
     EXPECT_EQ(MAINNET_440.emission_gate, EmissionGate::quantile);
     EXPECT_EQ(delta(MAINNET_440, MAINNET_441), S({"emission_gate"}));
     EXPECT_EQ(MAINNET_441.emission_gate, EmissionGate::rank_or_quantile);
+    // Spec 464: the fast moving price (RSET-028).
+    EXPECT_EQ(delta(MAINNET_441, MAINNET_464), S({"fast_moving_price"}));
+    EXPECT_TRUE(MAINNET_464.fast_moving_price);
     for (const Ruleset& r : MAINNET_RULESETS) {
         EXPECT_EQ(r.era, "mainnet");
         EXPECT_EQ(r.share_weight, ShareWeight::unburned) << r.id;
@@ -283,12 +288,14 @@ TEST(ruleset, every_mainnet_spec_names_its_ruleset)
         EXPECT_LE(r->spec_version, m.spec_version) << m.spec_version;
         EXPECT_EQ(find_ruleset_for_spec(m.spec_version)->id, r->id);
     }
-    // 425 … 431 never ran on mainnet; 441 … 475 are the rank-gated rules.
+    // 425 … 431 never ran on mainnet; 441 … 459 are the rank-gated rules, 464 … 475 add the fast price.
     for (unsigned never = 425; never <= 431; ++never)
         EXPECT_FALSE(find_ruleset_for_spec(never).has_value()) << never;
     EXPECT_FALSE(find_ruleset_for_spec(421).has_value());  // the v3 pool's year: not modelled
     EXPECT_EQ(find_ruleset_for_spec(424)->id, "v3.4.9-424");
     EXPECT_EQ(find_ruleset_for_spec(439)->id, "mainnet-432");
     EXPECT_EQ(find_ruleset_for_spec(440)->id, "mainnet-440");
-    EXPECT_EQ(find_ruleset_for_spec(475)->id, "mainnet-441");
+    EXPECT_EQ(find_ruleset_for_spec(459)->id, "mainnet-441");
+    EXPECT_EQ(find_ruleset_for_spec(464)->id, "mainnet-464");
+    EXPECT_EQ(find_ruleset_for_spec(475)->id, "mainnet-464");
 }

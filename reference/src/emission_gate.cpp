@@ -16,15 +16,15 @@ using namespace leaf;
 
 namespace {
 
-/// The gate's leaf formulas: the storage of θ and the power (θ/s)^h.
+/// The gate's leaf formula: the power (θ/s)^h. θ's storage is the family's (`Leaf`).
 template <typename Model>
 struct GateLeaf;
 
 template <>
 struct GateLeaf<ChainModel>
 {
-    static U64F64 share_of(U64F64 stored) { return stored; }
-    static U64F64 stored(U64F64 v) { return v; }
+    static U64F64 share_of(U64F64 stored) { return Leaf<ChainModel>::share_of_stored(stored); }
+    static U64F64 stored(U64F64 v) { return Leaf<ChainModel>::stored_share(v); }
     /// BGATE-004: the chain's `safe_pow`, through I32F32 ln and exp (FIX-012).
     static U64F64 power(U64F64 ratio, U64F64 h) { return transcendental::safe_pow(ratio, h); }
 };
@@ -32,14 +32,8 @@ struct GateLeaf<ChainModel>
 template <>
 struct GateLeaf<ExactModel>
 {
-    static Rational share_of(U64F64 stored) { return stored.to_rational(); }
-    /// The bar is U64F64 storage: the exact θ floored to 2^-64 (saturating, as the chain's
-    /// conversion of a share ≤ 1 never needs to).
-    static U64F64 stored(const Rational& v)
-    {
-        const Int bits = floor(Rational(v * (Int(1) << 64)));
-        return U64F64::from_int_bits(std::clamp(bits, Int(0), Int((Int(1) << 128) - 1))).value();
-    }
+    static Rational share_of(U64F64 stored) { return Leaf<ExactModel>::share_of_stored(stored); }
+    static U64F64 stored(const Rational& v) { return Leaf<ExactModel>::stored_share(v); }
     /// BGATE-004: the real power. An integer h up to 64 (mainnet's is 3) gives the exact
     /// rational; any other h the midpoint of the BIGM-007 enclosure at 2^-256, which a U64F64
     /// share cannot tell from the real value.

@@ -7,6 +7,7 @@
 #include "injection_capped_leaf.hpp"
 
 #include <algorithm>
+#include <numbers>
 #include <tuple>
 #include <utility>
 
@@ -303,6 +304,40 @@ void update_moving_prices(ChainStateT<Model>& st)
 }
 
 template <typename Model>
+void update_fast_moving_price(SubnetT<Model>& s, const Weight<Model>& w2)
+{
+    using L = Leaf<Model>;
+    const Share<Model> spot = L::price_at(s, w2);
+    Share<Model> next = spot;
+    if (s.subnet_fast_moving_price) {
+        // ln 2 / H: the chain converts the f64 constant, then divides in U64F64.
+        static const U64F64 chain_alpha =
+            U64F64::from_f64(std::numbers::ln2)
+                .safe_div(U64F64::saturating_from_u64(std::max<u64>(BASKET_FAST_EMA_HALF_LIFE_BLOCKS, 1)));
+        const Share<Model> alpha = L::share_of_stored(chain_alpha);
+        const Share<Model> fast = L::share_of_stored(*s.subnet_fast_moving_price);
+        next = spot >= fast ? add(fast, mul(sub(spot, fast), alpha)) : sub(fast, mul(sub(fast, spot), alpha));
+    }
+    s.subnet_fast_moving_price = L::stored_share(next);
+}
+
+template <typename Model>
+void update_fast_moving_prices(const Ruleset& rules, ChainStateT<Model>& st,
+                               const std::vector<SubnetEmission<Model>>& emissions)
+{
+    if (!rules.fast_moving_price)
+        return;
+    for (u64 n : get_subnets_to_emit_to(st)) {
+        SubnetT<Model>& s = *st.find(n);
+        Weight<Model> w2 = Leaf<Model>::weight(s);
+        for (const auto& e : emissions)
+            if (e.netuid == n)
+                w2 = e.quote_weight;
+        update_fast_moving_price(s, w2);
+    }
+}
+
+template <typename Model>
 typename Model::Amount mint_tao(ChainStateT<Model>& st, const typename Model::Amount& amount)
 {
     using A = Arithmetic<Model>;
@@ -371,8 +406,11 @@ CoinbaseResult<Model> block_step_with_credit(const Ruleset& rules, ChainStateT<M
                                              typename Model::Amount credit)
 {
     auto out = run_coinbase(rules, st, credit);
-    // BEMA-001: after the coinbase, emitting subnets only, with this block's weights in force.
+    // BEMA-001: after the coinbase, emitting subnets only, with this block's weights in force;
+    // BEMA-003: each update ends with the fast price's (spec 464+). They read only their own
+    // subnet's pool, so the two loops give what the chain's one loop does.
     update_moving_prices(st, out.emissions);
+    update_fast_moving_prices(rules, st, out.emissions);
     // update_root_prop (informational RootProp storage).
     for (u64 n : get_subnets_to_emit_to(st))
         out.root_prop.emplace_back(n, root_proportion(st, *st.find(n)));
@@ -497,6 +535,9 @@ Result<u64> start_call(ChainStateT<Model>& st, u64 netuid, u64 start_call_delay)
     template EmaUpdate<Model> update_moving_price(const ChainStateT<Model>&, SubnetT<Model>&, u64);                    \
     template void update_moving_prices(ChainStateT<Model>&, const std::vector<SubnetEmission<Model>>&);                \
     template void update_moving_prices(ChainStateT<Model>&);                                                           \
+    template void update_fast_moving_price(SubnetT<Model>&, const Weight<Model>&);                                     \
+    template void update_fast_moving_prices(const Ruleset&, ChainStateT<Model>&,                                       \
+                                            const std::vector<SubnetEmission<Model>>&);                                \
     template Model::Amount mint_tao(ChainStateT<Model>&, const Model::Amount&);                                        \
     template CoinbaseResult<Model> run_coinbase(const Ruleset&, ChainStateT<Model>&, Model::Amount);                   \
     template CoinbaseResult<Model> block_step(const Ruleset&, ChainStateT<Model>&);                                    \

@@ -9,6 +9,7 @@
 #include "dtao/injection_capped.hpp"
 #include "dtao/registration.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -81,6 +82,9 @@ struct Leaf<ChainModel>
     static Share share_of(Term v) { return fixed::convert<U64F64>(v); }
     static Term term_of(Share v) { return fixed::convert<U96F32>(v); }     // 32 fractional bits
     static Share share_of(I96F32 v) { return fixed::convert<U64F64>(v); }  // negative reads as 0
+    /// U64F64 storage (the gate's bar, the fast moving price) as a share, and back.
+    static Share share_of_stored(U64F64 v) { return v; }
+    static U64F64 stored_share(Share v) { return v; }
     static I96F32 stored_price(Share v) { return fixed::convert<I96F32>(v); }
     static Term ratio(u64 p, u64 q) { return term(p).safe_div(term(q)); }
 
@@ -141,6 +145,14 @@ struct Leaf<ExactModel>
     static Rational stored(const Term& v) { return v; }
     static Rational share_of(const Rational& v) { return v > 0 ? v : Rational(0); }
     static Rational share_of(I96F32 v) { return share_of(v.to_rational()); }  // as U64F64(I96F32)
+    /// U64F64 storage as a rational, and a rational stored in it: floored to 2^-64 (the
+    /// storage's resolution, not a rule), saturating as the chain's conversion would.
+    static Rational share_of_stored(U64F64 v) { return v.to_rational(); }
+    static U64F64 stored_share(const Rational& v)
+    {
+        const Int bits = floor(Rational(v * (Int(1) << 64)));
+        return U64F64::from_int_bits(std::clamp(bits, Int(0), Int((Int(1) << 128) - 1))).value();
+    }
     static Term term_of(const Share& v) { return v; }
     static Rational stored_price(const Share& v) { return v; }
     static Term ratio(u64 p, u64 q) { return Rational(Int(p), Int(q)); }

@@ -34,6 +34,7 @@ ExactSubnet to_exact(const Subnet& s)
     x.fee_rate = s.fee_rate;
     x.balancer_tao_reservoir = s.balancer_tao_reservoir;
     x.balancer_alpha_reservoir = s.balancer_alpha_reservoir;
+    x.subnet_fast_moving_price = s.subnet_fast_moving_price;
     x.subnet_protocol_alpha = s.subnet_protocol_alpha;
     x.subnet_excess_tao = s.subnet_excess_tao;
     x.pending_server_emission = s.pending_server_emission;

@@ -1,6 +1,6 @@
 /// Mainnet, replayed: every snapshot of tests/data/mainnet/ (re-encoded captures of finney at
 /// block 9,240,388, spec 475; tests/data/mainnet/README.md) is decoded with the chain-storage
-/// decoder under the ruleset in force for its spec version (RSET-027: `mainnet-441`), and each
+/// decoder under the ruleset in force for its spec version (RSET-027: `mainnet-464`), and each
 /// runtime-API result it records is recomputed with the
 /// reference and compared field by field, to the rao.
 ///

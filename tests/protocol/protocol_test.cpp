@@ -503,7 +503,7 @@ TEST(protocol, spec_version_names_the_ruleset_in_force)
                                                   {"subnet_alpha_in", "1000000000000"},
                                                   {"first_emission_block_number", "1"}}})}};
     const json by_spec = eval("coinbase", {{"state", state}}, "spec:475");
-    const json by_id = eval("coinbase", {{"state", state}}, "mainnet-441");
+    const json by_id = eval("coinbase", {{"state", state}}, "mainnet-464");
     ASSERT_TRUE(by_spec.contains("output")) << by_spec.dump();
     EXPECT_EQ(by_spec["output"], by_id["output"]);
     EXPECT_TRUE(by_spec["output"].contains("emission_gate_bar"));

@@ -35,7 +35,8 @@ json wire_value(const FieldInfo& f, u64 v)
     case Wire::i96f32:
     case Wire::i96f32_nonnegative: return fixed("I96F32", v);
     case Wire::u96f32: return fixed("U96F32", v);
-    case Wire::u64f64: return fixed("U64F64", v);
+    case Wire::u64f64:
+    case Wire::nullable_u64f64: return fixed("U64F64", v);
     case Wire::flag: return v != 0;
     case Wire::nullable_u64: return std::to_string(v);
     }

@@ -390,6 +390,7 @@ TEST(spec_links, f_units_table_matches_constants)
         {"DEFAULT_EMISSION_BAR_QUANTILE_BITS", dtao::DEFAULT_EMISSION_BAR_QUANTILE_BITS},
         {"DEFAULT_EMISSION_GATE_EXPONENT", dtao::DEFAULT_EMISSION_GATE_EXPONENT},
         {"DEFAULT_EMISSION_BAR_RANK", dtao::DEFAULT_EMISSION_BAR_RANK},
+        {"BASKET_FAST_EMA_HALF_LIFE_BLOCKS", dtao::BASKET_FAST_EMA_HALF_LIFE_BLOCKS},
     };
 
     // The rule id each constant carries in constants.hpp (`/// @rule UNIT-NNN` above it).

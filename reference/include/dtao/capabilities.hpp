@@ -113,6 +113,8 @@ struct Storage
     bool emission_gate = false;
     /// `EmissionBarRank`: the gate's bar by rank (RSET-026, spec 441+).
     bool emission_bar_rank = false;
+    /// `SubnetFastMovingPrice`: the fast moving price (RSET-028, spec 464+).
+    bool fast_moving_price = false;
 };
 
 /// @rule RSET-024  The storage of `rules`.
@@ -126,6 +128,7 @@ struct Storage
     s.reservoirs = rules.injection == Injection::buy_then_reservoir;
     s.emission_gate = rules.emission_gate != EmissionGate::none;
     s.emission_bar_rank = rules.emission_gate == EmissionGate::rank_or_quantile;
+    s.fast_moving_price = rules.fast_moving_price;
     return s;
 }
 

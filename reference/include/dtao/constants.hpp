@@ -76,5 +76,7 @@ inline constexpr u64 DEFAULT_EMISSION_BAR_QUANTILE_BITS = 11'252'513'884'962'826
 inline constexpr u64 DEFAULT_EMISSION_GATE_EXPONENT = 3;
 /// @rule UNIT-030  `DefaultEmissionBarRank` (spec 441+; u16).
 inline constexpr u64 DEFAULT_EMISSION_BAR_RANK = 32;
+/// @rule UNIT-031  `BASKET_FAST_EMA_HALF_LIFE_BLOCKS`: the fast moving price's half-life H (two hours).
+inline constexpr u64 BASKET_FAST_EMA_HALF_LIFE_BLOCKS = 600;
 
 }  // namespace dtao

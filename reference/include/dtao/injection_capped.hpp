@@ -288,6 +288,20 @@ void update_moving_prices(ChainStateT<Model>& st, const std::vector<SubnetEmissi
 template <typename Model>
 void update_moving_prices(ChainStateT<Model>& st);
 
+/// @rule BEMA-003  `update_fast_moving_price` (mainnet spec 464+), at the end of each subnet's
+/// `update_moving_price`: the spot price (unclamped, at the weight in force `w2`) seeds
+/// `SubnetFastMovingPrice` when it is unset; otherwise fast moves towards spot by
+/// α = U64F64(ln 2) `safe_div` `BASKET_FAST_EMA_HALF_LIFE_BLOCKS` of the distance (chain: U64F64,
+/// saturating and floored; exact: the same α as a rational, no rounding until stored).
+template <typename Model>
+void update_fast_moving_price(SubnetT<Model>& s, const Weight<Model>& w2);
+
+/// @rule BEMA-003  `update_fast_moving_price` for the emitting subnets, when the ruleset has it
+/// (RSET-028); a subnet with a record in `emissions` uses the record's weight in force.
+template <typename Model>
+void update_fast_moving_prices(const Ruleset& rules, ChainStateT<Model>& st,
+                               const std::vector<SubnetEmission<Model>>& emissions);
+
 /// @rule BCOIN-010  `mint_tao(amount)`: min(amount, 21e15 − TotalIssuance) (0 when negative) is
 /// added to TotalIssuance and returned as the credit. (The chain reads Balances' total
 /// issuance; here TotalIssuance stands for both, B.5.)

@@ -154,6 +154,9 @@ struct Ruleset
     Injection injection = Injection::reweight_then_buy;
     /// RSET-026 (mainnet spec 440: quantile; 441: rank or quantile).
     EmissionGate emission_gate = EmissionGate::none;
+    /// RSET-028 (mainnet spec 464): the moving-price update also advances the fast spot-price EMA
+    /// `SubnetFastMovingPrice` (BEMA-003), which prices basket trades, not emission.
+    bool fast_moving_price = false;
 };
 
 namespace detail {
@@ -217,9 +220,13 @@ inline constexpr Ruleset MAINNET_432 = detail::derive(MAIN_14BC6F9, "mainnet-432
 /// runtime has no `EmissionBarRank`; its gate is the quantile branch of f8ff769's code.
 inline constexpr Ruleset MAINNET_440 = detail::derive(MAINNET_432, "mainnet-440", "f8ff769a45395d2de7ec26110d0001aa1ff2e9ec", 440, "2026-07-27",
     [](Ruleset& r) { r.emission_gate = EmissionGate::quantile; });
-/// Mainnet from spec 441 (2026-08-03) to at least 475: the bar by rank (`EmissionBarRank`, 32).
+/// Mainnet from spec 441 (2026-08-03): the bar by rank (`EmissionBarRank`, 32).
 inline constexpr Ruleset MAINNET_441 = detail::derive(MAINNET_440, "mainnet-441", "f8ff769a45395d2de7ec26110d0001aa1ff2e9ec", 441, "2026-08-03",
     [](Ruleset& r) { r.emission_gate = EmissionGate::rank_or_quantile; });
+/// Mainnet from spec 464 (first sampled 2026-09-17) to at least 475: the fast moving price. The
+/// 459 runtime's storage has no `SubnetFastMovingPrice`, the 464 runtime's has.
+inline constexpr Ruleset MAINNET_464 = detail::derive(MAINNET_441, "mainnet-464", "d1968521f606d96733af56d5f28842ce45989550", 464, "2026-09-17",
+    [](Ruleset& r) { r.fast_moving_price = true; });
 // clang-format on
 
 /// The launch era (v2.0.x): constant-product pools, the launch coinbase, the
@@ -231,13 +238,13 @@ inline constexpr std::array BALANCER_RULESETS{V3_4_8_423, V3_4_9_424, MAIN_14BC6
 
 /// Today's mainnet (spec 432+): `era == "mainnet"`, the Balancer pool and the injection-capped
 /// coinbase with the later runtimes' deltas.
-inline constexpr std::array MAINNET_RULESETS{MAINNET_432, MAINNET_440, MAINNET_441};
+inline constexpr std::array MAINNET_RULESETS{MAINNET_432, MAINNET_440, MAINNET_441, MAINNET_464};
 
 /// Every ruleset, oldest first: what `find_ruleset`, `dtao rulesets`, the eval
 /// protocol and the vectors know.
-inline constexpr std::array RULESETS{V2_0_0,       V2_0_1,      V2_0_2,      V2_0_4,     V2_0_6,
-                                     V2_0_8,       V2_0_9,      V2_0_10,     V3_4_8_423, V3_4_9_424,
-                                     MAIN_14BC6F9, MAINNET_432, MAINNET_440, MAINNET_441};
+inline constexpr std::array RULESETS{V2_0_0,       V2_0_1,      V2_0_2,      V2_0_4,      V2_0_6,
+                                     V2_0_8,       V2_0_9,      V2_0_10,     V3_4_8_423,  V3_4_9_424,
+                                     MAIN_14BC6F9, MAINNET_432, MAINNET_440, MAINNET_441, MAINNET_464};
 
 /// The ruleset with this id, if there is one.
 [[nodiscard]] constexpr std::optional<Ruleset> find_ruleset(std::string_view id) noexcept
@@ -282,14 +289,14 @@ inline constexpr std::array MAINNET_SPECS{
     MainnetSpec{455, "mainnet-441", 0, ""},
     MainnetSpec{458, "mainnet-441", 0, ""},
     MainnetSpec{459, "mainnet-441", 0, ""},
-    MainnetSpec{464, "mainnet-441", 0, ""},
-    MainnetSpec{467, "mainnet-441", 0, ""},
-    MainnetSpec{468, "mainnet-441", 0, ""},
-    MainnetSpec{469, "mainnet-441", 0, ""},
-    MainnetSpec{470, "mainnet-441", 0, ""},
-    MainnetSpec{472, "mainnet-441", 0, ""},
-    MainnetSpec{473, "mainnet-441", 0, ""},
-    MainnetSpec{475, "mainnet-441", 0, "2026-10-07"},
+    MainnetSpec{464, "mainnet-464", 0, "2026-09-17"},
+    MainnetSpec{467, "mainnet-464", 0, ""},
+    MainnetSpec{468, "mainnet-464", 0, ""},
+    MainnetSpec{469, "mainnet-464", 0, ""},
+    MainnetSpec{470, "mainnet-464", 0, ""},
+    MainnetSpec{472, "mainnet-464", 0, ""},
+    MainnetSpec{473, "mainnet-464", 0, ""},
+    MainnetSpec{475, "mainnet-464", 0, "2026-10-07"},
 };
 // clang-format on
 

@@ -72,6 +72,8 @@ struct SubnetT
     // alpha already minted (in the alpha issuance, not in SubnetAlphaIn).
     Amount balancer_tao_reservoir{};    ///< BalancerTaoReservoir[n]
     Amount balancer_alpha_reservoir{};  ///< BalancerAlphaReservoir[n]
+    // Mainnet spec 464+ (BEMA-003): the fast spot-price EMA, U64F64 storage in both models.
+    std::optional<fixed::U64F64> subnet_fast_moving_price;  ///< SubnetFastMovingPrice[n] (OptionQuery)
     // Coinbase (BCOIN-*)
     Amount subnet_protocol_alpha{};           ///< SubnetProtocolAlpha: alpha bought by chain buys (inside AlphaOut)
     Amount subnet_excess_tao{};               ///< SubnetExcessTao (last block): TAO spent on the chain buy

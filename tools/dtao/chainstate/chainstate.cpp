@@ -143,6 +143,14 @@ void assign(fixed::U96F32& m, const Raw& r, const FieldInfo&) { m = fixed::U96F3
 
 void assign(fixed::U64F64& m, const Raw& r, const FieldInfo&) { m = fixed::U64F64::from_bits(r.le()); }
 
+void assign(std::optional<fixed::U64F64>& m, const Raw& r, const FieldInfo&)
+{
+    if (r.none)
+        m.reset();
+    else
+        m = fixed::U64F64::from_bits(r.le());
+}
+
 void assign(u128& m, const Raw& r, const FieldInfo&) { m = r.le(); }
 
 void assign(std::optional<u64>& m, const Raw& r, const FieldInfo& f)
@@ -271,7 +279,6 @@ const std::vector<Item>& items()
         t.push_back(subnet_item<&Subnet::fee_rate>("Swap.FeeRate", S::u16, "0x2100"));  // 33
         // ---- per subnet, known but held by no state field
         t.push_back(unused_item("SubtensorModule.RootProp", S::u96f32, Key::netuid, ZERO16));
-        t.push_back(unused_item("SubtensorModule.SubnetFastMovingPrice", S::u64f64, Key::netuid, nullptr));
         t.push_back(unused_item("SubtensorModule.SubnetTaoFlow", S::i64, Key::netuid, ZERO8));
         t.push_back(unused_item("SubtensorModule.TotalAlphaStaked", S::u64, Key::netuid, ZERO8));
         t.push_back(unused_item("SubtensorModule.SubnetOwner", S::account_id, Key::netuid,
@@ -280,6 +287,9 @@ const std::vector<Item>& items()
                                 "0x0000000000000000000000000000000000000000000000000000000000000000"));
         t.push_back(subnet_item<&Subnet::balancer_tao_reservoir>("Swap.BalancerTaoReservoir", S::u64, ZERO8));
         t.push_back(subnet_item<&Subnet::balancer_alpha_reservoir>("Swap.BalancerAlphaReservoir", S::u64, ZERO8));
+        // OptionQuery: an absent key is None
+        t.push_back(subnet_item<&Subnet::subnet_fast_moving_price>("SubtensorModule.SubnetFastMovingPrice", S::u64f64,
+                                                                   nullptr));
         // ---- chain-wide
         t.push_back(state_item<&ChainState::total_issuance>("SubtensorModule.TotalIssuance", S::u64, ZERO8));
         t.push_back(state_item<&ChainState::total_stake>("SubtensorModule.TotalStake", S::u64, ZERO8));

@@ -116,6 +116,15 @@ public:
             return std::nullopt;
         return u64_field(key);
     }
+    /// An optional fixed-point value whose "unset" is absent or `null` (an OptionQuery item).
+    template <typename F>
+    std::optional<F> nullable_fixed(const std::string& key)
+    {
+        m_used.insert(key);
+        if (!m_j.contains(key) || m_j.at(key).is_null())
+            return std::nullopt;
+        return fixed<F>(key);
+    }
     u128 u128_or(const std::string& key, u128 fallback)
     {
         m_used.insert(key);
@@ -249,6 +258,10 @@ inline void read_field(Reader& r, const FieldInfo& f, fixed::U64F64& m)
 {
     m = r.fixed_or<fixed::U64F64>(std::string(f.name), fixed::U64F64::from_bits(static_cast<u128>(f.fallback)));
 }
+inline void read_field(Reader& r, const FieldInfo& f, std::optional<fixed::U64F64>& m)
+{
+    m = r.nullable_fixed<fixed::U64F64>(std::string(f.name));
+}
 /// An I96F32 the state keeps as bits (`SubnetMovingAlpha`).
 inline void read_field(Reader& r, const FieldInfo& f, i128& bits)
 {
@@ -268,6 +281,7 @@ inline json write_field(const std::optional<u64>& v) { return v ? json(dec(*v)) 
 inline json write_field(const fixed::I96F32& v) { return fx(v); }
 inline json write_field(const fixed::U96F32& v) { return fx(v); }
 inline json write_field(const fixed::U64F64& v) { return fx(v); }
+inline json write_field(const std::optional<fixed::U64F64>& v) { return v ? fx(*v) : json(); }
 inline json write_field(const Rational& v) { return to_string(v); }
 inline json write_field(i128 bits) { return fx(fixed::I96F32::from_bits(bits)); }
 

@@ -53,6 +53,7 @@ json field_schema(const protocol::FieldInfo& f)
     case Wire::u96f32: return ref("number");
     case Wire::flag: return {{"type", "boolean"}};
     case Wire::nullable_u64: return {{"anyOf", {ref("dec"), {{"type", "null"}}}}};
+    case Wire::nullable_u64f64: return {{"anyOf", {ref("fixed"), {{"type", "null"}}}}};
     }
     throw std::logic_error("field_schema: unknown wire kind");
 }
@@ -108,6 +109,7 @@ StorageSpan state_storage(Form form)
         a.reservoirs = pick(a.reservoirs, b.reservoirs);
         a.emission_gate = pick(a.emission_gate, b.emission_gate);
         a.emission_bar_rank = pick(a.emission_bar_rank, b.emission_bar_rank);
+        a.fast_moving_price = pick(a.fast_moving_price, b.fast_moving_price);
         return a;
     };
     for (const auto& r : RULESETS) {

@@ -34,6 +34,7 @@ enum class Wire
     i96f32_nonnegative,  ///< an I96F32 the protocol refuses below zero: a negative EMA weight has no meaning
     u96f32,              ///< {"type": "U96F32", "bits"} (chain), a rational (exact)
     u64f64,              ///< {"type": "U64F64", "bits"} in both models: storage the exact model keeps as the chain does
+    nullable_u64f64,     ///< as u64f64, or null for "not set" (an OptionQuery item)
     flag,                ///< true or false
     nullable_u64,        ///< a decimal string, or null for "not set"
 };
@@ -49,6 +50,7 @@ enum class Group
     reservoirs,
     emission_gate,
     emission_bar_rank,
+    fast_moving_price,
 };
 
 /// Whether a ruleset with `storage` has the fields of `group`. A field it lacks is an
@@ -64,6 +66,7 @@ enum class Group
     case Group::reservoirs: return storage.reservoirs;
     case Group::emission_gate: return storage.emission_gate;
     case Group::emission_bar_rank: return storage.emission_bar_rank;
+    case Group::fast_moving_price: return storage.fast_moving_price;
     }
     return false;
 }
@@ -129,6 +132,8 @@ void visit_subnet_fields(SubnetLike& s, F&& f)
       s.balancer_tao_reservoir);
     f(FieldInfo{.name = "balancer_alpha_reservoir", .wire = Wire::amount, .group = Group::reservoirs},
       s.balancer_alpha_reservoir);
+    f(FieldInfo{.name = "subnet_fast_moving_price", .wire = Wire::nullable_u64f64, .group = Group::fast_moving_price},
+      s.subnet_fast_moving_price);
 
     constexpr Group capped = Group::injection_capped;
     f(FieldInfo{.name = "subnet_protocol_alpha", .wire = Wire::amount, .group = capped}, s.subnet_protocol_alpha);
