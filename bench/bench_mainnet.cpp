@@ -1,6 +1,7 @@
 // Today's mainnet: one block of finney itself. The state is the captured finney state at block
 // 9,240,381 (spec 475: root + 128 subnets; tests/data/mainnet/emission/b9240382_in.json), decoded
-// with the chain-storage decoder; one `block_step` of `mainnet-441` at block 9,240,382, whose
+// with the chain-storage decoder; one `block_step` of the ruleset in force for spec 475
+// (`mainnet-464`, RSET-027) at block 9,240,382, whose
 // outputs tests/chainstate/emission_parity_test.cpp checks against mainnet's. Its chain buys swap
 // at pool weights other than ½, each through `pow_ratio_scaled`'s ln/exp series.
 #include "chainstate.hpp"
@@ -16,13 +17,19 @@ namespace {
 
 using namespace dtao;
 
+const Ruleset& in_force()
+{
+    static const Ruleset rules = find_ruleset_for_spec(475).value();
+    return rules;
+}
+
 const ChainState& finney_9240381()
 {
     static const ChainState st = [] {
         std::ifstream in(std::string(DTAO_SOURCE_DIR) + "/tests/data/mainnet/emission/b9240382_in.json");
         if (!in)
             throw std::runtime_error("bench_mainnet: tests/data/mainnet/emission/b9240382_in.json not found");
-        ChainState s = chainstate::decode(nlohmann::json::parse(in), MAINNET_441).state;
+        ChainState s = chainstate::decode(nlohmann::json::parse(in), in_force()).state;
         s.block = 9'240'382;
         return s;
     }();
@@ -36,11 +43,11 @@ void BM_mainnet_block_finney(benchmark::State& state)
     ChainState work = proto;
     for (auto _ : state) {
         work = proto;
-        auto r = injection_capped::block_step(MAINNET_441, work);
+        auto r = injection_capped::block_step(in_force(), work);
         benchmark::DoNotOptimize(r);
         benchmark::ClobberMemory();
     }
-    state.SetLabel(std::to_string(proto.subnets.size() - 1) + " subnets, mainnet-441");
+    state.SetLabel(std::to_string(proto.subnets.size() - 1) + " subnets, " + std::string(in_force().id));
 }
 
 void BM_mainnet_state_copy(benchmark::State& state)
