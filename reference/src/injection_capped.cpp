@@ -284,16 +284,23 @@ EmaUpdate<Model> update_moving_price(const ChainStateT<Model>& st, SubnetT<Model
     return update_moving_price(st, s, now, Leaf<Model>::weight(s));
 }
 
+/// The pool weight in force for `s` after this block's injection: the emission record's (the
+/// exact model's rational weight), or the stored one when the subnet has no record.
+template <typename Model>
+Weight<Model> weight_in_force(const SubnetT<Model>& s, const std::vector<SubnetEmission<Model>>& emissions)
+{
+    for (const auto& e : emissions)
+        if (e.netuid == s.netuid)
+            return e.quote_weight;
+    return Leaf<Model>::weight(s);
+}
+
 template <typename Model>
 void update_moving_prices(ChainStateT<Model>& st, const std::vector<SubnetEmission<Model>>& emissions)
 {
     for (u64 n : get_subnets_to_emit_to(st)) {
         SubnetT<Model>& s = *st.find(n);
-        Weight<Model> w2 = Leaf<Model>::weight(s);
-        for (const auto& e : emissions)
-            if (e.netuid == n)
-                w2 = e.quote_weight;
-        update_moving_price(st, s, st.block, w2);
+        update_moving_price(st, s, st.block, weight_in_force(s, emissions));
     }
 }
 
@@ -329,11 +336,7 @@ void update_fast_moving_prices(const Ruleset& rules, ChainStateT<Model>& st,
         return;
     for (u64 n : get_subnets_to_emit_to(st)) {
         SubnetT<Model>& s = *st.find(n);
-        Weight<Model> w2 = Leaf<Model>::weight(s);
-        for (const auto& e : emissions)
-            if (e.netuid == n)
-                w2 = e.quote_weight;
-        update_fast_moving_price(s, w2);
+        update_fast_moving_price(s, weight_in_force(s, emissions));
     }
 }
 

@@ -13,6 +13,7 @@
 /// captured block, so no extrinsic moved it there).
 /// @rule BCOIN-004 BCOIN-015 BCOIN-016 BGATE-001 BGATE-002 BGATE-003 RSET-027
 #include "chainstate.hpp"
+#include "chainstate_vectors.hpp"
 
 #include "dtao/emission.hpp"
 #include "dtao/injection_capped.hpp"
@@ -42,24 +43,7 @@ json load(const fs::path& p)
     return json::parse(in);
 }
 
-std::vector<fs::path> pairs()
-{
-    std::vector<fs::path> out;
-    for (const auto& e : fs::directory_iterator(EMISSION)) {
-        const std::string name = e.path().filename().string();
-        if (name.size() > 8 && name.compare(name.size() - 8, 8, "_in.json") == 0)
-            out.push_back(e.path());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-fs::path out_of(const fs::path& in)
-{
-    std::string name = in.filename().string();
-    name.replace(name.size() - 8, 8, "_out.json");
-    return in.parent_path() / name;
-}
+std::vector<dtao::chainstate::CapturedPair> pairs() { return dtao::chainstate::captured_pairs(EMISSION); }
 
 /// One compared per-subnet item: the capture's storage name and the state's member.
 struct Compared
@@ -92,17 +76,17 @@ TEST(mainnet_emission, every_captured_pair_is_present)
 {
     const auto all = pairs();
     ASSERT_FALSE(all.empty()) << "no emission pairs in " << EMISSION;
-    for (const auto& in : all)
-        EXPECT_TRUE(fs::exists(out_of(in))) << in << " has no _out.json";
+    for (const auto& p : all)
+        EXPECT_TRUE(fs::exists(p.out)) << p.in << " has no _out.json";
 }
 
 TEST(mainnet_emission, coinbase_reproduces_every_captured_block)
 {
     std::size_t blocks = 0, subnets = 0, values = 0;
-    for (const auto& in_path : pairs()) {
-        SCOPED_TRACE(in_path.filename().string());
-        const json in = load(in_path);
-        const json out = load(out_of(in_path));
+    for (const auto& pair : pairs()) {
+        SCOPED_TRACE(pair.in.filename().string());
+        const json in = load(pair.in);
+        const json out = load(pair.out);
         const unsigned spec = in.at("provenance").at("spec_version").get<unsigned>();
         const auto rules = dtao::find_ruleset_for_spec(spec);
         ASSERT_TRUE(rules.has_value()) << "spec " << spec << " has no ruleset";
@@ -163,9 +147,9 @@ TEST(mainnet_emission, moving_price_matches_but_one_captured_value)
 {
     std::size_t compared = 0;
     std::vector<std::string> differing;
-    for (const auto& in_path : pairs()) {
-        const json in = load(in_path);
-        const json out = load(out_of(in_path));
+    for (const auto& pair : pairs()) {
+        const json in = load(pair.in);
+        const json out = load(pair.out);
         const auto rules = *dtao::find_ruleset_for_spec(in.at("provenance").at("spec_version").get<unsigned>());
         dtao::ChainState st = dtao::chainstate::decode(in, rules).state;
         const auto observed = dtao::chainstate::decode(out, rules).state;

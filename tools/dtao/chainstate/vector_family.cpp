@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dtao::chainstate {
@@ -59,20 +60,12 @@ std::vector<Draft> gen_mainnet_capture(const GeneratorCall& call)
     const fs::path dir = (call.fillers_dir / ".." / ".." / source).lexically_normal();
     if (!fs::is_directory(dir))
         filler_error("mainnet_capture: no directory " + dir.string());
-    std::vector<fs::path> ins;
-    for (const auto& e : fs::directory_iterator(dir)) {
-        const std::string name = e.path().filename().string();
-        if (name.size() > 8 && name.compare(name.size() - 8, 8, "_in.json") == 0)
-            ins.push_back(e.path());
-    }
-    std::sort(ins.begin(), ins.end());
     const Ruleset rules = *find_ruleset(call.ruleset);
     std::vector<Draft> out;
-    for (const auto& in_path : ins) {
-        const json in = load(in_path);
-        std::string out_name = in_path.filename().string();
-        out_name.replace(out_name.size() - 8, 8, "_out.json");
-        const json observed = load(in_path.parent_path() / out_name);
+    for (const auto& pair : captured_pairs(dir)) {
+        const json in = load(pair.in);
+        const std::string out_name = pair.out.filename().string();
+        const json observed = load(pair.out);
         const json& prov = observed.at("provenance");
         const unsigned spec = prov.at("spec_version").get<unsigned>();
         const auto in_force = find_ruleset_for_spec(spec);
@@ -234,6 +227,21 @@ std::vector<Draft> gen_mainnet_quote(const GeneratorCall& call)
 }
 
 }  // namespace
+
+std::vector<CapturedPair> captured_pairs(const std::filesystem::path& dir)
+{
+    constexpr std::string_view suffix = "_in.json";
+    std::vector<CapturedPair> out;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        std::string name = e.path().filename().string();
+        if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+            continue;
+        name.replace(name.size() - suffix.size(), suffix.size(), "_out.json");
+        out.push_back({e.path(), e.path().parent_path() / name});
+    }
+    std::sort(out.begin(), out.end(), [](const CapturedPair& a, const CapturedPair& b) { return a.in < b.in; });
+    return out;
+}
 
 vectors::Generators vector_generators()
 {

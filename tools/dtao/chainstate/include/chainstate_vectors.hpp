@@ -7,7 +7,22 @@
 
 #include "vectors.hpp"
 
+#include <filesystem>
+#include <vector>
+
 namespace dtao::chainstate {
+
+/// One captured block pair (tests/data/mainnet/README.md): the storage at block n − 1
+/// (`<name>_in.json`) and what block n's coinbase wrote (`<name>_out.json`).
+struct CapturedPair
+{
+    std::filesystem::path in;
+    std::filesystem::path out;
+};
+
+/// Every `*_in.json` of `dir` with its `*_out.json` beside it (which need not exist), in name
+/// order.
+[[nodiscard]] std::vector<CapturedPair> captured_pairs(const std::filesystem::path& dir);
 
 /// The generator kinds this part supplies: `mainnet_capture` (captured blocks) and
 /// `mainnet_quote` (captured runtime-API quotes and prices).
