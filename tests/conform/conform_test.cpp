@@ -275,12 +275,27 @@ TEST(Judge, DeclaredToleranceGivesPassWithDivergence)
     auto v = dtao::conform::judge(c, got, &p);
     EXPECT_EQ(v.status, Status::pass_with_divergence);
     EXPECT_EQ(v.divergences, std::vector<std::string>{"one-rao"});
+    EXPECT_EQ(v.divergence_size.at("one-rao"), 1);
     got["output"]["emission"] = "999999998";
     v = dtao::conform::judge(c, got, &p);
     EXPECT_EQ(v.status, Status::fail);
     EXPECT_EQ(v.field, "emission");
     got["output"].erase("q");
     EXPECT_EQ(dtao::conform::judge(c, got, &p).status, Status::fail);
+}
+
+TEST(Judge, AFixedPointValueIsShownWithItsDecimal)
+{
+    // 6442450944 / 2^32 = 1.5, and one bit more is 1.5 + 2^-32 =
+    // 1.50000000023283064365386962890625 (32 digits), cut after 24.
+    Case c = make_case("ok", "1000");
+    c.expected["output"]["q"] = {{"bits", "6442450944"}, {"type", "I96F32"}};
+    json got = {{"id", c.global_id}, {"output", c.expected["output"]}};
+    got["output"]["q"]["bits"] = "6442450945";
+    const auto v = dtao::conform::judge(c, got, nullptr);
+    EXPECT_EQ(v.status, Status::fail);
+    EXPECT_NE(v.detail.find("\"6442450944\",\"type\":\"I96F32\"} = 1.5,"), std::string::npos) << v.detail;
+    EXPECT_NE(v.detail.find("} = 1.500000000232830643653869…"), std::string::npos) << v.detail;
 }
 
 TEST(Profile, SupportedOpsIsAnAllowlist)

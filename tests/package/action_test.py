@@ -77,7 +77,7 @@ def main():
             fail("the conform step exited %d:\n%s%s" % (r.returncode, r.stdout, r.stderr))
         if "passed, 0 failed" not in r.stdout:
             fail("the conform step did not pass:\n" + r.stdout)
-        for name in ("report.json", "junit.xml"):
+        for name in ("report.json", "junit.xml", "report.html"):
             if not os.path.getsize(os.path.join(tmp, "dtao-conform-report", name)):
                 fail("the conform step wrote no " + name)
         with open(out_file, encoding="utf-8") as f:

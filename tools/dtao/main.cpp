@@ -130,7 +130,7 @@ int main(int argc, char** argv)
         "--filter", co.filters,
         "key=glob[,glob...] ('*', '?') or key==literal, with key op, family, ruleset, flag, rule, id, file or "
         "group. Filters with the same key OR, filters with different keys AND");
-    std::string profile_path, json_path, junit_path;
+    std::string profile_path, json_path, junit_path, html_path;
     conform
         ->add_option(
             "--profile", profile_path,
@@ -139,6 +139,9 @@ int main(int argc, char** argv)
         ->check(CLI::ExistingFile);
     conform->add_option("--json", json_path, "Write the JSON report here (atomically)");
     conform->add_option("--junit", junit_path, "Write JUnit XML here (atomically)");
+    conform->add_option("--html", html_path,
+                        "Write a self-contained HTML report here (atomically): totals, tables by family, op and "
+                        "ruleset, each failure with expected, got, the difference and the intermediates");
     conform->add_option("--timeout", co.case_timeout_s, "Per-case timeout, seconds (more than 0, at most a week)")
         ->capture_default_str();
     conform->add_option("--total-timeout", co.total_timeout_s, "Total timeout, seconds (0: none; at most a week)")
@@ -302,6 +305,8 @@ int main(int argc, char** argv)
                 co.json_report = json_path;
             if (!junit_path.empty())
                 co.junit_report = junit_path;
+            if (!html_path.empty())
+                co.html_report = html_path;
             return dtao::conform::run(co, std::cout, std::cerr);
         }
         if (smerge->parsed()) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -25,6 +26,14 @@ bool glob(std::string_view pattern, std::string_view text);
 bool any_glob(const std::vector<std::string>& patterns, std::string_view text);
 /// A JSON value for a one-line message, cut at `max` characters.
 std::string short_json(const json& j, std::size_t max = 160);
+/// `r` in decimal: exact when it ends within `max_fraction_digits`, else cut
+/// there and marked with "…".
+std::string decimal_string(const Rational& r, std::size_t max_fraction_digits = 24);
+/// A fixed-point value ({"type", "bits"}) in decimal, so a reader need not divide
+/// the bits; nullopt for any other value.
+std::optional<std::string> fixed_decimal(const json& j);
+/// short_json, with a fixed-point value's decimal after it: `{…} = 1.5`.
+std::string show_value(const json& j, std::size_t max = 160);
 /// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD, so
 /// that what an implementation wrote can go into JSON and XML reports.
 std::string valid_utf8(std::string_view s);
@@ -119,8 +128,15 @@ struct Totals
 {
     std::size_t passed = 0, diverged = 0, failed = 0, skipped = 0, out_of_scope = 0;
     std::map<std::string, std::size_t> by_status;
-    std::map<std::string, std::size_t> by_divergence;  ///< profile entry id -> passes it covered
+    std::map<std::string, std::size_t> by_divergence;    ///< profile entry id -> passes it covered
+    std::map<std::string, Rational> largest_divergence;  ///< profile entry id -> largest |got − expected| it covered
 };
+
+/// The declared divergences in a report: id -> largest |got − expected| in decimal
+/// (entries that covered only outcomes or non-numeric values are absent).
+json largest_divergence_json(const Totals& t);
+/// "declared ID: N cases, largest |got − expected| X" lines of the human summary.
+void print_declared(std::ostream& out, const Totals& t, const char* unit);
 
 /// Write `bytes` to `path` through a temporary file and a rename: a reader
 /// never sees a partial report.
@@ -137,6 +153,25 @@ std::string junit(const std::vector<const Case*>& cases, const std::vector<Verdi
 json scenario_summary(const std::vector<const Case*>& cases, const std::vector<Verdict>& verdicts);
 /// A failing (or diverging) case in the human summary.
 void print_case(std::ostream& out, const Case& c, const Verdict& v);
+
+// ------------------------------------------------------------------ html.cpp
+
+/// What the HTML report shows: the run's facts, the totals, counts by family, op
+/// and ruleset, and each failure (vector mode) or shrunk counterexample (random mode).
+struct HtmlReport
+{
+    std::string mode;  ///< "vectors" or "random"
+    std::vector<std::pair<std::string, std::string>> facts;
+    const Totals& totals;
+    std::size_t in_scope;
+    const std::vector<const Case*>& cases;
+    const std::vector<Verdict>& verdicts;
+    json counterexamples;  ///< random mode: the JSON report's counterexamples; else null
+};
+/// The --filter terms for a report: "(none)", or each term, space-separated.
+std::string join_filters(const std::vector<std::string>& filters);
+/// One self-contained HTML file: inline style, no script, no external asset.
+std::string html_report(const HtmlReport& r);
 
 // ------------------------------------------------------------------ random.cpp
 

@@ -75,6 +75,46 @@ std::string short_json(const json& j, std::size_t max)
     return s;
 }
 
+std::string decimal_string(const Rational& r, std::size_t max_fraction_digits)
+{
+    Int num = numerator(r);
+    const Int den = denominator(r);
+    std::string s = num < 0 ? "-" : "";
+    if (num < 0)
+        num = -num;
+    Int rem = num % den;
+    s += Int(num / den).str();
+    if (rem == 0)
+        return s;
+    s += '.';
+    for (std::size_t i = 0; i < max_fraction_digits && rem != 0; ++i) {
+        rem *= 10;
+        s += static_cast<char>('0' + static_cast<int>(rem / den));
+        rem %= den;
+    }
+    if (rem != 0)
+        s += "…";  // cut, not rounded
+    return s;
+}
+
+std::optional<std::string> fixed_decimal(const json& j)
+{
+    if (!j.is_object() || !j.contains("bits"))
+        return std::nullopt;
+    const auto r = vectors::numeric_value(j);
+    if (!r)
+        return std::nullopt;
+    return decimal_string(*r);
+}
+
+std::string show_value(const json& j, std::size_t max)
+{
+    std::string s = short_json(j, max);
+    if (const auto d = fixed_decimal(j))
+        s += " = " + *d;
+    return s;
+}
+
 std::string valid_utf8(std::string_view s)
 {
     std::string out;
@@ -133,19 +173,31 @@ bool entry_applies(const Divergence& d, const Case& c)
     return false;
 }
 
+/// A declared divergence that accepts a value, and how far the value is from the
+/// one the entry measures from (none for `any`, or a value that is not a number).
+struct Cover
+{
+    const Divergence* entry = nullptr;
+    std::optional<Rational> size;
+};
+
 /// Does a declared divergence accept `got` for `path` (expected `exp`)?
-const Divergence* covered(const Case& c, const Profile* profile, const std::string& path, const json* exp,
-                          const json* got)
+Cover covered(const Case& c, const Profile* profile, const std::string& path, const json* exp, const json* got)
 {
     if (!profile)
-        return nullptr;
+        return {};
     for (const auto& d : profile->divergences) {
         if (d.outcome && !d.any && !d.abs && !d.rel && !d.below)
             continue;  // outcome-only entries are for outcomes
         if (!entry_applies(d, c) || !any_glob(d.fields, path))
             continue;
-        if (d.any)
-            return &d;
+        if (d.any) {
+            Cover any{&d, std::nullopt};
+            if (exp && got)
+                if (const auto e = vectors::numeric_value(*exp), g = vectors::numeric_value(*got); e && g)
+                    any.size = abs(Rational(*g - *e));
+            return any;
+        }
         if (!exp || !got)
             continue;
         auto e = vectors::numeric_value(*exp);
@@ -175,10 +227,11 @@ const Divergence* covered(const Case& c, const Profile* profile, const std::stri
         }
         if (d.below && *g < *e)
             bound += *d.below;
-        if (abs(Rational(*g - *e)) <= bound)
-            return &d;
+        const Rational size = abs(Rational(*g - *e));
+        if (size <= bound)
+            return {&d, size};
     }
-    return nullptr;
+    return {};
 }
 
 const Divergence* outcome_covered(const Case& c, const Profile* profile)
@@ -252,8 +305,13 @@ Verdict judge(const Case& c, const json& response, const Profile* profile)
     std::map<std::string, const json*> got_map(got_leaves.begin(), got_leaves.end());
     std::set<std::string> seen;
     auto differ = [&](const std::string& path, const json* e, const json* g) -> bool {
-        if (const auto* d = covered(c, profile, path, e, g)) {
-            add_unique(v.divergences, d->id);
+        if (const Cover cover = covered(c, profile, path, e, g); cover.entry) {
+            add_unique(v.divergences, cover.entry->id);
+            if (cover.size) {
+                const auto [it, fresh] = v.divergence_size.emplace(cover.entry->id, *cover.size);
+                if (!fresh && it->second < *cover.size)
+                    it->second = *cover.size;
+            }
             return false;
         }
         v.status = Status::fail;
@@ -267,9 +325,9 @@ Verdict judge(const Case& c, const json& response, const Profile* profile)
                     v.intermediates[p] = {{"expected", *ev}, {"got", gi == got_map.end() ? json() : *gi->second}};
                     break;
                 }
-        v.detail = !g   ? "field " + path + " is missing (expected " + short_json(v.expected) + ")"
-                   : !e ? "unexpected field " + path + " = " + short_json(v.got)
-                        : "field " + path + ": expected " + short_json(v.expected) + ", got " + short_json(v.got);
+        v.detail = !g   ? "field " + path + " is missing (expected " + show_value(v.expected) + ")"
+                   : !e ? "unexpected field " + path + " = " + show_value(v.got)
+                        : "field " + path + ": expected " + show_value(v.expected) + ", got " + show_value(v.got);
         return true;
     };
     for (const auto& [path, e] : exp_leaves) {

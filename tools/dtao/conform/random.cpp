@@ -12,6 +12,7 @@
 
 #include <iomanip>
 #include <set>
+#include <sstream>
 #include <variant>
 
 namespace dtao::conform::detail {
@@ -343,13 +344,30 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
         << (ops_in_scope.size() == 1 ? " op" : " ops") << ", seed " << o.seed << ", " << out_of_scope
         << " out of scope, " << stats.restarts << " restarts, " << std::fixed << std::setprecision(2) << seconds
         << " s\n";
-    for (const auto& [d, n] : t.by_divergence)
-        out << "  declared " << d << ": " << n << (n == 1 ? " request\n" : " requests\n");
+    print_declared(out, t, "request");
     if (t.diverged)
         out << t.diverged << " of the passes differ only as the profile declares\n";
     out << t.passed << " passed, " << t.failed << " failed"
         << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : "") << "\n";
 
+    json ces = json::array();
+    for (const auto& ce : shrunk)
+        ces.push_back({{"op", ce.op},
+                       {"ruleset", ce.ruleset},
+                       {"status", to_string(ce.verdict.status)},
+                       {"detail", ce.verdict.detail},
+                       {"field", ce.verdict.field},
+                       {"expected", ce.verdict.expected},
+                       {"got", ce.verdict.got},
+                       {"input", ce.input},
+                       {"original_input", ce.original_input},
+                       {"reference_response", ce.expected_response},
+                       {"shrink_steps", ce.steps},
+                       {"shrink_calls", ce.calls},
+                       {"class_failures", ce.in_class},
+                       {"other_failures", others_json(ce.others)}});
+    // Each report on its own: one that cannot be written must not cost the other.
+    bool lost = false;
     if (o.json_report) {
         json report = {{"report_version", REPORT_VERSION},
                        {"mode", "random"},
@@ -367,31 +385,43 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
                          {"out_of_scope", out_of_scope},
                          {"ops_in_scope", ops_in_scope},
                          {"by_status", t.by_status},
-                         {"by_divergence", t.by_divergence}}}};
-        json ces = json::array();
-        for (const auto& ce : shrunk)
-            ces.push_back({{"op", ce.op},
-                           {"ruleset", ce.ruleset},
-                           {"status", to_string(ce.verdict.status)},
-                           {"detail", ce.verdict.detail},
-                           {"field", ce.verdict.field},
-                           {"expected", ce.verdict.expected},
-                           {"got", ce.verdict.got},
-                           {"input", ce.input},
-                           {"original_input", ce.original_input},
-                           {"reference_response", ce.expected_response},
-                           {"shrink_steps", ce.steps},
-                           {"shrink_calls", ce.calls},
-                           {"class_failures", ce.in_class},
-                           {"other_failures", others_json(ce.others)}});
-        report["counterexamples"] = ces;
+                         {"by_divergence", t.by_divergence},
+                         {"largest_divergence", largest_divergence_json(t)}}},
+                       {"counterexamples", ces}};
         try {
             write_atomic(*o.json_report, dump_report(report, 2));
         } catch (const std::exception& e) {
             err << "dtao conform: JSON report: " << e.what() << "\n";
-            return 2;
+            lost = true;
         }
     }
+    if (o.html_report) {
+        std::ostringstream secs;
+        secs << std::fixed << std::setprecision(2) << seconds << " s";
+        const HtmlReport r{"random",
+                           {{"implementation", o.impl},
+                            {"seed", std::to_string(o.seed)},
+                            {"requests per op", std::to_string(o.random)},
+                            {"profile", o.profile ? o.profile->string() : "(none)"},
+                            {"filters", join_filters(o.filters)},
+                            {"out of scope", std::to_string(out_of_scope)},
+                            {"restarts", std::to_string(stats.restarts)},
+                            {"not run because", stats.gave_up.empty() ? "-" : stats.gave_up},
+                            {"time", secs.str()}},
+                           t,
+                           cases.size(),
+                           ptrs,
+                           verdicts,
+                           ces};
+        try {
+            write_atomic(*o.html_report, html_report(r));
+        } catch (const std::exception& e) {
+            err << "dtao conform: HTML report: " << e.what() << "\n";
+            lost = true;
+        }
+    }
+    if (lost)
+        return 2;
     try {
         vectors::check_stream(out, "the summary");
     } catch (const std::exception& e) {

@@ -59,12 +59,35 @@ Totals count(const std::vector<Verdict>& verdicts)
             ++t.diverged;
             for (const auto& d : v.divergences)
                 ++t.by_divergence[d];
+            for (const auto& [d, size] : v.divergence_size) {
+                const auto [it, fresh] = t.largest_divergence.emplace(d, size);
+                if (!fresh && it->second < size)
+                    it->second = size;
+            }
         } else if (v.status == Status::not_run)
             ++t.skipped;
         else
             ++t.failed;
     }
     return t;
+}
+
+json largest_divergence_json(const Totals& t)
+{
+    json o = json::object();
+    for (const auto& [d, size] : t.largest_divergence)
+        o[d] = decimal_string(size, 40);
+    return o;
+}
+
+void print_declared(std::ostream& out, const Totals& t, const char* unit)
+{
+    for (const auto& [d, n] : t.by_divergence) {
+        out << "  declared " << d << ": " << n << " " << unit << (n == 1 ? "" : "s");
+        if (const auto it = t.largest_divergence.find(d); it != t.largest_divergence.end())
+            out << ", largest |got - expected| " << decimal_string(it->second);
+        out << "\n";
+    }
 }
 
 json case_report(const Case& c, const Verdict& v, bool full)
@@ -215,8 +238,8 @@ void print_case(std::ostream& out, const Case& c, const Verdict& v)
     if (is_failure(v.status)) {
         if (!v.intermediates.empty())
             for (const auto& [path, pair] : v.intermediates.items())
-                out << "    intermediate " << path << ": expected " << short_json(pair["expected"], 120) << ", got "
-                    << short_json(pair["got"], 120) << (pair["expected"] == pair["got"] ? "  (same)" : "  (differs)")
+                out << "    intermediate " << path << ": expected " << show_value(pair["expected"], 120) << ", got "
+                    << show_value(pair["got"], 120) << (pair["expected"] == pair["got"] ? "  (same)" : "  (differs)")
                     << "\n";
         if (!c.intermediates.empty())
             out << "    more intermediates (expected): " << short_json(c.intermediates, 400) << "\n";

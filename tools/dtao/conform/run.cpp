@@ -168,12 +168,9 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
     }
     if (t.diverged) {
         out << "Passed with declared divergence:\n";
-        std::map<std::string, std::size_t> per_decl;
         std::size_t shown = 0;
         for (std::size_t i = 0; i < cases.size(); ++i)
             if (verdicts[i].status == Status::pass_with_divergence) {
-                for (const auto& d : verdicts[i].divergences)
-                    ++per_decl[d];
                 if (o.verbose || shown < 10) {
                     out << "  " << cases[i]->global_id << " (";
                     for (std::size_t k = 0; k < verdicts[i].divergences.size(); ++k)
@@ -184,8 +181,7 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
             }
         if (shown < t.diverged)
             out << "  … " << t.diverged - shown << " more\n";
-        for (const auto& [d, n] : per_decl)
-            out << "  declared " << d << ": " << n << " cases\n";
+        print_declared(out, t, "case");
     }
     if (o.verbose)
         for (std::size_t i = 0; i < cases.size(); ++i)
@@ -251,7 +247,8 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
                              {"filtered_out", out_of_scope},
                              {"declared_unsupported", declared_unsupported},
                              {"by_status", t.by_status},
-                             {"by_divergence", t.by_divergence}}},
+                             {"by_divergence", t.by_divergence},
+                             {"largest_divergence", largest_divergence_json(t)}}},
                            {"cases", list}};
             if (!scenarios.empty())
                 report["scenarios"] = scenarios;
@@ -259,6 +256,27 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
         });
     if (o.junit_report)
         write("JUnit report", [&] { write_atomic(*o.junit_report, junit(cases, verdicts, seconds)); });
+    if (o.html_report)
+        write("HTML report", [&] {
+            std::ostringstream secs;
+            secs << std::fixed << std::setprecision(2) << seconds << " s";
+            const HtmlReport r{"vectors",
+                               {{"implementation", o.impl},
+                                {"vectors", o.vectors_dir.string()},
+                                {"profile", o.profile ? o.profile->string() : "(none)"},
+                                {"filters", join_filters(o.filters)},
+                                {"filtered out", std::to_string(out_of_scope)},
+                                {"declared unsupported", std::to_string(declared_unsupported)},
+                                {"restarts", std::to_string(stats.restarts)},
+                                {"not run because", stats.gave_up.empty() ? "-" : stats.gave_up},
+                                {"time", secs.str()}},
+                               t,
+                               cases.size(),
+                               cases,
+                               verdicts,
+                               json()};
+            write_atomic(*o.html_report, html_report(r));
+        });
     try {
         vectors::check_stream(out, "the summary");
     } catch (const std::exception& e) {

@@ -1,5 +1,5 @@
 // dtao: the vector generator's built-in generator kinds (the `generate` object of a
-// filler group): halving thresholds, seeded random inputs, swap limits, cartesian
+// filler group): halving thresholds and the bands of common halving mistakes, seeded random inputs, swap limits, cartesian
 // products, limit-price sweeps, EMA and coinbase trajectories.
 // SPDX-License-Identifier: Apache-2.0
 #include "generate_detail.hpp"
@@ -11,6 +11,7 @@
 #include "dtao/ruleset.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -110,6 +111,124 @@ std::vector<Draft> gen_halving_thresholds(const json& p, const std::string& rule
                     subject + " at the last issuance the chain still counts fewer than " + ks + " halvings", k);
             add("band" + ks + "-chain-first", *c,
                 subject + " at the first issuance the chain counts " + ks + " halvings", k);
+        }
+    }
+    return out;
+}
+
+/// Least issuance whose exact residual log2(S / (S − I)) is at least k + ½, that is
+/// S² ≥ 2^(2k+1)·(S − I)².
+u64 half_band_start(unsigned k)
+{
+    u64 lo = 0, hi = S - 1;
+    const Int s2 = Int(S) * Int(S);
+    while (lo < hi) {
+        const u64 mid = lo + (hi - lo) / 2;
+        const Int rest = Int(S - mid);
+        if (s2 >= (Int(1) << (2 * k + 1)) * rest * rest)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/// The halving count of a simulator that computes it in IEEE doubles:
+/// ⌊log2(1 / (1 − I / 2.1·10^16))⌋ (glibc's log2).
+u64 float64_halvings(u64 issuance)
+{
+    const double q = static_cast<double>(issuance) / 2.1e16;
+    return static_cast<u64>(std::floor(std::log2(1.0 / (1.0 - q))));
+}
+
+/// `count` issuances spread evenly over [lo, hi], both ends included.
+std::vector<u64> spread(u64 lo, u64 hi, unsigned count)
+{
+    std::vector<u64> out;
+    if (hi < lo || count == 0)
+        return out;
+    for (unsigned i = 0; i < count; ++i) {
+        const u64 v = count == 1 ? lo : lo + static_cast<u64>(Int(hi - lo) * i / (count - 1));
+        if (out.empty() || out.back() != v)
+            out.push_back(v);
+    }
+    return out;
+}
+
+/// Issuances placed densely where a common mistake in the halving count gives
+/// another answer than the chain (each point is checked to be one):
+///  * `half-even`: rounding the residual to nearest (Python's `round`, half to even)
+///    instead of flooring it gives k + 1 when the residual lies in [k + ½, k + 1);
+///  * `q-round-up`: rounding q = I / S up to the next I96F32 unit instead of
+///    truncating it counts the next halving up to one unit (about 4.9 M rao) early;
+///  * `float64`: computing the count in IEEE doubles misses the threshold by a few rao.
+std::vector<Draft> gen_halving_mistake_bands(const json& p, const std::string& ruleset)
+{
+    const unsigned points = static_cast<unsigned>(filler_u64(p.at("points"), "generate.points"));
+    const unsigned half_to = static_cast<unsigned>(filler_u64(p.at("half_even_to"), "generate.half_even_to"));
+    const unsigned up_to = static_cast<unsigned>(filler_u64(p.at("q_round_up_to"), "generate.q_round_up_to"));
+    const unsigned float_to = static_cast<unsigned>(filler_u64(p.at("float64_to"), "generate.float64_to"));
+    std::vector<Draft> out;
+    // Within this distance of a threshold a case is also a HALVING_BOUNDARY case, as in
+    // `halving_thresholds`: a profile that declares the doubles' count there covers it.
+    constexpr u64 NEAR = 16;
+    auto add = [&](const std::string& id, u64 issuance, const std::string& comment, u64 chain_k, u64 mistaken_k,
+                   u64 band_lo, u64 band_hi, u64 threshold) {
+        const u64 k = chain_halvings(ruleset, issuance);
+        if (k != chain_k || k == mistaken_k)
+            filler_error("halving_mistake_bands: at issuance " + dec(issuance) + " the chain counts " + dec(k) +
+                         " halvings, the band assumes " + dec(chain_k) + " against the mistake's " + dec(mistaken_k));
+        Draft d;
+        d.id = id;
+        d.comment = comment;
+        d.input = {{"issuance", dec(issuance)}};
+        if ((issuance > threshold ? issuance - threshold : threshold - issuance) <= NEAR)
+            d.flags.push_back("HALVING_BOUNDARY");
+        d.extra_intermediates = {{"band.chain_k", dec(chain_k)},
+                                 {"band.mistaken_k", dec(mistaken_k)},
+                                 {"band.first", dec(band_lo)},
+                                 {"band.last", dec(band_hi)}};
+        out.push_back(d);
+    };
+    for (unsigned k = 0; k <= half_to; ++k) {
+        const u64 lo = half_band_start(k), hi = exact_threshold(k + 1) - 1;
+        unsigned i = 0;
+        for (const u64 issuance : spread(lo, hi, points))
+            add("half-even-k" + std::to_string(k) + "-" + std::to_string(i++), issuance,
+                "residual in [" + std::to_string(k) + ".5, " + std::to_string(k + 1) +
+                    "): a residual rounded half to even counts " + std::to_string(k + 1) + " halvings, the chain " +
+                    std::to_string(k),
+                k, k + 1, lo, hi, hi + 1);
+    }
+    const Int unit_num = S, unit_den = Int(1) << 32;  // one I96F32 unit of q, in rao: S / 2^32
+    for (unsigned k = 1; k <= up_to; ++k) {
+        const auto t = chain_threshold(ruleset, k);
+        if (!t)
+            continue;
+        const Int q_at_t = Int(*t) * unit_den / unit_num;  // the chain's truncated q at its threshold, in units
+        const u64 lo = ((q_at_t - 1) * unit_num / unit_den + 1).convert_to<u64>(), hi = *t - 1;
+        unsigned i = 0;
+        for (const u64 issuance : spread(lo, hi, points))
+            add("q-round-up-k" + std::to_string(k) + "-" + std::to_string(i++), issuance,
+                "q rounded up to the next I96F32 unit reaches the threshold of halving " + std::to_string(k) +
+                    " that the truncated q does not",
+                k - 1, k, lo, hi, *t);
+    }
+    for (unsigned k = 1; k <= float_to; ++k) {
+        const auto t = chain_threshold(ruleset, k);
+        if (!t)
+            continue;
+        // The doubles' error near threshold k is a few rao (16 covers every k ≤ 32).
+        const u64 lo = *t - NEAR, hi = std::min<u64>(*t + NEAR, S - 1);
+        for (u64 issuance = lo; issuance <= hi; ++issuance) {
+            const u64 chain_k = issuance < *t ? k - 1 : k;
+            if (float64_halvings(issuance) != chain_k)
+                add("float64-k" + std::to_string(k) +
+                        (issuance < *t ? "-minus-" + dec(*t - issuance) : "-plus-" + dec(issuance - *t)),
+                    issuance,
+                    "float64 ⌊log2(1 / (1 − I / 2.1e16))⌋ counts " + dec(float64_halvings(issuance)) +
+                        " halvings here, the chain " + dec(chain_k),
+                    chain_k, float64_halvings(issuance), *t, *t, *t);
         }
     }
     return out;
@@ -355,6 +474,8 @@ std::optional<std::vector<Draft>> run_builtin_generator(const json& g, const std
     const std::string kind = g.at("kind").get<std::string>();
     if (kind == "halving_thresholds")
         return gen_halving_thresholds(g, ruleset);
+    if (kind == "halving_mistake_bands")
+        return gen_halving_mistake_bands(g, ruleset);
     if (kind == "random")
         return gen_random(g, op, ruleset);
     if (kind == "swap_max_amount")

@@ -4,7 +4,7 @@
 // Streams the vectors to an implementation speaking the `dtao eval` protocol
 // (a subprocess, or the in-process reference), judges each response field by
 // field, applies a divergence profile, and writes a human summary, a JSON
-// report and JUnit XML. Report format: vectors/README.md (report version 1).
+// report, JUnit XML and a self-contained HTML report. Report format: vectors/README.md (report version 1).
 #pragma once
 
 #include "vectors.hpp"
@@ -15,6 +15,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,7 @@ struct Options
     std::size_t window = 256;  ///< requests in flight
     std::optional<std::filesystem::path> json_report;
     std::optional<std::filesystem::path> junit_report;
+    std::optional<std::filesystem::path> html_report;
     bool verbose = false;         ///< list passing cases too
     std::size_t max_listed = 50;  ///< failures listed in the human summary
     // random differential mode
@@ -131,7 +133,10 @@ struct Verdict
     json expected;                         ///< its expected value
     json got;                              ///< the value received
     std::vector<std::string> divergences;  ///< profile entries applied
-    json intermediates = json::object();   ///< on a field failure: path -> {expected, got} of the op's intermediates
+    /// Per entry applied to a numeric value: the largest |got − expected| it
+    /// accepted in this case (measured from the exact value for `"reference": "exact"`).
+    std::map<std::string, Rational> divergence_size;
+    json intermediates = json::object();  ///< on a field failure: path -> {expected, got} of the op's intermediates
     double ms = 0;
 };
 
