@@ -14,6 +14,7 @@
 /// @rule BCOIN-004 BCOIN-015 BCOIN-016 BGATE-001 BGATE-002 BGATE-003 RSET-027
 #include "chainstate.hpp"
 #include "chainstate_vectors.hpp"
+#include "protocol.hpp"
 
 #include "dtao/emission.hpp"
 #include "dtao/injection_capped.hpp"
@@ -23,7 +24,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -46,32 +46,6 @@ json load(const fs::path& p)
 std::vector<dtao::chainstate::CapturedPair> pairs() { return dtao::chainstate::captured_pairs(EMISSION); }
 
 /// One compared per-subnet item: the capture's storage name and the state's member.
-struct Compared
-{
-    const char* item;
-    std::function<std::string(const dtao::Subnet&)> value;
-};
-
-const std::vector<Compared>& compared_subnet_items()
-{
-    static const std::vector<Compared> items{
-        {"SubtensorModule.SubnetTaoInEmission",
-         [](const dtao::Subnet& s) { return std::to_string(s.subnet_tao_in_emission); }},
-        {"SubtensorModule.SubnetExcessTao", [](const dtao::Subnet& s) { return std::to_string(s.subnet_excess_tao); }},
-        {"SubtensorModule.SubnetAlphaInEmission",
-         [](const dtao::Subnet& s) { return std::to_string(s.subnet_alpha_in_emission); }},
-        {"SubtensorModule.SubnetAlphaOutEmission",
-         [](const dtao::Subnet& s) { return std::to_string(s.subnet_alpha_out_emission); }},
-        {"Swap.BalancerTaoReservoir", [](const dtao::Subnet& s) { return std::to_string(s.balancer_tao_reservoir); }},
-        {"Swap.BalancerAlphaReservoir",
-         [](const dtao::Subnet& s) { return std::to_string(s.balancer_alpha_reservoir); }},
-        {"Swap.SwapBalancer", [](const dtao::Subnet& s) { return std::to_string(s.swap_balancer_quote_parts); }},
-        {"SubtensorModule.SubnetProtocolAlpha",
-         [](const dtao::Subnet& s) { return std::to_string(s.subnet_protocol_alpha); }},
-    };
-    return items;
-}
-
 TEST(mainnet_emission, every_captured_pair_is_present)
 {
     const auto all = pairs();
@@ -116,14 +90,19 @@ TEST(mainnet_emission, coinbase_reproduces_every_captured_block)
         for (const auto& e : out.at("storage"))
             if (e.contains("netuid"))
                 present.emplace(e.at("item").get<std::string>(), e.at("netuid").get<u64>());
-        for (const auto& want : observed.subnets) {
-            const dtao::Subnet* got = st.find(want.netuid);
-            ASSERT_NE(got, nullptr) << "netuid " << want.netuid;
+        // Compared as the eval protocol writes them, item by item as the generator does.
+        const json got_state = dtao::protocol::state_to_json(st, *rules);
+        const json want_state = dtao::protocol::state_to_json(observed, *rules);
+        for (const auto& want : want_state.at("subnets")) {
+            const u64 netuid = std::stoull(want.at("netuid").get<std::string>());
+            const auto got = std::find_if(got_state.at("subnets").begin(), got_state.at("subnets").end(),
+                                          [&](const json& g) { return g.at("netuid") == want.at("netuid"); });
+            ASSERT_NE(got, got_state.at("subnets").end()) << "netuid " << netuid;
             ++subnets;
-            for (const auto& c : compared_subnet_items()) {
-                if (!present.count({c.item, want.netuid}))
+            for (const auto& c : dtao::chainstate::captured_outputs()) {
+                if (!present.count({c.item, netuid}))
                     continue;
-                EXPECT_EQ(c.value(*got), c.value(want)) << c.item << "[" << want.netuid << "] at block " << n;
+                EXPECT_EQ(got->at(c.field), want.at(c.field)) << c.item << "[" << netuid << "] at block " << n;
                 ++values;
             }
         }

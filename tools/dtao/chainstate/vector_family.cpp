@@ -35,22 +35,6 @@ json load(const fs::path& p)
     }
 }
 
-/// The subnet items a captured block n holds that its coinbase alone writes, as the state
-/// field that holds each: the block op's output state must equal them.
-const std::vector<std::pair<std::string, std::string>>& captured_outputs()
-{
-    static const std::vector<std::pair<std::string, std::string>> items{
-        {"SubtensorModule.SubnetTaoInEmission", "subnet_tao_in_emission"},
-        {"SubtensorModule.SubnetExcessTao", "subnet_excess_tao"},
-        {"SubtensorModule.SubnetAlphaInEmission", "subnet_alpha_in_emission"},
-        {"SubtensorModule.SubnetAlphaOutEmission", "subnet_alpha_out_emission"},
-        {"Swap.BalancerTaoReservoir", "balancer_tao_reservoir"},
-        {"Swap.BalancerAlphaReservoir", "balancer_alpha_reservoir"},
-        {"Swap.SwapBalancer", "swap_balancer_quote_parts"},
-    };
-    return items;
-}
-
 /// One case per captured pair whose spec version names `call.ruleset` (RSET-027): the input is
 /// the decoded state at n − 1 with `block` n and no extrinsic (`block` = the coinbase alone);
 /// generation fails unless the reference's answer writes every captured output of block n.
@@ -113,7 +97,7 @@ std::vector<Draft> gen_mainnet_capture(const GeneratorCall& call)
                     "): the coinbase on the state block n - 1 left; its EmissionGateBar and " +
                     std::to_string(compared) +
                     " per-subnet outputs (SubnetTaoInEmission, SubnetExcessTao, SubnetAlpha{In,Out}Emission, the "
-                    "Balancer reservoirs, SwapBalancer) are mainnet's, captured at " +
+                    "Balancer reservoirs, SwapBalancer, SubnetProtocolAlpha) are mainnet's, captured at " +
                     std::string(fs::path(source).filename()) + "/" + out_name + " (" +
                     prov.at("source").get<std::string>() + ")";
         out.push_back(d);
@@ -241,6 +225,22 @@ std::vector<CapturedPair> captured_pairs(const std::filesystem::path& dir)
     }
     std::sort(out.begin(), out.end(), [](const CapturedPair& a, const CapturedPair& b) { return a.in < b.in; });
     return out;
+}
+
+const std::vector<CapturedOutput>& captured_outputs()
+{
+    static const std::vector<CapturedOutput> items{
+        {"SubtensorModule.SubnetTaoInEmission", "subnet_tao_in_emission"},
+        {"SubtensorModule.SubnetExcessTao", "subnet_excess_tao"},
+        {"SubtensorModule.SubnetAlphaInEmission", "subnet_alpha_in_emission"},
+        {"SubtensorModule.SubnetAlphaOutEmission", "subnet_alpha_out_emission"},
+        {"Swap.BalancerTaoReservoir", "balancer_tao_reservoir"},
+        {"Swap.BalancerAlphaReservoir", "balancer_alpha_reservoir"},
+        {"Swap.SwapBalancer", "swap_balancer_quote_parts"},
+        // moves only with the chain buys of the coinbase
+        {"SubtensorModule.SubnetProtocolAlpha", "subnet_protocol_alpha"},
+    };
+    return items;
 }
 
 vectors::Generators vector_generators()

@@ -55,6 +55,19 @@ void to_storage(json& st, Rng& r, const Storage& storage)
         st[key(&ChainState::max_epochs_per_block)] = dec(r.range(0, 4));
     if (held(&ChainState::block_author) && r.chance(15))
         st[key(&ChainState::block_author)] = false;
+    // Today's mainnet: the gate's storage. Integral exponents only: the exact model's
+    // power is a rational for those (BGATE-003); a fractional one is an enclosure.
+    if (held(&ChainState::emission_gate_bar) && r.chance(30)) {
+        const std::uint64_t bits = r.next();
+        st[key(&ChainState::emission_gate_bar)] = fixed_bits("U64F64", bits >> r.range(0, 16));  // a share, often small
+    }
+    if (held(&ChainState::emission_bar_quantile) && r.chance(30))
+        st[key(&ChainState::emission_bar_quantile)] = fixed_bits("U64F64", r.next());
+    if (held(&ChainState::emission_gate_exponent) && r.chance(30))
+        st[key(&ChainState::emission_gate_exponent)] = {
+            {"type", "U64F64"}, {"bits", (boost::multiprecision::cpp_int(r.range(0, 6)) << 64).str()}};
+    if (held(&ChainState::emission_bar_rank) && r.chance(30))
+        st[key(&ChainState::emission_bar_rank)] = dec(r.range(0, 8));
     if (!st.contains("subnets"))
         return;
     const std::uint64_t block = std::stoull(st.value(key(&ChainState::block), std::string("0")));
@@ -94,6 +107,17 @@ void to_storage(json& st, Rng& r, const Storage& storage)
                 s[key(&Subnet::pending_root_alpha_divs)] = dec(r.log_range(0, 1'000'000'000'000ULL));
             if (r.chance(20))
                 s[key(&Subnet::subnet_protocol_alpha)] = dec(r.log_range(0, 1'000'000'000'000ULL));
+        }
+        if (holds(storage, Group::reservoirs)) {
+            if (r.chance(30))
+                s[key(&Subnet::balancer_tao_reservoir)] = dec(r.log_range(0, 1'000'000'000'000ULL));
+            if (r.chance(30))
+                s[key(&Subnet::balancer_alpha_reservoir)] = dec(r.log_range(0, 1'000'000'000'000ULL));
+        }
+        if (holds(storage, Group::fast_moving_price) && r.chance(30)) {
+            const std::uint64_t bits = r.next();
+            s[key(&Subnet::subnet_fast_moving_price)] =
+                fixed_bits("U64F64", bits >> r.range(0, 24));  // a price below 1
         }
     }
 }

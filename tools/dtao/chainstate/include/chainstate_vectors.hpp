@@ -24,6 +24,16 @@ struct CapturedPair
 /// order.
 [[nodiscard]] std::vector<CapturedPair> captured_pairs(const std::filesystem::path& dir);
 
+/// A subnet storage item that block n's coinbase alone writes, so a capture at n is the
+/// reference's answer for it, and the `state` field (spec/protocol.md) that holds it. The
+/// parity test and the `mainnet_capture` generator compare the same items.
+struct CapturedOutput
+{
+    const char* item;   ///< pallet and storage item, as the captures name it
+    const char* field;  ///< the `subnets[]` field of the eval protocol's state
+};
+[[nodiscard]] const std::vector<CapturedOutput>& captured_outputs();
+
 /// The generator kinds this part supplies: `mainnet_capture` (captured blocks) and
 /// `mainnet_quote` (captured runtime-API quotes and prices).
 [[nodiscard]] vectors::Generators vector_generators();
