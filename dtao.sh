@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 
 BUILD_DIR=${DTAO_BUILD_DIR:-build}
 JOBS=${DTAO_JOBS:-$(nproc)}
-PACKAGES=(cmake ninja-build g++ libboost-dev nlohmann-json3-dev libssl-dev librapidcheck-dev libgtest-dev libgmock-dev libcli11-dev python3 python3-jsonschema python3-yaml chromium)
+PACKAGES=(cmake ninja-build g++ libboost-dev libgmp-dev nlohmann-json3-dev libssl-dev librapidcheck-dev libgtest-dev libgmock-dev libcli11-dev python3 python3-jsonschema python3-yaml chromium)
 
 log() { printf 'dtao.sh: %s\n' "$*" >&2; }
 

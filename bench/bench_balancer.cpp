@@ -94,5 +94,21 @@ void BM_balancer_buy(benchmark::State& state)
 }  // namespace
 
 BENCHMARK(BM_pow_ratio_scaled)->ArgName("mode")->Arg(0)->Arg(1)->Arg(2)->Arg(3);
+
+/// The fallback (modes 2 and 3 above) through the cpp_int oracle the GMP series replaced.
+void BM_pow_ratio_scaled_oracle(benchmark::State& state)
+{
+    static const auto table = pow_table();
+    const Int scale("1000000000000000000");
+    const Int en("300000000000000001"), ed("699999999999999999");
+    const unsigned precision = state.range(0) == 3 ? 1024 : 256;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        const auto& in = table[i++ % TABLE];
+        benchmark::DoNotOptimize(
+            bigmath::pow_ratio_scaled_oracle(in.bn, in.bd, en, ed, precision, scale, std::nullopt));
+    }
+}
+BENCHMARK(BM_pow_ratio_scaled_oracle)->ArgName("mode")->Arg(2)->Arg(3);
 BENCHMARK(BM_balancer_buy<V3_4_8_423>)->ArgName("weight")->Arg(0)->Arg(1)->Arg(2);
 BENCHMARK(BM_balancer_buy<V3_4_9_424>)->ArgName("weight")->Arg(0)->Arg(1)->Arg(2);

@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 
 BUILD_DIR=${DTAO_FUZZ_BUILD_DIR:-build-fuzz}
 JOBS=${DTAO_JOBS:-$(nproc)}
-PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libboost-dev nlohmann-json3-dev libcli11-dev libssl-dev)
+PACKAGES=(cmake ninja-build g++ clang libclang-rt-14-dev libboost-dev libgmp-dev nlohmann-json3-dev libcli11-dev libssl-dev)
 
 log() { printf 'dtao-fuzz: %s\n' "$*" >&2; }
 usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }

@@ -2,7 +2,8 @@
 /// Perquintill::from_rational is the floor [chain]; pow_ratio_scaled's exact path is the
 /// floor of the true power [chain vs exact]; its ln/exp fallback stays within one unit of
 /// the true power on the documented domain (|t| ≤ 100, t = (en/ed)·ln(bn/bd), precision
-/// 256 or 1024, scale 10^18) [chain vs exact]; the reference interval brackets the true
+/// 256 or 1024, scale 10^18) [chain vs exact]; the GMP series equals its cpp_int oracle
+/// everywhere [chain]; the reference interval brackets the true
 /// power [exact]. Two naive promises the fallback breaks are kept as expected failures:
 /// "never above the true value" (low precision) and "a base ≤ 1 gives at most `scale`"
 /// (|t| beyond the series cap). Each family has a mutation check.
@@ -14,6 +15,8 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
+#include <tuple>
 
 namespace dtao::prop {
 
@@ -151,7 +154,71 @@ rc::Gen<PowCase> tiny_base_case()
         rc::gen::inRange<u64>(500'000'000'000'000'000, 950'000'000'000'000'000));
 }
 
+/// Any arguments that reach the fallback, and a few that stop before it: bases up to 2^128
+/// (0 included), exponents up to 2^64 moved off the exact path, precision 0 … 1100, scale up to
+/// 2^128 (0 included), the series cap left to the library or 1 … 600 terms.
+struct OracleCase
+{
+    PowCase c;
+    std::optional<std::size_t> max_iters;
+};
+
+inline void showValue(const OracleCase& o, std::ostream& os)
+{
+    showValue(o.c, os);
+    os << ", max_iters=" << (o.max_iters ? std::to_string(*o.max_iters) : std::string("default"));
+}
+
+/// Any u64, not scaled down by RapidCheck's size: small sizes would make most bases 0.
+rc::Gen<u64> uniform() { return rc::gen::inRange<u64>(0, std::numeric_limits<u64>::max()); }
+
+rc::Gen<OracleCase> oracle_case()
+{
+    const auto wide = [](u64 hi, u64 lo, int bits) {
+        const Int v = (Int(hi) << 64) | Int(lo);
+        return bits >= 128 ? v : Int(v >> (128 - bits));
+    };
+    return rc::gen::apply(
+        [wide](u64 bnh, u64 bnl, u64 bdh, u64 bdl, u64 en, u64 ed, std::tuple<int, int, int, int, int> sizes, u64 sh,
+               u64 sl) {
+            const auto [bn_bits, bd_bits, scale_bits, precision, iters] = sizes;
+            const int shape[] = {bn_bits, bd_bits, scale_bits, precision, iters};
+            OracleCase o;
+            o.c.bn = wide(bnh, bnl, shape[0]);
+            o.c.bd = wide(bdh, bdl, shape[1]) + 1;
+            o.c.scale = wide(sh, sl, shape[2]);
+            o.c.precision = static_cast<unsigned>(shape[3]);
+            Int e = Int(en) + 1, d = Int(ed) + 1;
+            while (e / boost::multiprecision::gcd(e, d) <= bigmath::MAX_EXACT_EXPONENT &&
+                   d / boost::multiprecision::gcd(e, d) <= bigmath::MAX_EXACT_EXPONENT)
+                e += 1;  // off the exact path
+            o.c.en = e;
+            o.c.ed = d;
+            if (shape[4] > 0)  // else the library's own cap
+                o.max_iters = static_cast<std::size_t>(shape[4] - 1);
+            return o;
+        },
+        uniform(), uniform(), uniform(), uniform(), uniform(), uniform(),
+        rc::gen::tuple(rc::gen::inRange(0, 129), rc::gen::inRange(0, 129), rc::gen::inRange(0, 129),
+                       rc::gen::inRange(0, 1101), rc::gen::inRange(-600, 602)),
+        uniform(), uniform());
+}
+
 // ------------------------------------------------------------------ properties
+
+using IterPowFn = std::function<std::optional<Int>(const PowCase&, std::optional<std::size_t>)>;
+
+/// @rule BIGM-006  [chain] The fallback series on GMP (what `pow_ratio_scaled` runs) equals
+/// the cpp_int emulation kept as its oracle (`pow_ratio_scaled_oracle`), to the bit, on any
+/// input: inside and outside the documented domain, at any precision and series cap.
+void prop_series_equals_oracle(const IterPowFn& f, const PowCase& c, std::optional<std::size_t> max_iters)
+{
+    const bool positive = c.bn > 0 && c.bd > 0 && c.en > 0 && c.ed > 0;
+    RC_TAG(!positive ? "a zero argument" : std::fabs(log_power(c)) > 130 ? "|t| > 130 (garbage region)" : "|t| <= 130");
+    RC_TAG(max_iters ? "series cap given" : "default series cap");
+    const auto want = bigmath::pow_ratio_scaled_oracle(c.bn, c.bd, c.en, c.ed, c.precision, c.scale, max_iters);
+    RC_ASSERT(f(c, max_iters) == want);
+}
 
 /// @rule BIGM-005  [chain vs exact] The exact path is ⌊V⌋, V = (bn/bd)^(en/ed)·scale:
 /// r^ed·bd^en ≤ bn^en·scale^ed < (r+1)^ed·bd^en (en, ed unreduced: same inequality).
@@ -304,6 +371,29 @@ RC_GTEST_PROP(bigmath, bigm_006_fallback_within_one_unit, ())
     prop_fallback_within_one(reference_pow(), reference_interval(), *balancer_fallback_case());
 }
 
+IterPowFn series_pow()
+{
+    return [](const PowCase& c, std::optional<std::size_t> max_iters) {
+        return bigmath::pow_ratio_scaled_with_max_iters(c.bn, c.bd, c.en, c.ed, c.precision, c.scale, max_iters);
+    };
+}
+
+RC_GTEST_PROP(bigmath, bigm_006_series_equals_oracle, ())
+{
+    const auto o = *oracle_case();
+    prop_series_equals_oracle(series_pow(), o.c, o.max_iters);
+}
+
+RC_GTEST_PROP(bigmath, bigm_006_series_equals_oracle_on_balancer_calls, ())
+{
+    prop_series_equals_oracle(series_pow(), *balancer_fallback_case(), std::nullopt);
+}
+
+RC_GTEST_PROP(bigmath, bigm_006_series_equals_oracle_past_the_cap, ())
+{
+    prop_series_equals_oracle(series_pow(), *tiny_base_case(), std::nullopt);
+}
+
 RC_GTEST_PROP(bigmath, bigm_007_reference_brackets_true_power, ())
 {
     prop_reference_brackets(reference_interval(), *exact_case());
@@ -343,6 +433,24 @@ TEST(mutation, bigmath_short_series_is_caught)
     expect_failure(
         "mutant (series cut at 24 terms): fallback within one unit",
         [] { prop_fallback_within_one(mutant_short_series(), reference_interval(), *balancer_fallback_case()); }, 200);
+}
+
+TEST(mutation, bigmath_series_differing_from_oracle_is_caught)
+{
+    // A series one term shorter than asked differs from the oracle wherever the cap binds.
+    expect_failure(
+        "mutant (one term fewer): series equals oracle",
+        [] {
+            const auto o = *oracle_case();
+            prop_series_equals_oracle(
+                [](const PowCase& c, std::optional<std::size_t> max_iters) {
+                    const std::size_t cap = max_iters.value_or(4096);
+                    return bigmath::pow_ratio_scaled_with_max_iters(c.bn, c.bd, c.en, c.ed, c.precision, c.scale,
+                                                                    cap > 1 ? cap - 1 : cap);
+                },
+                o.c, o.max_iters);
+        },
+        200);
 }
 
 TEST(mutation, bigmath_collapsed_reference_is_caught)

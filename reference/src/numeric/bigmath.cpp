@@ -9,6 +9,8 @@
 // floors and `div_rem` truncates; both occur, on values that can be negative.
 #include "dtao/numeric/bigmath.hpp"
 
+#include "bigmath_series.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -214,15 +216,13 @@ u128 mul_perquintill_round(Perquintill p, u128 v)
 
 // ---------------------------------------------------------------- pow_ratio_scaled
 
-std::optional<Int> pow_ratio_scaled(const Int& bn, const Int& bd, const Int& en, const Int& ed, unsigned precision,
-                                    const Int& scale)
-{
-    return pow_ratio_scaled_with_max_iters(bn, bd, en, ed, precision, scale, std::nullopt);
-}
+namespace {
 
-std::optional<Int> pow_ratio_scaled_with_max_iters(const Int& bn, const Int& bd, const Int& en, const Int& ed,
-                                                   unsigned precision, const Int& scale,
-                                                   std::optional<std::size_t> max_iters)
+/// The library's front of `pow_ratio_scaled_with_max_iters` (BIGM-004/005) with the
+/// fallback series `series` (BIGM-006).
+template <class Series>
+std::optional<Int> pow_ratio(const Int& bn, const Int& bd, const Int& en, const Int& ed, unsigned precision,
+                             const Int& scale, std::optional<std::size_t> max_iters, Series series)
 {
     // The order of these checks is the library's and is observable.
     if (bd == 0 || ed == 0)
@@ -265,14 +265,43 @@ std::optional<Int> pow_ratio_scaled_with_max_iters(const Int& bn, const Int& bd,
     const unsigned p = rp + guard_bits;                     // the bigint shift is exact
     const std::size_t default_iters = std::min<std::size_t>(DEFAULT_MAX_ITERS, std::size_t{int_prec} + 128);
     const std::size_t iters = std::max<std::size_t>(max_iters.value_or(default_iters), 1);
-    const Int gf = Int(1) << guard_bits;
+    return series(bn, bd, num, den, scale, detail::FallbackPrecision{rp, int_prec, p, iters});
+}
 
-    const Int& ln_two = ln_two_cached(p, gf, iters);
-    const Int ln_base = ln_integer(bn, int_prec, p, gf, ln_two, iters) - ln_integer(bd, int_prec, p, gf, ln_two, iters);
+/// The fallback on cpp_int, step for step as the library writes it: the oracle of the
+/// GMP series (bigmath_series.cpp).
+Int oracle_series(const Int& bn, const Int& bd, const Int& num, const Int& den, const Int& scale,
+                  const detail::FallbackPrecision& fp)
+{
+    const Int gf = Int(1) << 24;
+    const Int& ln_two = ln_two_cached(fp.p, gf, fp.iterations);
+    const Int ln_base = ln_integer(bn, fp.int_prec, fp.p, gf, ln_two, fp.iterations) -
+                        ln_integer(bd, fp.int_prec, fp.p, gf, ln_two, fp.iterations);
     const Int ln_scaled = floor_div(ln_base * num, den);
-    const Int exp_fp = exp_series(ln_scaled, p, gf, iters);
+    const Int exp_fp = exp_series(ln_scaled, fp.p, gf, fp.iterations);
     const Int exp_requested = round_guard(exp_fp, gf);
-    return shr_floor(exp_requested * scale, rp);
+    return shr_floor(exp_requested * scale, fp.rp);
+}
+
+}  // namespace
+
+std::optional<Int> pow_ratio_scaled(const Int& bn, const Int& bd, const Int& en, const Int& ed, unsigned precision,
+                                    const Int& scale)
+{
+    return pow_ratio_scaled_with_max_iters(bn, bd, en, ed, precision, scale, std::nullopt);
+}
+
+std::optional<Int> pow_ratio_scaled_with_max_iters(const Int& bn, const Int& bd, const Int& en, const Int& ed,
+                                                   unsigned precision, const Int& scale,
+                                                   std::optional<std::size_t> max_iters)
+{
+    return pow_ratio(bn, bd, en, ed, precision, scale, max_iters, detail::fallback_series);
+}
+
+std::optional<Int> pow_ratio_scaled_oracle(const Int& bn, const Int& bd, const Int& en, const Int& ed,
+                                           unsigned precision, const Int& scale, std::optional<std::size_t> max_iters)
+{
+    return pow_ratio(bn, bd, en, ed, precision, scale, max_iters, oracle_series);
 }
 
 // ---------------------------------------------------------------- exact model
