@@ -1,6 +1,7 @@
 // dtao: the vector generator's built-in generator kinds (the `generate` object of a
-// filler group): halving thresholds and the bands of common halving mistakes, seeded random inputs, swap limits, cartesian
-// products, limit-price sweeps, EMA and coinbase trajectories.
+// filler group): halving thresholds and the bands of common halving mistakes, seeded
+// random inputs, swap limits, cartesian products, limit-price sweeps, EMA and coinbase
+// trajectories.
 // SPDX-License-Identifier: Apache-2.0
 #include "generate_detail.hpp"
 
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -138,7 +140,9 @@ u64 half_band_start(unsigned k)
 u64 float64_halvings(u64 issuance)
 {
     const double q = static_cast<double>(issuance) / 2.1e16;
-    return static_cast<u64>(std::floor(std::log2(1.0 / (1.0 - q))));
+    const double r = std::log2(1.0 / (1.0 - q));
+    // At the cap q rounds to 1 and the count is infinite: no u64 is that count.
+    return std::isfinite(r) && r < 64 ? static_cast<u64>(std::floor(r)) : std::numeric_limits<u64>::max();
 }
 
 /// `count` issuances spread evenly over [lo, hi], both ends included.
@@ -164,10 +168,18 @@ std::vector<u64> spread(u64 lo, u64 hi, unsigned count)
 ///  * `float64`: computing the count in IEEE doubles misses the threshold by a few rao.
 std::vector<Draft> gen_halving_mistake_bands(const json& p, const std::string& ruleset)
 {
-    const unsigned points = static_cast<unsigned>(filler_u64(p.at("points"), "generate.points"));
-    const unsigned half_to = static_cast<unsigned>(filler_u64(p.at("half_even_to"), "generate.half_even_to"));
-    const unsigned up_to = static_cast<unsigned>(filler_u64(p.at("q_round_up_to"), "generate.q_round_up_to"));
-    const unsigned float_to = static_cast<unsigned>(filler_u64(p.at("float64_to"), "generate.float64_to"));
+    // The chain counts at most 32 halvings (F-016); past that there is no band to place.
+    const auto bounded = [&](const char* key, u64 max) {
+        const u64 v = filler_u64(p.at(key), std::string("generate.") + key);
+        if (v > max)
+            filler_error(std::string("halving_mistake_bands: generate.") + key + " is " + dec(v) + ", at most " +
+                         dec(max));
+        return static_cast<unsigned>(v);
+    };
+    const unsigned points = bounded("points", 100);
+    const unsigned half_to = bounded("half_even_to", 31);
+    const unsigned up_to = bounded("q_round_up_to", 32);
+    const unsigned float_to = bounded("float64_to", 32);
     std::vector<Draft> out;
     // Within this distance of a threshold a case is also a HALVING_BOUNDARY case, as in
     // `halving_thresholds`: a profile that declares the doubles' count there covers it.
