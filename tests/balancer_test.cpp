@@ -532,3 +532,22 @@ TEST(balancer, swap_tao_for_alpha_applies_deltas)
 }
 
 // ---------------------------------------------------------------- BAL-011 add/remove stake
+
+/// F-042: the limit path's input is not clamped to the request. The full sell of 15 258 alpha
+/// at w2 = 0.01 would leave e^-… of the TAO reserve: the target price comes from a power
+/// rounded to about 0, so the step takes the limit path, whose input to reach 1 000 rao per
+/// alpha is 15 969 > 15 258, and the whole TAO reserve is paid (found by the balancer fuzz
+/// target, crash-7f0c4a12… in its corpus; swap_step.rs `determine_action` at 14bc6f9 sets
+/// delta_in from the limit without a clamp).
+/// @rule BAL-005
+TEST(balancer, f042_limit_path_takes_more_than_asked_in_the_deep_region)
+{
+    Subnet s = pool(18'014'398'576'590'907, 27'630, Perquintill{10'000'000'000'000'000});
+    s.fee_rate = 0;
+    const auto r =
+        do_swap(HEAD, s, 0, SwapSide::sell, 15'258, limit_price_from_rao(1'000), Fees::charged, SwapRun::simulate);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->amount_paid_in, 15'969u);  // more than the 15 258 asked
+    EXPECT_EQ(r->fee_paid, 0u);
+    EXPECT_EQ(r->amount_paid_out, 18'014'398'576'590'907u);  // the whole TAO reserve
+}
