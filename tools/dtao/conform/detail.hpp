@@ -6,6 +6,7 @@
 #include "subprocess.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -141,6 +142,14 @@ void print_declared(std::ostream& out, const Totals& t, const char* unit);
 /// Write `bytes` to `path` through a temporary file and a rename: a reader
 /// never sees a partial report.
 void write_atomic(const std::filesystem::path& path, const std::string& bytes);
+/// Run `write`, one report's output; if it throws, name `what` on `err` and return false.
+/// Each report on its own: one that cannot be written must not cost the others.
+bool write_report(std::ostream& err, const std::string& what, const std::function<void()>& write);
+/// A duration for a report: "1.23 s".
+std::string seconds_text(double seconds);
+/// `text` for XML or HTML text and double-quoted attributes: invalid UTF-8 replaced, `&<>"`
+/// escaped, control characters other than newline and tab as spaces.
+std::string markup_escape(const std::string& text);
 Totals count(const std::vector<Verdict>& verdicts);
 /// A report's JSON text (invalid UTF-8 from an implementation replaced, never thrown).
 std::string dump_report(const json& report, int indent = 1);

@@ -17,23 +17,7 @@ namespace {
 constexpr std::size_t MAX_FAILURES_SHOWN = 500;
 constexpr std::size_t MAX_REQUEST_CHARS = 4000;
 
-std::string esc(std::string_view text)
-{
-    const std::string s = valid_utf8(text);
-    std::string out;
-    out.reserve(s.size());
-    for (const char ch : s) {
-        switch (ch) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += ch;
-        }
-    }
-    return out;
-}
+std::string esc(const std::string& text) { return markup_escape(text); }
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 

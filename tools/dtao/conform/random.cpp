@@ -366,7 +366,6 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
                        {"shrink_calls", ce.calls},
                        {"class_failures", ce.in_class},
                        {"other_failures", others_json(ce.others)}});
-    // Each report on its own: one that cannot be written must not cost the other.
     bool lost = false;
     if (o.json_report) {
         json report = {{"report_version", REPORT_VERSION},
@@ -388,16 +387,9 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
                          {"by_divergence", t.by_divergence},
                          {"largest_divergence", largest_divergence_json(t)}}},
                        {"counterexamples", ces}};
-        try {
-            write_atomic(*o.json_report, dump_report(report, 2));
-        } catch (const std::exception& e) {
-            err << "dtao conform: JSON report: " << e.what() << "\n";
-            lost = true;
-        }
+        lost = !write_report(err, "JSON report", [&] { write_atomic(*o.json_report, dump_report(report, 2)); }) || lost;
     }
     if (o.html_report) {
-        std::ostringstream secs;
-        secs << std::fixed << std::setprecision(2) << seconds << " s";
         const HtmlReport r{"random",
                            {{"implementation", o.impl},
                             {"seed", std::to_string(o.seed)},
@@ -407,18 +399,13 @@ int run_random(const Options& o, const Profile* profile, const Filter& filter, s
                             {"out of scope", std::to_string(out_of_scope)},
                             {"restarts", std::to_string(stats.restarts)},
                             {"not run because", stats.gave_up.empty() ? "-" : stats.gave_up},
-                            {"time", secs.str()}},
+                            {"time", seconds_text(seconds)}},
                            t,
                            cases.size(),
                            ptrs,
                            verdicts,
                            ces};
-        try {
-            write_atomic(*o.html_report, html_report(r));
-        } catch (const std::exception& e) {
-            err << "dtao conform: HTML report: " << e.what() << "\n";
-            lost = true;
-        }
+        lost = !write_report(err, "HTML report", [&] { write_atomic(*o.html_report, html_report(r)); }) || lost;
     }
     if (lost)
         return 2;

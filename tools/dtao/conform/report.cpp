@@ -13,9 +13,7 @@
 
 namespace dtao::conform::detail {
 
-namespace {
-
-std::string xml_escape(const std::string& text)
+std::string markup_escape(const std::string& text)
 {
     const std::string s = valid_utf8(text);
     std::string out;
@@ -35,11 +33,27 @@ std::string xml_escape(const std::string& text)
     return out;
 }
 
-}  // namespace
-
 void write_atomic(const std::filesystem::path& path, const std::string& bytes)
 {
     vectors::write_file_atomic(path, bytes);
+}
+
+bool write_report(std::ostream& err, const std::string& what, const std::function<void()>& write)
+{
+    try {
+        write();
+        return true;
+    } catch (const std::exception& e) {
+        err << "dtao conform: " << what << ": " << e.what() << "\n";
+        return false;
+    }
+}
+
+std::string seconds_text(double seconds)
+{
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(2) << seconds << " s";
+    return s.str();
 }
 
 std::string dump_report(const json& report, int indent)
@@ -141,29 +155,30 @@ std::string junit(const std::vector<const Case*>& cases, const std::vector<Verdi
         double secs = 0;
         for (const auto& v : vs)
             secs += v.ms / 1000;
-        x << "  <testsuite name=\"" << xml_escape(file) << "\" tests=\"" << idx.size() << "\" failures=\"" << t.failed
-          << "\" errors=\"0\" skipped=\"" << t.skipped << "\" time=\"" << secs << "\">\n";
+        x << "  <testsuite name=\"" << markup_escape(file) << "\" tests=\"" << idx.size() << "\" failures=\""
+          << t.failed << "\" errors=\"0\" skipped=\"" << t.skipped << "\" time=\"" << secs << "\">\n";
         for (auto i : idx) {
             const Case& c = *cases[i];
             const Verdict& v = verdicts[i];
-            x << "    <testcase classname=\"" << xml_escape(c.ruleset + "." + c.family + "." + c.name) << "\" name=\""
-              << xml_escape(c.id) << "\" time=\"" << v.ms / 1000 << "\"";
+            x << "    <testcase classname=\"" << markup_escape(c.ruleset + "." + c.family + "." + c.name)
+              << "\" name=\"" << markup_escape(c.id) << "\" time=\"" << v.ms / 1000 << "\"";
             if (v.status == Status::pass) {
                 x << "/>\n";
                 continue;
             }
             x << ">\n";
             if (v.status == Status::not_run)
-                x << "      <skipped message=\"" << xml_escape(v.detail) << "\"/>\n";
+                x << "      <skipped message=\"" << markup_escape(v.detail) << "\"/>\n";
             else if (v.status == Status::pass_with_divergence) {
                 std::string d;
                 for (const auto& s : v.divergences)
                     d += (d.empty() ? "" : ", ") + s;
-                x << "      <system-out>" << xml_escape("pass with declared divergence: " + d) << "</system-out>\n";
+                x << "      <system-out>" << markup_escape("pass with declared divergence: " + d) << "</system-out>\n";
             } else {
-                x << "      <failure type=\"" << to_string(v.status) << "\" message=\"" << xml_escape(v.detail) << "\">"
-                  << xml_escape("request: " + c.request.dump() + "\ncomment: " + c.comment +
-                                (c.intermediates.empty() ? "" : "\nintermediates: " + c.intermediates.dump()))
+                x << "      <failure type=\"" << to_string(v.status) << "\" message=\"" << markup_escape(v.detail)
+                  << "\">"
+                  << markup_escape("request: " + c.request.dump() + "\ncomment: " + c.comment +
+                                   (c.intermediates.empty() ? "" : "\nintermediates: " + c.intermediates.dump()))
                   << "</failure>\n";
             }
             x << "    </testcase>\n";

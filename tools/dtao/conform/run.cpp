@@ -214,15 +214,9 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
     out << t.passed << " passed, " << t.failed << " failed"
         << (t.skipped ? ", " + std::to_string(t.skipped) + " skipped" : "") << "\n";
 
-    // Each output on its own: a report that cannot be written must not cost the others.
     bool lost = false;
     auto write = [&](const std::string& what, const std::function<void()>& f) {
-        try {
-            f();
-        } catch (const std::exception& e) {
-            err << "dtao conform: " << what << ": " << e.what() << "\n";
-            lost = true;
-        }
+        lost = !write_report(err, what, f) || lost;
     };
     if (o.json_report)
         write("JSON report", [&] {
@@ -258,8 +252,6 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
         write("JUnit report", [&] { write_atomic(*o.junit_report, junit(cases, verdicts, seconds)); });
     if (o.html_report)
         write("HTML report", [&] {
-            std::ostringstream secs;
-            secs << std::fixed << std::setprecision(2) << seconds << " s";
             const HtmlReport r{"vectors",
                                {{"implementation", o.impl},
                                 {"vectors", o.vectors_dir.string()},
@@ -269,7 +261,7 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
                                 {"declared unsupported", std::to_string(declared_unsupported)},
                                 {"restarts", std::to_string(stats.restarts)},
                                 {"not run because", stats.gave_up.empty() ? "-" : stats.gave_up},
-                                {"time", secs.str()}},
+                                {"time", seconds_text(seconds)}},
                                t,
                                cases.size(),
                                cases,
