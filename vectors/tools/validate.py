@@ -77,6 +77,15 @@ def main():
         k = sorted(out)[0]
         out[k] = 12345
         bad.append(("a JSON number where a decimal string is required", m))
+    # each op's input is its form's (the codec's inputs table): no unknown field, no wrong kind
+    m = copy.deepcopy(doc); m["groups"][0]["cases"][0]["request"]["input"]["not_an_input"] = "1"
+    bad.append(("an input field the op does not read", m))
+    m = copy.deepcopy(doc)
+    inp = m["groups"][0]["cases"][0]["request"]["input"]
+    if inp:
+        k = sorted(inp)[0]
+        inp[k] = 12345
+        bad.append(("a JSON number as an input", m))
     for what, m in bad:
         if v.is_valid(m):
             print(f"schema accepts a malformed file ({what})", file=sys.stderr)

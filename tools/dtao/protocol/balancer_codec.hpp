@@ -20,7 +20,7 @@ inline Subnet read_balancer_pool(Reader& r)
     return s;
 }
 
-inline u64 read_minimum_reserve(Reader& r) { return r.u64_or("swap_minimum_reserve", SWAP_MINIMUM_RESERVE); }
+inline u64 read_minimum_reserve(Reader& r) { return r.u64_or(in::SWAP_MINIMUM_RESERVE); }
 
 inline json write_swap(const BalancerSwap& w)
 {
@@ -37,8 +37,6 @@ inline json write_swap(const xbal::Swap& w)
             {"fee_paid", num(w.fee_paid)},
             {"fee_to_block_author", num(w.fee_to_block_author)}};
 }
-
-/// What a stake op leaves in the pool: reserves, TotalStake, volume and the weight.
 
 inline json write_stake(const BalancerStakeOutcome& o)
 {

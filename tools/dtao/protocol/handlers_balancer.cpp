@@ -43,12 +43,13 @@ json op_alpha_price(const Context& c, Reader& r)
 
 SwapSide read_side(Reader& r)
 {
-    const std::string side = r.string_field("side");
+    const std::string side = r.string_field(in::SIDE);
     if (side == "buy")
         return SwapSide::buy;
     if (side == "sell")
         return SwapSide::sell;
-    fail("invalid_field", r.where("side") + ": expected \"buy\" (TAO in) or \"sell\" (alpha in), got \"" + side + "\"");
+    fail("invalid_field",
+         r.where(in::SIDE) + ": expected \"buy\" (TAO in) or \"sell\" (alpha in), got \"" + side + "\"");
 }
 
 json op_swap(const Context& c, Reader& r)
@@ -56,9 +57,9 @@ json op_swap(const Context& c, Reader& r)
     const Subnet s = read_balancer_pool(r);
     const u64 minres = read_minimum_reserve(r);
     const SwapSide side = read_side(r);
-    const u64 amount_in = r.u64_field("amount");
-    const u64 limit = r.u64_or("limit_price", side == SwapSide::buy ? SWAP_MAX_PRICE : SWAP_MIN_PRICE);
-    const Fees fees = r.bool_or("drop_fees", false) ? Fees::dropped : Fees::charged;
+    const u64 amount_in = r.u64_field(in::AMOUNT);
+    const u64 limit = r.u64_or(in::SWAP_LIMIT_PRICE, side == SwapSide::buy ? SWAP_MAX_PRICE : SWAP_MIN_PRICE);
+    const Fees fees = r.bool_or(in::DROP_FEES) ? Fees::dropped : Fees::charged;
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using Model = decltype(model);
@@ -79,7 +80,7 @@ json op_max_amount(const Context& c, Reader& r)
 {
     const Subnet s = read_balancer_pool(r);
     const u64 minres = read_minimum_reserve(r);
-    const u64 limit = r.u64_field("limit_price");
+    const u64 limit = r.u64_field(in::GIVEN_LIMIT_PRICE);
     r.finish();
     return in_model(c, [&](auto model) -> json {
         const auto& pool = as_model(s, model);
@@ -94,8 +95,8 @@ json op_max_amount(const Context& c, Reader& r)
 json op_adjust_protocol_liquidity(const Context& c, Reader& r)
 {
     Subnet s = read_balancer_pool(r);
-    const u64 tao = r.u64_field("tao");
-    const u64 alpha = r.u64_field("alpha");
+    const u64 tao = r.u64_field(in::TAO);
+    const u64 alpha = r.u64_field(in::ALPHA);
     r.finish();
     if (c.exact()) {
         const ExactSubnet e = to_exact(s);
@@ -111,15 +112,14 @@ json op_adjust_protocol_liquidity(const Context& c, Reader& r)
 
 json op_pow_ratio_scaled(const Context& c, Reader& r)
 {
-    // The chain passes u128 bases and scales and Perquintill-sized exponents; the bounds keep
-    // a request's cost to milliseconds.
-    const Int big = (Int(1) << 128) - 1;
-    const Int bn = r.integer("base_numerator", -big, big, true);
-    const Int bd = r.integer("base_denominator", -big, big, true);
-    const Int en = r.integer("exponent_numerator", -Int(U64_MAX), Int(U64_MAX), true);
-    const Int ed = r.integer("exponent_denominator", -Int(U64_MAX), Int(U64_MAX), true);
-    const u64 precision = r.u64_field("precision", 1024);
-    const Int scale = r.integer("scale", -big, big, true);
+    // The bounds (inputs.hpp) are the chain's u128 bases and scales and Perquintill-sized
+    // exponents; they keep a request's cost to milliseconds.
+    const Int bn = r.integer(in::BASE_NUMERATOR);
+    const Int bd = r.integer(in::BASE_DENOMINATOR);
+    const Int en = r.integer(in::EXPONENT_NUMERATOR);
+    const Int ed = r.integer(in::EXPONENT_DENOMINATOR);
+    const u64 precision = r.u64_field(in::PRECISION);
+    const Int scale = r.integer(in::SCALE);
     r.finish();
     if (c.exact()) {
         // The true value (bn/bd)^(en/ed)·scale, where it is defined, as a rigorous enclosure
@@ -144,7 +144,7 @@ json op_pow_ratio_scaled(const Context& c, Reader& r)
 Subnet read_stake_pool(Reader& r)
 {
     Subnet s = read_balancer_pool(r);
-    s.subnet_volume = r.u128_or("subnet_volume", 0);
+    s.subnet_volume = r.u128_or(in::SUBNET_VOLUME);
     return s;
 }
 
@@ -152,9 +152,9 @@ Subnet read_stake_pool(Reader& r)
 ChainState stake_state(Reader& r, const Subnet& s)
 {
     ChainState st;
-    st.total_stake = r.u64_or("total_stake", 0);
+    st.total_stake = r.u64_or(in::TOTAL_STAKE);
     st.swap_minimum_reserve = read_minimum_reserve(r);
-    st.block_author = r.bool_or("block_author", true);
+    st.block_author = r.bool_or(in::BLOCK_AUTHOR);
     st.subnets.push_back(s);
     return st;
 }
@@ -163,9 +163,9 @@ json op_add_stake(const Context& c, Reader& r)
 {
     const Subnet s = read_stake_pool(r);
     const ChainState st = stake_state(r, s);
-    const u64 amount_in = r.u64_field("amount");
-    const auto limit = r.opt_u64("limit_price");
-    const Fill allow_partial = r.bool_or("allow_partial", false) ? Fill::partial : Fill::whole;
+    const u64 amount_in = r.u64_field(in::AMOUNT);
+    const auto limit = r.opt_u64(in::LIMIT_PRICE);
+    const Fill allow_partial = r.bool_or(in::ALLOW_PARTIAL) ? Fill::partial : Fill::whole;
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using bal::add_stake, xbal::add_stake;  // overloads on the state's model
@@ -184,10 +184,10 @@ json op_remove_stake(const Context& c, Reader& r)
 {
     const Subnet s = read_stake_pool(r);
     const ChainState st = stake_state(r, s);
-    const u64 alpha = r.u64_field("amount");
-    const u64 available = r.u64_or("alpha_available", alpha);
-    const auto limit = r.opt_u64("limit_price");
-    const Fill allow_partial = r.bool_or("allow_partial", false) ? Fill::partial : Fill::whole;
+    const u64 alpha = r.u64_field(in::AMOUNT);
+    const u64 available = r.u64_or(in::HELD_ALPHA, alpha);
+    const auto limit = r.opt_u64(in::LIMIT_PRICE);
+    const Fill allow_partial = r.bool_or(in::ALLOW_PARTIAL) ? Fill::partial : Fill::whole;
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using A = dtao::Arithmetic<decltype(model)>;
@@ -209,22 +209,14 @@ json op_remove_stake(const Context& c, Reader& r)
 const std::vector<OpForm>& balancer_handlers()
 {
     static const std::vector<OpForm> table = {
-        {Op::alpha_price, Form::balancer, op_alpha_price,
-         "BAL-001: {pool, swap_balancer_quote_parts?} -> {price (U64F64)}"},
-        {Op::swap, Form::balancer, op_swap,
-         "BAL-005: {pool, side, amount, limit_price?, drop_fees?} -> {amount_paid_in, amount_paid_out, "
-         "fee_paid, ...}"},
-        {Op::max_amount_add, Form::balancer, op_max_amount<true>, "BAL-012: {pool, limit_price} -> {max_amount}"},
-        {Op::max_amount_remove, Form::balancer, op_max_amount<false>, "BAL-012: {pool, limit_price} -> {max_amount}"},
-        {Op::adjust_protocol_liquidity, Form::balancer, op_adjust_protocol_liquidity,
-         "BAL-007: {pool, tao, alpha} -> {tao, alpha, swap_balancer_quote_parts}"},
-        {Op::pow_ratio_scaled, Form::balancer, op_pow_ratio_scaled,
-         "BIGM-004: {base_*, exponent_*, precision, scale} -> {result}"},
-        {Op::add_stake, Form::balancer, op_add_stake,
-         "BAL-011: {pool, subnet_volume?, amount, limit_price?, allow_partial?} -> {swap, alpha, ..., pool}"},
-        {Op::remove_stake, Form::balancer, op_remove_stake,
-         "BAL-011: {pool, subnet_volume?, amount, alpha_available?, limit_price?, allow_partial?} -> "
-         "{swap, tao, ..., pool}"},
+        {Op::alpha_price, Form::balancer, op_alpha_price, "BAL-001"},
+        {Op::swap, Form::balancer, op_swap, "BAL-005"},
+        {Op::max_amount_add, Form::balancer, op_max_amount<true>, "BAL-012"},
+        {Op::max_amount_remove, Form::balancer, op_max_amount<false>, "BAL-012"},
+        {Op::adjust_protocol_liquidity, Form::balancer, op_adjust_protocol_liquidity, "BAL-007"},
+        {Op::pow_ratio_scaled, Form::balancer, op_pow_ratio_scaled, "BIGM-004"},
+        {Op::add_stake, Form::balancer, op_add_stake, "BAL-011"},
+        {Op::remove_stake, Form::balancer, op_remove_stake, "BAL-011"},
     };
     return table;
 }

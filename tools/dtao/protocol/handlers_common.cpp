@@ -13,7 +13,7 @@ namespace {
 
 json op_block_emission(const Context& c, Reader& r)
 {
-    const u64 issuance = r.u64_field("issuance");
+    const u64 issuance = r.u64_field(in::ISSUANCE);
     r.finish();
     if (c.exact()) {
         const auto e = exact::block_emission(Rational(issuance));
@@ -28,7 +28,7 @@ json op_block_emission(const Context& c, Reader& r)
 
 json op_network_lock_cost(const Context& c, Reader& r)
 {
-    const ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
+    const ChainState st = read_state(r.get(in::STATE), r.where(in::STATE), c.storage());
     r.finish();
     return in_model(c, [&](auto model) -> json {
         // The two models' rules are overloads on the state's type.
@@ -42,9 +42,9 @@ json op_network_lock_cost(const Context& c, Reader& r)
 
 json op_blocks_until_next_epoch(const Context&, Reader& r)
 {
-    const u64 netuid = r.u64_field("netuid", U16_MAX);
-    const u64 tempo = r.u64_field("tempo", U16_MAX);
-    const u64 block = r.u64_field("block");
+    const u64 netuid = r.u64_field(in::NETUID);
+    const u64 tempo = r.u64_field(in::TEMPO);
+    const u64 block = r.u64_field(in::GIVEN_BLOCK);
     r.finish();
     return {{"blocks", dec(blocks_until_next_epoch(netuid, tempo, block))},
             {"runs", should_run_epoch(netuid, tempo, block)}};
@@ -56,12 +56,9 @@ json op_blocks_until_next_epoch(const Context&, Reader& r)
 const std::vector<OpForm>& common_handlers()
 {
     static const std::vector<OpForm> table = {
-        {Op::block_emission, Form::common, op_block_emission,
-         "EMIS-001: {issuance} -> {emission, halvings, q, residual}"},
-        {Op::network_lock_cost, Form::common, op_network_lock_cost,
-         "REG-001: {state} -> {lock_cost, lock_reduction_interval}"},
-        {Op::blocks_until_next_epoch, Form::modulo, op_blocks_until_next_epoch,
-         "EPOCH-001: {netuid, tempo, block} -> {blocks, runs}"},
+        {Op::block_emission, Form::common, op_block_emission, "EMIS-001"},
+        {Op::network_lock_cost, Form::common, op_network_lock_cost, "REG-001"},
+        {Op::blocks_until_next_epoch, Form::modulo, op_blocks_until_next_epoch, "EPOCH-001"},
     };
     return table;
 }

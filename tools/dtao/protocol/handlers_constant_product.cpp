@@ -24,7 +24,7 @@ template <bool Buy>
 json op_sim_swap(const Context& c, Reader& r)
 {
     const Subnet s = read_pool(r);
-    const u64 amount_in = r.u64_field("amount");
+    const u64 amount_in = r.u64_field(in::AMOUNT);
     r.finish();
     const char* out_key = Buy ? "alpha_out" : "tao_out";
     if (c.exact()) {
@@ -49,7 +49,7 @@ template <bool Add>
 json op_max_amount(const Context& c, Reader& r)
 {
     const Subnet s = read_pool(r);
-    const u64 limit = r.u64_field("limit_price");
+    const u64 limit = r.u64_field(in::GIVEN_LIMIT_PRICE);
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using chain::max_amount_add, exact::max_amount_add, chain::max_amount_remove, exact::max_amount_remove;
@@ -70,10 +70,10 @@ json pool_after(const SubnetT<Model>& s, const typename Model::Amount& total_sta
 json op_add_stake(const Context& c, Reader& r)
 {
     const Subnet s = read_pool(r);
-    const u64 total_stake = r.u64_or("total_stake", 0);
-    const u64 amount_in = r.u64_field("amount");
-    const auto limit = r.opt_u64("limit_price");
-    const Fill allow_partial = r.bool_or("allow_partial", false) ? Fill::partial : Fill::whole;
+    const u64 total_stake = r.u64_or(in::TOTAL_STAKE);
+    const u64 amount_in = r.u64_field(in::AMOUNT);
+    const auto limit = r.opt_u64(in::LIMIT_PRICE);
+    const Fill allow_partial = r.bool_or(in::ALLOW_PARTIAL) ? Fill::partial : Fill::whole;
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using A = dtao::Arithmetic<decltype(model)>;
@@ -92,15 +92,15 @@ json op_add_stake(const Context& c, Reader& r)
 json op_remove_stake(const Context& c, Reader& r)
 {
     const Subnet s = read_pool(r);
-    const u64 total_stake = r.u64_or("total_stake", 0);
-    const u64 alpha = r.u64_field("amount");
-    const auto limit = r.opt_u64("limit_price");
-    const Fill allow_partial = r.bool_or("allow_partial", false) ? Fill::partial : Fill::whole;
+    const u64 total_stake = r.u64_or(in::TOTAL_STAKE);
+    const u64 alpha = r.u64_field(in::AMOUNT);
+    const auto limit = r.opt_u64(in::LIMIT_PRICE);
+    const Fill allow_partial = r.bool_or(in::ALLOW_PARTIAL) ? Fill::partial : Fill::whole;
     UnstakeFeeInputs fee_in;
-    fee_in.alpha_dividends = r.u64_or("alpha_dividends_per_subnet", 0);
-    fee_in.total_hotkey_alpha = r.u64_or("total_hotkey_alpha", 0);
+    fee_in.alpha_dividends = r.u64_or(in::ALPHA_DIVIDENDS_PER_SUBNET);
+    fee_in.total_hotkey_alpha = r.u64_or(in::TOTAL_HOTKEY_ALPHA);
     // Absent: the staker holds the request (the default `amount`), so old requests keep their answers.
-    const auto available = r.opt_u64("alpha_available");
+    const auto available = r.opt_u64(in::ALPHA_AVAILABLE);
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using A = dtao::Arithmetic<decltype(model)>;
@@ -125,20 +125,13 @@ json op_remove_stake(const Context& c, Reader& r)
 const std::vector<OpForm>& constant_product_handlers()
 {
     static const std::vector<OpForm> table = {
-        {Op::alpha_price, Form::constant_product, op_alpha_price, "POOL-001: {subnet_tao, subnet_alpha_in} -> {price}"},
-        {Op::sim_swap_tao_for_alpha, Form::constant_product, op_sim_swap<true>,
-         "POOL-003: {subnet_tao, subnet_alpha_in, amount} -> {alpha_out, k, new_reserve}"},
-        {Op::sim_swap_alpha_for_tao, Form::constant_product, op_sim_swap<false>,
-         "POOL-004: {subnet_tao, subnet_alpha_in, amount} -> {tao_out, k, new_reserve}"},
-        {Op::max_amount_add, Form::constant_product, op_max_amount<true>,
-         "STAKE-005: {subnet_tao, subnet_alpha_in, limit_price} -> {max_amount}"},
-        {Op::max_amount_remove, Form::constant_product, op_max_amount<false>,
-         "STAKE-006: {subnet_tao, subnet_alpha_in, limit_price} -> {max_amount}"},
-        {Op::add_stake, Form::constant_product, op_add_stake,
-         "STAKE-007: {pool, amount, limit_price?, allow_partial?} -> {tao_staked, alpha, fee, pool}"},
-        {Op::remove_stake, Form::constant_product, op_remove_stake,
-         "STAKE-008: {pool, amount, alpha_available?, limit_price?, allow_partial?} -> {tao, "
-         "tao_unstaked, fee, pool}"},
+        {Op::alpha_price, Form::constant_product, op_alpha_price, "POOL-001"},
+        {Op::sim_swap_tao_for_alpha, Form::constant_product, op_sim_swap<true>, "POOL-003"},
+        {Op::sim_swap_alpha_for_tao, Form::constant_product, op_sim_swap<false>, "POOL-004"},
+        {Op::max_amount_add, Form::constant_product, op_max_amount<true>, "STAKE-005"},
+        {Op::max_amount_remove, Form::constant_product, op_max_amount<false>, "STAKE-006"},
+        {Op::add_stake, Form::constant_product, op_add_stake, "STAKE-007"},
+        {Op::remove_stake, Form::constant_product, op_remove_stake, "STAKE-008"},
     };
     return table;
 }

@@ -121,8 +121,8 @@ json write_coinbase(const inj::CoinbaseResult<Model>& res, const ChainStateT<Mod
 
 json op_coinbase(const Context& c, Reader& r)
 {
-    const ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
-    const auto credit = r.opt_u64("block_emission");
+    const ChainState st = read_state(r.get(in::STATE), r.where(in::STATE), c.storage());
+    const auto credit = r.opt_u64(in::BLOCK_EMISSION);
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using Model = decltype(model);
@@ -139,24 +139,23 @@ struct BalancerAction : ActionHead
     u64 alpha_available = 0;
 };
 
-BalancerAction read_balancer_action(const json& j, const std::string& where)
+BalancerAction read_balancer_action(Reader r)
 {
-    Reader r(j, where);
     BalancerAction a{read_action_head(r)};
     if (!a.add)
-        a.alpha_available = r.u64_or("alpha_available", a.amount);
+        a.alpha_available = r.u64_or(in::HELD_ALPHA, a.amount);
     r.finish();
     return a;
 }
 
 json op_block(const Context& c, Reader& r)
 {
-    const ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
-    const auto credit = r.opt_u64("block_emission");
+    const ChainState st = read_state(r.get(in::STATE), r.where(in::STATE), c.storage());
+    const auto credit = r.opt_u64(in::BLOCK_EMISSION);
     std::vector<BalancerAction> actions;
-    const json& list = r.array_or_empty("actions");
+    const json& list = r.array_or_empty(in::BALANCER_ACTIONS);
     for (std::size_t i = 0; i < list.size(); ++i)
-        actions.push_back(read_balancer_action(list[i], r.where("actions") + "[" + std::to_string(i) + "]"));
+        actions.push_back(read_balancer_action(r.item(in::BALANCER_ACTIONS, list, i)));
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using Model = decltype(model);
@@ -193,23 +192,23 @@ json op_block(const Context& c, Reader& r)
 
 json op_dividend_distribution(const Context& c, Reader& r)
 {
-    const u64 pending_alpha = r.u64_or("pending_alpha", 0);
-    const u64 pending_root_alpha = r.u64_or("pending_root_alpha", 0);
-    const u64 tao_weight = r.u64_or("tao_weight", LAUNCH_TAO_WEIGHT);
+    const u64 pending_alpha = r.u64_or(in::PENDING_ALPHA);
+    const u64 pending_root_alpha = r.u64_or(in::PENDING_ROOT_ALPHA);
+    const u64 tao_weight = r.u64_or(in::TAO_WEIGHT);
     std::map<u64, inj::DividendInput<ChainModel>> hotkeys;
-    const json& list = r.array_or_empty("hotkeys");
+    const json& list = r.array_or_empty(in::DIVIDEND_HOTKEYS);
     for (std::size_t i = 0; i < list.size(); ++i) {
-        Reader hr(list[i], r.where("hotkeys") + "[" + std::to_string(i) + "]");
-        const u64 id = hr.u64_field("hotkey");
+        Reader hr = r.item(in::DIVIDEND_HOTKEYS, list, i);
+        const u64 id = hr.u64_field(in::HOTKEY_ID);
         inj::DividendInput<ChainModel> in;
-        in.dividend = hr.fixed<fixed::U96F32>("dividend");
-        if (hr.bool_or("in_stake_map", true))
-            in.stake = std::pair<u64, u64>{hr.u64_or("alpha_stake", 0), hr.u64_or("root_stake", 0)};
-        else if (hr.has("alpha_stake") || hr.has("root_stake"))
-            fail("invalid_field", hr.where("in_stake_map") + ": a hotkey outside the stake map has no stakes");
+        in.dividend = hr.fixed<fixed::U96F32>(in::HOTKEY_DIVIDEND);
+        if (hr.bool_or(in::IN_STAKE_MAP))
+            in.stake = std::pair<u64, u64>{hr.u64_or(in::ALPHA_STAKE), hr.u64_or(in::ROOT_STAKE)};
+        else if (hr.has(in::ALPHA_STAKE) || hr.has(in::ROOT_STAKE))
+            fail("invalid_field", hr.where(in::IN_STAKE_MAP) + ": a hotkey outside the stake map has no stakes");
         hr.finish();
         if (!hotkeys.emplace(id, in).second)
-            fail("invalid_field", hr.where("hotkey") + ": hotkey " + dec(id) + " is listed twice");
+            fail("invalid_field", hr.where(in::HOTKEY_ID) + ": hotkey " + dec(id) + " is listed twice");
     }
     r.finish();
     return in_model(c, [&](auto model) -> json {
@@ -240,7 +239,7 @@ json op_dividend_distribution(const Context& c, Reader& r)
 
 json op_register_network(const Context& c, Reader& r)
 {
-    const ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
+    const ChainState st = read_state(r.get(in::STATE), r.where(in::STATE), c.storage());
     r.finish();
     return in_model(c, [&](auto model) -> json {
         auto mst = as_model(st, model);
@@ -259,8 +258,8 @@ json op_register_network(const Context& c, Reader& r)
 
 json op_start_call(const Context& c, Reader& r)
 {
-    const ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
-    const u64 netuid = r.u64_field("netuid", U16_MAX);
+    const ChainState st = read_state(r.get(in::STATE), r.where(in::STATE), c.storage());
+    const u64 netuid = r.u64_field(in::NETUID);
     r.finish();
     return in_model(c, [&](auto model) -> json {
         auto mst = as_model(st, model);
@@ -277,18 +276,12 @@ json op_start_call(const Context& c, Reader& r)
 const std::vector<OpForm>& injection_capped_handlers()
 {
     static const std::vector<OpForm> table = {
-        {Op::update_moving_price, Form::injection_capped, op_update_moving_price,
-         "BEMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price, blocks_since}"},
-        {Op::coinbase, Form::injection_capped, op_coinbase,
-         "BCOIN-011/BCOIN-012: {state, block_emission?} -> {emissions, epochs, state, ...}"},
-        {Op::block, Form::injection_capped, op_block,
-         "BCOIN-012 + BAL-011: {state, block_emission?, actions} -> {emissions, epochs, actions, state, ...}"},
-        {Op::dividend_distribution, Form::injection_capped, op_dividend_distribution,
-         "BCOIN-013: {pending_alpha, pending_root_alpha, hotkeys} -> {alpha_dividends, root_alpha_dividends}"},
-        {Op::register_network, Form::injection_capped, op_register_network,
-         "BREG-002: {state} -> {netuid, lock_cost, median_price, pool_tao, pool_alpha, state}"},
-        {Op::start_call, Form::injection_capped, op_start_call,
-         "BREG-003: {state, netuid} -> {first_emission_block_number, state}"},
+        {Op::update_moving_price, Form::injection_capped, op_update_moving_price, "BEMA-001"},
+        {Op::coinbase, Form::injection_capped, op_coinbase, "BCOIN-011/BCOIN-012"},
+        {Op::block, Form::injection_capped, op_block, "BCOIN-012 + BAL-011"},
+        {Op::dividend_distribution, Form::injection_capped, op_dividend_distribution, "BCOIN-013"},
+        {Op::register_network, Form::injection_capped, op_register_network, "BREG-002"},
+        {Op::start_call, Form::injection_capped, op_start_call, "BREG-003"},
     };
     return table;
 }

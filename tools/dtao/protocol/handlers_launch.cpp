@@ -63,8 +63,8 @@ json write_coinbase(const CoinbaseResult<Model>& res, const ChainStateT<Model>& 
 
 json op_coinbase(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
-    const auto emission = r.opt_u64("block_emission");
+    ChainState st = read_state(r.get(in::STATE), r.where(in::STATE), c.storage());
+    const auto emission = r.opt_u64(in::BLOCK_EMISSION);
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using Model = decltype(model);
@@ -78,9 +78,8 @@ json op_coinbase(const Context& c, Reader& r)
 /// One action of the `block` op: {kind, netuid, amount, limit_price?,
 /// allow_partial?, fee? (add_stake), alpha_dividends_per_subnet?,
 /// total_hotkey_alpha?, alpha_available? (remove_stake)}.
-block::Action<u64> read_action(const json& j, const std::string& where)
+block::Action<u64> read_action(Reader r)
 {
-    Reader r(j, where);
     const ActionHead head = read_action_head(r);
     block::Action<u64> a;
     a.kind = head.add ? block::ActionKind::add_stake : block::ActionKind::remove_stake;
@@ -89,13 +88,13 @@ block::Action<u64> read_action(const json& j, const std::string& where)
     a.limit_price = head.limit_price;
     a.allow_partial = head.allow_partial;
     if (a.kind == block::ActionKind::add_stake) {
-        a.fee = r.opt_u64("fee");
+        a.fee = r.opt_u64(in::FEE);
         if (a.fee && a.limit_price)
-            fail("invalid_field", r.where("fee") + ": a custom fee applies to an add_stake without limit_price only");
+            fail("invalid_field", r.where(in::FEE) + ": a custom fee applies to an add_stake without limit_price only");
     } else {
-        a.fee_inputs.alpha_dividends = r.u64_or("alpha_dividends_per_subnet", 0);
-        a.fee_inputs.total_hotkey_alpha = r.u64_or("total_hotkey_alpha", 0);
-        a.alpha_available = r.opt_u64("alpha_available");
+        a.fee_inputs.alpha_dividends = r.u64_or(in::ALPHA_DIVIDENDS_PER_SUBNET);
+        a.fee_inputs.total_hotkey_alpha = r.u64_or(in::TOTAL_HOTKEY_ALPHA);
+        a.alpha_available = r.opt_u64(in::ALPHA_AVAILABLE);
     }
     r.finish();
     return a;
@@ -116,12 +115,12 @@ json write_action_result(const block::ActionResult<typename Model::Amount>& res,
 /// nothing and does not stop the block).
 json op_block(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
-    const auto emission = r.opt_u64("block_emission");
+    ChainState st = read_state(r.get(in::STATE), r.where(in::STATE), c.storage());
+    const auto emission = r.opt_u64(in::BLOCK_EMISSION);
     std::vector<block::Action<u64>> actions;
-    const json& list = r.array_or_empty("actions");
+    const json& list = r.array_or_empty(in::LAUNCH_ACTIONS);
     for (std::size_t i = 0; i < list.size(); ++i)
-        actions.push_back(read_action(list[i], r.where("actions") + "[" + std::to_string(i) + "]"));
+        actions.push_back(read_action(r.item(in::LAUNCH_ACTIONS, list, i)));
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using Model = decltype(model);
@@ -155,40 +154,39 @@ json op_block(const Context& c, Reader& r)
 DrainInput read_drain(Reader& r)
 {
     DrainInput in;
-    in.netuid = r.u64_or("netuid", 1, U16_MAX);
-    in.tao_weight = r.u64_or("tao_weight", LAUNCH_TAO_WEIGHT);
-    in.pending_alpha = r.u64_or("pending_alpha", 0);
-    in.pending_tao = r.u64_or("pending_tao", 0);
-    in.pending_swapped = r.u64_or("pending_swapped", 0);
-    in.owner_cut = r.u64_or("owner_cut", 0);
-    in.subnet_owner = r.opt_string("subnet_owner");
-    in.subnet_owner_hotkey = r.opt_string("subnet_owner_hotkey");
-    const json& epoch = r.array_or_empty("epoch");
+    in.netuid = r.u64_or(in::POOL_NETUID);
+    in.tao_weight = r.u64_or(in::TAO_WEIGHT);
+    in.pending_alpha = r.u64_or(in::PENDING_ALPHA);
+    in.pending_tao = r.u64_or(in::PENDING_TAO);
+    in.pending_swapped = r.u64_or(in::PENDING_SWAPPED);
+    in.owner_cut = r.u64_or(in::OWNER_CUT);
+    in.subnet_owner = r.opt_string(in::SUBNET_OWNER);
+    in.subnet_owner_hotkey = r.opt_string(in::SUBNET_OWNER_HOTKEY);
+    const json& epoch = r.array_or_empty(in::EPOCH);
     for (std::size_t i = 0; i < epoch.size(); ++i) {
-        Reader er(epoch[i], r.where("epoch") + "[" + std::to_string(i) + "]");
-        in.epoch.push_back({er.string_field("hotkey"), er.u64_or("incentive", 0), er.u64_or("dividend", 0)});
+        Reader er = r.item(in::EPOCH, epoch, i);
+        in.epoch.push_back({er.string_field(in::HOTKEY), er.u64_or(in::INCENTIVE), er.u64_or(in::DIVIDEND)});
         er.finish();
     }
-    if (r.has("hotkeys")) {
-        const json& hotkeys = r.get("hotkeys");
+    if (r.has(in::DRAIN_HOTKEYS)) {
+        const json& hotkeys = r.get(in::DRAIN_HOTKEYS);
         if (!hotkeys.is_object())
-            fail("invalid_field", r.where("hotkeys") + ": expected an object keyed by hotkey");
+            fail("invalid_field", r.where(in::DRAIN_HOTKEYS) + ": expected an object keyed by hotkey");
         for (const auto& [name, value] : hotkeys.items()) {
-            const std::string where = r.where("hotkeys") + "." + name;
-            Reader hr(value, where);
+            Reader hr = r.entry(in::DRAIN_HOTKEYS, value, name);
             HotkeyInfo h;
-            h.owner = hr.opt_string("owner").value_or("");
-            h.alpha_stake = hr.u64_or("alpha_stake", 0);
-            h.root_stake = hr.u64_or("root_stake", 0);
-            h.take = hr.u64_or("take", 0, U16_MAX);
-            h.childkey_take = hr.u64_or("childkey_take", 0, U16_MAX);
-            for (const char* key : {"parents", "children"}) {
-                const json& links = hr.array_or_empty(key);
+            h.owner = hr.opt_string(in::OWNER).value_or("");
+            h.alpha_stake = hr.u64_or(in::ALPHA_STAKE);
+            h.root_stake = hr.u64_or(in::ROOT_STAKE);
+            h.take = hr.u64_or(in::TAKE);
+            h.childkey_take = hr.u64_or(in::CHILDKEY_TAKE);
+            for (const InputField* key : {&in::PARENTS, &in::CHILDREN}) {
+                const json& links = hr.array_or_empty(*key);
                 for (std::size_t i = 0; i < links.size(); ++i) {
-                    Reader lr(links[i], where + "." + key + "[" + std::to_string(i) + "]");
-                    KeyLink link{lr.u64_field("proportion"), lr.string_field("hotkey")};
+                    Reader lr = hr.item(*key, links, i);
+                    KeyLink link{lr.u64_field(in::PROPORTION), lr.string_field(in::HOTKEY)};
                     lr.finish();
-                    (std::string(key) == "parents" ? h.parents : h.children).push_back(link);
+                    (key == &in::PARENTS ? h.parents : h.children).push_back(link);
                 }
             }
             hr.finish();
@@ -228,7 +226,7 @@ json op_drain(const Context& c, Reader& r)
 
 json op_register_network(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
+    ChainState st = read_state(r.get(in::STATE), r.where(in::STATE), c.storage());
     r.finish();
     if (c.exact()) {
         ExactChainState e = to_exact(st);
@@ -253,8 +251,8 @@ json op_register_network(const Context& c, Reader& r)
 
 json op_start_call(const Context& c, Reader& r)
 {
-    ChainState st = read_state(r.get("state"), r.where("state"), c.storage());
-    const u64 netuid = r.u64_field("netuid", U16_MAX);
+    ChainState st = read_state(r.get(in::STATE), r.where(in::STATE), c.storage());
+    const u64 netuid = r.u64_field(in::NETUID);
     r.finish();
     const auto feb = start_call(c.rules, st, netuid);
     if (!feb)
@@ -270,18 +268,12 @@ json op_start_call(const Context& c, Reader& r)
 const std::vector<OpForm>& launch_handlers()
 {
     static const std::vector<OpForm> table = {
-        {Op::update_moving_price, Form::launch, op_update_moving_price,
-         "EMA-001: {pool, subnet_moving_price, block, ...} -> {subnet_moving_price, alpha, price}"},
-        {Op::coinbase, Form::launch, op_coinbase,
-         "COIN-001/COIN-010: {state, block_emission?} -> {emissions, drains, state}"},
-        {Op::block, Form::launch, op_block,
-         "COIN-010 + STAKE-007/STAKE-008: {state, block_emission?, actions} -> {emissions, drains, actions, state}"},
-        {Op::drain_pending_emission, Form::launch, op_drain,
-         "DRAIN-001: {pending_*, epoch, hotkeys, ...} -> {payouts, ...}"},
-        {Op::register_network, Form::launch, op_register_network,
-         "REG-003: {state} -> {netuid, lock_cost, pool_tao, burned, state}"},
-        {Op::start_call, Form::launch, op_start_call,
-         "REG-004: {state, netuid} -> {first_emission_block_number, state}"},
+        {Op::update_moving_price, Form::launch, op_update_moving_price, "EMA-001"},
+        {Op::coinbase, Form::launch, op_coinbase, "COIN-001/COIN-010"},
+        {Op::block, Form::launch, op_block, "COIN-010 + STAKE-007/STAKE-008"},
+        {Op::drain_pending_emission, Form::launch, op_drain, "DRAIN-001"},
+        {Op::register_network, Form::launch, op_register_network, "REG-003"},
+        {Op::start_call, Form::launch, op_start_call, "REG-004"},
     };
     return table;
 }

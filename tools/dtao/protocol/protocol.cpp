@@ -5,6 +5,8 @@
 #include "decimal.hpp"
 #include "dtao/block.hpp"
 #include "handlers.hpp"
+#include "inputs.hpp"
+#include "outputs.hpp"
 
 #include <map>
 #include <stdexcept>
@@ -43,6 +45,27 @@ std::string forms_of(Op op)
     return out;
 }
 
+/// `{a, b?, …} -> {c, d?, …}`: the form's input and output fields from the tables, `?` on
+/// the ones a request may omit or an answer may lack.
+std::string fields_doc(Op op, Form form)
+{
+    std::string in;
+    const auto add = [](std::string& out, std::string_view name, bool always) {
+        out += (out.empty() ? "" : ", ") + std::string(name) + (always ? "" : "?");
+    };
+    const InputShape& input = input_shape(op, form);
+    for (const InputField* f : input.fields)
+        add(in, f->name, f->need == Need::required);
+    if (input.pool_fields)
+        for (const auto& f : subnet_fields())
+            if (f.group == *input.pool_fields)
+                add(in, f.name, false);
+    std::string out;
+    for (const auto& f : output_shape(op, form).fields)
+        add(out, f.name, f.always && f.group == Group::every && f.written == Written::in_both);
+    return "{" + in + "} -> {" + out + "}";
+}
+
 }  // namespace
 
 const std::vector<std::pair<std::string, std::string>>& ops()
@@ -55,7 +78,7 @@ const std::vector<std::pair<std::string, std::string>>& ops()
                 doc += "; ";
             if (f->form != Form::common)
                 doc += std::string(to_string(f->form)) + ": ";
-            doc += f->doc;
+            doc += f->rules + ": " + fields_doc(f->op, f->form);
         }
         return std::vector<std::pair<std::string, std::string>>(docs.begin(), docs.end());
     }();
@@ -149,12 +172,16 @@ json evaluate(const json& request)
         if (it == op_table().end())
             throw std::logic_error("no handler for the " + std::string(to_string(form)) + " form of op " + op);
         const Handler& handler = it->second->handler;
-        Reader in(input, "request.input");
-        json output = handler(c, in);
+        Reader reader(input, "request.input", input_shape(*id, form));
+        json output = handler(c, reader);
         if (output.is_object() && output.contains("__rule_error")) {
             response["error"] = output["__rule_error"];
             return response;
         }
+        // The outputs table is the wire format; a handler that strays from it is a bug, reported.
+        if (auto why = output_mismatch(output, output_shape(*id, form), "output", c.storage(), c.exact()); !why.empty())
+            throw std::logic_error("the " + std::string(to_string(form)) + " form of op " + op +
+                                   " wrote an output the outputs table (outputs.cpp) does not list: " + why);
         response["output"] = std::move(output);
     } catch (const ProtocolError& e) {
         response["error"] = e.token;

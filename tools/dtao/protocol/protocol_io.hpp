@@ -4,6 +4,7 @@
 #pragma once
 
 #include "decimal.hpp"
+#include "inputs.hpp"
 #include "state_fields.hpp"
 
 #include "dtao/capabilities.hpp"
@@ -14,9 +15,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 namespace dtao::protocol {
@@ -62,6 +66,92 @@ public:
         if (!j.is_object())
             fail("invalid_field", m_path + ": expected an object");
     }
+    /// A reader of an object whose fields are `shape`'s (inputs.hpp): a field read through an
+    /// `InputField` that `shape` does not list is a bug in the handler, an internal error.
+    Reader(const json& j, std::string path, const InputShape& shape) : Reader(j, std::move(path)) { m_shape = &shape; }
+
+    // ---- reading an op's input through its fields (inputs.hpp): the name, default and bound
+    // are the field's.
+
+    [[nodiscard]] bool has(const InputField& f) { return has(key(f, {})); }
+    const json& get(const InputField& f) { return get(key(f, {In::state, In::map})); }
+    u64 u64_field(const InputField& f)
+    {
+        expect(f, Need::required);
+        return u64_field(key(f, {In::dec}), f.max);
+    }
+    u64 u64_or(const InputField& f)
+    {
+        expect(f, Need::defaulted);
+        return u64_or(key(f, {In::dec}), static_cast<u64>(f.fallback), f.max);
+    }
+    /// A field whose default the op derives from its other inputs.
+    u64 u64_or(const InputField& f, u64 derived)
+    {
+        expect(f, Need::derived);
+        return u64_or(key(f, {In::dec}), derived, f.max);
+    }
+    std::optional<u64> opt_u64(const InputField& f)
+    {
+        expect(f, Need::optional);
+        const std::string k = key(f, {In::dec});
+        return has(k) ? std::optional<u64>(u64_field(k, f.max)) : std::nullopt;
+    }
+    std::optional<u64> nullable_u64(const InputField& f)
+    {
+        expect(f, Need::optional);
+        return nullable_u64(key(f, {In::nullable_dec}));
+    }
+    u128 u128_or(const InputField& f)
+    {
+        expect(f, Need::defaulted);
+        return u128_or(key(f, {In::wide_dec}), static_cast<u128>(f.fallback));
+    }
+    Int integer(const InputField& f)
+    {
+        expect(f, Need::required);
+        const Int bound = (Int(1) << f.bits) - 1;
+        return integer(key(f, {In::signed_dec}), -bound, bound, true);
+    }
+    bool bool_or(const InputField& f)
+    {
+        expect(f, Need::defaulted);
+        return bool_or(key(f, {In::flag}), f.fallback != 0);
+    }
+    std::string string_field(const InputField& f)
+    {
+        expect(f, Need::required);
+        return string_field(key(f, {In::text, In::choice}));
+    }
+    std::optional<std::string> opt_string(const InputField& f)
+    {
+        expect(f, Need::optional);
+        return opt_string(key(f, {In::text}));
+    }
+    template <typename F>
+    F fixed(const InputField& f)
+    {
+        expect(f, Need::required);
+        return fixed<F>(fixed_key<F>(f));
+    }
+    template <typename F>
+    F fixed_or(const InputField& f)
+    {
+        expect(f, Need::defaulted);
+        return fixed_or<F>(fixed_key<F>(f), F::from_bits(static_cast<decltype(F{}.bits)>(f.fallback)));
+    }
+    const json& array_or_empty(const InputField& f) { return array_or_empty(key(f, {In::list})); }
+    /// A reader of item `i` of list `f`, whose array `items` is, holding the list's item shape.
+    Reader item(const InputField& f, const json& items, std::size_t i) const
+    {
+        return Reader(items[i], where(std::string(f.name)) + "[" + std::to_string(i) + "]", *f.shape);
+    }
+    /// A reader of the value under `name` of map `f`, holding the map's value shape.
+    Reader entry(const InputField& f, const json& value, const std::string& name) const
+    {
+        return Reader(value, where(std::string(f.name)) + "." + name, *f.shape);
+    }
+    [[nodiscard]] std::string where(const InputField& f) const { return where(std::string(f.name)); }
 
     /// Present. `null` is no value of any kind (spec/protocol.md, Values): reading it as
     /// "use the default" would turn `"limit_price": null` into an unlimited order, so it is
@@ -201,9 +291,38 @@ public:
     }
 
 private:
+    /// `f`'s name, after checking that this reader's shape lists `f` and that `f` is of one of
+    /// the kinds the caller reads.
+    std::string key(const InputField& f, std::initializer_list<In> kinds) const
+    {
+        if (m_shape && !lists(*m_shape, f))
+            throw std::logic_error(where(std::string(f.name)) +
+                                   ": the handler reads a field its input list (inputs.cpp) does not list");
+        if (kinds.size() != 0 && std::find(kinds.begin(), kinds.end(), f.in) == kinds.end())
+            throw std::logic_error(where(std::string(f.name)) +
+                                   ": the handler reads it as another kind than inputs.hpp says");
+        return std::string(f.name);
+    }
+    template <typename F>
+    std::string fixed_key(const InputField& f) const
+    {
+        if (f.fixed_type != fixed::type_name<F>)
+            throw std::logic_error(where(std::string(f.name)) +
+                                   ": the handler reads another fixed-point type than inputs.hpp says");
+        return key(f, {In::fixed});
+    }
+    void expect(const InputField& f, Need need) const
+    {
+        if (f.need != need)
+            throw std::logic_error(
+                where(std::string(f.name)) +
+                ": the handler reads it as required, defaulted, derived or optional otherwise than inputs.hpp says");
+    }
+
     const json& m_j;
     std::string m_path;
     std::set<std::string> m_used;
+    const InputShape* m_shape = nullptr;
 };
 
 // ------------------------------------------------------------------ writers
@@ -377,15 +496,14 @@ struct EmaInputs
 };
 inline EmaInputs read_ema_inputs(Reader& r, Subnet& s)
 {
-    s.subnet_moving_price = r.fixed_or<fixed::I96F32>("subnet_moving_price", fixed::I96F32::zero());
-    const auto alpha =
-        r.fixed_or<fixed::I96F32>("subnet_moving_alpha", fixed::I96F32::from_bits(DEFAULT_MOVING_ALPHA_BITS));
+    s.subnet_moving_price = r.fixed_or<fixed::I96F32>(in::SUBNET_MOVING_PRICE);
+    const auto alpha = r.fixed_or<fixed::I96F32>(in::SUBNET_MOVING_ALPHA);
     if (alpha.negative())
-        fail("invalid_field", r.where("subnet_moving_alpha") + ": must not be negative");
-    const u64 block = r.u64_or("block", 0);
-    s.network_registered_at = r.u64_or("network_registered_at", 0);
-    s.first_emission_block_number = r.nullable_u64("first_emission_block_number");
-    s.ema_price_halving_blocks = r.u64_or("ema_price_halving_blocks", DEFAULT_EMA_PRICE_HALVING_BLOCKS);
+        fail("invalid_field", r.where(in::SUBNET_MOVING_ALPHA) + ": must not be negative");
+    const u64 block = r.u64_or(in::BLOCK);
+    s.network_registered_at = r.u64_or(in::NETWORK_REGISTERED_AT);
+    s.first_emission_block_number = r.nullable_u64(in::FIRST_EMISSION_BLOCK_NUMBER);
+    s.ema_price_halving_blocks = r.u64_or(in::EMA_PRICE_HALVING_BLOCKS);
     return {alpha, block};
 }
 
@@ -401,28 +519,29 @@ struct ActionHead
 inline ActionHead read_action_head(Reader& r)
 {
     ActionHead a;
-    const std::string kind = r.string_field("kind");
+    const std::string kind = r.string_field(in::KIND);
     if (kind == "remove_stake")
         a.add = false;
     else if (kind != "add_stake")
-        fail("invalid_field", r.where("kind") + ": expected \"add_stake\" or \"remove_stake\", got \"" + kind + "\"");
-    a.netuid = r.u64_field("netuid", U16_MAX);
-    a.amount = r.u64_field("amount");
-    a.limit_price = r.opt_u64("limit_price");
-    a.allow_partial = r.bool_or("allow_partial", false) ? Fill::partial : Fill::whole;
+        fail("invalid_field", r.where(in::KIND) + ": expected \"add_stake\" or \"remove_stake\", got \"" + kind + "\"");
+    a.netuid = r.u64_field(in::NETUID);
+    a.amount = r.u64_field(in::AMOUNT);
+    a.limit_price = r.opt_u64(in::LIMIT_PRICE);
+    a.allow_partial = r.bool_or(in::ALLOW_PARTIAL) ? Fill::partial : Fill::whole;
     return a;
 }
 
 /// One op: reads its input, returns its output (or `error_output`).
 using Handler = std::function<json(const Context&, Reader&)>;
 
-/// One form of one op (capabilities.hpp): its handler and its one-line documentation.
+/// One form of one op (capabilities.hpp): its handler and the ids of the rules it answers
+/// with. `dtao ops` adds the fields from the inputs and outputs tables.
 struct OpForm
 {
     Op op;
     Form form;
     Handler handler;
-    std::string doc;
+    std::string rules;
 };
 
 inline json error_output(Error e) { return json{{"__rule_error", std::string(to_string(e))}}; }
@@ -431,11 +550,11 @@ inline json error_output(Error e) { return json{{"__rule_error", std::string(to_
 inline Subnet read_pool(Reader& r)
 {
     Subnet s;
-    s.netuid = r.u64_or("netuid", 1, U16_MAX);
-    s.mechanism = static_cast<Mechanism>(r.u64_or("subnet_mechanism", s.netuid == ROOT_NETUID ? 0 : 1, 1));
-    s.subnet_tao = r.u64_field("subnet_tao");
-    s.subnet_alpha_in = r.u64_field("subnet_alpha_in");
-    s.subnet_alpha_out = r.u64_or("subnet_alpha_out", 0);
+    s.netuid = r.u64_or(in::POOL_NETUID);
+    s.mechanism = static_cast<Mechanism>(r.u64_or(in::SUBNET_MECHANISM, s.netuid == ROOT_NETUID ? 0 : 1));
+    s.subnet_tao = r.u64_field(in::SUBNET_TAO);
+    s.subnet_alpha_in = r.u64_field(in::SUBNET_ALPHA_IN);
+    s.subnet_alpha_out = r.u64_or(in::SUBNET_ALPHA_OUT);
     return s;
 }
 

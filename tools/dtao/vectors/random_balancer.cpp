@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "random_inputs.hpp"
 
+#include "inputs.hpp"
+
 #include "dtao/capabilities.hpp"
 
 #include <boost/multiprecision/cpp_int.hpp>
@@ -132,9 +134,8 @@ std::string big_dec(Rng& r, unsigned bits)
     return v.str();
 }
 
-}  // namespace
-
-json random_input(const std::string& op, Rng& r, const Ruleset& rules)
+/// The input's draw; `random_input` checks it against the form's input list.
+json draw_input(const std::string& op, Rng& r, const Ruleset& rules)
 {
     const auto id = find_op(op);
     const Form form = id ? form_of(rules, *id) : Form::absent;
@@ -221,14 +222,34 @@ json random_input(const std::string& op, Rng& r, const Ruleset& rules)
     if (in.contains("subnet_tao") && storage.swap_pallet) {
         add_balancer_pool_fields(in, r);
         if (form == Form::balancer) {
-            in.erase("alpha_dividends_per_subnet");  // the constant-product unstake fee's inputs
-            in.erase("total_hotkey_alpha");
+            // the launch draw's fields this form does not read (the constant-product unstake
+            // fee's inputs), by the form's input list
+            const auto& shape = protocol::input_shape(*id, form);
+            for (auto it = in.begin(); it != in.end();)
+                if (!protocol::input_mismatch({{it.key(), it.value()}}, shape, "", storage).empty())
+                    it = in.erase(it);
+                else
+                    ++it;
             if (op == "remove_stake" && r.chance(50))
                 in["alpha_available"] = dec(r.chance(50) ? r.log_range(0, 100'000'000'000'000ULL) : r.amount());
             if ((op == "add_stake" || op == "remove_stake") && r.chance(15))
                 in["block_author"] = false;
         }
     }
+    return in;
+}
+
+}  // namespace
+
+json random_input(const std::string& op, Rng& r, const Ruleset& rules)
+{
+    json in = draw_input(op, r, rules);
+    // The draws are the generator's own; the fields and their kinds are the codec's.
+    if (const auto id = find_op(op); id && form_of(rules, *id) != Form::absent)
+        if (auto why = protocol::input_mismatch(in, protocol::input_shape(*id, form_of(rules, *id)), "input",
+                                                storage_of(rules));
+            !why.empty())
+            throw std::logic_error("random_input: " + std::string(rules.id) + " " + op + ": " + why);
     return in;
 }
 

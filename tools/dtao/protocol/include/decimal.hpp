@@ -32,6 +32,10 @@ struct Decimal
     explicit operator bool() const { return value.has_value(); }
 };
 
+/// Why `s` is not a decimal integer string under `limits`' sign and digit bound ("" when it is):
+/// the syntax half of `parse_decimal`, without building the value or checking its range.
+[[nodiscard]] std::string decimal_syntax_error(std::string_view s, const DecimalLimits& limits);
+
 /// Strictly read a decimal integer: an optional '-' (only when `allow_negative`),
 /// then 1 to `max_digits` digits without leading zeros; no '+', no spaces, no
 /// other base, no "-0". `cpp_int("010")` would read octal, so nothing reaches
