@@ -201,26 +201,21 @@ private:
                         " broken: " + detail);
     }
 
+    // The two models' pool rules are overloads on the subnet's type.
     static double price_of(const Sub& s)
     {
-        if constexpr (std::is_same_v<M, ChainModel>)
-            return to_d(chain::alpha_price(s));
-        else
-            return to_d(exact::alpha_price(s));
+        using chain::alpha_price, exact::alpha_price;
+        return to_d(alpha_price(s));
     }
 
     double mark(const Actor<Amount>& a) const
     {
+        using chain::sim_swap_alpha_for_tao, exact::sim_swap_alpha_for_tao;
         const auto* s = m_st.find(a.netuid);
         if (a.alpha == Amount{})
             return 0;
-        if constexpr (std::is_same_v<M, ChainModel>) {
-            const auto q = chain::sim_swap_alpha_for_tao(*s, a.alpha);
-            return q ? to_d(q->amount_out) : 0;
-        } else {
-            const auto q = exact::sim_swap_alpha_for_tao(*s, a.alpha);
-            return q ? to_d(q->amount_out) : 0;
-        }
+        const auto q = sim_swap_alpha_for_tao(*s, a.alpha);
+        return q ? to_d(q->amount_out) : 0;
     }
 
     u64 fee_for(u64 amount) const

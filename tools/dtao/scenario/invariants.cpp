@@ -5,6 +5,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine.hpp"
 
+#include "dtao/block.hpp"
 #include "dtao/coinbase.hpp"
 #include "dtao/ema.hpp"
 #include "dtao/emission.hpp"
@@ -42,26 +43,16 @@ void Engine<M>::step(u64 i)
     // the effective EMA factor of each recorded subnet this block
     std::map<u64, std::pair<double, u64>> a_eff;
     for (u64 n : m_record) {
-        const auto* s = m_st.find(n);
-        if constexpr (std::is_same_v<M, ChainModel>) {
-            const auto u = chain::moving_alpha(m_rp.rules, *s, m_st.block,
-                                               fixed::I96F32::from_bits(m_st.subnet_moving_alpha_bits));
-            a_eff[n] = {to_d(u.alpha), u.blocks_since};
-        } else {
-            const auto u = exact::moving_alpha(m_rp.rules, *s, m_st.block, O::moving_alpha(m_st));
-            a_eff[n] = {to_d(u.alpha), u.blocks_since};
-        }
+        using chain::moving_alpha, exact::moving_alpha;  // overloads on the subnet's model
+        const auto u = moving_alpha(m_rp.rules, *m_st.find(n), m_st.block, O::moving_alpha(m_st));
+        a_eff[n] = {to_d(u.alpha), u.blocks_since};
     }
-    // the coinbase
-    CoinbaseResult<M> res;
-    if constexpr (std::is_same_v<M, ChainModel>) {
-        res = m_rp.fixed_emission
-                  ? chain::run_coinbase(m_rp.rules, m_st, fixed::I96F32::saturating_from_u64(m_rp.block_emission))
-                  : chain::block_step(m_rp.rules, m_st);
-    } else {
-        res = m_rp.fixed_emission ? exact::run_coinbase(m_rp.rules, m_st, Rational(m_rp.block_emission))
-                                  : exact::block_step(m_rp.rules, m_st);
-    }
+    // the coinbase: the `block` op's step (COIN-010); the actors' extrinsics follow below
+    // (`act`), each through block::apply, as a block's do
+    const CoinbaseResult<M> res =
+        block::run<M>(m_rp.rules, m_st, m_rp.fixed_emission ? std::optional<u64>(m_rp.block_emission) : std::nullopt,
+                      std::vector<block::Action<Amount>>{})
+            .coinbase;
     if constexpr (std::is_same_v<M, ChainModel>)
         if (m_opt.tamper)
             m_opt.tamper(m_st, i);
