@@ -23,6 +23,10 @@ def fail(msg):
     sys.exit(1)
 
 
+def job_text(job):
+    return "\n".join(st.get("run", "") for st in job["steps"])
+
+
 def main():
     dtao, src = sys.argv[1], sys.argv[2]
     with open(os.path.join(src, "action.yml"), encoding="utf-8") as f:
@@ -64,6 +68,37 @@ def main():
     if missing:
         fail("examples/github-workflow.yml lacks required inputs: %s" % sorted(missing))
 
+    # the action installs every library the tool builds with (dtao.sh's packages, less the
+    # test-only ones), so that a new build dependency cannot break implementers' CI
+    with open(os.path.join(src, "dtao.sh"), encoding="utf-8") as f:
+        packages = re.search(r"^PACKAGES=\(([^)]*)\)", f.read(), re.M).group(1).split()
+    test_only = {"librapidcheck-dev", "libgtest-dev", "libgmock-dev"}
+    installs = " ".join(s.get("run", "") for s in steps)
+    for p in packages:
+        if p.startswith("lib") and p.endswith("-dev") and p not in test_only and not re.search(r"(?<![\w-])" + re.escape(p) + r"(?![\w-])", installs):
+            fail("action.yml does not install %s, which dtao.sh builds with" % p)
+
+    # the sharded example: a matrix over shards with the action's inputs, then `conform merge`
+    # with options it has
+    with open(os.path.join(src, "examples", "github-workflow-shards.yml"), encoding="utf-8") as f:
+        sharded = yaml.safe_load(f)
+    for job in sharded["jobs"].values():
+        for st in job["steps"]:
+            if "/dtao@" in st.get("uses", ""):
+                unknown = set(st.get("with", {})) - set(inputs)
+                if unknown:
+                    fail("examples/github-workflow-shards.yml passes inputs the action does not declare: %s" %
+                         sorted(unknown))
+            if "conform merge" in st.get("run", ""):
+                merge_help = subprocess.run([dtao, "conform", "merge", "--help"], capture_output=True, text=True,
+                                            check=True).stdout
+                for opt in sorted(set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", st["run"]))):
+                    if opt not in merge_help:
+                        fail("examples/github-workflow-shards.yml passes %s, which `dtao conform merge --help` "
+                             "does not list" % opt)
+                if not re.search(r"sudo apt-get install[^\n]*libgmp-dev", job_text(job)):
+                    fail("examples/github-workflow-shards.yml: the merge job does not install libgmp-dev")
+
     # the conform step itself, as GitHub runs it, against the in-process reference
     with tempfile.TemporaryDirectory() as tmp:
         os.makedirs(os.path.join(tmp, "dtao-build"))
@@ -83,6 +118,13 @@ def main():
         with open(out_file, encoding="utf-8") as f:
             if "report-dir=" + os.path.join(tmp, "dtao-conform-report") not in f.read():
                 fail("the conform step did not set the report-dir output")
+        # a shard of the run, as a matrix job runs it
+        env["DTAO_SHARD"] = "1/3"
+        env["DTAO_JOBS"] = "2"
+        r = subprocess.run(["bash", "-e", "-c", script], env=env, cwd=tmp, capture_output=True, text=True)
+        if r.returncode != 0 or "(shard 1/3;" not in r.stdout:
+            fail("the conform step with shard 1/3 and jobs 2 failed:\n%s%s" % (r.stdout, r.stderr))
+        env["DTAO_SHARD"] = ""
         # a failing run fails the step (and the reports are still written)
         env["DTAO_FILTERS"] = "family=no-such-family"
         r = subprocess.run(["bash", "-e", "-c", script], env=env, cwd=tmp, capture_output=True, text=True)

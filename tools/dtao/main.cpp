@@ -117,11 +117,10 @@ int main(int argc, char** argv)
     auto* conform = app.add_subcommand(
         "conform", "Run the vectors (or --random requests) against an implementation "
                    "speaking the `dtao eval` protocol; exit 0 only if nothing failed and every case ran");
-    conform
-        ->add_option("--impl", co.impl,
-                     "Shell command that starts the implementation (stdin/stdout JSON Lines), or @reference for the "
-                     "in-process reference")
-        ->required();
+    // Required unless `conform merge` runs instead; dtao::conform::run says so when it is missing.
+    conform->add_option("--impl", co.impl,
+                        "Shell command that starts the implementation (stdin/stdout JSON Lines), or @reference for the "
+                        "in-process reference (required)");
     conform
         ->add_option("--vectors", vectors_dir,
                      "The vectors directory, or a release archive (`dtao vectors pack`), verified against its index")
@@ -170,6 +169,33 @@ int main(int argc, char** argv)
         ->add_option("--shrink-budget", co.shrink_budget,
                      "Implementation calls per shrink; a step must keep the failure's status and field")
         ->capture_default_str();
+    conform
+        ->add_option("-j,--jobs", co.jobs,
+                     "Run this many implementations at once, each on a contiguous part of the cases; the verdicts and "
+                     "reports do not depend on it (vector mode)")
+        ->check(CLI::Range(1u, 1024u))
+        ->capture_default_str();
+    std::string conform_shard;
+    conform->add_option("--shard", conform_shard,
+                        "i/n: run only the cases k (in scope, in vector order) with k mod n = i; join the shards' "
+                        "--json reports with `dtao conform merge` (vector mode)");
+    conform->require_subcommand(0, 1);
+    dtao::conform::MergeOptions cm;
+    auto* cmerge = conform->add_subcommand(
+        "merge", "Join the --json reports of every shard of one `dtao conform --shard i/n` run into the whole run's "
+                 "summary and reports, as one run would have written them; each case is checked against the vectors");
+    std::vector<std::string> cmerge_reports;
+    std::string cmerge_vectors, cmerge_json, cmerge_junit, cmerge_html;
+    cmerge->add_option("reports", cmerge_reports, "The shards' JSON reports (each shard once)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmerge->add_option("--vectors", cmerge_vectors,
+                       "The vectors the shards ran (default: the path their reports name)");
+    cmerge->add_option("--json", cmerge_json, "Write the merged JSON report here (atomically)");
+    cmerge->add_option("--junit", cmerge_junit, "Write the merged JUnit XML here (atomically)");
+    cmerge->add_option("--html", cmerge_html, "Write the merged HTML report here (atomically)");
+    cmerge->add_option("--max-listed", cm.max_listed, "Failures listed in the summary")->capture_default_str();
+    cmerge->add_flag("-v,--verbose", cm.verbose, "List passing cases too");
 
     // ---- scenario
     auto* scen =
@@ -297,7 +323,22 @@ int main(int argc, char** argv)
                       << " files, byte-identical to a fresh generation\n";
             return 0;
         }
+        if (cmerge->parsed()) {
+            for (const auto& r : cmerge_reports)
+                cm.reports.emplace_back(r);
+            if (!cmerge_vectors.empty())
+                cm.vectors_dir = cmerge_vectors;
+            if (!cmerge_json.empty())
+                cm.json_report = cmerge_json;
+            if (!cmerge_junit.empty())
+                cm.junit_report = cmerge_junit;
+            if (!cmerge_html.empty())
+                cm.html_report = cmerge_html;
+            return dtao::conform::merge(cm, std::cout, std::cerr);
+        }
         if (app.got_subcommand("conform")) {
+            if (!conform_shard.empty())
+                co.shard = dtao::vectors::parse_shard(conform_shard);
             co.vectors_dir = vectors_dir;
             if (!profile_path.empty())
                 co.profile = profile_path;

@@ -123,6 +123,42 @@ struct Filter
 
 Filter parse_filters(const std::vector<std::string>& filters);
 
+/// What `run` and `merge` both check before the cases: the options, the profile, the filters.
+struct Setup
+{
+    Profile profile_storage;
+    const Profile* profile = nullptr;  ///< &profile_storage when a profile was given
+    Filter filter;
+};
+/// Throws std::runtime_error naming the bad option or the unreadable profile.
+void setup(const Options& o, Setup& s);
+
+/// The cases in scope (after --filter and the profile's unsupported ops and rulesets), in the
+/// vectors' order; they point into `loaded`.
+struct Scope
+{
+    vectors::LoadedVectors loaded;
+    std::vector<const Case*> cases;
+    std::size_t out_of_scope = 0, declared_unsupported = 0;
+};
+/// false when the vectors do not load or nothing is in scope (said on `err`).
+bool load_scope(const Options& o, const Setup& s, Scope& scope, std::ostream& err);
+
+/// What a vector run did beyond its verdicts, for the summary and the reports.
+struct RunFacts
+{
+    double seconds = 0;
+    EngineStats stats;
+    std::size_t out_of_scope = 0, declared_unsupported = 0;
+    std::size_t sharded_out = 0;  ///< cases in scope that other shards run
+    std::optional<vectors::Shard> shard;
+    unsigned jobs = 1;
+    std::size_t merged_shards = 0;  ///< `merge`: the shards joined (0: a run)
+};
+/// The human summary and the reports of a vector run; the exit code.
+int finish(const Options& o, const RunFacts& facts, const std::vector<const Case*>& cases,
+           const std::vector<Verdict>& verdicts, std::ostream& out, std::ostream& err);
+
 // ------------------------------------------------------------------ report.cpp
 
 struct Totals
@@ -155,6 +191,8 @@ Totals count(const std::vector<Verdict>& verdicts);
 std::string dump_report(const json& report, int indent = 1);
 /// One case of the JSON report (`full`: passes with every field too).
 json case_report(const Case& c, const Verdict& v, bool full);
+/// The verdict a case report records (`merge`); throws std::runtime_error naming `where`.
+Verdict verdict_from_report(const json& entry, const std::string& where);
 /// JUnit XML: one testsuite per vector file.
 std::string junit(const std::vector<const Case*>& cases, const std::vector<Verdict>& verdicts, double seconds);
 /// Per scenario file (family `scenario`), in file order: blocks in scope,

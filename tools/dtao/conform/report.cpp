@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detail.hpp"
 
+#include "decimal.hpp"
+
 #include "output_file.hpp"
 
 #include <cmath>
@@ -125,6 +127,12 @@ json case_report(const Case& c, const Verdict& v, bool full)
     }
     if (!v.divergences.empty())
         o["divergences"] = v.divergences;
+    if (!v.divergence_size.empty()) {
+        json sizes = json::object();
+        for (const auto& [entry, size] : v.divergence_size)
+            sizes[entry] = dtao::to_string(size);
+        o["divergence_size"] = sizes;
+    }
     if (is_failure(v.status)) {
         o["request"] = c.request;
         if (!v.intermediates.empty())
@@ -135,6 +143,74 @@ json case_report(const Case& c, const Verdict& v, bool full)
             o["exact"] = c.exact;
     }
     return o;
+}
+
+namespace {
+
+/// A rational as `to_string` writes it: "p" or "p/q".
+std::optional<Rational> parse_rational(const std::string& text)
+{
+    const auto slash = text.find('/');
+    const auto p = protocol::parse_decimal(text.substr(0, slash), {.allow_negative = true, .max_digits = 100000});
+    if (!p)
+        return std::nullopt;
+    if (slash == std::string::npos)
+        return Rational(*p.value);
+    const auto q = protocol::parse_decimal(text.substr(slash + 1), {.max_digits = 100000, .lo = Int(1)});
+    if (!q)
+        return std::nullopt;
+    return Rational(*p.value, *q.value);
+}
+
+}  // namespace
+
+Verdict verdict_from_report(const json& entry, const std::string& where)
+{
+    const auto bad = [&](const std::string& what) { throw std::runtime_error(where + ": " + what); };
+    if (!entry.is_object() || !entry.contains("status") || !entry["status"].is_string())
+        bad("not a case of a JSON report (no status)");
+    Verdict v;
+    const std::string status = entry["status"].get<std::string>();
+    bool known = false;
+    for (int k = 0; k <= static_cast<int>(Status::not_run) && !known; ++k)
+        if (status == to_string(static_cast<Status>(k))) {
+            v.status = static_cast<Status>(k);
+            known = true;
+        }
+    if (!known)
+        bad("unknown status \"" + status + "\"");
+    const auto text = [&](const char* key) {
+        const json& x = entry.value(key, json(""));
+        if (!x.is_string())
+            bad(std::string(key) + ": expected a string");
+        return x.get<std::string>();
+    };
+    v.detail = text("detail");
+    v.field = text("field");
+    v.expected = entry.value("expected", json());
+    v.got = entry.value("got", json());
+    if (entry.contains("divergences")) {
+        if (!entry["divergences"].is_array())
+            bad("divergences: expected an array");
+        for (const auto& d : entry["divergences"]) {
+            if (!d.is_string())
+                bad("divergences: expected strings");
+            v.divergences.push_back(d.get<std::string>());
+        }
+    }
+    const json sizes = entry.value("divergence_size", json::object());
+    for (const auto& [id, size] : sizes.items()) {
+        const auto r = size.is_string() ? parse_rational(size.get<std::string>()) : std::nullopt;
+        if (!r)
+            bad("divergence_size." + id + ": expected a rational p or p/q");
+        v.divergence_size[id] = *r;
+    }
+    v.intermediates = entry.value("intermediate_values", json::object());
+    const json& ms = entry.value("ms", json(0));
+    if (!ms.is_number())
+        bad("ms: expected a number");
+    v.ms = ms.get<double>();
+    return v;
 }
 
 std::string junit(const std::vector<const Case*>& cases, const std::vector<Verdict>& verdicts, double seconds)

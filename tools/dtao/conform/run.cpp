@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace dtao::conform {
 
@@ -65,37 +66,111 @@ Filter parse_filters(const std::vector<std::string>& filters)
 
 // ------------------------------------------------------------------ run
 
+namespace detail {
+
+void setup(const Options& o, Setup& s)
+{
+    // NaN fails every comparison, so each test is written to fail on it too
+    auto text = [](double x) {
+        std::ostringstream t;
+        t << x;
+        return t.str();
+    };
+    if (!(o.case_timeout_s > 0 && o.case_timeout_s <= MAX_TIMEOUT_S))
+        throw std::runtime_error("--timeout " + text(o.case_timeout_s) +
+                                 ": expected seconds, more than 0 and at most 604800 (a week)");
+    if (!(o.total_timeout_s >= 0 && o.total_timeout_s <= MAX_TIMEOUT_S))
+        throw std::runtime_error("--total-timeout " + text(o.total_timeout_s) +
+                                 ": expected seconds, 0 (none) to 604800 (a week)");
+    if (o.max_response_bytes == 0)
+        throw std::runtime_error("--max-response-bytes: expected at least 1");
+    if (o.jobs == 0)
+        throw std::runtime_error("--jobs: expected at least 1");
+    s.filter = parse_filters(o.filters);
+    if (o.profile) {
+        std::ifstream f(*o.profile);
+        if (!f)
+            throw std::runtime_error("cannot read profile " + o.profile->string());
+        const json j = json::parse(f, nullptr, false);
+        if (j.is_discarded())
+            throw std::runtime_error(o.profile->string() + ": invalid JSON");
+        s.profile_storage = parse_profile(j);
+        s.profile = &s.profile_storage;
+    }
+}
+
+bool load_scope(const Options& o, const Setup& s, Scope& scope, std::ostream& err)
+{
+    scope.loaded = vectors::load_vectors(o.vectors_dir);
+    for (const auto& e : scope.loaded.errors)
+        err << "dtao conform: vector error: " << e << "\n";
+    if (!scope.loaded.errors.empty())
+        return false;
+    for (const auto& f : scope.loaded.files)
+        for (const auto& c : f.cases) {
+            if (!s.filter.matches(c)) {
+                ++scope.out_of_scope;
+                continue;
+            }
+            if (s.profile && (s.profile->op_unsupported(c.op) || s.profile->ruleset_unsupported(c.ruleset))) {
+                ++scope.declared_unsupported;
+                continue;
+            }
+            scope.cases.push_back(&c);
+        }
+    if (scope.cases.empty()) {
+        err << "dtao conform: no case in scope (" << scope.loaded.case_count()
+            << " loaded; check --vectors and --filter)\n";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace detail
+
+namespace {
+
+/// `run_cases` on `o.jobs` implementations at once, each on a contiguous part of `cases` (so
+/// each sees the cases of a few files, as one run would); the verdicts in the order of `cases`.
+std::vector<Verdict> run_jobs(const std::vector<const Case*>& cases, const Options& o, const Profile* profile,
+                              EngineStats& stats)
+{
+    const std::size_t n = std::min<std::size_t>(o.jobs, cases.size());
+    if (n <= 1)
+        return run_cases(cases, o, profile, stats);
+    std::vector<std::vector<Verdict>> parts(n);
+    std::vector<EngineStats> part_stats(n);
+    std::vector<std::thread> pool;
+    for (std::size_t j = 0; j < n; ++j)
+        pool.emplace_back([&, j] {
+            const std::vector<const Case*> part(cases.begin() + static_cast<std::ptrdiff_t>(j * cases.size() / n),
+                                                cases.begin() +
+                                                    static_cast<std::ptrdiff_t>((j + 1) * cases.size() / n));
+            parts[j] = run_cases(part, o, profile, part_stats[j]);
+        });
+    for (auto& t : pool)
+        t.join();
+    std::vector<Verdict> verdicts;
+    for (std::size_t j = 0; j < n; ++j) {
+        verdicts.insert(verdicts.end(), std::make_move_iterator(parts[j].begin()),
+                        std::make_move_iterator(parts[j].end()));
+        stats.restarts += part_stats[j].restarts;
+        if (!part_stats[j].gave_up.empty())
+            stats.gave_up +=
+                (stats.gave_up.empty() ? "" : "; ") + ("job " + std::to_string(j + 1) + ": ") + part_stats[j].gave_up;
+    }
+    return verdicts;
+}
+
+}  // namespace
+
 int run(const Options& o, std::ostream& out, std::ostream& err)
 {
-    Profile profile_storage;
-    const Profile* profile = nullptr;
-    Filter filter;
+    Setup s;
     try {
-        // NaN fails every comparison, so each test is written to fail on it too
-        auto text = [](double x) {
-            std::ostringstream s;
-            s << x;
-            return s.str();
-        };
-        if (!(o.case_timeout_s > 0 && o.case_timeout_s <= MAX_TIMEOUT_S))
-            throw std::runtime_error("--timeout " + text(o.case_timeout_s) +
-                                     ": expected seconds, more than 0 and at most 604800 (a week)");
-        if (!(o.total_timeout_s >= 0 && o.total_timeout_s <= MAX_TIMEOUT_S))
-            throw std::runtime_error("--total-timeout " + text(o.total_timeout_s) +
-                                     ": expected seconds, 0 (none) to 604800 (a week)");
-        if (o.max_response_bytes == 0)
-            throw std::runtime_error("--max-response-bytes: expected at least 1");
-        filter = parse_filters(o.filters);
-        if (o.profile) {
-            std::ifstream f(*o.profile);
-            if (!f)
-                throw std::runtime_error("cannot read profile " + o.profile->string());
-            const json j = json::parse(f, nullptr, false);
-            if (j.is_discarded())
-                throw std::runtime_error(o.profile->string() + ": invalid JSON");
-            profile_storage = parse_profile(j);
-            profile = &profile_storage;
-        }
+        setup(o, s);
+        if (o.random > 0 && (o.jobs != 1 || o.shard))
+            throw std::runtime_error("--jobs and --shard split a vector run; --random runs in one process");
     } catch (const std::exception& e) {
         err << "dtao conform: " << e.what() << "\n";
         return 2;
@@ -105,35 +180,35 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
         return 2;
     }
     if (o.random > 0)
-        return run_random(o, profile, filter, out, err);
+        return run_random(o, s.profile, s.filter, out, err);
 
-    const auto loaded = vectors::load_vectors(o.vectors_dir);
-    for (const auto& e : loaded.errors)
-        err << "dtao conform: vector error: " << e << "\n";
-    if (!loaded.errors.empty())
+    Scope scope;
+    if (!load_scope(o, s, scope, err))
         return 2;
+    RunFacts facts;
+    facts.out_of_scope = scope.out_of_scope;
+    facts.declared_unsupported = scope.declared_unsupported;
+    facts.jobs = o.jobs;
+    facts.shard = o.shard;
     std::vector<const Case*> cases;
-    std::size_t out_of_scope = 0, declared_unsupported = 0;
-    for (const auto& f : loaded.files)
-        for (const auto& c : f.cases) {
-            if (!filter.matches(c)) {
-                ++out_of_scope;
-                continue;
-            }
-            if (profile && (profile->op_unsupported(c.op) || profile->ruleset_unsupported(c.ruleset))) {
-                ++declared_unsupported;
-                continue;
-            }
-            cases.push_back(&c);
-        }
-    if (cases.empty()) {
-        err << "dtao conform: no case in scope (" << loaded.case_count() << " loaded; check --vectors and --filter)\n";
-        return 2;
-    }
-    EngineStats stats;
+    for (std::size_t k = 0; k < scope.cases.size(); ++k)
+        if (!o.shard || o.shard->holds(k))
+            cases.push_back(scope.cases[k]);
+    facts.sharded_out = scope.cases.size() - cases.size();
     const auto t0 = Clock::now();
-    const auto verdicts = run_cases(cases, o, profile, stats);
-    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    const auto verdicts = run_jobs(cases, o, s.profile, facts.stats);
+    facts.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    return finish(o, facts, cases, verdicts, out, err);
+}
+
+namespace detail {
+
+int finish(const Options& o, const RunFacts& facts, const std::vector<const Case*>& cases,
+           const std::vector<Verdict>& verdicts, std::ostream& out, std::ostream& err)
+{
+    const double seconds = facts.seconds;
+    const EngineStats& stats = facts.stats;
+    const std::size_t out_of_scope = facts.out_of_scope, declared_unsupported = facts.declared_unsupported;
     const Totals t = count(verdicts);
 
     // human summary
@@ -204,11 +279,20 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
     if (!stats.gave_up.empty())
         out << "Not run: " << stats.gave_up << "\n";
     out << "Implementation: " << o.impl << "; " << cases.size() << " cases in scope";
+    if (facts.shard)
+        out << " (shard " << facts.shard->index << "/" << facts.shard->count << "; " << facts.sharded_out
+            << " in the other shards)";
+    if (facts.merged_shards)
+        out << " (" << facts.merged_shards << " shards merged)";
     if (out_of_scope)
         out << ", " << out_of_scope << " filtered out";
     if (declared_unsupported)
         out << ", " << declared_unsupported << " for ops or rulesets the profile declares unsupported";
-    out << "; " << stats.restarts << " restarts; " << std::fixed << std::setprecision(2) << seconds << " s\n";
+    out << "; " << stats.restarts << " restarts";
+    if (facts.jobs > 1)
+        out << "; " << facts.jobs << " jobs";
+    out << "; " << std::fixed << std::setprecision(2) << seconds << " s"
+        << (facts.merged_shards ? " (the slowest shard)" : "") << "\n";
     if (t.diverged)
         out << t.diverged << " of the passes differ only as the profile declares\n";
     out << t.passed << " passed, " << t.failed << " failed"
@@ -223,27 +307,32 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
             json list = json::array();
             for (std::size_t i = 0; i < cases.size(); ++i)
                 list.push_back(case_report(*cases[i], verdicts[i], false));
-            json report = {{"report_version", REPORT_VERSION},
-                           {"mode", "vectors"},
-                           {"impl", o.impl},
-                           {"vectors", o.vectors_dir.string()},
-                           {"filters", o.filters},
-                           {"profile", o.profile ? json(o.profile->string()) : json()},
-                           {"seconds", seconds},
-                           {"restarts", stats.restarts},
-                           {"gave_up", stats.gave_up.empty() ? json() : json(stats.gave_up)},
-                           {"totals",
-                            {{"in_scope", cases.size()},
-                             {"passed", t.passed},
-                             {"passed_with_divergence", t.diverged},
-                             {"failed", t.failed},
-                             {"skipped", t.skipped},
-                             {"filtered_out", out_of_scope},
-                             {"declared_unsupported", declared_unsupported},
-                             {"by_status", t.by_status},
-                             {"by_divergence", t.by_divergence},
-                             {"largest_divergence", largest_divergence_json(t)}}},
-                           {"cases", list}};
+            json report = {
+                {"report_version", REPORT_VERSION},
+                {"mode", "vectors"},
+                {"impl", o.impl},
+                {"vectors", o.vectors_dir.string()},
+                {"filters", o.filters},
+                {"profile", o.profile ? json(o.profile->string()) : json()},
+                {"seconds", seconds},
+                {"jobs", facts.merged_shards ? json() : json(facts.jobs)},
+                {"shard", facts.shard ? json{{"index", facts.shard->index}, {"count", facts.shard->count}} : json()},
+                {"merged_shards", facts.merged_shards ? json(facts.merged_shards) : json()},
+                {"restarts", stats.restarts},
+                {"gave_up", stats.gave_up.empty() ? json() : json(stats.gave_up)},
+                {"totals",
+                 {{"in_scope", cases.size()},
+                  {"passed", t.passed},
+                  {"passed_with_divergence", t.diverged},
+                  {"failed", t.failed},
+                  {"skipped", t.skipped},
+                  {"filtered_out", out_of_scope},
+                  {"declared_unsupported", declared_unsupported},
+                  {"sharded_out", facts.sharded_out},
+                  {"by_status", t.by_status},
+                  {"by_divergence", t.by_divergence},
+                  {"largest_divergence", largest_divergence_json(t)}}},
+                {"cases", list}};
             if (!scenarios.empty())
                 report["scenarios"] = scenarios;
             write_atomic(*o.json_report, dump_report(report));
@@ -252,21 +341,27 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
         write("JUnit report", [&] { write_atomic(*o.junit_report, junit(cases, verdicts, seconds)); });
     if (o.html_report)
         write("HTML report", [&] {
-            const HtmlReport r{"vectors",
-                               {{"implementation", o.impl},
-                                {"vectors", o.vectors_dir.string()},
-                                {"profile", o.profile ? o.profile->string() : "(none)"},
-                                {"filters", join_filters(o.filters)},
-                                {"filtered out", std::to_string(out_of_scope)},
-                                {"declared unsupported", std::to_string(declared_unsupported)},
-                                {"restarts", std::to_string(stats.restarts)},
-                                {"not run because", stats.gave_up.empty() ? "-" : stats.gave_up},
-                                {"time", seconds_text(seconds)}},
-                               t,
-                               cases.size(),
-                               cases,
-                               verdicts,
-                               json()};
+            HtmlReport r{"vectors",
+                         {{"implementation", o.impl},
+                          {"vectors", o.vectors_dir.string()},
+                          {"profile", o.profile ? o.profile->string() : "(none)"},
+                          {"filters", join_filters(o.filters)},
+                          {"filtered out", std::to_string(out_of_scope)},
+                          {"declared unsupported", std::to_string(declared_unsupported)},
+                          {"restarts", std::to_string(stats.restarts)},
+                          {"not run because", stats.gave_up.empty() ? "-" : stats.gave_up},
+                          {"time", seconds_text(seconds)}},
+                         t,
+                         cases.size(),
+                         cases,
+                         verdicts,
+                         json()};
+            if (facts.shard)
+                r.facts.emplace_back("shard", std::to_string(facts.shard->index) + "/" +
+                                                  std::to_string(facts.shard->count) + ", " +
+                                                  std::to_string(facts.sharded_out) + " cases in the other shards");
+            if (facts.merged_shards)
+                r.facts.emplace_back("shards merged", std::to_string(facts.merged_shards));
             write_atomic(*o.html_report, html_report(r));
         });
     try {
@@ -279,5 +374,7 @@ int run(const Options& o, std::ostream& out, std::ostream& err)
         return 2;
     return (t.failed == 0 && t.skipped == 0) ? 0 : 1;
 }
+
+}  // namespace detail
 
 }  // namespace dtao::conform

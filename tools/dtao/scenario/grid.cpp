@@ -27,21 +27,6 @@ namespace {
 
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error("scenario merge: " + what); }
 
-/// A decimal without sign, spaces or leading zeros, below 2^32.
-bool read_unsigned(const std::string& text, unsigned& out)
-{
-    if (text.empty() || text.size() > 9 || (text.size() > 1 && text[0] == '0'))
-        return false;
-    unsigned long v = 0;
-    for (const char c : text) {
-        if (c < '0' || c > '9')
-            return false;
-        v = v * 10 + static_cast<unsigned long>(c - '0');
-    }
-    out = static_cast<unsigned>(v);
-    return true;
-}
-
 std::size_t natural(const json& j, const std::string& where)
 {
     if (!j.is_number_unsigned())
@@ -50,16 +35,6 @@ std::size_t natural(const json& j, const std::string& where)
 }
 
 }  // namespace
-
-Shard parse_shard(const std::string& text)
-{
-    const auto slash = text.find('/');
-    Shard s;
-    if (slash == std::string::npos || !read_unsigned(text.substr(0, slash), s.index) ||
-        !read_unsigned(text.substr(slash + 1), s.count) || s.count == 0 || s.index >= s.count)
-        throw std::runtime_error("--shard \"" + text + "\": expected i/n with 0 <= i < n, e.g. 0/4");
-    return s;
-}
 
 json merge(const std::vector<json>& shards)
 {

@@ -7,6 +7,7 @@
 // report, JUnit XML and a self-contained HTML report. Report format: vectors/README.md (report version 1).
 #pragma once
 
+#include "shard.hpp"
 #include "vectors.hpp"
 
 #include "dtao/numeric/arith.hpp"
@@ -63,6 +64,11 @@ struct Options
     std::optional<std::filesystem::path> html_report;
     bool verbose = false;         ///< list passing cases too
     std::size_t max_listed = 50;  ///< failures listed in the human summary
+    /// Implementations run at once, each on a contiguous part of the cases (vector mode).
+    unsigned jobs = 1;
+    /// Run only this shard's cases: the k-th case in scope (after --filter and the profile)
+    /// belongs to shard k mod n. `merge` joins the shards' JSON reports into the whole run's.
+    std::optional<vectors::Shard> shard;
     // random differential mode
     std::uint64_t random = 0;  ///< requests per op; 0: run the vectors
     std::uint64_t seed = 1;
@@ -74,6 +80,26 @@ struct Options
 /// every case in scope ran; 1 when something failed or did not run; 2 on a
 /// usage, vector or profile error.
 int run(const Options& options, std::ostream& out, std::ostream& err);
+
+/// `dtao conform merge`: the JSON reports of every shard of one vector run (`--shard i/n`).
+struct MergeOptions
+{
+    std::vector<std::filesystem::path> reports;
+    /// The vectors the shards ran; default: the path their reports name.
+    std::optional<std::filesystem::path> vectors_dir;
+    std::optional<std::filesystem::path> json_report;
+    std::optional<std::filesystem::path> junit_report;
+    std::optional<std::filesystem::path> html_report;
+    bool verbose = false;
+    std::size_t max_listed = 50;
+};
+
+/// Join the shards' reports into the whole run's summary and reports, as one unsharded run
+/// would have written them (times aside). The shards must be every shard of one run, each
+/// once, on the same vectors, filters, profile and implementation; each case is checked
+/// against the vectors' own. Exit code as `run`'s: 0 nothing failed, 1 something failed or
+/// did not run, 2 when the reports are not the shards of one run.
+int merge(const MergeOptions& options, std::ostream& out, std::ostream& err);
 
 // ------------------------------------------------------------------ pieces, for tests and the benchmark
 

@@ -8,6 +8,8 @@
 // checks the invariants of the property suite after every block, and returns a summary.
 #pragma once
 
+#include "shard.hpp"
+
 #include "dtao/block.hpp"
 
 #include "dtao/state.hpp"
@@ -36,16 +38,9 @@ struct BlockRecord
 };
 
 /// One part of a grid split over processes or machines: grid point k (0-based, in grid order)
-/// belongs to shard `k mod count`.
-struct Shard
-{
-    unsigned index = 0;
-    unsigned count = 1;
-};
-
-/// `i/n` with 0 ≤ i < n (decimal, no sign, no spaces); throws std::runtime_error naming the
-/// text otherwise.
-Shard parse_shard(const std::string& text);
+/// belongs to shard `k mod count` (shard.hpp).
+using vectors::parse_shard;
+using vectors::Shard;
 
 struct Options
 {
