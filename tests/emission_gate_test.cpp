@@ -173,3 +173,42 @@ TEST(emission_gate, f041_dominant_share_inverted_by_safe_pow)
         injection_capped::emission_gate(MAINNET_441, est, ExactShares{{1, Rational(99, 100)}, {2, Rational(1, 100)}});
     EXPECT_GT(eg.gated.at(1), Rational(99, 100));
 }
+
+/// @rule BGATE-003 BGATE-004
+TEST(emission_gate, exact_gate_below_the_bar_through_the_reciprocal)
+{
+    // θ = 1/4, h = 3, shares 1/2 and 1/8: r = θ/s = 1/2 and 2. g(1/2) = 1/(1 + 1/8) = 8/9;
+    // g(1/8) = 1/(1 + 2^3) = 1/9, computed as q/(1 + q) with q = (1/2)^3 = 1/8: the same number.
+    const ExactShares shares{{1, Rational(1, 2)}, {2, Rational(1, 8)}};
+    const auto g = injection_capped::emission_gate(MAINNET_441, exact_state(721, Rational(1, 4)), shares);
+    EXPECT_EQ(g.gate.at(1), Rational(8, 9));
+    EXPECT_EQ(g.gate.at(2), Rational(1, 9));
+}
+
+/// @rule BGATE-003 BGATE-004
+TEST(emission_gate, exact_gate_with_a_huge_exponent_answers)
+{
+    // h just above 2^63, not an integer: (θ/s)^h for a share below the bar has about 2^63 bits,
+    // more than any machine holds, so the exact model takes the gate through (s/θ)^h, which is
+    // below 2^-250 here. Above the bar, (θ/s)^h is as small and the gate within 2^-250 of 1.
+    ExactChainState st = exact_state(721, Rational(1, 4));
+    st.emission_gate_exponent = U64F64::from_int_bits((Int(1) << 127) + 12345).value();
+    const ExactShares shares{{1, Rational(1, 2)}, {2, Rational(1, 1000)}};
+    const auto g = injection_capped::emission_gate(MAINNET_441, st, shares);
+    const Rational eps(Int(1), Int(1) << 250);
+    EXPECT_LE(g.gate.at(2), eps);
+    EXPECT_GE(g.gate.at(2), 0);
+    EXPECT_LE(1 - g.gate.at(1), eps);
+    EXPECT_LE(1 - g.gated.at(1), eps);
+    // The chain's safe_pow gives 2^31 − 1 in either direction at this h (FIX-012, F-041): both
+    // shares get the same gate, about 2^-31.
+    ChainState cst;
+    cst.block = 721;
+    cst.emission_gate_bar = st.emission_gate_bar;
+    cst.emission_gate_exponent = st.emission_gate_exponent;
+    const auto c = injection_capped::emission_gate(
+        MAINNET_441, cst, ChainShares{{1, u64f64(Rational(1, 2))}, {2, u64f64(Rational(1, 1000))}});
+    EXPECT_EQ(c.gate.at(1), c.gate.at(2));
+    EXPECT_LE(c.gate.at(2).to_rational(), Rational(Int(1), Int(1) << 30));
+    EXPECT_GE(c.gate.at(2).to_rational(), Rational(Int(1), Int(1) << 32));
+}

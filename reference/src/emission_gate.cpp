@@ -16,7 +16,8 @@ using namespace leaf;
 
 namespace {
 
-/// The gate's leaf formula: the power (θ/s)^h. θ's storage is the family's (`Leaf`).
+/// The gate's leaf formula: g = 1/(1 + r^h) for r = θ/s, with the power of BGATE-004. θ's
+/// storage is the family's (`Leaf`).
 template <typename Model>
 struct GateLeaf;
 
@@ -25,8 +26,13 @@ struct GateLeaf<ChainModel>
 {
     static U64F64 share_of(U64F64 stored) { return Leaf<ChainModel>::share_of_stored(stored); }
     static U64F64 stored(U64F64 v) { return Leaf<ChainModel>::stored_share(v); }
-    /// BGATE-004: the chain's `safe_pow`, through I32F32 ln and exp (FIX-012).
-    static U64F64 power(U64F64 ratio, U64F64 h) { return transcendental::safe_pow(ratio, h); }
+    /// BGATE-004: the chain's `safe_pow`, through I32F32 ln and exp (FIX-012); BGATE-003's
+    /// `safe_div` and `saturating_add` around it.
+    static U64F64 gate(U64F64 ratio, U64F64 h)
+    {
+        const U64F64 one = Leaf<ChainModel>::share_one();
+        return div_or_zero(one, add(one, transcendental::safe_pow(ratio, h)));
+    }
 };
 
 template <>
@@ -34,9 +40,19 @@ struct GateLeaf<ExactModel>
 {
     static Rational share_of(U64F64 stored) { return Leaf<ExactModel>::share_of_stored(stored); }
     static U64F64 stored(const Rational& v) { return Leaf<ExactModel>::stored_share(v); }
-    /// BGATE-004: the real power. An integer h up to 64 (mainnet's is 3) gives the exact
-    /// rational; any other h the midpoint of the BIGM-007 enclosure at 2^-256, which a U64F64
-    /// share cannot tell from the real value.
+    /// BGATE-003 on rationals: 1/(1 + r^h). For r > 1 it is q/(1 + q) with q = (1/r)^h ≤ 1, the
+    /// same number: r^h itself can have more bits than any machine holds (h near 2^64 below
+    /// the bar), while q only gets small.
+    static Rational gate(const Rational& ratio, U64F64 h)
+    {
+        if (ratio <= 1)
+            return 1 / (1 + power(ratio, h));
+        const Rational q = power(1 / ratio, h);
+        return q / (1 + q);
+    }
+    /// BGATE-004: the real power of r ≤ 1. An integer h up to 64 (mainnet's is 3) gives the
+    /// exact rational; any other h the midpoint of the BIGM-007 enclosure at 2^-256, which a
+    /// U64F64 share cannot tell from the real value.
     static Rational power(const Rational& ratio, U64F64 h)
     {
         const Int h_bits = h.int_bits();
@@ -106,7 +122,6 @@ GateOutcome<Model> emission_gate(const Ruleset& rules, const ChainStateT<Model>&
 {
     using G = GateLeaf<Model>;
     const Share<Model> zero{};
-    const Share<Model> one = Leaf<Model>::share_one();
     GateOutcome<Model> out;
     out.weighted = weighted;
     out.gated = weighted;
@@ -126,8 +141,7 @@ GateOutcome<Model> emission_gate(const Ruleset& rules, const ChainStateT<Model>&
     Share<Model> total = zero;
     for (auto& [n, s] : out.gated) {
         if (s > zero) {
-            const Share<Model> g =
-                div_or_zero(one, add(one, G::power(div_or_zero(out.bar, s), st.emission_gate_exponent)));
+            const Share<Model> g = G::gate(div_or_zero(out.bar, s), st.emission_gate_exponent);
             out.gate[n] = g;
             s = mul(s, g);
         }

@@ -436,6 +436,11 @@ Interval pow_ratio_reference(const Int& bn, const Int& bd, const Int& en, const 
     // t = (en/ed)·ln(bn/bd); en/ed ≥ 0 so the bounds keep their order.
     const Int tl = floor_div(lb.lo * en, ed);
     const Int tu = ceil_div(lb.hi * en, ed);
+    // V ≤ scale·exp(tu/2^P) < scale·2^-(bits(scale) + 1) < 1/2 when tu ≤ −(bits(scale) + 1)·ln 2:
+    // [0, 1] encloses it, while 2^j itself would need more bits than a machine has (an exponent
+    // near 2^64 on a base below 1).
+    if (tu <= -Int(bit_length(scale) + 1) * ln2.hi)
+        return {0, 1};
     const ScaledExp el = exp_bounds(tl, P, ln2);
     const ScaledExp eu = exp_bounds(tu, P, ln2);
     // V ∈ [scale·el.lo·2^(el.j − P), scale·eu.hi·2^(eu.j − P)].
