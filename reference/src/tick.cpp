@@ -79,14 +79,16 @@ const Int& max_sqrt_ratio()
 
 std::optional<Int> get_sqrt_ratio_at_tick(i32 tick)
 {
-    const i32 abs_tick = tick < 0 ? -tick : tick;
+    // In 64 bits: −i32::MIN does not fit an i32 (Rust's `tick.neg()` would overflow there; the
+    // pallet never passes it, its indices being bounded). It is out of range either way.
+    const std::int64_t abs_tick = tick < 0 ? -static_cast<std::int64_t>(tick) : tick;
     if (abs_tick > MAX_TICK)
         return std::nullopt;
     // TICK-001: ratio < 2^128·(1 + 2^-64) and each factor < 2^128, so the chain's saturating_mul
     // never saturates and the product is exact in 256 bits.
     Int ratio = (abs_tick & 1) != 0 ? limbs(12262481743371124737ULL, 18445821805675392311ULL) : TWO_128;
     for (unsigned k = 1; k < 20; ++k)
-        if ((abs_tick & (i32{1} << k)) != 0)
+        if ((abs_tick & (std::int64_t{1} << k)) != 0)
             ratio = (ratio * factors()[k - 1]) >> 128;
     if (tick > 0)
         ratio = U256_MAX / ratio;
