@@ -185,3 +185,46 @@ TEST(tick, bounded_conversions_clamp_to_the_index_range)
     EXPECT_EQ(tick::from_sqrt_price_bounded(U64F64::from_int_bits(Int(1)).value()), tick::MIN_INDEX);
     EXPECT_EQ(tick::from_sqrt_price_bounded(U64F64::one()), 0);
 }
+
+/// @rule FIX-013
+TEST(tick, checked_sqrt_by_bisection)
+{
+    const U64F64 eps = U64F64::from_f64(0.000000000001);
+    // Derived: 1 and 4 are found at once (the first middle is the root, v / middle = middle).
+    EXPECT_EQ(U64F64::one().checked_sqrt(eps), U64F64::one());
+    EXPECT_EQ(U64F64::saturating_from_u64(4).checked_sqrt(eps), U64F64::saturating_from_u64(2));
+    // Derived: for 0 the bisection halves [0, 1] until the middle is at most epsilon:
+    // 2^-40 ≈ 9.1e-13 ≤ 10^-12 < 2^-39, so the "root" of 0 is 2^-40, not 0.
+    EXPECT_EQ(U64F64::zero().checked_sqrt(eps)->int_bits(), Int(1) << 24);
+    // Within epsilon of the real root where the bisection converges (v / m − m and m − √v
+    // differ by a factor of about 2√v).
+    for (const u64 v : {2ULL, 3ULL, 1000ULL, 123456789ULL}) {
+        const Rational m = U64F64::saturating_from_u64(v).checked_sqrt(eps)->to_rational();
+        EXPECT_LE(
+            abs_diff(U64F64::saturating_from_u64(v).safe_div(*U64F64::from_int_bits(floor(m * (Int(1) << 64)))), m),
+            eps.to_rational())
+            << v;
+    }
+}
+
+/// @rule TICK-006
+TEST(tick, v3_initialisation_of_the_chain)
+{
+    // test_swap_initialization: the mock's netuid 1 has τ = 10^12, α = 4·10^12.
+    const auto init = tick::initialize_v3(1'000'000'000'000ULL, 4'000'000'000'000ULL);
+    EXPECT_LT(abs_diff(init.sqrt_price, Rational(1, 2)), f64(0.000000001));
+    EXPECT_EQ(init.tick, tick::from_sqrt_price_bounded(U64F64::from_f64(0.5)));
+    EXPECT_EQ(init.liquidity, 2'000'000'000'000ULL);  // ⌊√(4·10^24)⌋
+    // Derived: equal reserves give the root 1 exactly, tick 0; no TAO gives the bisection's
+    // 2^-40 (FIX-013), far below the lowest index, so the tick is MIN_INDEX and the price is
+    // clamped to that index's; no alpha gives price 0 (`safe_div`) and the same.
+    const auto even = tick::initialize_v3(5'000'000'000ULL, 5'000'000'000ULL);
+    EXPECT_EQ(even.sqrt_price, U64F64::one());
+    EXPECT_EQ(even.tick, 0);
+    EXPECT_EQ(even.liquidity, 5'000'000'000ULL);
+    for (const auto& empty : {tick::initialize_v3(0, 5'000'000'000ULL), tick::initialize_v3(5'000'000'000ULL, 0)}) {
+        EXPECT_EQ(empty.tick, tick::MIN_INDEX);
+        EXPECT_EQ(empty.sqrt_price, *tick::try_to_sqrt_price(tick::MIN_INDEX));
+        EXPECT_EQ(empty.liquidity, 0u);
+    }
+}

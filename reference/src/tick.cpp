@@ -199,4 +199,21 @@ i32 from_sqrt_price_bounded(fixed::U64F64 sqrt_price)
     return sqrt_price > as_sqrt_price_bounded(MAX_INDEX) ? MAX_INDEX : MIN_INDEX;
 }
 
+V3Init initialize_v3(u64 tao_reserve, u64 alpha_reserve)
+{
+    using fixed::U64F64;
+    const U64F64 price = U64F64::saturating_from_u64(tao_reserve).safe_div(U64F64::saturating_from_u64(alpha_reserve));
+    // `U64F64::saturating_from_num(0.000000000001)`, an f64 literal (FIX-002)
+    static const U64F64 epsilon = U64F64::from_f64(0.000000000001);
+    V3Init out;
+    out.sqrt_price = price.checked_sqrt(epsilon).value_or(U64F64::zero());
+    out.tick = from_sqrt_price_bounded(out.sqrt_price);
+    // TICK-006: adding the protocol's position clamps the price at the ends of the index range
+    if (out.tick >= MAX_INDEX || out.tick <= MIN_INDEX)
+        out.sqrt_price = as_sqrt_price_bounded(out.tick);
+    // `helpers_128bit::sqrt` is the integer square root, rounded down
+    out.liquidity = boost::multiprecision::sqrt(Int(tao_reserve) * alpha_reserve).convert_to<u64>();
+    return out;
+}
+
 }  // namespace dtao::tick

@@ -68,6 +68,20 @@ inline constexpr i32 INDEX_OFFSET = MAX_TICK;
 /// the bounded price at MAX_INDEX, else MIN_INDEX.
 [[nodiscard]] i32 from_sqrt_price_bounded(fixed::U64F64 sqrt_price);
 
+/// What `maybe_initialize_v3` stores for a subnet's pool when the swap pallet first touches it.
+struct V3Init
+{
+    fixed::U64F64 sqrt_price;  ///< `AlphaSqrtPrice`
+    i32 tick = 0;              ///< `CurrentTick`
+    u64 liquidity = 0;         ///< `CurrentLiquidity`, and the protocol's full-range position
+};
+
+/// @rule TICK-006  `maybe_initialize_v3`: the price τ/α as U64F64 (`safe_div`, 0 when α = 0), its
+/// square root by FIX-013 with epsilon 10^-12, the tick by TICK-005, the price clamped to the
+/// tick's when the tick is at either end of the index range (`clamp_sqrt_price`), and the
+/// protocol's liquidity ⌊√(τ·α)⌋ on [MIN_INDEX, MAX_INDEX].
+[[nodiscard]] V3Init initialize_v3(u64 tao_reserve, u64 alpha_reserve);
+
 /// The pallet's literal bounds of TICK-005: `SqrtPrice::saturating_from_num(0.0000000002328350195)`
 /// and `SqrtPrice::saturating_from_num(4294886577.20989222513899790805)` (f64 literals, FIX-002).
 [[nodiscard]] fixed::U64F64 min_sqrt_price();

@@ -298,6 +298,32 @@ struct Fixed
     /// i.e. 0 on division by zero **and** on overflow.
     [[nodiscard]] Fixed safe_div(Fixed o) const { return checked_div(o).value_or(Fixed{0}); }
 
+    /// @rule FIX-013  subtensor `checked_sqrt(epsilon)` (safe_math `FixedExt`): bisection on
+    /// [min(1, v), max(1, v)] with `saturating_add`, `safe_div` and `abs_diff`, stopping when
+    /// |v / middle − middle| ≤ epsilon or after 129 halvings. Unsigned types only (the chain
+    /// calls it on U64F64; its nullopt for v < 0 cannot happen there).
+    [[nodiscard]] std::optional<Fixed> checked_sqrt(Fixed epsilon) const requires(!Signed)
+    {
+        // |a − b| exactly: the types it is used on are unsigned, so neither side can overflow.
+        const auto abs_diff = [](Fixed a, Fixed b) { return a < b ? Fixed{b.bits - a.bits} : Fixed{a.bits - b.bits}; };
+        const Fixed one = Fixed::one(), two = Fixed{static_cast<Bits>(Bits{2} << Frac)};
+        Fixed high = *this > one ? *this : one;
+        Fixed low = *this > one ? Fixed{0} : *this;
+        Fixed middle = high.saturating_add(low).safe_div(two);
+        Fixed check = safe_div(middle);
+        for (int iteration = 0; abs_diff(check, middle) > epsilon;) {
+            if (check < middle)
+                high = middle;
+            else
+                low = middle;
+            middle = high.saturating_add(low).safe_div(two);
+            check = safe_div(middle);
+            if (++iteration > 128)
+                break;
+        }
+        return middle;
+    }
+
     /// @rule FIX-007  `saturating_to_num::<u64>()`: drop the fraction toward
     /// −∞ (the fixed crate's `to_num` floors), clamp to [0, u64::MAX].
     [[nodiscard]] constexpr u64 saturating_to_u64() const noexcept
