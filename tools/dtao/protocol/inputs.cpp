@@ -163,7 +163,10 @@ std::string input_mismatch(const nlohmann::json& input, const InputShape& shape,
 {
     if (!input.is_object())
         return path + ": expected an object";
-    for (const auto& [key, value] : input.items()) {
+    for (auto it = input.begin(); it != input.end(); ++it) {
+        // a named copy, not a structured binding: clang's C++20 does not let a lambda capture one
+        const std::string& key = it.key();
+        const nlohmann::json& value = it.value();
         const std::string where = path + "." + key;
         const auto f =
             std::find_if(shape.fields.begin(), shape.fields.end(), [&](const InputField* x) { return x->name == key; });

@@ -320,9 +320,11 @@ std::string shape_mismatch(const nlohmann::json& v, const Shape& shape, const st
             !why.empty())
             return why;
     }
-    for (const auto& [key, value] : v.items())
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        const std::string& key = it.key();  // not a structured binding: a lambda captures it
         if (std::none_of(shape.fields.begin(), shape.fields.end(), [&](const OutputField& f) { return f.name == key; }))
             return path + "." + key + ": not a field of this output";
+    }
     return "";
 }
 
