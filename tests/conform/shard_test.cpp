@@ -42,24 +42,26 @@ struct Ran
     std::string out, err;
 };
 
-Ran run(const Options& o)
+/// What one command (`run` or `merge`) returned and printed.
+template <typename Command>
+Ran capture(Command&& command)
 {
     std::ostringstream out, err;
     Ran r;
-    r.code = dtao::conform::run(o, out, err);
+    r.code = command(out, err);
     r.out = out.str();
     r.err = err.str();
     return r;
 }
 
+Ran run(const Options& o)
+{
+    return capture([&](std::ostream& out, std::ostream& err) { return dtao::conform::run(o, out, err); });
+}
+
 Ran merge(const MergeOptions& m)
 {
-    std::ostringstream out, err;
-    Ran r;
-    r.code = dtao::conform::merge(m, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
+    return capture([&](std::ostream& out, std::ostream& err) { return dtao::conform::merge(m, out, err); });
 }
 
 json read(const fs::path& p)
