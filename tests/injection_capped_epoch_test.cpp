@@ -525,3 +525,42 @@ TEST(injection_capped, fast_moving_price_seeds_then_moves_by_ln2_over_600)
         EXPECT_EQ(st.find(1)->subnet_fast_moving_price.has_value(), r.fast_moving_price) << r.id;
     }
 }
+
+/// @rule BEPOCH-002
+TEST(injection_capped, root_dividend_moves_no_pool_at_the_epoch)
+{
+    // Root Reborn (spec 441 on, spec/injection_capped.md BEPOCH-002): the epoch queues each
+    // validator's root dividend for its basket, and an uncurated basket takes it in place. The
+    // alpha was counted in SubnetAlphaOut when it was emitted, so the block that drains it moves
+    // no pool: the same block with and without a pending root dividend leaves every reserve,
+    // TotalStake and TotalIssuance equal, and the epoch hands the whole dividend on.
+    constexpr u64 ROOT_DIVIDEND = 987'654'321;
+    for (const Ruleset& r : MAINNET_RULESETS) {
+        ChainState with = mock_state(1'000);
+        Subnet e = add_dynamic_network(with, 1);
+        e.subnet_emission_enabled = true;
+        e.first_emission_block_number = 1;
+        e.tempo = 360;
+        e.last_epoch_block = 0;  // due at block 1 000
+        e.subnet_alpha_out = 50'000'000'000;
+        with.subnets.push_back(e);
+        ChainState without = with;
+        with.find(1)->pending_root_alpha_divs = ROOT_DIVIDEND;
+
+        const auto a = block_step_with_credit(r, with, 1'000'000'000);
+        const auto b = block_step_with_credit(r, without, 1'000'000'000);
+        ASSERT_EQ(a.epochs.size(), 1u) << r.id;
+        ASSERT_EQ(b.epochs.size(), 1u) << r.id;
+        EXPECT_EQ(a.epochs[0].pending_root_alpha, b.epochs[0].pending_root_alpha + ROOT_DIVIDEND) << r.id;
+        EXPECT_EQ(with.find(1)->pending_root_alpha_divs, 0u) << r.id;
+        for (const u64 n : {u64{0}, u64{1}}) {
+            const Subnet& x = *with.find(n);
+            const Subnet& y = *without.find(n);
+            EXPECT_EQ(x.subnet_tao, y.subnet_tao) << r.id << " netuid " << n;
+            EXPECT_EQ(x.subnet_alpha_in, y.subnet_alpha_in) << r.id << " netuid " << n;
+            EXPECT_EQ(x.subnet_alpha_out, y.subnet_alpha_out) << r.id << " netuid " << n;
+        }
+        EXPECT_EQ(with.total_stake, without.total_stake) << r.id;
+        EXPECT_EQ(with.total_issuance, without.total_issuance) << r.id;
+    }
+}
