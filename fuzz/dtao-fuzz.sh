@@ -48,6 +48,8 @@ build() {
 binary() {
     local t=$1
     [ -f "$BUILD_DIR/fuzz/targets.txt" ] || configure
+    # a target added since the build directory was configured: configure once more
+    grep -qx "$t" "$BUILD_DIR/fuzz/targets.txt" || configure
     grep -qx "$t" "$BUILD_DIR/fuzz/targets.txt" || { log "unknown target '$t' (targets: $(targets | tr '\n' ' '))"; exit 2; }
     cmake --build "$BUILD_DIR" -j "$JOBS" --target "${t}_fuzz" >&2
     echo "$BUILD_DIR/fuzz/${t}_fuzz"

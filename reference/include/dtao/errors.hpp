@@ -27,6 +27,8 @@ enum class Error
     price_limit_exceeded,     ///< `PriceLimitExceeded`: the current price is already at or beyond the limit
     swap_input_too_large,     ///< `SwapInputTooLarge`: net input above 1000 × the input-side reserve
     reserves_out_of_balance,  ///< `ReservesOutOfBalance`: initialisation from a price gives no valid weight
+    // the v3 pool (v3.1.6 … v3.4.7), swap pallet errors
+    too_many_swap_steps,  ///< `TooManySwapSteps`: a v3 swap needs more than 1000 steps
 };
 
 inline constexpr Error ALL_ERRORS[] = {
@@ -43,6 +45,7 @@ inline constexpr Error ALL_ERRORS[] = {
     Error::price_limit_exceeded,
     Error::swap_input_too_large,
     Error::reserves_out_of_balance,
+    Error::too_many_swap_steps,
 };
 
 [[nodiscard]] constexpr std::string_view to_string(Error e) noexcept
@@ -61,6 +64,7 @@ inline constexpr Error ALL_ERRORS[] = {
     case Error::price_limit_exceeded: return "price_limit_exceeded";
     case Error::swap_input_too_large: return "swap_input_too_large";
     case Error::reserves_out_of_balance: return "reserves_out_of_balance";
+    case Error::too_many_swap_steps: return "too_many_swap_steps";
     }
     return "unknown";
 }
