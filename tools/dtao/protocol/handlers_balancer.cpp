@@ -15,8 +15,6 @@ namespace {
 
 using fixed::U64F64;
 
-inline constexpr u64 QUOTE_PARTS_MAX = 1'000'000'000'000'000'000ULL;
-
 template <typename Model>
 json balancer_pool_after(const SubnetT<Model>& s, const typename Model::Amount& total_stake)
 {
