@@ -68,12 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const u64 l = pool.liquidity == U64_MAX ? raw : raw % (pool.liquidity + 1);
         if (lo < tick::MIN_INDEX || hi > tick::MAX_INDEX || l == 0)
             continue;
-        pool.ticks[lo].liquidity_net += static_cast<i128>(l);
-        pool.ticks[lo].liquidity_gross = sat_add(pool.ticks[lo].liquidity_gross, l);
-        pool.ticks[hi].liquidity_net -= static_cast<i128>(l);
-        pool.ticks[hi].liquidity_gross = sat_add(pool.ticks[hi].liquidity_gross, l);
-        if (lo <= pool.current_tick && pool.current_tick < hi)
-            pool.liquidity = sat_add(pool.liquidity, l);
+        v3::add_position_liquidity(pool, lo, hi, l);
     }
     if (flags & 8) {  // as the pallet finds a pool it has not touched yet
         pool = v3::Pool{};

@@ -36,8 +36,7 @@ struct Case
 };
 
 /// A pool within the supply, initialised with the protocol's full-range position, plus up to
-/// three user positions placed as the pallet places them (`add_liquidity_at_index`, the current
-/// liquidity raised when the position holds the current tick).
+/// three user positions placed as the pallet places them (`add_position_liquidity`).
 rc::Gen<Case> swap_case()
 {
     return rc::gen::exec([] {
@@ -56,12 +55,7 @@ rc::Gen<Case> swap_case()
             const u64 l = c.pool.liquidity / static_cast<u64>(*rc::gen::inRange(1, 100));
             if (lo < tick::MIN_INDEX || hi > tick::MAX_INDEX || l == 0)
                 continue;
-            c.pool.ticks[lo].liquidity_net += static_cast<i128>(l);
-            c.pool.ticks[lo].liquidity_gross += l;
-            c.pool.ticks[hi].liquidity_net -= static_cast<i128>(l);
-            c.pool.ticks[hi].liquidity_gross += l;
-            if (lo <= c.pool.current_tick && c.pool.current_tick < hi)
-                c.pool.liquidity += l;
+            v3::add_position_liquidity(c.pool, lo, hi, l);
         }
         c.side = *rc::gen::element(SwapSide::buy, SwapSide::sell);
         const u64 in_reserve = c.side == SwapSide::buy ? c.pool.tao_reserve : c.pool.alpha_reserve;

@@ -128,10 +128,10 @@ TEST(v3_swap, a_buy_crosses_an_active_tick_and_takes_its_liquidity)
     v3::Pool p = mock_pool(1'000'000'000'000, 1'000'000'000'000);
     ASSERT_EQ(p.current_tick, 0);
     const u64 l = p.liquidity;
-    p.ticks[100].liquidity_net = static_cast<i128>(l);
-    p.ticks[100].liquidity_gross = l;
-    p.ticks[200].liquidity_net = -static_cast<i128>(l);
-    p.ticks[200].liquidity_gross = l;
+    v3::add_position_liquidity(p, 100, 200, l);
+    ASSERT_EQ(p.liquidity, l);  // the position is above the price: not in range yet
+    ASSERT_EQ(p.ticks.at(100).liquidity_net, static_cast<i128>(l));
+    ASSERT_EQ(p.ticks.at(200).liquidity_net, -static_cast<i128>(l));
     const U64F64 edge = tick::as_sqrt_price_bounded(100);
     EXPECT_EQ(v3::tick_edge(SwapSide::buy, p), 100);
     const u64 to_edge = v3::delta_in(SwapSide::buy, U64F64::saturating_from_u64(l), p.sqrt_price, edge);

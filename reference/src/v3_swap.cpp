@@ -92,17 +92,28 @@ u64 delta_in(SwapSide side, U64F64 l, U64F64 sqrt_price, U64F64 target)
     return l.saturating_mul(one.safe_div(target).saturating_sub(one.safe_div(sqrt_price))).saturating_to_u64();
 }
 
+namespace {
+
+/// `convert_deltas`' denominator as the chain rounds it: a buy's A = ((L·√p) + δ)·√p, a sell's
+/// D = (L `safe_div` √p) + δ.
+U64F64 convert_deltas_denominator(SwapSide side, U64F64 l, U64F64 sqrt_price, U64F64 dx)
+{
+    if (side == SwapSide::buy)
+        return l.saturating_mul(sqrt_price).saturating_add(dx).saturating_mul(sqrt_price);
+    return l.safe_div(sqrt_price).saturating_add(dx);
+}
+
+}  // namespace
+
 u64 convert_deltas(SwapSide side, U64F64 l, U64F64 sqrt_price, u64 d)
 {
     if (d == 0)
         return 0;
     const U64F64 dx = fx(d);
-    if (side == SwapSide::buy) {
-        const U64F64 a = l.saturating_mul(sqrt_price).saturating_add(dx).saturating_mul(sqrt_price);
-        return l.safe_div(a).saturating_mul(dx).saturating_to_u64();
-    }
-    const U64F64 denom = l.safe_div(sqrt_price).saturating_add(dx);
-    return dx.saturating_mul(l.safe_div(denom).saturating_mul(sqrt_price)).saturating_to_u64();
+    const U64F64 ratio = l.safe_div(convert_deltas_denominator(side, l, sqrt_price, dx));
+    if (side == SwapSide::buy)
+        return ratio.saturating_mul(dx).saturating_to_u64();
+    return dx.saturating_mul(ratio.saturating_mul(sqrt_price)).saturating_to_u64();
 }
 
 Rational exact_sqrt_price_target(SwapSide side, const Rational& l, const Rational& sqrt_price, const Rational& d)
@@ -129,11 +140,7 @@ Rational exact_convert_deltas(SwapSide side, const Rational& l, const Rational& 
 Rational convert_deltas_ceiling(SwapSide side, U64F64 l, U64F64 sqrt_price, u64 d)
 {
     const Rational real = exact_convert_deltas(side, l.to_rational(), sqrt_price.to_rational(), d);
-    const U64F64 dx = fx(d);
-    // the chain's denominator, as convert_deltas rounds it
-    const U64F64 chain = side == SwapSide::buy
-                             ? l.saturating_mul(sqrt_price).saturating_add(dx).saturating_mul(sqrt_price)
-                             : l.safe_div(sqrt_price).saturating_add(dx);
+    const U64F64 chain = convert_deltas_denominator(side, l, sqrt_price, fx(d));
     const Rational exact =
         side == SwapSide::buy
             ? (l.to_rational() * sqrt_price.to_rational() + d) * sqrt_price.to_rational()
@@ -331,6 +338,27 @@ u64 current_alpha_price(const Pool& pool)
     return current_price(pool).saturating_mul(U96F32::saturating_from_u64(1'000'000'000)).saturating_to_u64();
 }
 
+void add_position_liquidity(Pool& pool, i32 tick_low, i32 tick_high, u64 liquidity)
+{
+    // add_liquidity_at_index: a fresh tick's fee growth outside is the global one when the tick
+    // is above the current tick, else 0
+    for (const auto& [index, net] : {std::pair<i32, i128>{tick_low, static_cast<i128>(liquidity)},
+                                     std::pair<i32, i128>{tick_high, -static_cast<i128>(liquidity)}}) {
+        const bool fresh = pool.ticks.count(index) == 0;
+        Tick& t = pool.ticks[index];
+        if (fresh && index > current_bounded(pool)) {
+            t.fees_out_tao = fixed::convert<I64F64>(pool.fee_global_tao);
+            t.fees_out_alpha = fixed::convert<I64F64>(pool.fee_global_alpha);
+        }
+        t.liquidity_net += net;
+        t.liquidity_gross = sat_add(t.liquidity_gross, liquidity);
+    }
+    // update_liquidity_if_needed
+    const i32 current = current_bounded(pool);
+    if (tick_low <= current && current < tick_high)
+        pool.liquidity = sat_add(pool.liquidity, liquidity);
+}
+
 void maybe_initialize_v3(Pool& pool)
 {
     if (pool.initialized)
@@ -338,21 +366,7 @@ void maybe_initialize_v3(Pool& pool)
     const tick::V3Init init = tick::initialize_v3(pool.tao_reserve, pool.alpha_reserve);
     pool.sqrt_price = init.sqrt_price;
     pool.current_tick = init.tick;
-    // add_liquidity_at_index for a fresh tick: the fee growth outside is the global one when
-    // the tick is above the current tick, else 0
-    for (const auto& [index, net] : {std::pair<i32, i128>{tick::MIN_INDEX, static_cast<i128>(init.liquidity)},
-                                     std::pair<i32, i128>{tick::MAX_INDEX, -static_cast<i128>(init.liquidity)}}) {
-        const bool fresh = pool.ticks.count(index) == 0;
-        Tick& t = pool.ticks[index];
-        if (fresh && index > init.tick) {
-            t.fees_out_tao = fixed::convert<I64F64>(pool.fee_global_tao);
-            t.fees_out_alpha = fixed::convert<I64F64>(pool.fee_global_alpha);
-        }
-        t.liquidity_net += net;
-        t.liquidity_gross = sat_add(t.liquidity_gross, init.liquidity);
-    }
-    if (tick::MIN_INDEX <= init.tick && init.tick < tick::MAX_INDEX)
-        pool.liquidity = sat_add(pool.liquidity, init.liquidity);
+    add_position_liquidity(pool, tick::MIN_INDEX, tick::MAX_INDEX, init.liquidity);
     pool.initialized = true;
 }
 

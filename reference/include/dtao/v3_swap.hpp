@@ -185,9 +185,17 @@ struct StepResult
 /// @rule VSWAP-011  The runtime API's `current_alpha_price`: ⌊VSWAP-011 · 10^9⌋ (U96F32, saturating).
 [[nodiscard]] u64 current_alpha_price(const Pool& pool);
 
+/// @rule VSWAP-012  The ticks and current liquidity of a position on [tick_low, tick_high)
+/// (`add_liquidity_not_insert`'s `add_liquidity_at_index` and `update_liquidity_if_needed`): +L at
+/// the lower tick, −L at the upper, each tick's gross liquidity + L (a fresh tick above the
+/// current one starts with the global fee growth as its outside growth); the current liquidity
+/// + L when the position holds the current tick. The caller checks tick_low < tick_high.
+void add_position_liquidity(Pool& pool, i32 tick_low, i32 tick_high, u64 liquidity);
+
 /// @rule VSWAP-012  `maybe_initialize_v3` on a pool: TICK-006's price, tick and liquidity; the
-/// protocol's full-range position as the ticks MIN_INDEX (+L) and MAX_INDEX (−L); the current
-/// liquidity L when MIN_INDEX ≤ tick < MAX_INDEX. A pool already initialised is unchanged.
+/// protocol's full-range position placed by `add_position_liquidity` on [MIN_INDEX, MAX_INDEX]
+/// (so the current liquidity is L unless the tick is MAX_INDEX). A pool already initialised is
+/// unchanged.
 void maybe_initialize_v3(Pool& pool);
 
 }  // namespace dtao::v3
