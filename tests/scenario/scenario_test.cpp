@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <sstream>
 
 namespace {
@@ -124,29 +125,137 @@ TEST(ScenarioEngine, MalformedAmountNamesTheField)
     }
 }
 
-/// @rule RSET-017 RSET-024
-/// The engine drives the launch block on the constant-product pool; a ruleset with other
-/// forms is refused, naming them, rather than run with the wrong pool.
-TEST(ScenarioEngine, BalancerRulesetIsRefused)
+json capped_scenario()
+{
+    return json::parse(R"({
+      "scenario_version": 1, "id": "S0", "name": "capped", "ruleset": "mainnet-464",
+      "state": {"block": 9000000, "total_issuance": "11300000", "root_stake": "3500000",
+                "subnets": [{"netuid": 1, "tao": "2000", "alpha_in": "1000000", "alpha_out": "2000000"}],
+                "fill": {"count": 5, "first_netuid": 2, "tao": "150000", "tao_last": "1500",
+                         "alpha_in": "1500000", "alpha_in_last": "750000", "alpha_out": "3000000"}},
+      "actors": [{"name": "a", "netuid": 1, "strategy": "sandwich", "amount": "100", "start": 2, "stop": 12},
+                 {"name": "b", "netuid": 2, "strategy": "buy_to_price", "target_price": 0.2, "hold_blocks": 10}],
+      "blocks": 30, "record": {"netuids": [1, 2]}
+    })");
+}
+
+/// @rule RSET-024 BCOIN-012 BAL-011
+/// Every injection-capped ruleset (the Balancer era and today's mainnet) runs on the Balancer
+/// pool with its block's invariants checked twice a block (after the coinbase and after the
+/// extrinsics), and the sandwich trades around each coinbase: one buy and one sell per trip.
+TEST(ScenarioEngine, InjectionCappedRulesetsRunWithTheirInvariants)
+{
+    for (const char* rules :
+         {"v3.4.8-423", "v3.4.9-424", "main-14bc6f9", "mainnet-432", "mainnet-440", "mainnet-441", "mainnet-464"}) {
+        auto s = capped_scenario();
+        s["ruleset"] = rules;
+        sc::Options o;
+        const auto rep = sc::run(s, o);
+        ASSERT_TRUE(rep.ok) << rules << ": " << rep.runs.at(0).failure;
+        const auto& sum = rep.runs.at(0).summary;
+        EXPECT_EQ(sum["invariant_checks"], 60) << rules;
+        EXPECT_EQ(sum["actors"]["a"]["buys"], 10) << rules;
+        EXPECT_EQ(sum["actors"]["a"]["sells"], 10) << rules;
+        EXPECT_EQ(sum["actors"]["a"]["rejected_ops"], 0) << rules;
+        EXPECT_EQ(sum["actors"]["b"]["sells"], 1) << rules;
+        EXPECT_GT(sum["injection_capped"]["chain_buys"].get<int>(), 0) << rules;
+        EXPECT_EQ(sum["injection_capped"]["emission_concentration"]["subnets_emitting"], 6) << rules;
+        // 30 blocks of 0.5 TAO: whatever is not spent is recycled
+        EXPECT_NEAR(sum["totals"]["tao_minted"].get<double>() + sum["injection_capped"]["tao_recycled"].get<double>(),
+                    15.0, 1e-9)
+            << rules;
+    }
+}
+
+/// @rule BCOIN-012 BAL-007 BAL-010
+/// The injection-capped invariants catch a rao out of place: TotalIssuance, a pool reserve, a
+/// pool weight out of [0.01, 0.99], each at the block it happened, naming the invariant.
+TEST(ScenarioEngine, InjectionCappedBrokenInvariantsAreCaught)
+{
+    const std::vector<std::pair<std::string, std::function<void(dtao::ChainState&)>>> cases{
+        {"invariant conservation", [](dtao::ChainState& s) { s.total_issuance += 1; }},
+        {"invariant pool", [](dtao::ChainState& s) { s.subnets.at(1).subnet_tao += 1; }},
+        {"invariant pool", [](dtao::ChainState& s) { s.subnets.at(1).subnet_alpha_out -= 1; }},
+        {"invariant stake", [](dtao::ChainState& s) { s.total_stake += 1; }},
+        {"invariant weights",
+         [](dtao::ChainState& s) { s.subnets.at(3).swap_balancer_quote_parts = 9'000'000'000'000'000; }},
+    };
+    for (const auto& [want, corrupt] : cases) {
+        sc::Options o;
+        o.tamper = [&corrupt](dtao::ChainState& s, unsigned long long i) {
+            if (i == 7)
+                corrupt(s);
+        };
+        const auto rep = sc::run(capped_scenario(), o);
+        ASSERT_FALSE(rep.ok) << want;
+        const auto& f = rep.runs.at(0).failure;
+        EXPECT_NE(f.find("block 9000007 (index 7)"), std::string::npos) << f;
+        EXPECT_NE(f.find(want), std::string::npos) << f;
+    }
+}
+
+/// @rule RSET-024
+/// What only the launch block has is refused for an injection-capped ruleset, with the reason:
+/// the exact model over a run, the flat-fee what-ifs, a launch-era closed form.
+TEST(ScenarioEngine, InjectionCappedRefusesLaunchOnlyOptions)
+{
+    const auto refused = [](json s, sc::Options o, const std::string& want) {
+        try {
+            (void)sc::run(s, o);
+            ADD_FAILURE() << "ran: " << want;
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find(want), std::string::npos) << e.what();
+        }
+    };
+    sc::Options exact;
+    exact.exact = true;
+    refused(capped_scenario(), exact, "exact state grows without bound");
+    auto fee = capped_scenario();
+    fee["params"] = json::parse(R"({"fee_rate": 0.01})");
+    refused(fee, sc::Options{}, "launch-era what-ifs");
+    auto check = capped_scenario();
+    check["checks"] = json::parse(R"([{"kind": "share_bound", "netuid": 1}])");
+    refused(check, sc::Options{}, "a closed form of the launch-era block");
+}
+
+/// `state.fill` with tao_last / alpha_in_last spreads the pools geometrically; a listed subnet
+/// cannot carry them.
+TEST(ScenarioEngine, FillSpreadsPoolsGeometrically)
 {
     auto s = small_scenario();
-    s["ruleset"] = "v3.4.8-423";
-    sc::Options o;
+    s["state"]["fill"] = json::parse(R"({"count": 3, "first_netuid": 3, "tao": "100", "tao_last": "1",
+                                         "alpha_in": "1000", "alpha_in_last": "10", "moving_price": 0.1})");
+    s["record"]["netuids"] = json::parse("[3, 4, 5]");
+    s["actors"] = json::array();
+    s["blocks"] = 1;
+    s["params"]["block_emission"] = "rao:0";
+    const auto rep = sc::run(s, sc::Options{});
+    ASSERT_TRUE(rep.ok) << rep.runs.at(0).failure;
+    const auto& subs = rep.runs.at(0).summary["final_state"]["subnets"];
+    ASSERT_EQ(subs.size(), 4u);  // root and the three recorded
+    // after one block, whose root-dividend sale moves each pool by a few per cent
+    const auto tao = [&](std::size_t k) { return std::stod(subs[k]["subnet_tao"].get<std::string>()) / 1e9; };
+    const auto alpha = [&](std::size_t k) { return std::stod(subs[k]["subnet_alpha_in"].get<std::string>()) / 1e9; };
+    EXPECT_NEAR(tao(1), 100, 5);
+    EXPECT_NEAR(tao(2), 10, 0.5);
+    EXPECT_NEAR(tao(3), 1, 0.05);
+    EXPECT_NEAR(alpha(2), 100, 5);
+    auto bad = small_scenario();
+    bad["state"]["subnets"][0]["tao_last"] = "1";
     try {
-        (void)sc::run(s, o);
-        FAIL() << "ran a Balancer-era ruleset";
+        (void)sc::run(bad, sc::Options{});
+        FAIL() << "a listed subnet took tao_last";
     } catch (const std::runtime_error& e) {
-        EXPECT_NE(std::string(e.what()).find("injection_capped block on the balancer pool"), std::string::npos)
-            << e.what();
+        EXPECT_NE(std::string(e.what()).find("state.subnets[]: tao_last"), std::string::npos) << e.what();
     }
 }
 
 /// @rule EMA-001 @rule COIN-004
-/// Every published scenario loads, and every one of S1..S12 is there.
-TEST(ScenarioFiles, AllTwelveLoad)
+/// Every published scenario loads, and every one of S1..S15 is there.
+TEST(ScenarioFiles, AllFifteenLoad)
 {
     int n = 0;
-    for (int i = 1; i <= 12; ++i) {
+    for (int i = 1; i <= 15; ++i) {
         bool found = false;
         for (const auto& e : std::filesystem::directory_iterator(SCEN)) {
             const auto f = e.path().filename().string();
@@ -159,7 +268,7 @@ TEST(ScenarioFiles, AllTwelveLoad)
         }
         EXPECT_TRUE(found) << "S" << i;
     }
-    EXPECT_GE(n, 12);
+    EXPECT_GE(n, 15);
 }
 
 }  // namespace

@@ -159,6 +159,24 @@ struct PoolAction
 template <typename Model>
 using PoolActionResult = Result<std::variant<balancer::StakeOutcome<Model>, balancer::UnstakeOutcome<Model>>>;
 
+/// @rule BAL-011  Apply one Balancer-era stake extrinsic to `state` in the model of `state`
+/// (`add_stake` / `remove_stake` with their limits). A rejected action leaves the state
+/// unchanged and reports its error; it never throws.
+template <typename Model>
+PoolActionResult<Model> apply(const Ruleset& rules, ChainStateT<Model>& state, const PoolAction<Model>& a)
+{
+    using Outcomes = std::variant<balancer::StakeOutcome<Model>, balancer::UnstakeOutcome<Model>>;
+    // The two models' stake rules are overloads on the state's type.
+    using chain::balancer::add_stake, exact::balancer::add_stake;
+    using chain::balancer::remove_stake, exact::balancer::remove_stake;
+    if (a.kind == ActionKind::add_stake) {
+        auto r = add_stake(rules, state, a.netuid, a.amount, a.limit_price, a.allow_partial);
+        return r ? PoolActionResult<Model>(Outcomes(*r)) : PoolActionResult<Model>(r.error());
+    }
+    auto r = remove_stake(rules, state, a.netuid, a.amount, a.alpha_available, a.limit_price, a.allow_partial);
+    return r ? PoolActionResult<Model>(Outcomes(*r)) : PoolActionResult<Model>(r.error());
+}
+
 /// @rule BCOIN-012 BAL-011  One injection-capped block: `block_step` (the mint from
 /// TotalIssuance), or with `credit` given the block after the mint with that credit; then each
 /// stake extrinsic in order on the pool the coinbase left. A rejected extrinsic changes nothing
@@ -168,23 +186,12 @@ Outcome<injection_capped::CoinbaseResult<Model>, PoolActionResult<Model>>
 run(const Ruleset& rules, ChainStateT<Model>& state, std::optional<u64> credit,
     const std::vector<PoolAction<Model>>& actions)
 {
-    using Outcomes = std::variant<balancer::StakeOutcome<Model>, balancer::UnstakeOutcome<Model>>;
-    // The two models' stake rules are overloads on the state's type.
-    using chain::balancer::add_stake, exact::balancer::add_stake;
-    using chain::balancer::remove_stake, exact::balancer::remove_stake;
     Outcome<injection_capped::CoinbaseResult<Model>, PoolActionResult<Model>> out{
         credit ? injection_capped::block_step_with_credit(rules, state, Arithmetic<Model>::amount_of(*credit))
                : injection_capped::block_step(rules, state),
         {}};
-    for (const auto& a : actions) {
-        if (a.kind == ActionKind::add_stake) {
-            auto r = add_stake(rules, state, a.netuid, a.amount, a.limit_price, a.allow_partial);
-            out.actions.push_back(r ? PoolActionResult<Model>(Outcomes(*r)) : PoolActionResult<Model>(r.error()));
-        } else {
-            auto r = remove_stake(rules, state, a.netuid, a.amount, a.alpha_available, a.limit_price, a.allow_partial);
-            out.actions.push_back(r ? PoolActionResult<Model>(Outcomes(*r)) : PoolActionResult<Model>(r.error()));
-        }
-    }
+    for (const auto& a : actions)
+        out.actions.push_back(apply<Model>(rules, state, a));
     return out;
 }
 

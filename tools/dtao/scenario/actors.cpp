@@ -14,12 +14,32 @@ namespace dtao::scenario::detail {
 template <typename M>
 Engine<M>::Engine(const json& sc, const RunParams& rp, const ChainState& cs, std::vector<u64> record, u64 every,
                   Options opt)
-    : m_sc(sc), m_rp(rp), m_record(std::move(record)), m_every(every), m_opt(std::move(opt))
+    : m_sc(sc), m_rp(rp), m_capped(form_of(rp.rules, Op::block) == Form::injection_capped), m_record(std::move(record)),
+      m_every(every), m_opt(std::move(opt))
 {
     if constexpr (std::is_same_v<M, ChainModel>)
         m_st = cs;
     else
         m_st = to_exact(cs);
+    if (m_capped) {
+        // What only the launch block has: the flat-fee what-ifs, the launch-era closed forms and
+        // the `scenario` vector family's block records (its `block` op is the launch one).
+        if (m_rp.fee_rate != 0 || m_rp.fee_flat != DEFAULT_STAKING_FEE)
+            fail("params.fee_flat / params.fee_rate: launch-era what-ifs; the injection-capped block charges the "
+                 "pool's FeeRate (ruleset " +
+                 std::string(m_rp.rules.id) + ")");
+        if (m_opt.on_block)
+            fail("the scenario vector family records launch-era blocks only (ruleset " + std::string(m_rp.rules.id) +
+                 ")");
+        for (const auto& c : sc.value("checks", json::array())) {
+            const auto kind = c.at("kind").get<std::string>();
+            for (const char* launch_only : {"ema_time_to_target", "share_bound", "young_subnet_bound",
+                                            "first_ramp_alpha", "root_proportion_closed_form", "ti_dust"})
+                if (kind == launch_only)
+                    fail("checks[].kind \"" + kind + "\": a closed form of the launch-era block; ruleset " +
+                         std::string(m_rp.rules.id) + " runs the injection-capped block");
+        }
+    }
     for (const auto& a : sc.value("actors", json::array())) {
         Actor<Amount> ac;
         ac.name = a.at("name").get<std::string>();
@@ -83,8 +103,39 @@ auto Engine<M>::submit(const block::Action<Amount>& act) -> block::ActionResult<
 }
 
 template <typename M>
+auto Engine<M>::submit(const block::PoolAction<M>& act) -> block::PoolActionResult<M>
+{
+    return block::apply<M>(m_rp.rules, m_st, act);
+}
+
+template <typename M>
 bool Engine<M>::buy(Actor<Amount>& a, u64 amount, std::optional<u64> limit, Fill allow_partial)
 {
+    if (m_capped) {
+        block::PoolAction<M> act;
+        act.kind = block::ActionKind::add_stake;
+        act.netuid = a.netuid;
+        act.amount = Amount(amount);
+        act.limit_price = limit;
+        act.allow_partial = allow_partial;
+        const Sub before = *m_st.find(a.netuid);
+        const auto r = submit(act);
+        if (!r) {
+            ++a.failed;
+            return false;
+        }
+        check_swap_invariant(before, *m_st.find(a.netuid), true);
+        const auto& o = std::get<balancer::StakeOutcome<M>>(*r);
+        // The staker pays what moved to the subnet account; a limit order's unswapped rest is
+        // not refunded by the chain (BAL-011), so it counts as paid.
+        a.tao_in += o.tao_requested;
+        a.alpha += o.alpha;
+        a.alpha_bought += o.alpha;
+        if (o.alpha > 0)
+            a.max_avg_price = std::max(a.max_avg_price, to_d(o.swap.amount_paid_in) / to_d(o.alpha));
+        ++a.buys;
+        return true;
+    }
     const bool custom_fee = m_rp.fee_rate != 0 || m_rp.fee_flat != DEFAULT_STAKING_FEE;
     block::Action<Amount> act;
     act.kind = block::ActionKind::add_stake;
@@ -113,6 +164,25 @@ bool Engine<M>::sell(Actor<Amount>& a, const Amount& alpha)
 {
     if (alpha == Amount{})
         return false;
+    if (m_capped) {
+        block::PoolAction<M> act;
+        act.kind = block::ActionKind::remove_stake;
+        act.netuid = a.netuid;
+        act.amount = alpha;
+        act.alpha_available = a.alpha;
+        const Sub before = *m_st.find(a.netuid);
+        const auto r = submit(act);
+        if (!r) {
+            ++a.failed;
+            return false;
+        }
+        check_swap_invariant(before, *m_st.find(a.netuid), false);
+        const auto& o = std::get<balancer::UnstakeOutcome<M>>(*r);
+        a.tao_out += o.tao;
+        a.alpha = a.alpha - alpha + o.alpha_refund;
+        ++a.sells;
+        return true;
+    }
     block::Action<Amount> act;
     act.kind = block::ActionKind::remove_stake;
     act.netuid = a.netuid;
@@ -131,7 +201,21 @@ bool Engine<M>::sell(Actor<Amount>& a, const Amount& alpha)
 template <typename M>
 u64 Engine<M>::amount_to_price(const Sub& s, double target) const
 {
-    const long double x = to_d(s.subnet_tao), y = to_d(s.subnet_alpha_in);
+    const long double x = to_d(s.subnet_tao);
+    if (m_capped) {
+        // A weighted pool (w1 alpha, w2 TAO) holds τ^w2·α^w1 while its price is (w1/w2)·τ/α,
+        // so the TAO reserve at price P is τ·(P/p)^w1; the pool's fee comes off the input
+        // (FeeRate / 65535).
+        const long double p = price_of(s);
+        if (p <= 0)
+            return 0;
+        const long double w1 = 1.0L - static_cast<long double>(s.swap_balancer_quote_parts) / 1e18L;
+        const long double tau_new = x * std::pow(static_cast<long double>(target) / p, w1);
+        if (tau_new <= x)
+            return 0;
+        return static_cast<u64>(std::ceil((tau_new - x) / (1.0L - static_cast<long double>(s.fee_rate) / 65535.0L)));
+    }
+    const long double y = to_d(s.subnet_alpha_in);
     const long double tau_new = std::sqrt(x * y * static_cast<long double>(target));
     if (tau_new <= x)
         return 0;
@@ -226,6 +310,18 @@ void Engine<M>::act(u64 i)
                 sell(a, a.alpha);
             break;
         }
+        case Strategy::sandwich: {
+            // Around each block's coinbase (its chain buy): sell what it holds right after the
+            // coinbase, buy again, and hold across the next block's on_initialize.
+            const u64 start = uint(p, "start", 0), stop = uint(p, "stop", U64_MAX);
+            if (i < start || i > stop)
+                break;
+            if (a.alpha != Amount{})
+                sell(a, a.alpha);
+            if (i < stop)
+                buy(a, parse_amount(p.at("amount"), "actors[].amount"));
+            break;
+        }
         case Strategy::limit_buy: {
             if (i == uint(p, "at", 0))
                 buy(a, parse_amount(p.at("amount"), "actors[].amount"), uint(p, "limit_price", U64_MAX),
@@ -249,6 +345,8 @@ template Engine<ChainModel>::Engine(const json&, const RunParams&, const ChainSt
 template Engine<ExactModel>::Engine(const json&, const RunParams&, const ChainState&, std::vector<u64>, u64, Options);
 template auto Engine<ChainModel>::submit(const block::Action<Amount>&) -> block::ActionResult<Amount>;
 template auto Engine<ExactModel>::submit(const block::Action<Amount>&) -> block::ActionResult<Amount>;
+template auto Engine<ChainModel>::submit(const block::PoolAction<ChainModel>&) -> block::PoolActionResult<ChainModel>;
+template auto Engine<ExactModel>::submit(const block::PoolAction<ExactModel>&) -> block::PoolActionResult<ExactModel>;
 template bool Engine<ChainModel>::buy(Actor<Amount>&, u64, std::optional<u64>, Fill);
 template bool Engine<ExactModel>::buy(Actor<Amount>&, u64, std::optional<u64>, Fill);
 template bool Engine<ChainModel>::sell(Actor<Amount>&, const Amount&);

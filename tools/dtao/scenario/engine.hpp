@@ -4,7 +4,9 @@
 // Engine<M> runs one grid point of a scenario in the chain model (M = ChainModel) or
 // the exact model (ExactModel). Its members are defined by concern:
 //   actors.cpp      setup (actors, checks, EMA tracking) and the actors' extrinsics
-//   invariants.cpp  one block: the coinbase and the invariants checked after it
+//   invariants.cpp  one launch-era block: the coinbase and the invariants checked after it
+//   invariants_injection_capped.cpp  the same for the injection-capped block (Balancer
+//                   pool; rulesets v3.4.8-423 and later)
 //   checks.cpp      the closed-form checks at the end of a run
 //   outputs.cpp     the run loop, CSV rows, the state and run summaries
 // and explicitly instantiated there for both models. scenario.cpp parses and
@@ -13,8 +15,12 @@
 
 #include "scenario.hpp"
 
+#include "dtao/balancer.hpp"
+#include "dtao/block.hpp"
+#include "dtao/capabilities.hpp"
 #include "dtao/coinbase.hpp"
 #include "dtao/ema.hpp"
+#include "dtao/injection_capped.hpp"
 #include "dtao/emission.hpp"
 #include "dtao/pool.hpp"
 #include "dtao/ruleset.hpp"
@@ -50,6 +56,14 @@ u64 uint(const json& o, const char* key, u64 dflt);
 inline double to_d(u64 v) { return static_cast<double>(v); }
 inline double to_d(const Rational& r) { return r.convert_to<double>(); }
 inline double to_d(fixed::I96F32 f) { return static_cast<double>(static_cast<long double>(f.bits) / 4294967296.0L); }
+inline double to_d(fixed::U96F32 f) { return static_cast<double>(static_cast<long double>(f.bits) / 4294967296.0L); }
+inline double to_d(fixed::U64F64 f)
+{
+    return static_cast<double>(static_cast<long double>(f.bits) / 18446744073709551616.0L);
+}
+/// A coinbase term as a stored amount: the chain's `tou64`, the exact model's rational.
+inline u64 term_amount(fixed::U96F32 t) { return t.saturating_to_u64(); }
+inline const Rational& term_amount(const Rational& t) { return t; }
 
 template <typename T>
 std::string amount_str(const T& v)
@@ -72,6 +86,7 @@ enum class Strategy
     sell_rule,
     round_trip,
     limit_buy,
+    sandwich,
 };
 
 template <typename Amount>
@@ -165,6 +180,9 @@ private:
 
     const json& m_sc;
     RunParams m_rp;
+    /// The ruleset's block is the injection-capped one on the Balancer pool (capabilities.hpp,
+    /// RSET-024); else the launch block on the constant-product pool.
+    bool m_capped = false;
     State m_st;
     std::vector<u64> m_record;
     u64 m_every;
@@ -194,6 +212,13 @@ private:
     json m_halving_switches = json::array();
     u64 m_invariants = 0;
     double m_last_emission = 0;
+    // injection-capped totals (invariants_injection_capped.cpp)
+    Amount m_tao_recycled{}, m_chain_buy_tao{}, m_chain_buy_alpha{}, m_stranded{}, m_refunded{};
+    u64 m_chain_buys = 0, m_chain_buys_failed = 0, m_gate_restored = 0;
+    std::map<u64, double> m_tao_emission_by_netuid;  ///< every subnet: Σ tao_emission (TAO, its share of the block)
+    double m_reservoir_tao_max = 0;
+
+    u64 m_index = 0;  ///< the block index being run
 
     [[noreturn]] void violate(u64 i, const std::string& inv, const std::string& detail)
     {
@@ -201,19 +226,36 @@ private:
                         " broken: " + detail);
     }
 
-    // The two models' pool rules are overloads on the subnet's type.
-    static double price_of(const Sub& s)
+    /// The Balancer pool's stored TAO weight w2 in the model's weight type.
+    static balancer::WeightOf<M> stored_weight(const Sub& s)
     {
+        if constexpr (std::is_same_v<M, ChainModel>)
+            return Perquintill::from_parts(s.swap_balancer_quote_parts);
+        else
+            return Rational(Int(s.swap_balancer_quote_parts), Int(Perquintill::ACCURACY));
+    }
+
+    // The two models' pool rules are overloads on the subnet's type.
+    double price_of(const Sub& s) const
+    {
+        if (m_capped)
+            return to_d(balancer::current_price_at<M>(s, stored_weight(s)));
         using chain::alpha_price, exact::alpha_price;
         return to_d(alpha_price(s));
     }
 
+    /// The actor's alpha marked to its exit: what selling it all now would pay (the runtime
+    /// API's `sim_swap` with its fee on the Balancer pool).
     double mark(const Actor<Amount>& a) const
     {
-        using chain::sim_swap_alpha_for_tao, exact::sim_swap_alpha_for_tao;
         const auto* s = m_st.find(a.netuid);
         if (a.alpha == Amount{})
             return 0;
+        if (m_capped) {
+            const auto q = balancer::sim_swap<M>(m_rp.rules, *s, m_st.swap_minimum_reserve, SwapSide::sell, a.alpha);
+            return q ? to_d(q->amount_paid_out) : 0;
+        }
+        using chain::sim_swap_alpha_for_tao, exact::sim_swap_alpha_for_tao;
         const auto q = sim_swap_alpha_for_tao(*s, a.alpha);
         return q ? to_d(q->amount_out) : 0;
     }
@@ -227,6 +269,9 @@ private:
     /// Apply one extrinsic through block::apply, the code path of the `block`
     /// op of `dtao eval`, and record it for Options::on_block.
     block::ActionResult<Amount> submit(const block::Action<Amount>& act);
+    /// The same for an injection-capped ruleset: one stake extrinsic on the Balancer pool
+    /// through block::apply (BAL-011).
+    block::PoolActionResult<M> submit(const block::PoolAction<M>& act);
     /// Stake `amount` rao of TAO; returns false on a rule error.
     bool buy(Actor<Amount>& a, u64 amount, std::optional<u64> limit = std::nullopt, Fill allow_partial = Fill::whole);
     bool sell(Actor<Amount>& a, const Amount& alpha);
@@ -236,8 +281,30 @@ private:
     void act(u64 i);
     void finish_actors();
 
-    // ---- one block and its invariants (invariants.cpp)
-    void step(u64 i);
+    // ---- one block and its invariants
+    void step(u64 i)
+    {
+        m_index = i;
+        if (m_capped)
+            step_injection_capped(i);
+        else
+            step_launch(i);
+    }
+    /// invariants.cpp
+    void step_launch(u64 i);
+    /// invariants_injection_capped.cpp
+    void step_injection_capped(u64 i);
+    /// The checks after the block's extrinsics, both blocks (invariants.cpp).
+    void check_after_extrinsics(u64 i, const Amount& ti_before);
+    /// The injection-capped block's part of the run summary (invariants_injection_capped.cpp).
+    json injection_capped_summary() const;
+    /// Both blocks: the halving rule's bookkeeping and the `value_at` checks' values (invariants.cpp).
+    void record_halving(u64 i, const Amount& ti_before, double E);
+    void record_values_at(u64 i, double E);
+    /// Every initialised dynamic Balancer pool's weights within [0.01, 0.99] (BAL-007).
+    void check_weights(u64 i);
+    /// A user swap did not lower the pool's weighted invariant beyond F-032's rao.
+    void check_swap_invariant(const Sub& before, const Sub& after, bool buy);
 
     // ---- outputs (outputs.cpp)
     void header(RunReport& rep);

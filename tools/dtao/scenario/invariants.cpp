@@ -17,7 +17,7 @@
 namespace dtao::scenario::detail {
 
 template <typename M>
-void Engine<M>::step(u64 i)
+void Engine<M>::step_launch(u64 i)
 {
     if (i > 0)
         ++m_st.block;
@@ -57,26 +57,7 @@ void Engine<M>::step(u64 i)
         if (m_opt.tamper)
             m_opt.tamper(m_st, i);
     const double E = to_d(res.block_emission);
-    // the exact integer halving rule (economics.md §2.1): halvings ≥ n ⇔ I·2^n ≥ 21e15·(2^n − 1)
-    if constexpr (std::is_same_v<M, ChainModel>) {
-        if (!m_rp.fixed_emission) {
-            unsigned n = 0;
-            while (n < 64 && static_cast<u128>(ti_before) * (u128{1} << (n + 1)) >=
-                                 static_cast<u128>(TOTAL_SUPPLY) * ((u128{1} << (n + 1)) - 1))
-                ++n;
-            const u64 want = ti_before >= TOTAL_SUPPLY ? 0 : (n >= 64 ? 0 : DEFAULT_BLOCK_EMISSION >> n);
-            ++m_halving_checked;
-            if (static_cast<u64>(E) != want && m_halving_mismatch++ == 0)
-                m_halving_first_mismatch = i;
-            if (m_halving_prev != U64_MAX && static_cast<u64>(E) != m_halving_prev)
-                m_halving_switches.push_back({{"index", i},
-                                              {"block", m_st.block},
-                                              {"total_issuance_before", ti_before},
-                                              {"from", m_halving_prev},
-                                              {"to", static_cast<u64>(E)}});
-            m_halving_prev = static_cast<u64>(E);
-        }
-    }
+    record_halving(i, ti_before, E);
     m_last_emission = E;
     const bool wanted = m_wanted.count(i) > 0;  // per-block values kept only where a check reads them
     if (wanted)
@@ -153,31 +134,7 @@ void Engine<M>::step(u64 i)
                 m_root_prop_at[e.netuid][i] = to_d(e.root_proportion);
         }
     }
-    // values the checks ask for at this block
-    for (auto& c : m_checks) {
-        if (c.kind != "value_at" || uint(c.spec, "index", 0) != i)
-            continue;
-        const auto* sv = m_st.find(uint(c.spec, "netuid", 1));
-        const std::string f = c.spec.value("field", "");
-        double v = 0;
-        if (f == "subnet_alpha_in_emission")
-            v = to_d(sv->subnet_alpha_in_emission);
-        else if (f == "subnet_tao_in_emission")
-            v = to_d(sv->subnet_tao_in_emission);
-        else if (f == "subnet_alpha_out_emission")
-            v = to_d(sv->subnet_alpha_out_emission);
-        else if (f == "price")
-            v = price_of(*sv);
-        else if (f == "moving_price")
-            v = to_d(sv->subnet_moving_price);
-        else if (f == "block_emission")
-            v = E;
-        else if (f == "total_issuance")
-            v = to_d(m_st.total_issuance);
-        else
-            fail("checks[].field: unknown field \"" + f + "\"");
-        c.result["value"] = v;
-    }
+    record_values_at(i, E);
     // INV EMA hull: min(m, c) ≤ m' ≤ max(m, c), c = min(p, 1) from v2.0.1
     const double eps = 8.0 / 4294967296.0;
     for (const auto& e : res.emissions) {
@@ -262,20 +219,13 @@ void Engine<M>::step(u64 i)
             a.injected_held += to_d(m_st.find(a.netuid)->subnet_tao_in_emission);
     ++m_invariants;
     // the block's extrinsics
-    const Amount ti_mid = m_st.total_issuance;
-    act(i);
-    if (m_st.total_issuance != ti_mid)
-        violate(i, "conservation", "an extrinsic changed TotalIssuance");
+    check_after_extrinsics(i, m_st.total_issuance);
+    // launch era: every staked TAO is in a pool (the flat fee is burned before the swap)
     Amount ts{};
     for (const auto& s : m_st.subnets)
         ts = O::amount_add(ts, s.subnet_tao);
     if (ts != m_st.total_stake)
         violate(i, "accounting", "TotalStake " + amount_str(m_st.total_stake) + " != Σ SubnetTAO " + amount_str(ts));
-    for (const auto& s : m_st.subnets)
-        if (to_d(s.subnet_tao) > 9.3e18 || to_d(s.subnet_alpha_in) > 9.3e18 || to_d(s.subnet_alpha_out) > 9.3e18)
-            violate(i, "no_wrap",
-                    "a u64 reserve of netuid " + std::to_string(s.netuid) + " is within 2^63 of wrapping");
-    ++m_invariants;
     if constexpr (std::is_same_v<M, ChainModel>)
         if (m_opt.on_block) {
             BlockRecord rec;
@@ -289,8 +239,81 @@ void Engine<M>::step(u64 i)
         }
 }
 
+template <typename M>
+void Engine<M>::record_halving(u64 i, const Amount& ti_before, double E)
+{
+    // the exact integer halving rule (economics.md §2.1): halvings ≥ n ⇔ I·2^n ≥ 21e15·(2^n − 1)
+    if constexpr (std::is_same_v<M, ChainModel>) {
+        if (!m_rp.fixed_emission) {
+            unsigned n = 0;
+            while (n < 64 && static_cast<u128>(ti_before) * (u128{1} << (n + 1)) >=
+                                 static_cast<u128>(TOTAL_SUPPLY) * ((u128{1} << (n + 1)) - 1))
+                ++n;
+            const u64 want = ti_before >= TOTAL_SUPPLY ? 0 : (n >= 64 ? 0 : DEFAULT_BLOCK_EMISSION >> n);
+            ++m_halving_checked;
+            if (static_cast<u64>(E) != want && m_halving_mismatch++ == 0)
+                m_halving_first_mismatch = i;
+            if (m_halving_prev != U64_MAX && static_cast<u64>(E) != m_halving_prev)
+                m_halving_switches.push_back({{"index", i},
+                                              {"block", m_st.block},
+                                              {"total_issuance_before", ti_before},
+                                              {"from", m_halving_prev},
+                                              {"to", static_cast<u64>(E)}});
+            m_halving_prev = static_cast<u64>(E);
+        }
+    }
+}
+
+template <typename M>
+void Engine<M>::record_values_at(u64 i, double E)
+{
+    for (auto& c : m_checks) {
+        if (c.kind != "value_at" || uint(c.spec, "index", 0) != i)
+            continue;
+        const auto* sv = m_st.find(uint(c.spec, "netuid", 1));
+        const std::string f = c.spec.value("field", "");
+        double v = 0;
+        if (f == "subnet_alpha_in_emission")
+            v = to_d(sv->subnet_alpha_in_emission);
+        else if (f == "subnet_tao_in_emission")
+            v = to_d(sv->subnet_tao_in_emission);
+        else if (f == "subnet_alpha_out_emission")
+            v = to_d(sv->subnet_alpha_out_emission);
+        else if (f == "price")
+            v = price_of(*sv);
+        else if (f == "moving_price")
+            v = to_d(sv->subnet_moving_price);
+        else if (f == "block_emission")
+            v = E;
+        else if (f == "total_issuance")
+            v = to_d(m_st.total_issuance);
+        else
+            fail("checks[].field: unknown field \"" + f + "\"");
+        c.result["value"] = v;
+    }
+}
+
+template <typename M>
+void Engine<M>::check_after_extrinsics(u64 i, const Amount& ti_before)
+{
+    act(i);
+    if (m_st.total_issuance != ti_before)
+        violate(i, "conservation", "an extrinsic changed TotalIssuance");
+    for (const auto& s : m_st.subnets)
+        if (to_d(s.subnet_tao) > 9.3e18 || to_d(s.subnet_alpha_in) > 9.3e18 || to_d(s.subnet_alpha_out) > 9.3e18)
+            violate(i, "no_wrap",
+                    "a u64 reserve of netuid " + std::to_string(s.netuid) + " is within 2^63 of wrapping");
+    ++m_invariants;
+}
+
 // the two models the engine runs (scenario.cpp)
-template void Engine<ChainModel>::step(u64);
-template void Engine<ExactModel>::step(u64);
+template void Engine<ChainModel>::step_launch(u64);
+template void Engine<ExactModel>::step_launch(u64);
+template void Engine<ChainModel>::check_after_extrinsics(u64, const Amount&);
+template void Engine<ChainModel>::record_halving(u64, const Amount&, double);
+template void Engine<ExactModel>::record_halving(u64, const Amount&, double);
+template void Engine<ChainModel>::record_values_at(u64, double);
+template void Engine<ExactModel>::record_values_at(u64, double);
+template void Engine<ExactModel>::check_after_extrinsics(u64, const Amount&);
 
 }  // namespace dtao::scenario::detail

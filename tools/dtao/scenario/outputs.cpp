@@ -167,6 +167,8 @@ json Engine<M>::summary(const std::string& label, u64 blocks_run, double seconds
             {"final_share", m_share_last.count(n) ? m_share_last.at(n) : 0.0}};
     }
     s["ema"] = ema;
+    if (m_capped)
+        s["injection_capped"] = injection_capped_summary();
     json checks = json::array();
     for (const auto& c : m_checks)
         checks.push_back(c.result);
@@ -265,9 +267,20 @@ bool plot(const Report& report, const fs::path& out_dir, std::ostream& log)
               << "' every ::1 using 2:3 with lines title 'TotalIssuance (rao)'\n";
         g << "unset multiplot\n";
         vectors::write_file_atomic(out_dir / (base + ".gp"), g.str());
+        // gnuplot's messages go to the log, never to stdout, which carries the summary JSON
         const std::string cmd = "gnuplot '" + (out_dir / (base + ".gp")).string() + "' 2>&1";
-        if (std::system(cmd.c_str()) != 0) {
-            log << "dtao scenario: gnuplot failed on " << base << ".gp\n";
+        FILE* gp = popen(cmd.c_str(), "r");
+        if (!gp) {
+            log << "dtao scenario: cannot run gnuplot on " << base << ".gp\n";
+            return false;
+        }
+        std::string said;
+        char buf[512];
+        while (const std::size_t n = std::fread(buf, 1, sizeof buf, gp))
+            said.append(buf, n);
+        const int rc = pclose(gp);
+        if (rc != 0) {
+            log << said << "dtao scenario: gnuplot failed on " << base << ".gp\n";
             return false;
         }
     }
