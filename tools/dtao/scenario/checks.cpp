@@ -48,23 +48,31 @@ void Engine<M>::evaluate_checks()
             r["a"] = a;
             c.ok = measured > 0 && std::abs(static_cast<double>(measured) - std::ceil(nstar)) <= tol;
         } else if (c.kind == "capture_fraction") {
-            // §4.2: a holder at P captures (α_b/α)² = (1 − √(p0/P))² of each injected TAO (first order)
+            // §4.2: a holder at P captures (α_b/α)² = (1 − √(p0/P))² of each injected TAO (first
+            // order). Today's chain also buys alpha with the excess TAO: a buy of C TAO lifts the
+            // holder's exit by C·(1 − (α/(α + α_b))²) = C·(1 − p0/P) (first order), so the
+            // holder's gain per injected TAO is the injection's share plus the chain buys' part.
+            // The lump: the injection δ at the price P1, then the chain buys C, on the
+            // constant-product pool the holder left.
             const auto* a = actor(p);
             const double p0 = num(p, "p0", 0), P = num(p, "target_price", 0);
-            const double first_order = std::pow(1 - std::sqrt(p0 / P), 2);
+            const double delta = a->injected_held, C = a->chain_bought_held;
+            const double first_order = std::pow(1 - std::sqrt(p0 / P), 2) + (delta > 0 ? C / delta : 0) * (1 - p0 / P);
             const double ab = to_d(a->alpha_bought);
-            const double delta = a->injected_held;
             const double P1 = a->tau1 / a->alpha1;
-            const double lump =
-                delta > 0
-                    ? ((a->tau1 + delta) * ab / (a->alpha1 + ab + delta / P1) - a->tau1 * ab / (a->alpha1 + ab)) / delta
-                    : 0;
+            double lump = 0;
+            if (delta > 0) {
+                const double tau_i = a->tau1 + delta, alpha_i = a->alpha1 + delta / P1;
+                const double tau_c = tau_i + C, alpha_c = alpha_i * tau_i / tau_c;
+                lump = (tau_c * ab / (alpha_c + ab) - a->tau1 * ab / (a->alpha1 + ab)) / delta;
+            }
             const double measured = delta > 0 ? (to_d(a->tao_out) - a->r0) / delta : 0;
             const double tol = num(p, "rel_tolerance", 0.02);
             r["first_order"] = first_order;
             r["exact_lump"] = lump;
             r["measured"] = measured;
             r["tao_injected"] = delta / 1e9;
+            r["tao_chain_bought"] = C / 1e9;
             r["rel_tolerance"] = tol;
             c.ok = delta > 0 && std::abs(measured - lump) <= tol * lump &&
                    std::abs(lump - first_order) <= num(p, "first_order_tolerance", 0.1) * first_order;

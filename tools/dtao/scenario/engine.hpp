@@ -114,7 +114,8 @@ struct Actor
     double r0 = -1;               ///< exit quote right after the first buy
     double tau1 = 0, alpha1 = 0;  ///< pool right after the first buy
     double trip_tao = 0;
-    double injected_held = 0;  ///< TAO injected into its subnet while it held (bought, not dumped)
+    double injected_held = 0;      ///< TAO injected into its subnet while it held (bought, not dumped)
+    double chain_bought_held = 0;  ///< TAO the chain's buys put into its subnet's pool while it held
 };
 
 Strategy parse_strategy(const std::string& s);

@@ -90,13 +90,14 @@ void Engine<M>::step_injection_capped(u64 i)
         const auto* s = m_st.find(em.netuid);
         const std::string on = " on netuid " + std::to_string(em.netuid);
         stranded = O::amount_add(stranded, em.stranded_tao);
-        stake_rise = O::amount_add(stake_rise, O::amount_add(em.injected_tao, em.chain_buy_ok ? em.excess_spent
-                                                                                                : Amount{}));
+        stake_rise =
+            O::amount_add(stake_rise, O::amount_add(em.injected_tao, em.chain_buy_ok ? em.excess_spent : Amount{}));
         if (O::amount_add(b->subnet_tao, O::amount_add(em.injected_tao, em.chain_buy_paid_in)) != s->subnet_tao)
             violate(i, "pool",
                     "ΔSubnetTAO " + signed_str(s->subnet_tao, b->subnet_tao) + " != injected " +
                         amount_str(em.injected_tao) + " + chain buy " + amount_str(em.chain_buy_paid_in) + on);
-        if (O::amount_add(s->subnet_alpha_in, em.chain_buy_alpha) != O::amount_add(b->subnet_alpha_in, em.injected_alpha))
+        if (O::amount_add(s->subnet_alpha_in, em.chain_buy_alpha) !=
+            O::amount_add(b->subnet_alpha_in, em.injected_alpha))
             violate(i, "pool",
                     "ΔSubnetAlphaIn " + signed_str(s->subnet_alpha_in, b->subnet_alpha_in) + " != injected " +
                         amount_str(em.injected_alpha) + " − chain-bought " + amount_str(em.chain_buy_alpha) + on);
@@ -120,8 +121,11 @@ void Engine<M>::step_injection_capped(u64 i)
         m_alpha_out_minted = O::amount_add(m_alpha_out_minted, created);
         m_tao_in_by_netuid[em.netuid] += to_d(s->subnet_tao_in_emission);
         m_tao_emission_by_netuid[em.netuid] += to_d(em.tao_emission);
-        if (E > 0)
-            m_share_last[em.netuid] = to_d(em.tao_emission) / E;
+        if (E > 0) {
+            const double share = to_d(em.tao_emission) / E;
+            m_share_last[em.netuid] = share;
+            m_share_max[em.netuid] = std::max(m_share_max[em.netuid], share);
+        }
         if (wanted)
             m_alpha_emission_at[{i, em.netuid}] = static_cast<u64>(to_d(em.alpha_emission));
         m_chain_buy_tao = O::amount_add(m_chain_buy_tao, em.chain_buy_paid_in);
@@ -184,8 +188,12 @@ void Engine<M>::step_injection_capped(u64 i)
         }
     }
     for (auto& a : m_actors)
-        if (a.bought && !a.dumped)
+        if (a.bought && !a.dumped) {
             a.injected_held += to_d(m_st.find(a.netuid)->subnet_tao_in_emission);
+            for (const auto& em : r.emissions)
+                if (em.netuid == a.netuid)
+                    a.chain_bought_held += to_d(em.chain_buy_paid_in);
+        }
     ++m_invariants;
     check_after_extrinsics(i, m_st.total_issuance);
     check_weights(i);
