@@ -152,6 +152,13 @@ json Engine<M>::summary(const std::string& label, u64 blocks_run, double seconds
     s["actors"] = actors;
     json ema = json::object();
     for (const auto& [n, t] : m_ema) {
+        if (m_capped) {  // the EMA theorem's bookkeeping is the launch block's (invariants.cpp)
+            ema[std::to_string(n)] = {{"m0", t.m0},
+                                      {"m_final", to_d(m_st.find(n)->subnet_moving_price)},
+                                      {"max_share", m_share_max.count(n) ? m_share_max.at(n) : 0.0},
+                                      {"final_share", m_share_last.count(n) ? m_share_last.at(n) : 0.0}};
+            continue;
+        }
         const double pi = static_cast<double>(std::exp(t.log_pi));
         ema[std::to_string(n)] = {
             {"m0", t.m0},
