@@ -233,7 +233,43 @@ TEST(injection_capped_models, stake_unstake_agree_with_chain_random)
               << ", limit above the stake " << above_stake << "; worst |Δ|/bound " << d(worst_ratio) << "\n";
     EXPECT_GT(ok_add, 0u);
     EXPECT_GT(ok_remove, 0u);
-    EXPECT_GT(above_stake, 0u);
+    // `above_stake` is only reported: about 1 seed in 75 draws no limit order above the stake
+    // that reaches the comparison, so the case is pinned on its own below.
+}
+
+/// @rule BAL-011
+/// A limit unstake of more alpha than the staker holds is refused before the sale, by both
+/// models alike, on every Balancer-era ruleset, with or without a block author, partial or not.
+TEST(injection_capped_models, limit_remove_above_stake_refused_in_both_models)
+{
+    for (const Ruleset* rules : ERA3_RULESETS)
+        for (const bool author : {false, true})
+            for (const Fill fill : {Fill::whole, Fill::partial}) {
+                ChainState cst;
+                cst.block = 1000;
+                cst.total_stake = u64{1} << 62;
+                cst.block_author = author;
+                Subnet root;
+                root.netuid = 0;
+                root.mechanism = Mechanism::stable;
+                cst.subnets.push_back(root);
+                cst.subnets.push_back(test::dyn(1'000'000'000'000, 4'000'000'000'000, 500'000'000'000'000));
+                ExactChainState est = to_exact(cst);
+                const ChainState before = cst;
+                // price 0.25 TAO per alpha; the limit 0.1 is below it, so a sale within the stake would run
+                const u64 limit = 100'000'000;
+                const auto c = chain::balancer::remove_stake(*rules, cst, 1, 2'000'000'000, 1'000'000'000, limit, fill);
+                const auto e = exact::balancer::remove_stake(*rules, est, 1, Rational(2'000'000'000),
+                                                             Rational(1'000'000'000), limit, fill);
+                ASSERT_FALSE(c) << rules->id;
+                ASSERT_FALSE(e) << rules->id;
+                EXPECT_EQ(c.error(), Error::not_enough_stake_to_withdraw) << rules->id;
+                EXPECT_EQ(e.error(), Error::not_enough_stake_to_withdraw) << rules->id;
+                EXPECT_EQ(cst, before) << rules->id;
+                const auto within =
+                    chain::balancer::remove_stake(*rules, cst, 1, 1'000'000'000, 1'000'000'000, limit, fill);
+                EXPECT_TRUE(within) << rules->id << ": the same order within the stake runs";
+            }
 }
 
 /// @rule BAL-011

@@ -218,6 +218,34 @@ TEST(ScenarioEngine, InjectionCappedRefusesLaunchOnlyOptions)
     refused(check, sc::Options{}, "a closed form of the launch-era block");
 }
 
+/// @rule BREG-002 BREG-003
+/// A registrant registers the next netuid at the lock cost, start_calls it and owns it: the
+/// injection-capped invariants hold through the registration, and its owner cut accrues. The
+/// launch block refuses the strategy, naming why.
+TEST(ScenarioEngine, RegistrantRegistersAndOwnsItsSubnet)
+{
+    auto s = capped_scenario();
+    s["params"] = json::parse(R"({"min_lock_cost": "250"})");
+    s["actors"] = json::parse(R"([{"name": "r", "strategy": "register", "at": 3, "start_call_after": 2}])");
+    s["blocks"] = 400;
+    const auto rep = sc::run(s, sc::Options{});
+    ASSERT_TRUE(rep.ok) << rep.runs.at(0).failure;
+    const auto& r = rep.runs.at(0).summary["actors"]["r"];
+    EXPECT_EQ(r["netuid"], 7);  // root and netuids 1 … 6 exist
+    EXPECT_DOUBLE_EQ(r["tao_in"].get<double>(), 250.0);
+    EXPECT_EQ(r["rejected_ops"], 0);
+    EXPECT_GT(r["owner_cut_alpha"].get<double>(), 0.0);
+    auto launch = small_scenario();
+    launch["actors"] = json::parse(R"([{"name": "r", "strategy": "register", "at": 3}])");
+    try {
+        (void)sc::run(launch, sc::Options{});
+        FAIL() << "the launch block took a registrant";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("registers subnets under the injection-capped block"), std::string::npos)
+            << e.what();
+    }
+}
+
 /// `state.fill` with tao_last / alpha_in_last spreads the pools geometrically; a listed subnet
 /// cannot carry them.
 TEST(ScenarioEngine, FillSpreadsPoolsGeometrically)
@@ -251,11 +279,11 @@ TEST(ScenarioEngine, FillSpreadsPoolsGeometrically)
 }
 
 /// @rule EMA-001 @rule COIN-004
-/// Every published scenario loads, and every one of S1..S16 is there.
-TEST(ScenarioFiles, AllSixteenLoad)
+/// Every published scenario loads, and every one of S1..S17 is there.
+TEST(ScenarioFiles, AllSeventeenLoad)
 {
     int n = 0;
-    for (int i = 1; i <= 16; ++i) {
+    for (int i = 1; i <= 17; ++i) {
         bool found = false;
         for (const auto& e : std::filesystem::directory_iterator(SCEN)) {
             const auto f = e.path().filename().string();
@@ -268,7 +296,7 @@ TEST(ScenarioFiles, AllSixteenLoad)
         }
         EXPECT_TRUE(found) << "S" << i;
     }
-    EXPECT_GE(n, 16);
+    EXPECT_GE(n, 17);
 }
 
 }  // namespace

@@ -50,6 +50,19 @@ Engine<M>::Engine(const json& sc, const RunParams& rp, const ChainState& cs, std
         if (ac.alpha_out_share < 0 || ac.alpha_out_share > 1)
             fail("actors[].alpha_out_share: a fraction in [0, 1]");
         ac.spec = a;
+        if (ac.strategy == Strategy::register_subnet) {
+            // Its subnet does not exist yet: the registration gives it a netuid and makes it the owner.
+            if (!m_capped)
+                fail("actors[" + ac.name +
+                     "].strategy \"register\": the engine registers subnets under the "
+                     "injection-capped block (BREG-002); ruleset " +
+                     std::string(m_rp.rules.id) + " runs the launch block");
+            if (a.contains("netuid") || a.contains("alpha") || ac.owner)
+                fail("actors[" + ac.name + "]: a registrant's netuid, alpha and ownership come from its registration");
+            ac.netuid = ROOT_NETUID;
+            m_actors.push_back(ac);
+            continue;
+        }
         if (!m_st.find(ac.netuid) || ac.netuid == ROOT_NETUID)
             fail("actors[" + ac.name + "].netuid: no such subnet");
         if (a.contains("alpha")) {
@@ -320,6 +333,30 @@ void Engine<M>::act(u64 i)
                 sell(a, a.alpha);
             if (i < stop)
                 buy(a, parse_amount(p.at("amount"), "actors[].amount"));
+            break;
+        }
+        case Strategy::register_subnet: {
+            // do_register_network (BREG-002) at block `at`, paying the lock cost; do_start_call
+            // (BREG-003) `start_call_after` blocks later. It owns the subnet: the owner cut of
+            // each of its epochs is its alpha.
+            const u64 at = uint(p, "at", 0);
+            if (!a.registered && i == at) {
+                const auto r = injection_capped::do_register_network<M>(m_rp.rules, m_st);
+                if (!r) {
+                    ++a.failed;
+                    break;
+                }
+                a.registered = true;
+                a.owner = true;
+                a.netuid = r->netuid;
+                a.tao_in += r->lock_cost;
+            }
+            if (a.registered && !a.started && i >= sat_add(at, uint(p, "start_call_after", 0))) {
+                if (injection_capped::start_call<M>(m_st, a.netuid))
+                    a.started = true;
+                else
+                    ++a.failed;
+            }
             break;
         }
         case Strategy::limit_buy: {

@@ -87,6 +87,7 @@ enum class Strategy
     round_trip,
     limit_buy,
     sandwich,
+    register_subnet,
 };
 
 template <typename Amount>
@@ -116,6 +117,9 @@ struct Actor
     double trip_tao = 0;
     double injected_held = 0;      ///< TAO injected into its subnet while it held (bought, not dumped)
     double chain_bought_held = 0;  ///< TAO the chain's buys put into its subnet's pool while it held
+    // register_subnet: the subnet it registered (its netuid), and whether start_call ran
+    bool registered = false;
+    bool started = false;
 };
 
 Strategy parse_strategy(const std::string& s);

@@ -119,6 +119,8 @@ Strategy parse_strategy(const std::string& s)
         return Strategy::round_trip;
     if (s == "sandwich")
         return Strategy::sandwich;
+    if (s == "register")
+        return Strategy::register_subnet;
     if (s == "limit_buy")
         return Strategy::limit_buy;
     fail("actors[].strategy: unknown strategy \"" + s + "\"");
@@ -153,6 +155,11 @@ ChainState build_state(const json& sc, RunParams& rp)
     if (p.contains("fee_flat"))
         rp.fee_flat = parse_amount(p.at("fee_flat"), "params.fee_flat");
     rp.fee_rate = num(p, "fee_rate", 0);
+    // registration's lock cost (REG-001): its floor and the last lock paid
+    if (p.contains("min_lock_cost"))
+        cs.network_min_lock_cost = parse_amount(p.at("min_lock_cost"), "params.min_lock_cost");
+    if (p.contains("last_lock_cost"))
+        cs.network_last_lock_cost = parse_amount(p.at("last_lock_cost"), "params.last_lock_cost");
     const u64 halving = uint(p, "ema_halving_blocks", DEFAULT_EMA_PRICE_HALVING_BLOCKS);
     const u64 tempo = uint(p, "tempo", 360);
 
