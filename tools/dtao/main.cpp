@@ -209,7 +209,9 @@ int main(int argc, char** argv)
     unsigned long long scen_blocks = 0;
     srun->add_option("file", scen_file, "The scenario file (JSON)")->required()->check(CLI::ExistingFile);
     srun->add_option("--out", scen_out, "Write <run>.csv per grid point and summary.json here");
-    srun->add_flag("--exact", scen_exact, "Run in the exact model (rationals); for short scenarios");
+    srun->add_flag("--exact", scen_exact,
+                   "Run in the exact model (rationals); for short launch-era scenarios (refused for the "
+                   "injection-capped rulesets, whose exact state grows without bound)");
     srun->add_flag("--short", scen_short, "Run the scenario's short version (as the test suite does)");
     srun->add_option("--blocks", scen_blocks, "Override the number of blocks");
     srun->add_flag("--plot", scen_plot, "Draw price, moving price, share and P&L per run with gnuplot (PNG in --out)");

@@ -213,7 +213,8 @@ ChainState build_state(const json& sc, RunParams& rp)
         const double a_r = f.contains("alpha_in_last")
                                ? to_d(parse_amount(f.at("alpha_in_last"), "state.fill.alpha_in_last")) / a0
                                : 1;
-        if (!(tao_r > 0) || !(a_r > 0))
+        if ((f.contains("tao_last") && !(tao0 > 0)) || (f.contains("alpha_in_last") && !(a0 > 0)) || !(tao_r > 0) ||
+            !(a_r > 0))
             fail("state.fill: tao, tao_last, alpha_in and alpha_in_last must be positive to spread the pools");
         json proto = f;
         proto.erase("tao_last");
