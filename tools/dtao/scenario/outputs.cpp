@@ -271,7 +271,7 @@ bool plot(const Report& report, const fs::path& out_dir, std::ostream& log)
               << " with lines title 'attacker P&L (marked to exit)'\n";
         else
             g << "set ylabel 'TAO'\nplot '" << (out_dir / (base + ".csv")).string()
-              << "' every ::1 using 2:3 with lines title 'TotalIssuance (rao)'\n";
+              << "' every ::1 using 2:($3/1e9) with lines title 'TotalIssuance'\n";
         g << "unset multiplot\n";
         vectors::write_file_atomic(out_dir / (base + ".gp"), g.str());
         // gnuplot's messages go to the log, never to stdout, which carries the summary JSON
