@@ -118,7 +118,14 @@ auto Engine<M>::submit(const block::Action<Amount>& act) -> block::ActionResult<
 template <typename M>
 auto Engine<M>::submit(const block::PoolAction<M>& act) -> block::PoolActionResult<M>
 {
-    return block::apply<M>(m_rp.rules, m_st, act);
+    const auto* s = m_st.find(act.netuid);
+    if (!s)
+        return block::apply<M>(m_rp.rules, m_st, act);
+    const Sub before = *s;
+    auto r = block::apply<M>(m_rp.rules, m_st, act);
+    if (r)
+        check_swap_invariant(before, *m_st.find(act.netuid), act.kind == block::ActionKind::add_stake);
+    return r;
 }
 
 template <typename M>
@@ -131,13 +138,11 @@ bool Engine<M>::buy(Actor<Amount>& a, u64 amount, std::optional<u64> limit, Fill
         act.amount = Amount(amount);
         act.limit_price = limit;
         act.allow_partial = allow_partial;
-        const Sub before = *m_st.find(a.netuid);
         const auto r = submit(act);
         if (!r) {
             ++a.failed;
             return false;
         }
-        check_swap_invariant(before, *m_st.find(a.netuid), true);
         const auto& o = std::get<balancer::StakeOutcome<M>>(*r);
         // The staker pays what moved to the subnet account; a limit order's unswapped rest is
         // not refunded by the chain (BAL-011), so it counts as paid.
@@ -183,13 +188,11 @@ bool Engine<M>::sell(Actor<Amount>& a, const Amount& alpha)
         act.netuid = a.netuid;
         act.amount = alpha;
         act.alpha_available = a.alpha;
-        const Sub before = *m_st.find(a.netuid);
         const auto r = submit(act);
         if (!r) {
             ++a.failed;
             return false;
         }
-        check_swap_invariant(before, *m_st.find(a.netuid), false);
         const auto& o = std::get<balancer::UnstakeOutcome<M>>(*r);
         a.tao_out += o.tao;
         a.alpha = a.alpha - alpha + o.alpha_refund;

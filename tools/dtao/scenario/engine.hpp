@@ -275,7 +275,7 @@ private:
     /// op of `dtao eval`, and record it for Options::on_block.
     block::ActionResult<Amount> submit(const block::Action<Amount>& act);
     /// The same for an injection-capped ruleset: one stake extrinsic on the Balancer pool
-    /// through block::apply (BAL-011).
+    /// through block::apply (BAL-011); an executed one must keep the pool's weighted invariant.
     block::PoolActionResult<M> submit(const block::PoolAction<M>& act);
     /// Stake `amount` rao of TAO; returns false on a rule error.
     bool buy(Actor<Amount>& a, u64 amount, std::optional<u64> limit = std::nullopt, Fill allow_partial = Fill::whole);

@@ -134,7 +134,7 @@ void Engine<M>::step_injection_capped(u64 i)
         if (em.excess_spent != Amount{})
             ++(em.chain_buy_ok ? m_chain_buys : m_chain_buys_failed);
     }
-    if (O::amount_add(held_before, O::amount_add(r.tao_spent, Amount{})) != O::amount_add(held_after, stranded))
+    if (O::amount_add(held_before, r.tao_spent) != O::amount_add(held_after, stranded))
         violate(i, "conservation",
                 "tao_spent " + amount_str(r.tao_spent) + " != ΔΣ (SubnetTAO + TAO reservoir) " +
                     signed_str(held_after, held_before) + " + stranded " + amount_str(stranded));
