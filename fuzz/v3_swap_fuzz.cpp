@@ -3,7 +3,10 @@
 //
 // Input (big-endian, zeros past the end):
 //   u8 flags: bit 0 sell, bit 1 fees dropped, bit 2 the default limit (else the u64 below),
-//             bit 3 pool not initialised, bit 4 the mock's minimum reserve 1 (else finney's 10^6)
+//             bit 3 pool not initialised, bit 4 the mock's minimum reserve 1 (else finney's 10^6),
+//             bits 5-7 the ruleset: V3_RULESETS[(k + 5) % 8], so 0 is v3.2.10-334 (spec 348's rules,
+//             which the corpus was grown on) and the eight cover every swap delta (v3.4.6-421
+//             swaps as v3.3.12-391)
 //   u64 SubnetTAO, u64 SubnetAlphaIn, u16 FeeRate, u64 amount, u64 limit price (rao per alpha)
 //   u8 positions (mod 4), each: i16 lower-tick offset from the current tick, u16 width (+1),
 //             u64 liquidity (mod the pool's + 1)
@@ -16,6 +19,9 @@
 //     keeps the liquidity (no crossing) or moves it by exactly the crossed tick's net.
 //  5. What rounding may mint (VSWAP-004, F-043): a step pays at most `convert_deltas_ceiling`, the
 //     curve's output scaled by the real over the chain's rounded (or saturated) denominator.
+//  6. Where the fee goes (RSET-033): from v3.3.11-385 each step with an input gives its whole fee
+//     to the block author and the fee globals never move, and no step with an input pays out
+//     nothing; before, nothing goes to the author.
 //
 // Reproduce: ./dtao.sh fuzz v3_swap 0 <crash-file>   (PRINT=1 prints the input)
 #include "fuzz_common.hpp"
@@ -52,6 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t flags = in.u8();
     const SwapSide side = flags & 1 ? SwapSide::sell : SwapSide::buy;
     const Fees fees = flags & 2 ? Fees::dropped : Fees::charged;
+    const Ruleset& rules = V3_RULESETS[((flags >> 5) + 5) % 8];
     v3::Pool pool;
     pool.tao_reserve = in.u64be();
     pool.alpha_reserve = in.u64be();
@@ -78,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const std::optional<U64F64> limit =
         v3::limit_sqrt_price(flags & 4 ? (side == SwapSide::buy ? v3::max_price() : v3::min_price()) : limit_price);
+    FUZZ_NOTE("ruleset", std::string(rules.id));
     FUZZ_NOTE("side", side == SwapSide::buy ? "buy" : "sell");
     FUZZ_NOTE("amount", amount);
     FUZZ_NOTE("tao_reserve", pool.tao_reserve);
@@ -88,8 +96,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     // 1, 3: commit and simulation
     v3::Pool committed = pool, simulated = pool;
-    const auto c = v3::swap(side, committed, amount, *limit, fees, SwapRun::commit);
-    const auto s = v3::swap(side, simulated, amount, *limit, fees, SwapRun::simulate);
+    const auto c = v3::swap(rules, side, committed, amount, *limit, fees, SwapRun::commit);
+    const auto s = v3::swap(rules, side, simulated, amount, *limit, fees, SwapRun::simulate);
     FUZZ_ASSERT(same_pool(simulated, pool));
     if (!c) {
         FUZZ_ASSERT(same_pool(committed, pool));
@@ -101,6 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_ASSERT_EQ(s->amount_paid_in, c->amount_paid_in);
     FUZZ_ASSERT_EQ(s->amount_paid_out, c->amount_paid_out);
     FUZZ_ASSERT_EQ(s->fee_paid, c->fee_paid);
+    FUZZ_ASSERT_EQ(s->fee_to_block_author, c->fee_to_block_author);
     // 2
     FUZZ_ASSERT(Int(c->amount_paid_in) + c->fee_paid <= amount);
     FUZZ_ASSERT(c->fee_paid <= c->amount_paid_in);
@@ -111,11 +120,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // 4, 5: step by hand
     v3::Pool p = pool;
     v3::maybe_initialize_v3(p);
-    u64 remaining = amount, in_acc = 0, fee_acc = 0, out_acc = 0;
+    u64 remaining = amount, in_acc = 0, fee_acc = 0, out_acc = 0, author_acc = 0;
     while (remaining != 0) {
         const v3::Pool start = p;
         const tick::i32 edge = v3::tick_edge(side, start);
-        const auto step = v3::swap_step(side, p, remaining, *limit, fees);
+        const auto step = v3::swap_step(rules, side, p, remaining, *limit, fees);
         FUZZ_ASSERT(static_cast<bool>(step));
         if (!step->crossing) {
             FUZZ_ASSERT_EQ(p.liquidity, start.liquidity);
@@ -128,6 +137,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         const U64F64 l = U64F64::saturating_from_u64(start.liquidity);
         FUZZ_ASSERT(Rational(step->delta_out) <= v3::convert_deltas_ceiling(side, l, start.sqrt_price, step->delta_in));
+        // 6
+        const bool to_author = rules.v3_fee_to_block_author && step->delta_in > 0;
+        FUZZ_ASSERT_EQ(step->fee_to_block_author, to_author ? step->fee : 0);
+        if (rules.v3_fee_to_block_author) {
+            FUZZ_ASSERT(step->delta_in == 0 || step->delta_out > 0);
+            FUZZ_ASSERT(p.fee_global_tao == start.fee_global_tao && p.fee_global_alpha == start.fee_global_alpha);
+        }
+        author_acc = sat_add(author_acc, step->fee_to_block_author);
         in_acc = sat_add(in_acc, step->delta_in);
         fee_acc = sat_add(fee_acc, step->fee);
         out_acc = sat_add(out_acc, step->delta_out);
@@ -138,6 +155,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_ASSERT_EQ(in_acc, c->amount_paid_in);
     FUZZ_ASSERT_EQ(fee_acc, c->fee_paid);
     FUZZ_ASSERT_EQ(out_acc, c->amount_paid_out);
+    FUZZ_ASSERT_EQ(author_acc, c->fee_to_block_author);
     FUZZ_ASSERT(same_pool(p, committed));
     return 0;
 }

@@ -1,6 +1,6 @@
 /// The v3 pool's swap (@rule VSWAP-004 VSWAP-006 VSWAP-007 VSWAP-008 VSWAP-010) on pools within
 /// the supply (reserves up to 2.1·10^16 rao, prices 10^-8 … 10^4 TAO per alpha) with up to three
-/// user positions around the price [chain]:
+/// user positions around the price, under any ruleset of the year of the v3 pool [chain]:
 ///  - what rounding may mint is bounded: every step pays at most the curve's output for the input
 ///    it took, from the price it started at, scaled by the real over the chain's rounded
 ///    denominator (`convert_deltas_ceiling`, F-043);
@@ -30,6 +30,7 @@ using OutputFn = std::function<u64(SwapSide, U64F64, U64F64, u64)>;
 
 struct Case
 {
+    Ruleset rules;  ///< one of the year of the v3 pool's rulesets
     v3::Pool pool;
     SwapSide side = SwapSide::buy;
     u64 amount = 0;
@@ -41,6 +42,7 @@ rc::Gen<Case> swap_case()
 {
     return rc::gen::exec([] {
         Case c;
+        c.rules = V3_RULESETS[*rc::gen::inRange<std::size_t>(0, V3_RULESETS.size())];
         const double price = std::pow(10.0, *rc::gen::inRange(-80, 41) / 10.0);
         const u64 alpha = static_cast<u64>(std::pow(10.0, *rc::gen::inRange(60, 163) / 10.0));
         const double tao = std::min(static_cast<double>(alpha) * price, 2.1e16);
@@ -77,8 +79,12 @@ u64 checked_steps(Case c, const OutputFn& output)
     for (u64 steps = 0; remaining != 0 && steps < v3::MAX_SWAP_ITERATIONS; ++steps) {
         const v3::Pool start = p;
         const tick::i32 edge = v3::tick_edge(c.side, start);
-        const auto step = v3::swap_step(c.side, p, remaining, limit, Fees::charged);
-        RC_ASSERT(static_cast<bool>(step));
+        const auto step = v3::swap_step(c.rules, c.side, p, remaining, limit, Fees::charged);
+        if (!step) {  // only from v3.3.11-385: an input that pays out nothing (RSET-033)
+            RC_ASSERT(c.rules.v3_fee_to_block_author);
+            RC_ASSERT(step.error() == Error::reserves_too_low);
+            return 0;
+        }
         const U64F64 l = U64F64::saturating_from_u64(start.liquidity);
         const u64 out = output(c.side, l, start.sqrt_price, step->delta_in);
         // what rounding may mint: at most the curve's output scaled by its real over its rounded
@@ -125,7 +131,7 @@ RC_GTEST_PROP(v3_swap, vswap_007_steps_mint_at_most_the_rounding_and_conserve_li
     // the loop above is the swap's: the same output as VSWAP-008
     v3::Pool p = c.pool;
     const U64F64 limit = *v3::limit_sqrt_price(c.side == SwapSide::buy ? v3::max_price() : v3::min_price());
-    const auto r = v3::swap(c.side, p, c.amount, limit, Fees::charged, SwapRun::simulate);
+    const auto r = v3::swap(c.rules, c.side, p, c.amount, limit, Fees::charged, SwapRun::simulate);
     if (r)
         RC_ASSERT(r->amount_paid_out == out);
 }
@@ -133,10 +139,10 @@ RC_GTEST_PROP(v3_swap, vswap_007_steps_mint_at_most_the_rounding_and_conserve_li
 RC_GTEST_PROP(v3_swap, vswap_008_simulation_changes_nothing_and_commit_agrees, ())
 {
     const Case c = *swap_case();
-    const v3::SimSwapResult sim = v3::sim_swap(c.side, c.pool, c.amount);
+    const v3::SimSwapResult sim = v3::sim_swap(c.rules, c.side, c.pool, c.amount);
     v3::Pool p = c.pool;
     const U64F64 limit = *v3::limit_sqrt_price(c.side == SwapSide::buy ? v3::max_price() : v3::min_price());
-    const auto r = v3::swap(c.side, p, c.amount, limit, Fees::charged, SwapRun::commit);
+    const auto r = v3::swap(c.rules, c.side, p, c.amount, limit, Fees::charged, SwapRun::commit);
     if (!r) {
         RC_ASSERT(p.sqrt_price == c.pool.sqrt_price);
         RC_ASSERT(p.liquidity == c.pool.liquidity);

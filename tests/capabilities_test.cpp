@@ -89,6 +89,36 @@ TEST(capabilities, forms_follow_the_family_fields)
     EXPECT_EQ(form_of(mixed, Op::dividend_distribution), Form::absent);
 }
 
+/// @rule RSET-024 RSET-032
+TEST(capabilities, the_v3_year_answers_its_pool_and_names_the_rest)
+{
+    for (const auto& r : V3_RULESETS) {
+        EXPECT_EQ(form_of(r, Op::alpha_price), Form::concentrated) << r.id;
+        EXPECT_EQ(form_of(r, Op::swap), Form::concentrated) << r.id;
+        // the runtime API from v3.2.5
+        EXPECT_EQ(form_of(r, Op::sim_swap_tao_for_alpha), r.sim_swap_runtime_api ? Form::concentrated : Form::absent)
+            << r.id;
+        // unchanged through the year
+        EXPECT_EQ(form_of(r, Op::block_emission), Form::common) << r.id;
+        EXPECT_EQ(form_of(r, Op::network_lock_cost), Form::common) << r.id;
+        EXPECT_EQ(form_of(r, Op::blocks_until_next_epoch), Form::modulo) << r.id;
+        // had on chain, not modelled: never another era's form
+        for (const Op op : {Op::coinbase, Op::block, Op::update_moving_price, Op::register_network, Op::start_call,
+                            Op::add_stake, Op::remove_stake, Op::max_amount_add, Op::max_amount_remove,
+                            Op::adjust_protocol_liquidity, Op::drain_pending_emission, Op::dividend_distribution}) {
+            EXPECT_EQ(form_of(r, op), Form::not_modelled) << r.id << " " << to_string(op);
+            EXPECT_TRUE(has_op(r, op));
+            EXPECT_FALSE(answers(r, op));
+        }
+        EXPECT_EQ(form_of(r, Op::pow_ratio_scaled), Form::absent) << r.id;
+        EXPECT_FALSE(has_exact_model(form_of(r, Op::swap)));
+        EXPECT_EQ(storage_of(r).swap_pallet, false) << r.id;  // the v3 pool is its ops' input, not state
+    }
+    EXPECT_FALSE(V3_2_3.sim_swap_runtime_api);
+    EXPECT_TRUE(V3_2_5.sim_swap_runtime_api);
+    EXPECT_TRUE(has_exact_model(Form::balancer));
+}
+
 TEST(capabilities, storage_of_each_ruleset)
 {
     for (const auto& r : LAUNCH_RULESETS) {

@@ -56,6 +56,12 @@ std::set<std::string> delta(const Ruleset& a, const Ruleset& b)
     DTAO_FIELD(injection)
     DTAO_FIELD(emission_gate)
     DTAO_FIELD(fast_moving_price)
+    DTAO_FIELD(v3_default_fee_rate)
+    DTAO_FIELD(v3_fee_only_dynamic)
+    DTAO_FIELD(v3_reserve_check_paid_out_only)
+    DTAO_FIELD(sim_swap_runtime_api)
+    DTAO_FIELD(v3_fee_to_block_author)
+    DTAO_FIELD(sim_swap_slippage)
 #undef DTAO_FIELD
     return d;
 }
@@ -82,7 +88,16 @@ TEST(ruleset, table_metadata_and_lookup)
         {"v2.0.8", "v2.0.6", "b61dd30202ff6e970a18b5a5231b62183b6ba972", 252, "2025-03-19"},
         {"v2.0.9", "v2.0.8", "8de0d23ca7dc94f5d4c595626f126ec6eb63dbb6", 257, "2025-03-28"},
         {"v2.0.10", "v2.0.9", "719a6f5e9ecacd0e9cd95d5d7d190f9c2021d75f", 258, "2025-04-04"},
-        {"v3.4.8-423", "v2.0.10", "06032d518fbaead1ddc2039e9e6aa55715026364", 423, "2026-06-25"},
+        {"v3.2.0", "v2.0.10", "c39063b4756a9ec7854069e9f04b4b86ad490803", 290, "2025-07-07"},
+        {"v3.2.1", "v3.2.0", "9f33e759acd763497135043504dc048dcc599c31", 292, "2025-07-10"},
+        {"v3.2.2", "v3.2.1", "7b541095b057a68e0090d8348bdc96a70dc56be8", 297, "2025-07-23"},
+        {"v3.2.3", "v3.2.2", "6309d35929e484ebff70c7da68547fb9c60f0d11", 298, "2025-07-29"},
+        {"v3.2.5", "v3.2.3", "67c7ac6923b498c15f5541fd0e9ddcbeed38c3b7", 302, "2025-08-19"},
+        {"v3.2.10-334", "v3.2.5", "6218ecc5cdab527a649c8fa5b0194db3f884571c", 334, "2025-11-04"},
+        {"v3.3.11-385", "v3.2.10-334", "7eb6f9bb7c9ea19d60d11890d04ca352f9257fa8", 385, "2026-03-11"},
+        {"v3.3.12-391", "v3.3.11-385", "7a727dd4d219a953391e91ed2f7aa942050938f1", 391, "2026-03-19"},
+        {"v3.4.6-421", "v3.3.12-391", "6016381e4fb230d17643cca948afe296eb06faac", 421, "2026-06-22"},
+        {"v3.4.8-423", "v3.4.6-421", "06032d518fbaead1ddc2039e9e6aa55715026364", 423, "2026-06-25"},
         {"v3.4.9-424", "v3.4.8-423", "6d81084c5c13413d9e3637586280125c0bfc1948", 424, "2026-06-29"},
         {"main-14bc6f9", "v3.4.9-424", "14bc6f9f964b9cc362e9635dd110a487fa5d15a0", 425, "2026-06-30"},
         {"mainnet-432", "main-14bc6f9", "8e9322e5a5b9ac0ea624ddcffe21ad251732a291", 432, "2026-07-16"},
@@ -105,12 +120,15 @@ TEST(ruleset, table_metadata_and_lookup)
             EXPECT_EQ(r.parent, RULESETS[i - 1].id);
         }
     }
-    // RULESETS is the launch era, the Balancer era, then today's mainnet, and the era label
-    // agrees with the three lists.
-    ASSERT_EQ(RULESETS.size(), LAUNCH_RULESETS.size() + BALANCER_RULESETS.size() + MAINNET_RULESETS.size());
+    // RULESETS is the launch era, the year of the v3 pool, the Balancer era, then today's
+    // mainnet, and the era label agrees with the four lists.
+    ASSERT_EQ(RULESETS.size(),
+              LAUNCH_RULESETS.size() + V3_RULESETS.size() + BALANCER_RULESETS.size() + MAINNET_RULESETS.size());
     std::vector<std::pair<Ruleset, std::string_view>> lists;
     for (const auto& r : LAUNCH_RULESETS)
         lists.emplace_back(r, "launch");
+    for (const auto& r : V3_RULESETS)
+        lists.emplace_back(r, "v3");
     for (const auto& r : BALANCER_RULESETS)
         lists.emplace_back(r, "balancer");
     for (const auto& r : MAINNET_RULESETS)
@@ -200,16 +218,48 @@ TEST(ruleset, unstake_debit_order_changes_no_amount)
     EXPECT_EQ(ta, tb);
 }
 
+/// @rule RSET-029 RSET-030 RSET-031 RSET-032 RSET-033 RSET-034 RSET-018
+TEST(ruleset, v3_year_is_v2_0_10_plus_its_deltas)
+{
+    using S = std::set<std::string>;
+    // v3.2.0 (spec 290, the first v3-pool runtime mainnet ran): the v3 pool with FeeRate 196,
+    // the launch coinbase's price shares on it; everything else is v2.0.10's
+    EXPECT_EQ(V3_2_0.parent, "v2.0.10");
+    EXPECT_EQ(delta(V2_0_10, V3_2_0), S({"swap", "coinbase", "v3_default_fee_rate"}));
+    EXPECT_EQ(V3_2_0.swap, SwapKind::concentrated);
+    EXPECT_EQ(V3_2_0.coinbase, CoinbaseKind::v3_price_share);
+    EXPECT_EQ(V3_2_0.v3_default_fee_rate, 196);
+    // v3.2.1: the fee's mechanism check (RSET-030); v3.2.2: FeeRate 33 (RSET-029)
+    EXPECT_EQ(delta(V3_2_0, V3_2_1), S({"v3_fee_only_dynamic"}));
+    EXPECT_EQ(delta(V3_2_1, V3_2_2), S({"v3_default_fee_rate"}));
+    EXPECT_EQ(V3_2_2.v3_default_fee_rate, 33);
+    // v3.2.3: the paid-out reserve alone is checked (RSET-031); the subsidy coinbase
+    EXPECT_EQ(delta(V3_2_2, V3_2_3), S({"v3_reserve_check_paid_out_only", "coinbase"}));
+    EXPECT_EQ(V3_2_3.coinbase, CoinbaseKind::v3_subsidy);
+    // v3.2.5: the sim_swap runtime API (RSET-032); v3.2.10-334: Taoflow shares
+    EXPECT_EQ(delta(V3_2_3, V3_2_5), S({"sim_swap_runtime_api"}));
+    EXPECT_EQ(delta(V3_2_5, V3_2_10_334), S({"coinbase"}));
+    EXPECT_EQ(V3_2_10_334.coinbase, CoinbaseKind::v3_taoflow);
+    // v3.3.11-385: fees to the block author and the zero-output error (RSET-033); v3.3.12-391:
+    // the six-field SimSwapResult (RSET-034); v3.4.6-421: the era-D coinbase
+    EXPECT_EQ(delta(V3_2_10_334, V3_3_11_385), S({"v3_fee_to_block_author"}));
+    EXPECT_EQ(delta(V3_3_11_385, V3_3_12_391), S({"sim_swap_slippage"}));
+    EXPECT_EQ(delta(V3_3_12_391, V3_4_6_421), S({"coinbase"}));
+    EXPECT_EQ(V3_4_6_421.coinbase, CoinbaseKind::v3_root_prop_ema);
+    for (const auto& r : V3_RULESETS)
+        EXPECT_EQ(r.era, "v3") << r.id;
+}
+
 /// @rule RSET-017 RSET-018 RSET-019 RSET-020 RSET-021 RSET-022 RSET-023
-TEST(ruleset, balancer_era_is_v2_0_10_plus_its_deltas)
+TEST(ruleset, balancer_era_is_the_v3_year_plus_its_deltas)
 {
     using S = std::set<std::string>;
     // v3.4.8-423 (06032d5): the Balancer pool (RSET-017), the injection-capped coinbase
     // (RSET-018), shares weighted by root_proportion · (1 − MinerBurned) (RSET-019) and
-    // the stateful epoch scheduler (RSET-020, already in 06032d5's should_run_epoch);
-    // v3.1.6 … v3.4.7 are folded in (spec/rulesets.md).
-    EXPECT_EQ(V3_4_8_423.parent, "v2.0.10");
-    EXPECT_EQ(delta(V2_0_10, V3_4_8_423), S({"swap", "coinbase", "share_weight", "epoch_schedule"}));
+    // the stateful epoch scheduler (RSET-020, already in 06032d5's should_run_epoch), on
+    // v3.4.7's rules (v3.4.6-421's ruleset).
+    EXPECT_EQ(V3_4_8_423.parent, "v3.4.6-421");
+    EXPECT_EQ(delta(V3_4_6_421, V3_4_8_423), S({"swap", "coinbase", "share_weight", "epoch_schedule"}));
     EXPECT_EQ(V3_4_8_423.swap, SwapKind::balancer);
     EXPECT_EQ(V3_4_8_423.coinbase, CoinbaseKind::injection_capped);
     EXPECT_EQ(V3_4_8_423.share_weight, ShareWeight::root_proportion_unburned);
@@ -291,7 +341,13 @@ TEST(ruleset, every_mainnet_spec_names_its_ruleset)
     // 425 … 431 never ran on mainnet; 441 … 459 are the rank-gated rules, 464 … 475 add the fast price.
     for (unsigned never = 425; never <= 431; ++never)
         EXPECT_FALSE(find_ruleset_for_spec(never).has_value()) << never;
-    EXPECT_FALSE(find_ruleset_for_spec(421).has_value());  // the v3 pool's year: not modelled
+    EXPECT_FALSE(find_ruleset_for_spec(283).has_value());  // never sampled
+    EXPECT_FALSE(find_ruleset_for_spec(385).has_value());  // never sampled; its rules ran from 391
+    EXPECT_EQ(find_ruleset_for_spec(290)->id, "v3.2.0");
+    EXPECT_EQ(find_ruleset_for_spec(301)->id, "v3.2.3");
+    EXPECT_EQ(find_ruleset_for_spec(348)->id, "v3.2.10-334");
+    EXPECT_EQ(find_ruleset_for_spec(391)->id, "v3.3.12-391");
+    EXPECT_EQ(find_ruleset_for_spec(422)->id, "v3.4.6-421");
     EXPECT_EQ(find_ruleset_for_spec(424)->id, "v3.4.9-424");
     EXPECT_EQ(find_ruleset_for_spec(439)->id, "mainnet-432");
     EXPECT_EQ(find_ruleset_for_spec(440)->id, "mainnet-440");

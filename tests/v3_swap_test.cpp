@@ -82,7 +82,8 @@ TEST(v3_swap, basic_swaps_of_the_chain)
     for (const auto& [side, amount, limit, output, grows] : cases) {
         v3::Pool p = mock_pool(1'000'000'000'000, 4'000'000'000'000);
         const v3::Pool before = p;
-        const auto r = v3::swap(side, p, amount, U64F64::from_f64(std::sqrt(limit)), Fees::charged, SwapRun::commit);
+        const auto r =
+            v3::swap(V3_2_10_334, side, p, amount, U64F64::from_f64(std::sqrt(limit)), Fees::charged, SwapRun::commit);
         ASSERT_TRUE(r) << amount;
         EXPECT_LE(abs_diff(r->amount_paid_out, output), output / 100) << amount;
         const u64 expected_fee = static_cast<u64>(static_cast<double>(amount) * (33.0 / 65535.0));
@@ -110,8 +111,8 @@ TEST(v3_swap, precision_edge_case_of_the_chain)
     // to the lowest index's price, and is paid something.
     v3::Pool p = mock_pool(10'000, 10'000);
     const v3::Pool before = p;
-    const auto r = v3::swap(SwapSide::sell, p, 1'000'000'000'000'000'000ULL, *tick::try_to_sqrt_price(tick::MIN_INDEX),
-                            Fees::charged, SwapRun::simulate);
+    const auto r = v3::swap(V3_2_10_334, SwapSide::sell, p, 1'000'000'000'000'000'000ULL,
+                            *tick::try_to_sqrt_price(tick::MIN_INDEX), Fees::charged, SwapRun::simulate);
     ASSERT_TRUE(r);
     EXPECT_GT(r->amount_paid_out, 0u);
     EXPECT_EQ(p.sqrt_price, before.sqrt_price);  // a simulation changes nothing
@@ -139,8 +140,8 @@ TEST(v3_swap, a_buy_crosses_an_active_tick_and_takes_its_liquidity)
 
     const v3::Pool before = p;
     const u64 amount = 2 * (to_edge + edge_fee);
-    const auto r =
-        v3::swap(SwapSide::buy, p, amount, *v3::limit_sqrt_price(v3::max_price()), Fees::charged, SwapRun::commit);
+    const auto r = v3::swap(V3_2_10_334, SwapSide::buy, p, amount, *v3::limit_sqrt_price(v3::max_price()),
+                            Fees::charged, SwapRun::commit);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->steps, 2u);
     EXPECT_EQ(p.liquidity, 2 * l);
@@ -152,14 +153,15 @@ TEST(v3_swap, a_buy_crosses_an_active_tick_and_takes_its_liquidity)
             U64F64::saturating_from_u64(edge_fee).safe_div(U64F64::saturating_from_u64(l - v3::MINIMUM_LIQUIDITY)))));
     // The second step, replayed by hand from the crossing's state, gives the rest.
     v3::Pool mid = before;
-    const auto first = v3::swap_step(SwapSide::buy, mid, amount, *v3::limit_sqrt_price(v3::max_price()), Fees::charged);
+    const auto first =
+        v3::swap_step(V3_2_10_334, SwapSide::buy, mid, amount, *v3::limit_sqrt_price(v3::max_price()), Fees::charged);
     ASSERT_TRUE(first);
     EXPECT_TRUE(first->crossing);
     EXPECT_EQ(first->delta_in, to_edge);
     EXPECT_EQ(first->fee, edge_fee);
     EXPECT_EQ(mid.sqrt_price, edge);
     EXPECT_EQ(mid.liquidity, 2 * l);
-    const auto second = v3::swap_step(SwapSide::buy, mid, amount - to_edge - edge_fee,
+    const auto second = v3::swap_step(V3_2_10_334, SwapSide::buy, mid, amount - to_edge - edge_fee,
                                       *v3::limit_sqrt_price(v3::max_price()), Fees::charged);
     ASSERT_TRUE(second);
     EXPECT_FALSE(second->crossing);
@@ -170,8 +172,8 @@ TEST(v3_swap, a_buy_crosses_an_active_tick_and_takes_its_liquidity)
 
     // A sell from there crosses back: the tick's net leaves the liquidity.
     v3::Pool back = p;
-    const auto s = v3::swap(SwapSide::sell, back, 4 * r->amount_paid_out, *v3::limit_sqrt_price(v3::min_price()),
-                            Fees::charged, SwapRun::commit);
+    const auto s = v3::swap(V3_2_10_334, SwapSide::sell, back, 4 * r->amount_paid_out,
+                            *v3::limit_sqrt_price(v3::min_price()), Fees::charged, SwapRun::commit);
     ASSERT_TRUE(s);
     EXPECT_GE(s->steps, 2u);
     EXPECT_LT(back.current_tick, 100);
@@ -184,35 +186,36 @@ TEST(v3_swap, refusals)
     v3::Pool p = mock_pool(1'000'000'000'000, 4'000'000'000'000);
     const U64F64 up = *v3::limit_sqrt_price(v3::max_price());
     // the limit at or behind the price
-    EXPECT_EQ(v3::swap(SwapSide::buy, p, 1'000, p.sqrt_price, Fees::charged, SwapRun::commit).error(),
+    EXPECT_EQ(v3::swap(V3_2_10_334, SwapSide::buy, p, 1'000, p.sqrt_price, Fees::charged, SwapRun::commit).error(),
               Error::price_limit_exceeded);
-    EXPECT_EQ(v3::swap(SwapSide::sell, p, 1'000, p.sqrt_price, Fees::charged, SwapRun::commit).error(),
+    EXPECT_EQ(v3::swap(V3_2_10_334, SwapSide::sell, p, 1'000, p.sqrt_price, Fees::charged, SwapRun::commit).error(),
               Error::price_limit_exceeded);
     // the reserve paid out below the minimum (finney's 10^6)
     v3::Pool thin = p;
     thin.minimum_reserve = v3::MINIMUM_RESERVE;
     thin.alpha_reserve = v3::MINIMUM_RESERVE - 1;
-    EXPECT_EQ(v3::swap(SwapSide::buy, thin, 1'000, up, Fees::charged, SwapRun::commit).error(),
+    EXPECT_EQ(v3::swap(V3_2_10_334, SwapSide::buy, thin, 1'000, up, Fees::charged, SwapRun::commit).error(),
               Error::reserves_too_low);
     // a crossing at an edge without a `Ticks` entry: the range's end, when no position reaches it
     v3::Pool bare = p;
     bare.ticks.erase(tick::MAX_INDEX);
     bare.liquidity = 1;  // so that the target lies past the range's end, and so does the limit:
     // the default one (√(u64::MAX/10^9) ≈ 135 819) stops far below the top index's √p ≈ 4.3·10^9
-    EXPECT_EQ(v3::swap(SwapSide::buy, bare, U64_MAX, U64F64::max(), Fees::charged, SwapRun::commit).error(),
-              Error::insufficient_liquidity);
+    EXPECT_EQ(
+        v3::swap(V3_2_10_334, SwapSide::buy, bare, U64_MAX, U64F64::max(), Fees::charged, SwapRun::commit).error(),
+        Error::insufficient_liquidity);
     // a committed swap that pays out more than the reserve it read
     v3::Pool small = p;
     small.alpha_reserve = 2'000;
-    EXPECT_EQ(v3::swap(SwapSide::buy, small, 1'000'000, up, Fees::charged, SwapRun::commit).error(),
+    EXPECT_EQ(v3::swap(V3_2_10_334, SwapSide::buy, small, 1'000'000, up, Fees::charged, SwapRun::commit).error(),
               Error::insufficient_liquidity);
-    EXPECT_TRUE(v3::swap(SwapSide::buy, small, 1'000'000, up, Fees::charged, SwapRun::simulate));
+    EXPECT_TRUE(v3::swap(V3_2_10_334, SwapSide::buy, small, 1'000'000, up, Fees::charged, SwapRun::simulate));
     // more than MAX_SWAP_ITERATIONS steps: 1 001 ticks of no liquidity of their own above the price
     v3::Pool many = p;
     for (tick::i32 t = 1; t <= 1'001; ++t)
         many.ticks[p.current_tick + t] = v3::Tick{};
     const v3::Pool unchanged = many;
-    EXPECT_EQ(v3::swap(SwapSide::buy, many, U64_MAX / 2, up, Fees::charged, SwapRun::commit).error(),
+    EXPECT_EQ(v3::swap(V3_2_10_334, SwapSide::buy, many, U64_MAX / 2, up, Fees::charged, SwapRun::commit).error(),
               Error::too_many_swap_steps);
     EXPECT_EQ(many.sqrt_price, unchanged.sqrt_price);  // an error changes nothing
     EXPECT_EQ(many.ticks.size(), unchanged.ticks.size());
@@ -234,22 +237,22 @@ TEST(v3_swap, runtime_api_and_limits)
 
     v3::Pool p = mock_pool(1'000'000'000'000, 4'000'000'000'000);
     p.minimum_reserve = v3::MINIMUM_RESERVE;
-    const v3::SimSwapResult buy = v3::sim_swap(SwapSide::buy, p, 1'000'000'000);
+    const v3::SimSwapResult buy = v3::sim_swap(V3_2_10_334, SwapSide::buy, p, 1'000'000'000);
     EXPECT_EQ(buy.tao_fee, 503'547u);  // ⌊10^9 · ⌊33·2^64/65 535⌋ / 2^64⌋
     EXPECT_EQ(buy.tao_amount + buy.tao_fee, 1'000'000'000u);
     EXPECT_EQ(buy.alpha_fee, 0u);
-    const v3::SimSwapResult sell = v3::sim_swap(SwapSide::sell, p, 1'000'000'000);
+    const v3::SimSwapResult sell = v3::sim_swap(V3_2_10_334, SwapSide::sell, p, 1'000'000'000);
     EXPECT_EQ(sell.alpha_amount + sell.alpha_fee, 1'000'000'000u);
     EXPECT_EQ(sell.tao_fee, 0u);
     // an error answers four zeros
     v3::Pool thin = p;
     thin.tao_reserve = 999'999;
-    const v3::SimSwapResult none = v3::sim_swap(SwapSide::sell, thin, 1'000'000'000);
+    const v3::SimSwapResult none = v3::sim_swap(V3_2_10_334, SwapSide::sell, thin, 1'000'000'000);
     EXPECT_EQ(none.tao_amount + none.alpha_amount + none.tao_fee + none.alpha_fee, 0u);
     // a non-dynamic subnet swaps 1:1 without a fee, at price 1
     v3::Pool root = p;
     root.dynamic = false;
-    const v3::SimSwapResult flat = v3::sim_swap(SwapSide::buy, root, 7'777);
+    const v3::SimSwapResult flat = v3::sim_swap(V3_2_10_334, SwapSide::buy, root, 7'777);
     EXPECT_EQ(flat.tao_amount, 7'777u);
     EXPECT_EQ(flat.alpha_amount, 7'777u);
     EXPECT_EQ(flat.tao_fee, 0u);
@@ -325,4 +328,107 @@ TEST(v3_swap, f043_a_step_pays_more_than_the_curve)
     EXPECT_LT(curve, 62'500'000);
     EXPECT_LE(Rational((u64{1} << 60) - 1),
               v3::convert_deltas_ceiling(SwapSide::sell, U64F64::saturating_from_u64(l_sell), sp_sell, d_sell));
+}
+
+/// @rule RSET-029 RSET-030 VSWAP-001
+TEST(v3_swap, the_fee_across_the_v3_rulesets)
+{
+    // The rate is a U64F64 ⌊r·2^64/65 535⌋ and the fee ⌊amount · rate⌋: 10^9 at r = 196 is
+    // ⌊10^9 · 196/65 535 − ε⌋ = 2 990 768 (196·10^9/65 535 = 2 990 768.29); at r = 33, 503 547.
+    v3::Pool p = mock_pool(1'000'000'000'000, 4'000'000'000'000);
+    p.fee_rate = V3_2_0.v3_default_fee_rate;
+    EXPECT_EQ(v3::calculate_fee_amount(V3_2_0, p, 1'000'000'000, Fees::charged), 2'990'768u);
+    p.fee_rate = V3_2_2.v3_default_fee_rate;
+    EXPECT_EQ(v3::calculate_fee_amount(V3_2_2, p, 1'000'000'000, Fees::charged), 503'547u);
+    // v3.2.0 charges a stable subnet too; v3.2.1 on only charges a dynamic one
+    p.dynamic = false;
+    EXPECT_EQ(v3::calculate_fee_amount(V3_2_0, p, 1'000'000'000, Fees::charged), 503'547u);
+    EXPECT_EQ(v3::calculate_fee_amount(V3_2_1, p, 1'000'000'000, Fees::charged), 0u);
+    EXPECT_EQ(v3::calculate_fee_amount(V3_2_0, p, 1'000'000'000, Fees::dropped), 0u);
+}
+
+/// @rule RSET-031 VSWAP-008
+TEST(v3_swap, the_reserve_check_before_and_after_v3_2_3)
+{
+    // A buy pays out alpha: from v3.2.3 only the alpha reserve must reach the minimum; before,
+    // the TAO reserve too.
+    v3::Pool p = mock_pool(1'000'000'000'000, 4'000'000'000'000);
+    p.minimum_reserve = v3::MINIMUM_RESERVE;
+    p.tao_reserve = v3::MINIMUM_RESERVE - 1;
+    const U64F64 up = *v3::limit_sqrt_price(v3::max_price());
+    v3::Pool a = p, b = p;
+    EXPECT_EQ(v3::swap(V3_2_2, SwapSide::buy, a, 1'000'000, up, Fees::charged, SwapRun::commit).error(),
+              Error::reserves_too_low);
+    EXPECT_TRUE(v3::swap(V3_2_3, SwapSide::buy, b, 1'000'000, up, Fees::charged, SwapRun::commit));
+    // a sell pays out TAO: refused by both
+    v3::Pool c = p, d = p;
+    const U64F64 down = *v3::limit_sqrt_price(v3::min_price());
+    EXPECT_EQ(v3::swap(V3_2_2, SwapSide::sell, c, 1'000'000, down, Fees::charged, SwapRun::commit).error(),
+              Error::reserves_too_low);
+    EXPECT_EQ(v3::swap(V3_2_3, SwapSide::sell, d, 1'000'000, down, Fees::charged, SwapRun::commit).error(),
+              Error::reserves_too_low);
+}
+
+/// @rule RSET-033 VSWAP-007
+TEST(v3_swap, fees_to_the_block_author_from_v3_3_11_385)
+{
+    v3::Pool p = mock_pool(1'000'000'000'000, 4'000'000'000'000);
+    const U64F64 up = *v3::limit_sqrt_price(v3::max_price());
+    v3::Pool before = p, after = p;
+    const auto b = v3::swap(V3_2_10_334, SwapSide::buy, before, 1'000'000'000, up, Fees::charged, SwapRun::commit);
+    const auto a = v3::swap(V3_3_11_385, SwapSide::buy, after, 1'000'000'000, up, Fees::charged, SwapRun::commit);
+    ASSERT_TRUE(b && a);
+    // the same swap, the fee routed elsewhere: to the fee globals before, to the author after
+    EXPECT_EQ(a->amount_paid_in, b->amount_paid_in);
+    EXPECT_EQ(a->amount_paid_out, b->amount_paid_out);
+    EXPECT_EQ(a->fee_paid, b->fee_paid);
+    EXPECT_EQ(b->fee_to_block_author, 0u);
+    EXPECT_EQ(a->fee_to_block_author, a->fee_paid);
+    EXPECT_GT(before.fee_global_tao, U64F64::zero());
+    EXPECT_EQ(after.fee_global_tao, U64F64::zero());
+    EXPECT_EQ(after.sqrt_price, before.sqrt_price);
+    // A sell of 1 alpha unit at price 0.25: no fee (⌊33/65 535⌋ = 0), δ = 1, and the output
+    // ⌊1 · √p · L/(L/√p + 1)⌋ = ⌊0.25 − ε⌋ = 0. v3.2.10-334 takes the unit for nothing;
+    // v3.3.11-385 refuses the step, in a simulation too.
+    const U64F64 down = *v3::limit_sqrt_price(v3::min_price());
+    v3::Pool s1 = p, s2 = p;
+    const auto old_sell = v3::swap(V3_2_10_334, SwapSide::sell, s1, 1, down, Fees::charged, SwapRun::commit);
+    ASSERT_TRUE(old_sell);
+    EXPECT_EQ(old_sell->amount_paid_in, 1u);
+    EXPECT_EQ(old_sell->amount_paid_out, 0u);
+    EXPECT_EQ(v3::swap(V3_3_11_385, SwapSide::sell, s2, 1, down, Fees::charged, SwapRun::commit).error(),
+              Error::reserves_too_low);
+    EXPECT_EQ(s2.sqrt_price, p.sqrt_price);
+    p.minimum_reserve = v3::MINIMUM_RESERVE;
+    const v3::SimSwapResult zero = v3::sim_swap(V3_3_12_391, SwapSide::sell, p, 1);
+    EXPECT_EQ(zero.tao_amount + zero.alpha_amount + zero.tao_fee + zero.alpha_fee, 0u);
+    EXPECT_EQ(zero.tao_slippage, std::optional<u64>(0));  // six zeros
+    EXPECT_EQ(zero.alpha_slippage, std::optional<u64>(0));
+}
+
+/// @rule RSET-034 VSWAP-010
+TEST(v3_swap, slippage_of_the_six_field_answer)
+{
+    // Derived: with the price p = bits/2^32 (U96F32, VSWAP-011), a buy's no-slippage alpha is
+    // ⌊t / p⌋ = ⌊t · 2^32 / bits⌋ (`safe_div` truncates, the conversion floors), a sell's
+    // no-slippage TAO ⌊a · bits / 2^32⌋; the slippage is that less the output.
+    v3::Pool p = mock_pool(1'000'000'000'000, 4'000'000'000'000);
+    p.minimum_reserve = v3::MINIMUM_RESERVE;
+    const Int bits = to_int(v3::current_price(p).bits);
+    for (const u64 amount : {1'000'000'000ULL, 77'777'777'777ULL}) {
+        const v3::SimSwapResult buy = v3::sim_swap(V3_3_12_391, SwapSide::buy, p, amount);
+        const Int ideal_alpha = (Int(amount) << 32) / bits;
+        ASSERT_TRUE(buy.alpha_slippage && buy.tao_slippage);
+        EXPECT_EQ(Int(*buy.alpha_slippage), ideal_alpha - Int(buy.alpha_amount)) << amount;
+        EXPECT_EQ(*buy.tao_slippage, 0u);
+        const v3::SimSwapResult sell = v3::sim_swap(V3_3_12_391, SwapSide::sell, p, amount);
+        const Int ideal_tao = (Int(amount) * bits) >> 32;
+        ASSERT_TRUE(sell.alpha_slippage && sell.tao_slippage);
+        EXPECT_EQ(Int(*sell.tao_slippage), ideal_tao - Int(sell.tao_amount)) << amount;
+        EXPECT_EQ(*sell.alpha_slippage, 0u);
+        // the four fields are v3.2.10-334's
+        const v3::SimSwapResult old = v3::sim_swap(V3_2_10_334, SwapSide::buy, p, amount);
+        EXPECT_EQ(old.alpha_amount, buy.alpha_amount);
+        EXPECT_FALSE(old.alpha_slippage || old.tao_slippage);  // four fields before v3.3.12-391
+    }
 }

@@ -61,9 +61,9 @@ U64F64 saturating_round(U64F64 v)
 
 }  // namespace
 
-u64 calculate_fee_amount(const Pool& pool, u64 amount, Fees fees)
+u64 calculate_fee_amount(const Ruleset& rules, const Pool& pool, u64 amount, Fees fees)
 {
-    if (fees == Fees::dropped || !pool.dynamic)
+    if (fees == Fees::dropped || (rules.v3_fee_only_dynamic && !pool.dynamic))
         return 0;
     const U64F64 rate = fx(pool.fee_rate).safe_div(fx(65'535));
     return fx(amount).saturating_mul(rate).saturating_to_u64();
@@ -191,12 +191,13 @@ Result<u64> update_liquidity_at_crossing(SwapSide side, const Pool& pool)
     return adds ? sat_add(pool.liquidity, m) : sat_sub(pool.liquidity, m);
 }
 
-Result<StepResult> swap_step(SwapSide side, Pool& pool, u64 amount_remaining, U64F64 limit_sqrt_price, Fees fees)
+Result<StepResult> swap_step(const Ruleset& rules, SwapSide side, Pool& pool, u64 amount_remaining,
+                             U64F64 limit_sqrt_price, Fees fees)
 {
     // BasicSwapStep::new: everything from the storage at the step's start
     const i32 edge_tick = tick_edge(side, pool);
     const U64F64 edge = tick::as_sqrt_price_bounded(edge_tick);
-    u64 fee = calculate_fee_amount(pool, amount_remaining, fees);
+    u64 fee = calculate_fee_amount(rules, pool, amount_remaining, fees);
     const u64 possible_delta_in = sat_sub(amount_remaining, fee);
     const U64F64 l = fx(pool.liquidity);
     const U64F64 start = pool.sqrt_price;
@@ -224,12 +225,22 @@ Result<StepResult> swap_step(SwapSide side, Pool& pool, u64 amount_remaining, U6
     r.fee = fee;
 
     // process_swap: the fee per unit of liquidity above the minimum, then the output at the
-    // starting price, then the crossing, then the new price
-    if (pool.liquidity > MINIMUM_LIQUIDITY) {
-        U64F64& global = side == SwapSide::buy ? pool.fee_global_tao : pool.fee_global_alpha;
-        global = global.saturating_add(fx(fee).safe_div(fx(pool.liquidity - MINIMUM_LIQUIDITY)));
+    // starting price, then the crossing, then the new price. From v3.3.11-385 the output comes
+    // first, and the fee's pool share (`DefaultFeeSplit`, zero) is all that accrues.
+    if (rules.v3_fee_to_block_author) {
+        r.delta_out = convert_deltas(side, l, start, r.delta_in);
+        if (r.delta_in > 0) {
+            if (r.delta_out == 0)
+                return Error::reserves_too_low;
+            r.fee_to_block_author = fee;  // Perbill::zero().mul_floor(fee) = 0 to the pool
+        }
+    } else {
+        if (pool.liquidity > MINIMUM_LIQUIDITY) {
+            U64F64& global = side == SwapSide::buy ? pool.fee_global_tao : pool.fee_global_alpha;
+            global = global.saturating_add(fx(fee).safe_div(fx(pool.liquidity - MINIMUM_LIQUIDITY)));
+        }
+        r.delta_out = convert_deltas(side, l, start, r.delta_in);
     }
-    r.delta_out = convert_deltas(side, l, start, r.delta_in);
     if (r.crossing) {
         Tick t = pool.ticks.count(edge_tick) ? pool.ticks.at(edge_tick) : Tick{};
         t.fees_out_tao = fixed::convert<I64F64>(pool.fee_global_tao).saturating_sub(t.fees_out_tao);
@@ -245,10 +256,13 @@ Result<StepResult> swap_step(SwapSide side, Pool& pool, u64 amount_remaining, U6
     return r;
 }
 
-Result<SwapResult> swap(SwapSide side, Pool& pool, u64 amount, U64F64 limit_sqrt_price, Fees fees, SwapRun run)
+Result<SwapResult> swap(const Ruleset& rules, SwapSide side, Pool& pool, u64 amount, U64F64 limit_sqrt_price, Fees fees,
+                        SwapRun run)
 {
     const u64 reserve_out = side == SwapSide::buy ? pool.alpha_reserve : pool.tao_reserve;
-    if (reserve_out < pool.minimum_reserve)
+    const u64 reserve_in = side == SwapSide::buy ? pool.tao_reserve : pool.alpha_reserve;
+    if (reserve_out < pool.minimum_reserve ||
+        (!rules.v3_reserve_check_paid_out_only && reserve_in < pool.minimum_reserve))
         return Error::reserves_too_low;
     // the swap runs on a copy: an error, or a simulation, leaves `pool` as it was
     Pool p = pool;
@@ -260,12 +274,13 @@ Result<SwapResult> swap(SwapSide side, Pool& pool, u64 amount, U64F64 limit_sqrt
     SwapResult out;
     u64 remaining = amount;
     while (remaining != 0) {
-        const Result<StepResult> step = swap_step(side, p, remaining, limit_sqrt_price, fees);
+        const Result<StepResult> step = swap_step(rules, side, p, remaining, limit_sqrt_price, fees);
         if (!step)
             return step.error();
         const u64 taken = sat_add(step->delta_in, step->fee);
         out.amount_paid_in = sat_add(out.amount_paid_in, step->delta_in);
         out.fee_paid = sat_add(out.fee_paid, step->fee);
+        out.fee_to_block_author = sat_add(out.fee_to_block_author, step->fee_to_block_author);
         remaining = sat_sub(remaining, taken);
         out.amount_paid_out = sat_add(out.amount_paid_out, step->delta_out);
         if (!step->crossing || taken == 0)
@@ -301,8 +316,13 @@ u64 min_price()
     return m.saturating_mul(m).saturating_mul(fx(1'000'000'000)).saturating_to_u64();
 }
 
-SimSwapResult sim_swap(SwapSide side, const Pool& pool, u64 amount)
+SimSwapResult sim_swap(const Ruleset& rules, SwapSide side, const Pool& pool, u64 amount)
 {
+    // the answer's shape is the release's: an error is all its fields zero
+    SimSwapResult zeros;
+    if (rules.sim_swap_slippage)
+        zeros.tao_slippage = zeros.alpha_slippage = 0;
+    const U96F32 price = current_price(pool);  // read before the simulated swap
     SwapResult r;
     if (!pool.dynamic) {
         r.amount_paid_in = amount;
@@ -310,16 +330,25 @@ SimSwapResult sim_swap(SwapSide side, const Pool& pool, u64 amount)
     } else {
         const std::optional<U64F64> limit = limit_sqrt_price(side == SwapSide::buy ? max_price() : min_price());
         if (!limit)
-            return {};
+            return zeros;
         Pool p = pool;
-        const Result<SwapResult> s = swap(side, p, amount, *limit, Fees::charged, SwapRun::simulate);
+        const Result<SwapResult> s = swap(rules, side, p, amount, *limit, Fees::charged, SwapRun::simulate);
         if (!s)
-            return {};
+            return zeros;
         r = *s;
     }
-    if (side == SwapSide::buy)
-        return {r.amount_paid_in, r.amount_paid_out, r.fee_paid, 0};
-    return {r.amount_paid_out, r.amount_paid_in, 0, r.fee_paid};
+    SimSwapResult out = zeros;
+    out.tao_amount = side == SwapSide::buy ? r.amount_paid_in : r.amount_paid_out;
+    out.alpha_amount = side == SwapSide::buy ? r.amount_paid_out : r.amount_paid_in;
+    (side == SwapSide::buy ? out.tao_fee : out.alpha_fee) = r.fee_paid;
+    if (rules.sim_swap_slippage) {
+        const U96F32 gross = U96F32::saturating_from_u64(amount);
+        if (side == SwapSide::buy)
+            out.alpha_slippage = sat_sub(gross.safe_div(price).saturating_to_u64(), r.amount_paid_out);
+        else
+            out.tao_slippage = sat_sub(gross.saturating_mul(price).saturating_to_u64(), r.amount_paid_out);
+    }
+    return out;
 }
 
 U96F32 current_price(const Pool& pool)

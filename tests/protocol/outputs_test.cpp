@@ -60,7 +60,7 @@ TEST(outputs, every_form_of_every_op_has_an_entry)
     for (const auto& rs : dtao::RULESETS)
         for (const Op op : dtao::ALL_OPS) {
             const Form form = dtao::form_of(rs, op);
-            if (form == Form::absent)
+            if (!dtao::modelled(form))
                 EXPECT_THROW((void)output_shape(op, form), std::logic_error) << to_string(op);
             else
                 EXPECT_NO_THROW((void)output_shape(op, form)) << rs.id << " " << to_string(op);

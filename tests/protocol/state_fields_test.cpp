@@ -73,7 +73,7 @@ void make_startable(json& st)
 TEST(state_fields, a_state_round_trips_through_the_codec)
 {
     for (const auto& rs : dtao::RULESETS) {
-        if (!rs.start_call)
+        if (!rs.start_call || !dtao::answers(rs, dtao::Op::start_call))
             continue;
         const dtao::Storage storage = dtao::storage_of(rs);
         json st = json::object();
@@ -102,7 +102,7 @@ TEST(state_fields, a_state_round_trips_through_the_codec)
 TEST(state_fields, an_omitted_field_is_the_references_initial_value)
 {
     for (const auto& rs : dtao::RULESETS) {
-        if (!rs.start_call)
+        if (!rs.start_call || !dtao::answers(rs, dtao::Op::start_call))
             continue;
         const json st = {
             {"block", std::to_string(BLOCK)},
@@ -128,10 +128,12 @@ TEST(state_fields, a_field_of_storage_the_ruleset_lacks_is_unknown)
 {
     for (const auto& rs : dtao::RULESETS) {
         const dtao::Storage storage = dtao::storage_of(rs);
+        // the v3 year's coinbase is not modelled; its lock cost reads the same state
+        const char* op = dtao::answers(rs, dtao::Op::coinbase) ? "coinbase" : "network_lock_cost";
         for (const auto& f : dtao::protocol::state_fields()) {
             if (holds(storage, f.group))
                 continue;
-            const json r = eval("coinbase", {{"state", {{std::string(f.name), other_value(f, 1)}}}}, rs);
+            const json r = eval(op, {{"state", {{std::string(f.name), other_value(f, 1)}}}}, rs);
             EXPECT_EQ(r.value("error", ""), "invalid_field") << rs.id << " " << f.name;
             EXPECT_EQ(r.value("message", ""), "request.input.state." + std::string(f.name) + ": unknown field")
                 << rs.id;
@@ -140,7 +142,7 @@ TEST(state_fields, a_field_of_storage_the_ruleset_lacks_is_unknown)
             if (holds(storage, f.group))
                 continue;
             const json subnet = {{"netuid", "1"}, {std::string(f.name), other_value(f, 1)}};
-            const json r = eval("coinbase", {{"state", {{"subnets", json::array({subnet})}}}}, rs);
+            const json r = eval(op, {{"state", {{"subnets", json::array({subnet})}}}}, rs);
             EXPECT_EQ(r.value("error", ""), "invalid_field") << rs.id << " " << f.name;
             EXPECT_EQ(r.value("message", ""),
                       "request.input.state.subnets[0]." + std::string(f.name) + ": unknown field")

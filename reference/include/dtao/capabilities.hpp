@@ -49,29 +49,44 @@ enum class Form
     common,            ///< one form in every ruleset
     constant_product,  ///< the pool is `SwapKind::constant_product`
     balancer,          ///< the pool is `SwapKind::balancer`
+    concentrated,      ///< the pool is `SwapKind::concentrated` (the v3 pool)
     launch,            ///< the coinbase is `CoinbaseKind::launch`
     injection_capped,  ///< the coinbase is `CoinbaseKind::injection_capped`
     modulo,            ///< the epoch schedule is `EpochSchedule::modulo`
+    /// The chain had the op in this ruleset, but the reference does not model its form yet
+    /// (the v3 year's coinbases and staking, issue #14): refused as `not_modelled`, never
+    /// answered by another era's form.
+    not_modelled,
 };
 
 /// @rule RSET-024  The capability table: the form of `op` in `rules`.
 [[nodiscard]] constexpr Form form_of(const Ruleset& rules, Op op) noexcept
 {
-    const Form pool = rules.swap == SwapKind::balancer ? Form::balancer : Form::constant_product;
-    const Form coinbase = rules.coinbase == CoinbaseKind::injection_capped ? Form::injection_capped : Form::launch;
+    const Form pool = rules.swap == SwapKind::balancer       ? Form::balancer
+                      : rules.swap == SwapKind::concentrated ? Form::concentrated
+                                                             : Form::constant_product;
+    const Form coinbase = rules.coinbase == CoinbaseKind::injection_capped ? Form::injection_capped
+                          : rules.coinbase == CoinbaseKind::launch         ? Form::launch
+                                                                           : Form::not_modelled;
+    // The v3 pool's staking path (limit orders, fees, the stake ops) and its protocol
+    // liquidity are not modelled; its swap, quotes and price are.
+    const Form stake = pool == Form::concentrated ? Form::not_modelled : pool;
     const auto only = [](bool has, Form f) { return has ? f : Form::absent; };
     switch (op) {
     case Op::block_emission:
     case Op::network_lock_cost: return Form::common;
-    case Op::alpha_price:
+    case Op::alpha_price: return pool;
     case Op::max_amount_add:
     case Op::max_amount_remove:
     case Op::add_stake:
-    case Op::remove_stake: return pool;
+    case Op::remove_stake: return stake;
     case Op::sim_swap_tao_for_alpha:
-    case Op::sim_swap_alpha_for_tao: return only(pool == Form::constant_product, pool);
-    case Op::swap:
+    case Op::sim_swap_alpha_for_tao:
+        return pool == Form::concentrated ? only(rules.sim_swap_runtime_api, pool)
+                                          : only(pool == Form::constant_product, pool);
+    case Op::swap: return only(pool != Form::constant_product, pool);
     case Op::adjust_protocol_liquidity:
+        return pool == Form::concentrated ? Form::not_modelled : only(pool == Form::balancer, pool);
     case Op::pow_ratio_scaled: return only(pool == Form::balancer, pool);
     // The EMA, the block and registration are written by the coinbase family: their state
     // and outputs are the coinbase's.
@@ -80,15 +95,28 @@ enum class Form
     case Op::block:
     case Op::register_network:
     case Op::start_call: return coinbase;
-    case Op::drain_pending_emission: return only(coinbase == Form::launch, coinbase);
-    case Op::dividend_distribution: return only(coinbase == Form::injection_capped, coinbase);
+    case Op::drain_pending_emission:
+        return coinbase == Form::not_modelled ? coinbase : only(coinbase == Form::launch, coinbase);
+    case Op::dividend_distribution:
+        return coinbase == Form::not_modelled ? coinbase : only(coinbase == Form::injection_capped, coinbase);
     case Op::blocks_until_next_epoch: return only(rules.epoch_schedule == EpochSchedule::modulo, Form::modulo);
     }
     return Form::absent;
 }
 
+/// Whether a form is answered: neither absent nor `not_modelled`.
+[[nodiscard]] constexpr bool modelled(Form f) noexcept { return f != Form::absent && f != Form::not_modelled; }
+
+/// @rule RSET-024  Whether a form has an exact model (`"arithmetic": "exact"`). The v3 pool has
+/// none: its tick prices are 1.0001^(t/2), irrational for odd t, and its state is the chain's
+/// fixed-point storage; the exact value of each step's leaves is stated in spec/v3_swap.md.
+[[nodiscard]] constexpr bool has_exact_model(Form f) noexcept { return modelled(f) && f != Form::concentrated; }
+
 /// Whether `rules` has `op` at all.
 [[nodiscard]] constexpr bool has_op(const Ruleset& rules, Op op) noexcept { return form_of(rules, op) != Form::absent; }
+
+/// Whether the reference answers `op` under `rules`.
+[[nodiscard]] constexpr bool answers(const Ruleset& rules, Op op) noexcept { return modelled(form_of(rules, op)); }
 
 /// The storage a ruleset's state holds beyond what every ruleset has (spec/protocol.md,
 /// `state`). A request that sets an item the ruleset lacks is refused, not ignored.
@@ -122,7 +150,7 @@ struct Storage
 {
     Storage s;
     s.launch_pending = rules.coinbase == CoinbaseKind::launch;
-    s.swap_pallet = rules.swap == SwapKind::balancer;
+    s.swap_pallet = rules.swap == SwapKind::balancer;  // the Balancer's items; the v3 pool's are its ops' own
     s.injection_capped = rules.coinbase == CoinbaseKind::injection_capped;
     s.epoch_state = rules.epoch_schedule == EpochSchedule::stateful;
     s.reservoirs = rules.injection == Injection::buy_then_reservoir;
@@ -193,6 +221,8 @@ inline constexpr std::array ALL_OPS{Op::block_emission,
     case Form::launch: return "launch";
     case Form::injection_capped: return "injection_capped";
     case Form::modulo: return "modulo";
+    case Form::concentrated: return "concentrated";
+    case Form::not_modelled: return "not_modelled";
     }
     return "";
 }

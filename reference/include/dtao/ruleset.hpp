@@ -10,6 +10,7 @@
 #include "dtao/numeric/arith.hpp"
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -28,6 +29,7 @@ enum class SwapKind
 {
     constant_product,  ///< v2.0.x: x·y = k in I110F18, flat staking fee (POOL-*, STAKE-*)
     balancer,          ///< v3.4.8-423+: Balancer weighted pool with a fee from the input (BAL-*)
+    concentrated,      ///< v3.1.6 … v3.4.7: the v3 pool, concentrated liquidity over ticks (TICK-*, VSWAP-*)
 };
 
 /// The shape of the per-block coinbase (RSET-018).
@@ -35,6 +37,12 @@ enum class CoinbaseKind
 {
     launch,            ///< v2.0.x: price-share TAO injection, root sell (COIN-*)
     injection_capped,  ///< v3.4.8-423+: injection capped at root_proportion · α emission, chain buys (BCOIN-*)
+    // The v3 year's coinbases (spec/rulesets.md, "The year of the v3 pool"): named so that the
+    // rulesets say which one ran, not modelled yet (their ops are `not_modelled`, RSET-024).
+    v3_price_share,    ///< v3.1.6 … v3.2.2: the launch coinbase's price shares on the v3 pool
+    v3_subsidy,        ///< v3.2.3 … v3.2.9: a subnet priced below its share is subsidised by a chain buy
+    v3_taoflow,        ///< v3.2.10 … v3.4.5: shares from the TAO flow EMAs, pow-normalised
+    v3_root_prop_ema,  ///< v3.4.6, v3.4.7: shares ∝ root_prop · EMA · (1 − MinerBurned), cap root_prop · α
 };
 
 /// What a subnet's price-EMA share is weighted by before renormalising (RSET-019).
@@ -157,6 +165,27 @@ struct Ruleset
     /// RSET-028 (mainnet spec 464): the moving-price update also advances the fast spot-price EMA
     /// `SubnetFastMovingPrice` (BEMA-003), which prices basket trades, not emission.
     bool fast_moving_price = false;
+
+    // The year of the v3 pool (v3.2.0 … v3.4.7, specs 290 … 422). Each ruleset is v2.0.10 plus the
+    // v3 pool (`swap = concentrated`) and the deltas below; their coinbases are named, not modelled
+    // (spec/rulesets.md, "The year of the v3 pool").
+
+    /// RSET-029 (v3.2.0: 196; v3.2.2: 33): the v3 pool's `DefaultFeeRate`, the fee rate of a subnet
+    /// without a `FeeRate` entry (the eval protocol's default `fee_rate`).
+    std::uint16_t v3_default_fee_rate = 0;
+    /// RSET-030 (v3.2.1): the swap fee is charged only on a dynamic subnet (`SubnetMechanism` 1);
+    /// before, on every subnet.
+    bool v3_fee_only_dynamic = false;
+    /// RSET-031 (v3.2.3): `ReservesTooLow` checks only the reserve the swap pays out; before, both.
+    bool v3_reserve_check_paid_out_only = false;
+    /// RSET-032 (v3.2.5): the runtime API `sim_swap_tao_for_alpha` / `sim_swap_alpha_for_tao`.
+    bool sim_swap_runtime_api = false;
+    /// RSET-033 (v3.3.11-385): each step's fee goes to the block author (`DefaultFeeSplit` is
+    /// zero), not to the fee globals, and a step whose net input pays out nothing fails with
+    /// `reserves_too_low`.
+    bool v3_fee_to_block_author = false;
+    /// RSET-034 (v3.3.12-391): `SimSwapResult` adds `tao_slippage` and `alpha_slippage`.
+    bool sim_swap_slippage = false;
 };
 
 namespace detail {
@@ -198,8 +227,34 @@ inline constexpr Ruleset V2_0_9 = detail::derive(V2_0_8, "v2.0.9", "8de0d23ca7dc
     [](Ruleset& r) { r.start_call = true; r.unstake_fee_alpha_floor = true; r.drain_validator_alpha_from_pending = true; });
 inline constexpr Ruleset V2_0_10 = detail::derive(V2_0_9, "v2.0.10", "719a6f5e9ecacd0e9cd95d5d7d190f9c2021d75f", 258, "2025-04-04",
     [](Ruleset& r) { r.ema_ramp = EmaRamp::since_start_call; });
-/// The Balancer era: v2.0.10 plus the net change of v3.1.6 … v3.4.8 (spec/rulesets.md).
-inline constexpr Ruleset V3_4_8_423 = detail::derive(V2_0_10, "v3.4.8-423", "06032d518fbaead1ddc2039e9e6aa55715026364", 423, "2026-06-25",
+/// The year of the v3 pool (spec/rulesets.md): v2.0.10 plus the net change to v3.2.0, the first
+/// v3-pool runtime mainnet ran (v3.1.6 and v3.1.7, specs 283 and 285, were never sampled).
+inline constexpr Ruleset V3_2_0 = detail::derive(V2_0_10, "v3.2.0", "c39063b4756a9ec7854069e9f04b4b86ad490803", 290, "2025-07-07",
+    [](Ruleset& r) {
+        r.era = "v3";
+        r.swap = SwapKind::concentrated;
+        r.coinbase = CoinbaseKind::v3_price_share;
+        r.v3_default_fee_rate = 196;
+    });
+inline constexpr Ruleset V3_2_1 = detail::derive(V3_2_0, "v3.2.1", "9f33e759acd763497135043504dc048dcc599c31", 292, "2025-07-10",
+    [](Ruleset& r) { r.v3_fee_only_dynamic = true; });
+inline constexpr Ruleset V3_2_2 = detail::derive(V3_2_1, "v3.2.2", "7b541095b057a68e0090d8348bdc96a70dc56be8", 297, "2025-07-23",
+    [](Ruleset& r) { r.v3_default_fee_rate = 33; });
+inline constexpr Ruleset V3_2_3 = detail::derive(V3_2_2, "v3.2.3", "6309d35929e484ebff70c7da68547fb9c60f0d11", 298, "2025-07-29",
+    [](Ruleset& r) { r.v3_reserve_check_paid_out_only = true; r.coinbase = CoinbaseKind::v3_subsidy; });
+inline constexpr Ruleset V3_2_5 = detail::derive(V3_2_3, "v3.2.5", "67c7ac6923b498c15f5541fd0e9ddcbeed38c3b7", 302, "2025-08-19",
+    [](Ruleset& r) { r.sim_swap_runtime_api = true; });
+inline constexpr Ruleset V3_2_10_334 = detail::derive(V3_2_5, "v3.2.10-334", "6218ecc5cdab527a649c8fa5b0194db3f884571c", 334, "2025-11-04",
+    [](Ruleset& r) { r.coinbase = CoinbaseKind::v3_taoflow; });
+inline constexpr Ruleset V3_3_11_385 = detail::derive(V3_2_10_334, "v3.3.11-385", "7eb6f9bb7c9ea19d60d11890d04ca352f9257fa8", 385, "2026-03-11",
+    [](Ruleset& r) { r.v3_fee_to_block_author = true; });
+inline constexpr Ruleset V3_3_12_391 = detail::derive(V3_3_11_385, "v3.3.12-391", "7a727dd4d219a953391e91ed2f7aa942050938f1", 391, "2026-03-19",
+    [](Ruleset& r) { r.sim_swap_slippage = true; });
+inline constexpr Ruleset V3_4_6_421 = detail::derive(V3_3_12_391, "v3.4.6-421", "6016381e4fb230d17643cca948afe296eb06faac", 421, "2026-06-22",
+    [](Ruleset& r) { r.coinbase = CoinbaseKind::v3_root_prop_ema; });
+/// The Balancer era: the v3 pool's last rules (v3.4.7 runs v3.4.6-421's) with the pool and the
+/// coinbase replaced (spec/rulesets.md).
+inline constexpr Ruleset V3_4_8_423 = detail::derive(V3_4_6_421, "v3.4.8-423", "06032d518fbaead1ddc2039e9e6aa55715026364", 423, "2026-06-25",
     [](Ruleset& r) {
         r.era = "balancer";
         r.swap = SwapKind::balancer;
@@ -233,6 +288,10 @@ inline constexpr Ruleset MAINNET_464 = detail::derive(MAINNET_441, "mainnet-464"
 /// drain. Code that calls the launch-era rule functions iterates these.
 inline constexpr std::array LAUNCH_RULESETS{V2_0_0, V2_0_1, V2_0_2, V2_0_4, V2_0_6, V2_0_8, V2_0_9, V2_0_10};
 
+/// The year of the v3 pool (v3.2.0 … v3.4.7): `era == "v3"`, the v3 pool, coinbases not modelled.
+inline constexpr std::array V3_RULESETS{V3_2_0,      V3_2_1,      V3_2_2,      V3_2_3,    V3_2_5,
+                                        V3_2_10_334, V3_3_11_385, V3_3_12_391, V3_4_6_421};
+
 /// The Balancer era (v3.4.8-423 … main 14bc6f9): `era == "balancer"`.
 inline constexpr std::array BALANCER_RULESETS{V3_4_8_423, V3_4_9_424, MAIN_14BC6F9};
 
@@ -242,9 +301,10 @@ inline constexpr std::array MAINNET_RULESETS{MAINNET_432, MAINNET_440, MAINNET_4
 
 /// Every ruleset, oldest first: what `find_ruleset`, `dtao rulesets`, the eval
 /// protocol and the vectors know.
-inline constexpr std::array RULESETS{V2_0_0,       V2_0_1,      V2_0_2,      V2_0_4,      V2_0_6,
-                                     V2_0_8,       V2_0_9,      V2_0_10,     V3_4_8_423,  V3_4_9_424,
-                                     MAIN_14BC6F9, MAINNET_432, MAINNET_440, MAINNET_441, MAINNET_464};
+inline constexpr std::array RULESETS{V2_0_0,     V2_0_1,       V2_0_2,      V2_0_4,      V2_0_6,      V2_0_8,
+                                     V2_0_9,     V2_0_10,      V3_2_0,      V3_2_1,      V3_2_2,      V3_2_3,
+                                     V3_2_5,     V3_2_10_334,  V3_3_11_385, V3_3_12_391, V3_4_6_421,  V3_4_8_423,
+                                     V3_4_9_424, MAIN_14BC6F9, MAINNET_432, MAINNET_440, MAINNET_441, MAINNET_464};
 
 /// The ruleset with this id, if there is one.
 [[nodiscard]] constexpr std::optional<Ruleset> find_ruleset(std::string_view id) noexcept
@@ -265,9 +325,53 @@ struct MainnetSpec
 };
 
 // clang-format off
-/// @rule RSET-027  The spec versions mainnet ran from the Balancer on (spec/rulesets.md, "Mainnet's
+/// @rule RSET-027  The spec versions mainnet ran from the v3 pool on (spec/rulesets.md, "Mainnet's
 /// runtimes"): 425 … 431 never ran. Each maps to the newest ruleset whose rules it runs.
 inline constexpr std::array MAINNET_SPECS{
+    // the year of the v3 pool: every spec a daily sample saw (spec/rulesets.md); 283, 285, 342,
+    // 352, 371, 380 and 385 were never sampled. 334 ran about 6.5 hours, known from its setCode.
+    MainnetSpec{290, "v3.2.0", 5'947'549, ""},
+    MainnetSpec{292, "v3.2.1", 0, ""},
+    MainnetSpec{297, "v3.2.2", 0, ""},
+    MainnetSpec{298, "v3.2.3", 0, ""},
+    MainnetSpec{301, "v3.2.3", 0, ""},
+    MainnetSpec{302, "v3.2.5", 0, ""},
+    MainnetSpec{306, "v3.2.5", 0, ""},
+    MainnetSpec{315, "v3.2.5", 0, ""},
+    MainnetSpec{320, "v3.2.5", 0, ""},
+    MainnetSpec{323, "v3.2.5", 0, ""},
+    MainnetSpec{326, "v3.2.5", 0, ""},
+    MainnetSpec{334, "v3.2.10-334", 6'811'691, "2025-11-04"},
+    MainnetSpec{338, "v3.2.10-334", 6'813'654, "2025-11-05"},
+    MainnetSpec{343, "v3.2.10-334", 0, ""},
+    MainnetSpec{345, "v3.2.10-334", 0, ""},
+    MainnetSpec{347, "v3.2.10-334", 0, ""},
+    MainnetSpec{348, "v3.2.10-334", 0, ""},
+    MainnetSpec{349, "v3.2.10-334", 0, ""},
+    MainnetSpec{350, "v3.2.10-334", 0, ""},
+    MainnetSpec{351, "v3.2.10-334", 0, ""},
+    MainnetSpec{361, "v3.2.10-334", 0, ""},
+    MainnetSpec{362, "v3.2.10-334", 7'091'127, "2025-12-13"},
+    MainnetSpec{365, "v3.2.10-334", 0, ""},
+    MainnetSpec{366, "v3.2.10-334", 0, ""},
+    MainnetSpec{367, "v3.2.10-334", 0, ""},
+    MainnetSpec{372, "v3.2.10-334", 0, ""},
+    MainnetSpec{373, "v3.2.10-334", 0, ""},
+    MainnetSpec{374, "v3.2.10-334", 0, ""},
+    MainnetSpec{377, "v3.2.10-334", 0, ""},
+    MainnetSpec{391, "v3.3.12-391", 0, ""},
+    MainnetSpec{392, "v3.3.12-391", 0, ""},
+    MainnetSpec{393, "v3.3.12-391", 0, ""},
+    MainnetSpec{401, "v3.3.12-391", 0, ""},
+    MainnetSpec{402, "v3.3.12-391", 0, ""},
+    MainnetSpec{411, "v3.3.12-391", 0, ""},
+    MainnetSpec{413, "v3.3.12-391", 0, ""},
+    MainnetSpec{415, "v3.3.12-391", 0, ""},
+    MainnetSpec{416, "v3.3.12-391", 0, ""},
+    MainnetSpec{417, "v3.3.12-391", 0, ""},
+    MainnetSpec{419, "v3.3.12-391", 0, ""},
+    MainnetSpec{421, "v3.4.6-421", 8'466'531, "2026-06-23"},
+    MainnetSpec{422, "v3.4.6-421", 0, ""},
     MainnetSpec{423, "v3.4.8-423", 8'486'594, "2026-06-26"},
     MainnetSpec{424, "v3.4.9-424", 0, "2026-06-30"},
     MainnetSpec{432, "mainnet-432", 8'636'191, "2026-07-16"},

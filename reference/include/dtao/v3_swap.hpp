@@ -16,6 +16,7 @@
 #include "dtao/errors.hpp"
 #include "dtao/numeric/arith.hpp"
 #include "dtao/numeric/fixed.hpp"
+#include "dtao/ruleset.hpp"
 #include "dtao/tick.hpp"
 
 #include <cstdint>
@@ -30,7 +31,7 @@ using tick::i32;
 inline constexpr u64 MINIMUM_LIQUIDITY = 1'000;
 /// finney's `SwapMinimumReserve`: a swap needs at least this much of the reserve it pays out.
 inline constexpr u64 MINIMUM_RESERVE = 1'000'000;
-/// `DefaultFeeRate` from v3.2.2 (33/65 535, about 0.05 %); 196 before.
+/// `DefaultFeeRate` from v3.2.2 (33/65 535, about 0.05 %); 196 before (RSET-029).
 inline constexpr std::uint16_t DEFAULT_FEE_RATE = 33;
 /// `MAX_SWAP_ITERATIONS`: a swap of more steps fails (`TooManySwapSteps`).
 inline constexpr u64 MAX_SWAP_ITERATIONS = 1'000;
@@ -71,21 +72,28 @@ struct SwapResult
     u64 amount_paid_in = 0;
     u64 amount_paid_out = 0;
     u64 fee_paid = 0;
+    /// The part of `fee_paid` that goes to the block author (RSET-033: all of a step's fee when
+    /// its input is not zero); 0 before v3.3.11-385, when the fee accrues to the fee globals.
+    u64 fee_to_block_author = 0;
     u64 steps = 0;  ///< swap steps taken (not a chain output)
 };
 
-/// The `SwapRuntimeApi`'s `SimSwapResult`: four u64, all 0 when the swap fails.
+/// The `SwapRuntimeApi`'s `SimSwapResult`: four u64, six from v3.3.12-391 (RSET-034; before, the
+/// slippage fields are absent), all 0 when the swap fails.
 struct SimSwapResult
 {
     u64 tao_amount = 0;
     u64 alpha_amount = 0;
     u64 tao_fee = 0;
     u64 alpha_fee = 0;
+    std::optional<u64> tao_slippage;
+    std::optional<u64> alpha_slippage;
 };
 
 /// @rule VSWAP-001  `calculate_fee_amount`: ⌊amount · (FeeRate / 65 535)⌋, the rate a U64F64
-/// `safe_div` (truncated); 0 with the fees dropped or on a non-dynamic subnet.
-[[nodiscard]] u64 calculate_fee_amount(const Pool& pool, u64 amount, Fees fees);
+/// `safe_div` (truncated); 0 with the fees dropped, and from v3.2.1 on a non-dynamic subnet
+/// (RSET-030).
+[[nodiscard]] u64 calculate_fee_amount(const Ruleset& rules, const Pool& pool, u64 amount, Fees fees);
 
 /// @rule VSWAP-001  The fee of a step that stops short of its input (at the limit or an edge):
 /// ⌊δ · (FeeRate / (65 535 − FeeRate))⌋, the net input grossed up; 0 with the fees dropped.
@@ -140,7 +148,8 @@ struct StepResult
     u64 delta_in = 0;
     u64 fee = 0;
     u64 delta_out = 0;
-    bool crossing = false;  ///< `SwapStepAction::Crossing`: the swap takes another step
+    u64 fee_to_block_author = 0;  ///< RSET-033: the step's fee when its input is not zero
+    bool crossing = false;        ///< `SwapStepAction::Crossing`: the swap takes another step
 };
 
 /// @rule VSWAP-007  One `BasicSwapStep`: the fee on `amount_remaining` (VSWAP-001) and the target
@@ -149,18 +158,21 @@ struct StepResult
 /// taking VSWAP-003's input and the grossed-up fee; it accrues the fee per unit of liquidity above
 /// MINIMUM_LIQUIDITY, converts its input at the starting price (VSWAP-004), crosses the edge
 /// tick (VSWAP-006, its fee growth flipped), then stores the final price and its tick (TICK-005).
-[[nodiscard]] Result<StepResult> swap_step(SwapSide side, Pool& pool, u64 amount_remaining,
+/// From v3.3.11-385 (RSET-033) it converts first: a non-zero input that pays out nothing fails
+/// with `reserves_too_low`, and the fee goes to the block author instead of the fee globals.
+[[nodiscard]] Result<StepResult> swap_step(const Ruleset& rules, SwapSide side, Pool& pool, u64 amount_remaining,
                                            fixed::U64F64 limit_sqrt_price, Fees fees);
 
 /// @rule VSWAP-008  `do_swap` / `swap_inner`: `reserves_too_low` when the reserve paid out is below
-/// the pool's minimum reserve; the pool initialised if it was not (VSWAP-012); `price_limit_exceeded` unless
-/// the price is strictly short of the limit; then steps until one stops, takes nothing or the
+/// the pool's minimum reserve (before v3.2.3, when either reserve is: RSET-031); the pool
+/// initialised if it was not (VSWAP-012); `price_limit_exceeded` unless the price is strictly
+/// short of the limit; then steps until one stops, takes nothing or the
 /// input is spent, at most MAX_SWAP_ITERATIONS (`too_many_swap_steps`). A committed swap that pays
 /// out more than the reserve it read fails with `insufficient_liquidity`. On any error the pool is
 /// unchanged (the extrinsic's transaction rolls back); with `SwapRun::simulate` it is always
 /// unchanged.
-[[nodiscard]] Result<SwapResult> swap(SwapSide side, Pool& pool, u64 amount, fixed::U64F64 limit_sqrt_price, Fees fees,
-                                      SwapRun run);
+[[nodiscard]] Result<SwapResult> swap(const Ruleset& rules, SwapSide side, Pool& pool, u64 amount,
+                                      fixed::U64F64 limit_sqrt_price, Fees fees, SwapRun run);
 
 /// @rule VSWAP-009  The square-root price limit of a u64 price limit (rao per alpha):
 /// `checked_sqrt(safe_div(limit, 10^9), 10^-10)` (FIX-013); nullopt is `PriceLimitExceeded`.
@@ -174,8 +186,11 @@ struct StepResult
 /// @rule VSWAP-010  The runtime API's `sim_swap_tao_for_alpha` / `sim_swap_alpha_for_tao`: the
 /// swap simulated with the fees charged at the order's default limit (a buy at `max_price`, a
 /// sell at `min_price`); a buy answers {paid in, paid out, fee, 0}, a sell {paid out, paid in, 0,
-/// fee}; a non-dynamic subnet swaps 1:1 without a fee; every error answers four zeros.
-[[nodiscard]] SimSwapResult sim_swap(SwapSide side, const Pool& pool, u64 amount);
+/// fee}; a non-dynamic subnet swaps 1:1 without a fee; every error answers zeros. From
+/// v3.3.12-391 (RSET-034) the answer adds the slippage: what the gross input is worth at the
+/// price before the swap (VSWAP-011, U96F32: a buy ⌊amount / price⌋, `safe_div`; a sell
+/// ⌊amount · price⌋), less what the swap pays out, floored at 0.
+[[nodiscard]] SimSwapResult sim_swap(const Ruleset& rules, SwapSide side, const Pool& pool, u64 amount);
 
 /// @rule VSWAP-011  `current_price`: once initialised, the square-root price squared in U64F64
 /// (floored) then converted to U96F32 (floored); before, U96F32 τ/α (0 when α = 0); 1 on a

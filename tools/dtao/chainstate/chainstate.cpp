@@ -28,6 +28,7 @@ enum class Scale
 {
     u8,
     u16,
+    i32,
     u32,
     u64,
     i64,
@@ -46,6 +47,7 @@ std::size_t width(Scale t)
     case Scale::u8:
     case Scale::boolean: return 1;
     case Scale::u16: return 2;
+    case Scale::i32:
     case Scale::u32: return 4;
     case Scale::u64:
     case Scale::i64:
@@ -64,6 +66,7 @@ std::string_view type_name(Scale t)
     switch (t) {
     case Scale::u8: return "u8";
     case Scale::u16: return "u16";
+    case Scale::i32: return "i32";
     case Scale::u32: return "u32";
     case Scale::u64: return "u64";
     case Scale::i64: return "i64";
@@ -316,6 +319,11 @@ const std::vector<Item>& items()
         t.push_back(state_item<&ChainState::emission_gate_exponent>("SubtensorModule.EmissionGateExponent", S::u64f64,
                                                                     "0x00000000000000000300000000000000"));
         t.push_back(state_item<&ChainState::emission_bar_rank>("SubtensorModule.EmissionBarRank", S::u16, "0x2000"));
+        // ---- the v3 pool's storage (specs 290 … 422; the spec-348 metadata): no state field holds
+        // it; `decode_v3_pools` reads it into the inputs of the v3 pool's ops
+        t.push_back(unused_item("Swap.AlphaSqrtPrice", S::u64f64, Key::netuid, nullptr));
+        t.push_back(unused_item("Swap.CurrentLiquidity", S::u64, Key::netuid, nullptr));
+        t.push_back(unused_item("Swap.CurrentTick", S::i32, Key::netuid, nullptr));
         // ---- chain-wide, known but held by no state field
         t.push_back(unused_item("SubtensorModule.BlockEmission", S::u64, Key::plain, "0x00ca9a3b00000000"));
         t.push_back(unused_item("Balances.TotalIssuance", S::u64, Key::plain, ZERO8));
@@ -469,7 +477,10 @@ std::vector<std::string> known_items()
     return out;
 }
 
-Decoded decode(const json& snapshot, const Ruleset& rules)
+namespace {
+
+/// The snapshot's storage entries, each read and checked, no key twice; the header checked too.
+std::vector<Entry> read_snapshot(const json& snapshot)
 {
     if (!snapshot.is_object())
         fail("snapshot", "expected a JSON object");
@@ -483,7 +494,7 @@ Decoded decode(const json& snapshot, const Ruleset& rules)
     check_keys(prov, "snapshot.provenance", {"chain", "block", "block_hash", "spec_version", "source"});
     if (!prov.contains("block"))
         fail("snapshot.provenance.block", "missing");
-    const u64 block = read_uint(prov["block"], "snapshot.provenance.block", U64_MAX);
+    (void)read_uint(prov["block"], "snapshot.provenance.block", U64_MAX);
     if (prov.contains("spec_version"))
         (void)read_uint(prov["spec_version"], "snapshot.provenance.spec_version", 0xFFFFFFFF);
     for (const char* k : {"chain", "block_hash", "source"})
@@ -497,17 +508,27 @@ Decoded decode(const json& snapshot, const Ruleset& rules)
     // Read every entry first: a bad one fails before anything is decoded.
     std::vector<Entry> entries;
     std::set<std::string> seen;
-    std::set<u64> netuids;
     const json& storage = snapshot["storage"];
     for (std::size_t i = 0; i < storage.size(); ++i) {
         Entry e = read_entry(storage[i], i);
         const std::string key = label(*e.item, e.netuid);
         if (!seen.insert(key).second)
             fail(e.where, "duplicate key: " + key + " is given twice");
-        if (e.netuid)
-            netuids.insert(*e.netuid);
         entries.push_back(std::move(e));
     }
+    return entries;
+}
+
+}  // namespace
+
+Decoded decode(const json& snapshot, const Ruleset& rules)
+{
+    const std::vector<Entry> entries = read_snapshot(snapshot);
+    const u64 block = snapshot["provenance"]["block"].get<u64>();
+    std::set<u64> netuids;
+    for (const Entry& e : entries)
+        if (e.netuid)
+            netuids.insert(*e.netuid);
 
     Decoded out;
     out.state.block = block;
@@ -584,6 +605,40 @@ Decoded decode(const json& snapshot, const Ruleset& rules)
         for (const auto& m : miss)
             s << ' ' << m;
         out.not_given.push_back(s.str());
+    }
+    return out;
+}
+
+std::map<u64, json> decode_v3_pools(const json& snapshot)
+{
+    // storage item → the input field of the v3 pool's ops it gives (spec/protocol.md)
+    static const std::map<std::string_view, std::string_view> fields{
+        {"SubtensorModule.SubnetMechanism", "subnet_mechanism"},
+        {"SubtensorModule.SubnetTAO", "subnet_tao"},
+        {"SubtensorModule.SubnetAlphaIn", "subnet_alpha_in"},
+        {"SubtensorModule.SubnetAlphaOut", "subnet_alpha_out"},
+        {"Swap.AlphaSqrtPrice", "alpha_sqrt_price"},
+        {"Swap.CurrentLiquidity", "current_liquidity"},
+        {"Swap.CurrentTick", "current_tick"},
+        {"Swap.FeeRate", "fee_rate"},
+    };
+    std::map<u64, json> out;
+    for (const Entry& e : read_snapshot(snapshot)) {
+        const auto f = fields.find(e.item->name);
+        if (f == fields.end() || !e.netuid)
+            fail(e.where, "not an item of the v3 pool (spec/chainstate.md, \"The v3 pool\")");
+        json& pool = out[*e.netuid];
+        pool["netuid"] = std::to_string(*e.netuid);
+        if (e.absent)
+            continue;  // the runtime's default, which is the protocol's (the fee rate: the ruleset's)
+        const std::string name(f->second);
+        const u128 v = e.raw.le();
+        if (e.raw.type == Scale::u64f64)
+            pool[name] = {{"type", "U64F64"}, {"bits", to_int(v).str()}};
+        else if (e.raw.type == Scale::i32)
+            pool[name] = std::to_string(static_cast<std::int32_t>(static_cast<std::uint32_t>(v)));
+        else
+            pool[name] = to_int(v).str();
     }
     return out;
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -121,6 +122,29 @@ json pool_input(const Subnet& s, const ChainState& st, bool with_minimum_reserve
     return in;
 }
 
+/// The snapshots of the generator's `source` (its top-level `.json` files, by name) whose spec
+/// version names `call.ruleset` (RSET-027), with their file names.
+std::vector<std::pair<std::string, json>> snapshots_in_force(const GeneratorCall& call, const std::string& kind)
+{
+    const std::string source = call.params.at("source").get<std::string>();
+    const fs::path dir = (call.fillers_dir / ".." / ".." / source).lexically_normal();
+    if (!fs::is_directory(dir))
+        filler_error(kind + ": no directory " + dir.string());
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.is_regular_file() && e.path().extension() == ".json")
+            files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    std::vector<std::pair<std::string, json>> out;
+    for (const auto& path : files) {
+        json snap = load(path);
+        const auto in_force = find_ruleset_for_spec(snap.at("provenance").at("spec_version").get<unsigned>());
+        if (in_force && in_force->id == call.ruleset)
+            out.emplace_back(path.filename().string(), std::move(snap));
+    }
+    return out;
+}
+
 /// One case per runtime-API result of the group's op recorded in a snapshot of `source` (its
 /// top-level files) whose spec version names `call.ruleset`: `SwapRuntimeApi_current_alpha_price(_all)` as
 /// `alpha_price`, `…_sim_swap_tao_for_alpha` / `…_sim_swap_alpha_for_tao` as `swap` (the default
@@ -129,26 +153,12 @@ json pool_input(const Subnet& s, const ChainState& st, bool with_minimum_reserve
 /// × 10^9 floored; tao_amount, alpha_amount and the fee from the swap's paid in, paid out and fee.
 std::vector<Draft> gen_mainnet_quote(const GeneratorCall& call)
 {
-    const std::string source = call.params.at("source").get<std::string>();
-    const fs::path dir = (call.fillers_dir / ".." / ".." / source).lexically_normal();
-    if (!fs::is_directory(dir))
-        filler_error("mainnet_quote: no directory " + dir.string());
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(dir))
-        if (e.is_regular_file() && e.path().extension() == ".json")
-            files.push_back(e.path());
-    std::sort(files.begin(), files.end());
     const Ruleset rules = *find_ruleset(call.ruleset);
     std::vector<Draft> out;
     std::set<std::string> seen;
-    for (const auto& path : files) {
-        const json snap = load(path);
+    for (const auto& [file, snap] : snapshots_in_force(call, "mainnet_quote")) {
         const json& prov = snap.at("provenance");
-        const auto in_force = find_ruleset_for_spec(prov.at("spec_version").get<unsigned>());
-        if (!in_force || in_force->id != rules.id)
-            continue;
         const ChainState st = decode(snap, rules).state;
-        const std::string file = path.filename().string();
         for (const auto& c : snap.at("runtime_api")) {
             const std::string method = c.at("method").get<std::string>();
             const u64 netuid = c.at("netuid").get<u64>();
@@ -210,6 +220,69 @@ std::vector<Draft> gen_mainnet_quote(const GeneratorCall& call)
     return out;
 }
 
+/// One case per runtime-API result of the group's op in a v3-pool snapshot of `source` (specs
+/// 290 … 422) whose spec version names `call.ruleset`: `SwapRuntimeApi_current_alpha_price` as
+/// `alpha_price`, `…_sim_swap_tao_for_alpha` / `…_sim_swap_alpha_for_tao` as themselves, on the
+/// pool `decode_v3_pools` reads. Generation fails unless the reference answers every recorded
+/// field: the price in rao, and the four fields of the spec's `SimSwapResult`.
+std::vector<Draft> gen_mainnet_v3_quote(const GeneratorCall& call)
+{
+    std::vector<Draft> out;
+    for (const auto& [file, snap] : snapshots_in_force(call, "mainnet_v3_quote")) {
+        const json& prov = snap.at("provenance");
+        const std::map<u64, json> pools = decode_v3_pools(snap);
+        for (const auto& c : snap.at("runtime_api")) {
+            const std::string method = c.at("method").get<std::string>();
+            const std::string op = method == "SwapRuntimeApi_current_alpha_price"      ? "alpha_price"
+                                   : method == "SwapRuntimeApi_sim_swap_tao_for_alpha" ? "sim_swap_tao_for_alpha"
+                                   : method == "SwapRuntimeApi_sim_swap_alpha_for_tao" ? "sim_swap_alpha_for_tao"
+                                                                                       : "";
+            if (op.empty())
+                filler_error("mainnet_v3_quote: " + file + ": unknown method " + method);
+            if (op != call.op)
+                continue;
+            const u64 netuid = c.at("netuid").get<u64>();
+            const auto pool = pools.find(netuid);
+            if (pool == pools.end())
+                filler_error("mainnet_v3_quote: " + file + ": no storage of subnet " + std::to_string(netuid));
+            Draft d;
+            d.input = pool->second;
+            const std::string where = "finney block " + std::to_string(prov.at("block").get<u64>()) + " (spec " +
+                                      std::to_string(prov.at("spec_version").get<unsigned>()) + ", hash " +
+                                      prov.at("block_hash").get<std::string>() + "): " + method + "(" +
+                                      std::to_string(netuid);
+            const json& result = c.at("result");
+            std::vector<std::pair<std::string, std::string>> compared;  // (our field, mainnet's field)
+            if (op == "alpha_price") {
+                d.id = "price-sn" + std::to_string(netuid);
+                compared = {{"current_alpha_price", "price"}};
+                d.comment = where + "): mainnet's current_alpha_price, " + result.at("price").get<std::string>() +
+                            " rao per alpha";
+            } else {
+                const std::string amount = c.at("amount").get<std::string>();
+                d.id = std::string(op == "sim_swap_tao_for_alpha" ? "buy" : "sell") + "-sn" + std::to_string(netuid) +
+                       "-" + amount;
+                d.input["amount"] = amount;
+                for (const char* f : {"tao_amount", "alpha_amount", "tao_fee", "alpha_fee"})
+                    compared.emplace_back(f, f);
+                d.comment = where + ", " + amount + "): mainnet's SimSwapResult";
+            }
+            const json res = filler_eval(call.ruleset, op, d.input);
+            if (!res.contains("output"))
+                filler_error("mainnet_v3_quote: " + where + "): " + res.dump());
+            for (const auto& [mine, theirs] : compared)
+                if (res["output"].at(mine) != result.at(theirs))
+                    filler_error("mainnet_v3_quote: " + where + "): mainnet's " + theirs + " is " +
+                                 result.at(theirs).dump() + ", the reference's " + mine + " " +
+                                 res["output"].at(mine).dump());
+            d.comment += ", reproduced field by field; captured in v3/" + file + " (" +
+                         prov.at("source").get<std::string>() + ")";
+            out.push_back(d);
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 std::vector<CapturedPair> captured_pairs(const std::filesystem::path& dir)
@@ -245,7 +318,9 @@ const std::vector<CapturedOutput>& captured_outputs()
 
 vectors::Generators vector_generators()
 {
-    return {{"mainnet_capture", gen_mainnet_capture}, {"mainnet_quote", gen_mainnet_quote}};
+    return {{"mainnet_capture", gen_mainnet_capture},
+            {"mainnet_quote", gen_mainnet_quote},
+            {"mainnet_v3_quote", gen_mainnet_v3_quote}};
 }
 
 }  // namespace dtao::chainstate

@@ -5,6 +5,8 @@
 
 #include "protocol_io.hpp"
 
+#include "dtao/v3_swap.hpp"
+
 #include <vector>
 
 namespace dtao::protocol::detail {
@@ -39,5 +41,11 @@ inline Rational as_model(fixed::U96F32 v, ExactModel) { return v.to_rational(); 
 [[nodiscard]] const std::vector<OpForm>& balancer_handlers();
 /// The injection_capped forms of the EMA, coinbase, block, dividend and registration ops.
 [[nodiscard]] const std::vector<OpForm>& injection_capped_handlers();
+/// A signed decimal string (a tick, a liquidity delta).
+[[nodiscard]] std::string sdec(i128 v);
+/// A v3 pool's `Ticks`, ascending by index, as the `ticks` input and output.
+[[nodiscard]] json write_ticks(const v3::Pool& p);
+/// The concentrated forms: the v3 pool's price, quotes and swap.
+[[nodiscard]] const std::vector<OpForm>& concentrated_handlers();
 
 }  // namespace dtao::protocol::detail

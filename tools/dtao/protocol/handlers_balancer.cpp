@@ -39,17 +39,6 @@ json op_alpha_price(const Context& c, Reader& r)
     });
 }
 
-SwapSide read_side(Reader& r)
-{
-    const std::string side = r.string_field(in::SIDE);
-    if (side == "buy")
-        return SwapSide::buy;
-    if (side == "sell")
-        return SwapSide::sell;
-    fail("invalid_field",
-         r.where(in::SIDE) + ": expected \"buy\" (TAO in) or \"sell\" (alpha in), got \"" + side + "\"");
-}
-
 json op_swap(const Context& c, Reader& r)
 {
     const Subnet s = read_balancer_pool(r);

@@ -65,6 +65,13 @@ const InputShape CAPPED_MOVING_PRICE_IN = plus(BALANCER_POOL, EMA);
 const InputShape CAPPED_BLOCK_IN{{&STATE, &BLOCK_EMISSION, &BALANCER_ACTIONS}};
 const InputShape DIVIDEND_DISTRIBUTION_IN{{&PENDING_ALPHA, &PENDING_ROOT_ALPHA, &TAO_WEIGHT, &DIVIDEND_HOTKEYS}};
 
+// concentrated: the flat pool, the pallet's two `*Provided` reserves and its v3 storage
+const InputShape V3_POOL =
+    plus(POOL, {&SUBNET_TAO_PROVIDED, &SUBNET_ALPHA_IN_PROVIDED, &SWAP_V3_INITIALIZED, &ALPHA_SQRT_PRICE, &CURRENT_TICK,
+                &CURRENT_LIQUIDITY, &V3_FEE_RATE, &FEE_GLOBAL_TAO, &FEE_GLOBAL_ALPHA, &TICKS, &SWAP_MINIMUM_RESERVE});
+const InputShape V3_SIM_SWAP_IN = plus(V3_POOL, {&AMOUNT});
+const InputShape V3_SWAP_IN = plus(V3_POOL, {&SIDE, &AMOUNT, &SWAP_LIMIT_PRICE, &DROP_FEES});
+
 /// Each form's list, one line per (op, form) the handlers answer.
 const std::map<std::pair<Op, Form>, const InputShape*>& table()
 {
@@ -99,6 +106,10 @@ const std::map<std::pair<Op, Form>, const InputShape*>& table()
         {{Op::dividend_distribution, Form::injection_capped}, &DIVIDEND_DISTRIBUTION_IN},
         {{Op::register_network, Form::injection_capped}, &STATE_ONLY},
         {{Op::start_call, Form::injection_capped}, &START_CALL_IN},
+        {{Op::alpha_price, Form::concentrated}, &V3_POOL},
+        {{Op::sim_swap_tao_for_alpha, Form::concentrated}, &V3_SIM_SWAP_IN},
+        {{Op::sim_swap_alpha_for_tao, Form::concentrated}, &V3_SIM_SWAP_IN},
+        {{Op::swap, Form::concentrated}, &V3_SWAP_IN},
     };
     return t;
 }

@@ -18,6 +18,7 @@ namespace {
 
 // Field builders: the name and kind of one output field.
 OutputField dec(std::string_view name) { return {name, Out::dec}; }
+OutputField signed_dec(std::string_view name) { return {name, Out::signed_dec}; }
 OutputField fixed(std::string_view name) { return {name, Out::fixed}; }
 OutputField number(std::string_view name) { return {name, Out::number}; }
 OutputField flag(std::string_view name) { return {name, Out::flag}; }
@@ -203,6 +204,20 @@ const Shape DIVIDEND_DISTRIBUTION =
 const Shape CAPPED_REGISTER_NETWORK = fields({dec("netuid"), dec("lock_cost"), fixed("median_price"), dec("pool_tao"),
                                               dec("pool_alpha"), dec("recycled"), state()});
 
+// ------------------------------------------------------------------ concentrated
+
+const Shape V3_PRICE = fields({fixed("price"), dec("current_alpha_price")});
+/// The runtime API's `SimSwapResult`: every field 0 when the swap fails; the slippage from
+/// v3.3.12-391 on (RSET-034).
+const Shape V3_SIM_SWAP = fields({dec("tao_amount"), dec("alpha_amount"), dec("tao_fee"), dec("alpha_fee"),
+                                  sometimes(dec("tao_slippage")), sometimes(dec("alpha_slippage"))});
+const Shape V3_TICK = named("v3_tick", {signed_dec("index"), signed_dec("liquidity_net"), dec("liquidity_gross"),
+                                        fixed("fees_out_tao"), fixed("fees_out_alpha")});
+const Shape V3_SWAP =
+    fields({dec("amount_paid_in"), dec("amount_paid_out"), dec("fee_paid"), dec("fee_to_block_author"),
+            flag("swap_v3_initialized"), fixed("alpha_sqrt_price"), signed_dec("current_tick"),
+            dec("current_liquidity"), fixed("fee_global_tao"), fixed("fee_global_alpha"), list("ticks", V3_TICK)});
+
 /// Each form's output, one line per (op, form) the handlers answer.
 const std::map<std::pair<Op, Form>, const Shape*>& table()
 {
@@ -237,6 +252,10 @@ const std::map<std::pair<Op, Form>, const Shape*>& table()
         {{Op::dividend_distribution, Form::injection_capped}, &DIVIDEND_DISTRIBUTION},
         {{Op::register_network, Form::injection_capped}, &CAPPED_REGISTER_NETWORK},
         {{Op::start_call, Form::injection_capped}, &START_CALL},
+        {{Op::alpha_price, Form::concentrated}, &V3_PRICE},
+        {{Op::sim_swap_tao_for_alpha, Form::concentrated}, &V3_SIM_SWAP},
+        {{Op::sim_swap_alpha_for_tao, Form::concentrated}, &V3_SIM_SWAP},
+        {{Op::swap, Form::concentrated}, &V3_SWAP},
     };
     return t;
 }
@@ -336,6 +355,8 @@ std::string value_mismatch(const nlohmann::json& v, Out out, const Shape* shape,
     switch (out) {
     case Out::dec:
         return exact ? want(is_rational(v), "a decimal or a rational") : want(is_decimal(v), "a decimal string");
+    case Out::signed_dec:
+        return want(v.is_string() && is_integer(v.get_ref<const std::string&>(), true), "a signed decimal string");
     case Out::fixed:
         return exact ? want(is_fixed(v) || is_rational(v), "a fixed-point value or a rational")
                      : want(is_fixed(v), "a fixed-point value");
@@ -378,7 +399,7 @@ const Shape& output_shape(Op op, Form form)
 
 const std::vector<const Shape*>& named_output_shapes()
 {
-    static const std::vector<const Shape*> shapes{&POOL_AFTER, &BALANCER_SWAP, &BALANCER_POOL_AFTER};
+    static const std::vector<const Shape*> shapes{&POOL_AFTER, &BALANCER_SWAP, &BALANCER_POOL_AFTER, &V3_TICK};
     return shapes;
 }
 

@@ -26,7 +26,7 @@ const std::map<std::pair<Op, Form>, const OpForm*>& op_table()
     static const auto table = [] {
         std::map<std::pair<Op, Form>, const OpForm*> t;
         for (const auto* list : {&common_handlers(), &constant_product_handlers(), &launch_handlers(),
-                                 &balancer_handlers(), &injection_capped_handlers()})
+                                 &balancer_handlers(), &injection_capped_handlers(), &concentrated_handlers()})
             for (const auto& f : *list)
                 if (!t.emplace(std::pair{f.op, f.form}, &f).second)
                     throw std::logic_error("protocol: two handlers for one form of op " + std::string(to_string(f.op)));
@@ -88,7 +88,7 @@ const std::vector<std::pair<std::string, std::string>>& ops()
 bool op_in_ruleset(const std::string& op, const Ruleset& rules)
 {
     const auto id = find_op(op);
-    return id && has_op(rules, *id);
+    return id && answers(rules, *id);
 }
 
 json state_to_json(const ChainState& state, const Ruleset& rules) { return write_state(state, storage_of(rules)); }
@@ -168,6 +168,13 @@ json evaluate(const json& request)
         if (form == Form::absent)
             fail("op_not_in_ruleset", "request.op: \"" + op + "\" is not an op of ruleset " + ruleset +
                                           " (its forms: " + forms_of(*id) + "); see `dtao ops`");
+        if (form == Form::not_modelled)
+            fail("not_modelled", "request.op: \"" + op + "\" is an op of ruleset " + ruleset +
+                                     ", but the reference does not model it there yet (its forms: " + forms_of(*id) +
+                                     "); see `dtao ops` and spec/rulesets.md");
+        if (c.exact() && !has_exact_model(form))
+            fail("not_modelled", "request.arithmetic: the " + std::string(to_string(form)) + " form of \"" + op +
+                                     "\" has no exact model (spec/rulesets.md, RSET-024); ask for \"chain\"");
         const auto it = op_table().find({*id, form});
         if (it == op_table().end())
             throw std::logic_error("no handler for the " + std::string(to_string(form)) + " form of op " + op);

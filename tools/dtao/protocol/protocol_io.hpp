@@ -7,6 +7,7 @@
 #include "inputs.hpp"
 #include "state_fields.hpp"
 
+#include "dtao/balancer.hpp"
 #include "dtao/capabilities.hpp"
 #include "dtao/errors.hpp"
 #include "dtao/numeric/fixed.hpp"
@@ -112,6 +113,14 @@ public:
         expect(f, Need::required);
         const Int bound = (Int(1) << f.bits) - 1;
         return integer(key(f, {In::signed_dec}), -bound, bound, true);
+    }
+    /// A defaulted signed field in (−2^`bits`, 2^`bits`).
+    Int integer_or(const InputField& f)
+    {
+        expect(f, Need::defaulted);
+        const Int bound = (Int(1) << f.bits) - 1;
+        const std::string k = key(f, {In::signed_dec});
+        return has(k) ? integer(k, -bound, bound, true) : Int(static_cast<long long>(f.fallback));
     }
     bool bool_or(const InputField& f)
     {
@@ -529,6 +538,18 @@ inline ActionHead read_action_head(Reader& r)
     a.limit_price = r.opt_u64(in::LIMIT_PRICE);
     a.allow_partial = r.bool_or(in::ALLOW_PARTIAL) ? Fill::partial : Fill::whole;
     return a;
+}
+
+/// The side of a swap: `buy` (TAO in) or `sell` (alpha in).
+inline SwapSide read_side(Reader& r)
+{
+    const std::string side = r.string_field(in::SIDE);
+    if (side == "buy")
+        return SwapSide::buy;
+    if (side == "sell")
+        return SwapSide::sell;
+    fail("invalid_field",
+         r.where(in::SIDE) + ": expected \"buy\" (TAO in) or \"sell\" (alpha in), got \"" + side + "\"");
 }
 
 /// One op: reads its input, returns its output (or `error_output`).

@@ -140,6 +140,8 @@ json draw_input(const std::string& op, Rng& r, const Ruleset& rules)
     const auto id = find_op(op);
     const Form form = id ? form_of(rules, *id) : Form::absent;
     const Storage storage = storage_of(rules);
+    if (form == Form::concentrated)
+        return detail::random_v3_input(op, r);
     // The ops of one form only, drawn whole.
     if (op == "swap") {
         json in = random_pool(r);
@@ -245,7 +247,7 @@ json random_input(const std::string& op, Rng& r, const Ruleset& rules)
 {
     json in = draw_input(op, r, rules);
     // The draws are the generator's own; the fields and their kinds are the codec's.
-    if (const auto id = find_op(op); id && form_of(rules, *id) != Form::absent)
+    if (const auto id = find_op(op); id && modelled(form_of(rules, *id)))
         if (auto why = protocol::input_mismatch(in, protocol::input_shape(*id, form_of(rules, *id)), "input",
                                                 storage_of(rules));
             !why.empty())

@@ -24,5 +24,7 @@ json fixed_bits(const char* type, std::uint64_t bits);
 json random_pool(Rng& r);
 /// A limit price near the pool's spot price, or anywhere.
 std::uint64_t limit_price_near(Rng& r, const json& pool);
+/// The input of a v3 pool op (`alpha_price`, `sim_swap_*`, `swap` in their concentrated forms).
+json random_v3_input(const std::string& op, Rng& r);
 
 }  // namespace dtao::vectors::detail

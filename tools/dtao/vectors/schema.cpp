@@ -169,6 +169,7 @@ json value_schema(protocol::Out out, const protocol::Shape* shape, const OutputC
     using protocol::Out;
     switch (out) {
     case Out::dec: return def_ref("dec");
+    case Out::signed_dec: return def_ref("sdec");
     case Out::fixed: return def_ref("fixed");
     case Out::number: return def_ref("number");
     case Out::flag: return {{"type", "boolean"}};
@@ -323,7 +324,7 @@ std::vector<Form> forms_of(Op op)
     std::vector<Form> out;
     for (const auto& r : RULESETS) {
         const Form f = form_of(r, op);
-        if (f != Form::absent && std::find(out.begin(), out.end(), f) == out.end())
+        if (modelled(f) && std::find(out.begin(), out.end(), f) == out.end())
             out.push_back(f);
     }
     return out;

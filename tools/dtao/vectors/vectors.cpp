@@ -74,7 +74,8 @@ const std::vector<FamilyInfo>& family_list()
         {"price", {"alpha_price"}, "spot price of a pool (POOL-001)"},
         {"swap",
          {"sim_swap_tao_for_alpha", "sim_swap_alpha_for_tao", "swap"},
-         "swaps: constant product (POOL-003, POOL-004), the Balancer pool with its fee and limit (BAL-005)"},
+         "swaps: constant product (POOL-003, POOL-004), the Balancer pool with its fee and limit (BAL-005), the v3 "
+         "pool's swap and runtime quotes (VSWAP-008, VSWAP-010)"},
         {"liquidity", {"adjust_protocol_liquidity"}, "the Balancer pool's reweighting on protocol liquidity (BAL-007)"},
         {"bigmath", {"pow_ratio_scaled"}, "safe-bigmath's pow_ratio_scaled, both paths (BIGM-004 … BIGM-006)"},
         {"limit", {"max_amount_add", "max_amount_remove"}, "limit-order maxima (STAKE-005, STAKE-006)"},
@@ -94,9 +95,10 @@ const std::vector<FamilyInfo>& family_list()
          "STAKE-007, STAKE-008)"},
         // After `scenario`: `block` keeps naming the scenario family (family_of_op).
         {"mainnet",
-         {"block", "swap", "alpha_price"},
+         {"block", "swap", "alpha_price", "sim_swap_tao_for_alpha", "sim_swap_alpha_for_tao"},
          "mainnet's own blocks and quotes: the coinbase on a captured finney state and the captured sim_swap quotes "
-         "and prices, reproduced to the rao (BCOIN-015, BCOIN-016, BGATE-001 … BGATE-003, BAL-001, BAL-005)"},
+         "and prices, reproduced to the rao (BCOIN-015, BCOIN-016, BGATE-001 … BGATE-003, BAL-001, BAL-005; the v3 "
+         "pool's VSWAP-010, VSWAP-011)"},
     };
     return list;
 }

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -50,6 +51,13 @@ struct Decoded
 /// Throws DecodeError on bad input: a wrong format, bad hex, a value of the wrong length for
 /// its item, an unknown item, a duplicate key, a value the state cannot hold.
 [[nodiscard]] Decoded decode(const nlohmann::json& snapshot, const Ruleset& rules);
+
+/// The v3 pool of each subnet of `snapshot` (a capture of specs 290 … 422) as the input of the
+/// v3 pool's ops (spec/protocol.md, "Ops of the v3 pool"): `SubnetTAO`, `SubnetAlphaIn`,
+/// `SubnetAlphaOut`, `SubnetMechanism`, `AlphaSqrtPrice`, `CurrentLiquidity`, `CurrentTick` and
+/// `FeeRate`, an absent key left out (its default). Throws DecodeError on bad input or on any
+/// other item.
+[[nodiscard]] std::map<u64, nlohmann::json> decode_v3_pools(const nlohmann::json& snapshot);
 
 /// The storage items the decoder knows, as `Pallet.Item`, in table order (for `--help` and
 /// the docs' completeness test).

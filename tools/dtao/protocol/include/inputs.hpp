@@ -147,6 +147,22 @@ inline const InputField PROPORTION{.name = "proportion", .need = Need::required}
 inline const InputField HOTKEY_ID{.name = "hotkey", .need = Need::required};
 inline const InputField HOTKEY_DIVIDEND{.name = "dividend", .in = In::fixed, .need = Need::required, .fixed_type = "U96F32"};
 inline const InputField IN_STAKE_MAP{.name = "in_stake_map", .in = In::flag, .fallback = 1};
+// the v3 pool (spec/v3_swap.md): the swap pallet's storage of one subnet. Ticks lie within ±443 636,
+// so an i32 field's range (−2^31, 2^31) holds every tick the chain writes.
+inline const InputField SUBNET_TAO_PROVIDED{.name = "subnet_tao_provided"};
+inline const InputField SUBNET_ALPHA_IN_PROVIDED{.name = "subnet_alpha_in_provided"};
+inline const InputField SWAP_V3_INITIALIZED{.name = "swap_v3_initialized", .in = In::flag, .fallback = 1};
+inline const InputField ALPHA_SQRT_PRICE{.name = "alpha_sqrt_price", .in = In::fixed, .fixed_type = "U64F64"};
+inline const InputField CURRENT_TICK{.name = "current_tick", .in = In::signed_dec, .bits = 31};
+inline const InputField CURRENT_LIQUIDITY{.name = "current_liquidity"};
+inline const InputField V3_FEE_RATE{.name = "fee_rate", .need = Need::derived, .max = U16_MAX};  // the ruleset's DefaultFeeRate
+inline const InputField FEE_GLOBAL_TAO{.name = "fee_global_tao", .in = In::fixed, .fixed_type = "U64F64"};
+inline const InputField FEE_GLOBAL_ALPHA{.name = "fee_global_alpha", .in = In::fixed, .fixed_type = "U64F64"};
+inline const InputField TICK_INDEX{.name = "index", .in = In::signed_dec, .need = Need::required, .bits = 31};
+inline const InputField LIQUIDITY_NET{.name = "liquidity_net", .in = In::signed_dec, .need = Need::required, .bits = 127};
+inline const InputField LIQUIDITY_GROSS{.name = "liquidity_gross"};
+inline const InputField FEES_OUT_TAO{.name = "fees_out_tao", .in = In::fixed, .fixed_type = "I64F64"};
+inline const InputField FEES_OUT_ALPHA{.name = "fees_out_alpha", .in = In::fixed, .fixed_type = "I64F64"};
 // clang-format on
 
 // The nested objects.
@@ -164,6 +180,9 @@ inline const InputField BALANCER_ACTIONS{.name = "actions", .in = In::list, .sha
 inline const InputField EPOCH{.name = "epoch", .in = In::list, .shape = &EPOCH_ENTRY};
 inline const InputField DRAIN_HOTKEYS{.name = "hotkeys", .in = In::map, .need = Need::optional, .shape = &DRAIN_HOTKEY};
 inline const InputField DIVIDEND_HOTKEYS{.name = "hotkeys", .in = In::list, .shape = &DIVIDEND_HOTKEY};
+inline const InputShape V3_TICK{{&TICK_INDEX, &LIQUIDITY_NET, &LIQUIDITY_GROSS, &FEES_OUT_TAO, &FEES_OUT_ALPHA}};
+/// Omitted: the protocol's full-range position alone (spec/protocol.md, "Ops of the v3 pool").
+inline const InputField TICKS{.name = "ticks", .in = In::list, .need = Need::derived, .shape = &V3_TICK};
 
 }  // namespace in
 

@@ -26,6 +26,7 @@ namespace dtao::protocol {
 enum class Out
 {
     dec,          ///< a decimal string
+    signed_dec,   ///< a decimal string with an optional leading `-` (a tick, a liquidity delta)
     fixed,        ///< {"type", "bits"}
     number,       ///< a decimal, a rational or a fixed-point value
     flag,         ///< true or false

@@ -11,6 +11,7 @@
 
 #include "dtao/ruleset.hpp"
 #include "dtao/state.hpp"
+#include "dtao/v3_swap.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,10 @@ inline constexpr int PROTOCOL_VERSION = 1;
 /// ruleset's storage (`dtao::storage_of`), as outputs write it.
 [[nodiscard]] nlohmann::json state_to_json(const ChainState& state, const Ruleset& rules);
 
+/// A v3 pool as the input of the v3 pool's ops (spec/protocol.md, "Ops of the v3 pool"): its
+/// reserves as `subnet_tao` and `subnet_alpha_in`, every item of the swap pallet, `ticks` included.
+[[nodiscard]] nlohmann::json v3_pool_to_json(const v3::Pool& pool);
+
 /// One action of the `block` op as its input reads it (defaults omitted).
 [[nodiscard]] nlohmann::json action_to_json(const block::Action<u64>& action);
 
@@ -47,8 +52,9 @@ struct NamedRuleset
 };
 [[nodiscard]] NamedRuleset resolve_ruleset(std::string_view name);
 
-/// Whether `op` is an op of the ruleset (`dtao::has_op`; false for an unknown op). A request
-/// for an op the ruleset lacks gets the protocol error `op_not_in_ruleset`.
+/// Whether this implementation answers `op` under the ruleset (`dtao::answers`; false for an
+/// unknown op). A request for an op the ruleset lacks gets the protocol error
+/// `op_not_in_ruleset`; one the ruleset has but the reference does not model, `not_modelled`.
 [[nodiscard]] bool op_in_ruleset(const std::string& op, const Ruleset& rules);
 
 /// The ops this implementation answers, for `--help` and `dtao ops`.

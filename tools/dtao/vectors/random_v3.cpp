@@ -1,0 +1,82 @@
+// dtao: random, valid inputs of the v3 pool's ops (the `concentrated` forms): a pool
+// initialised from drawn reserves as the chain initialises it (TICK-006), sometimes with a user
+// position, accrued fees or a moved price, sometimes uninitialised.
+// SPDX-License-Identifier: Apache-2.0
+#include "random_inputs.hpp"
+
+#include "protocol.hpp"
+
+#include "dtao/tick.hpp"
+#include "dtao/v3_swap.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace dtao::vectors::detail {
+
+namespace {
+
+std::uint64_t u64_of(const json& v) { return std::stoull(v.get<std::string>()); }
+
+/// The pool: reserves from `random_pool`; initialised from them (90 %), the price then moved a
+/// few ticks (20 %), a position near the price (30 %), fee growth (20 %).
+json random_v3_pool(Rng& r)
+{
+    const json flat = random_pool(r);
+    v3::Pool p;
+    p.tao_reserve = u64_of(flat.at("subnet_tao"));
+    p.alpha_reserve = u64_of(flat.at("subnet_alpha_in"));
+    p.dynamic = !(flat.value("netuid", "1") == "0" || flat.value("subnet_mechanism", "1") == "0");
+    p.fee_rate = static_cast<std::uint16_t>(r.chance(80) ? v3::DEFAULT_FEE_RATE : r.range(0, 65'535));
+    if (r.chance(90)) {
+        v3::maybe_initialize_v3(p);
+        if (r.chance(20)) {
+            const auto t = static_cast<tick::i32>(std::clamp<std::int64_t>(
+                p.current_tick + static_cast<std::int64_t>(r.range(0, 200)) - 100, tick::MIN_INDEX, tick::MAX_INDEX));
+            p.sqrt_price = tick::as_sqrt_price_bounded(t);
+            p.current_tick = tick::from_sqrt_price_bounded(p.sqrt_price);
+        }
+        if (r.chance(30)) {
+            const auto lo = static_cast<tick::i32>(
+                std::max<std::int64_t>(tick::MIN_INDEX, p.current_tick - static_cast<std::int64_t>(r.range(1, 3000))));
+            const auto hi = static_cast<tick::i32>(
+                std::min<std::int64_t>(tick::MAX_INDEX, p.current_tick + static_cast<std::int64_t>(r.range(1, 3000))));
+            if (lo < hi)
+                v3::add_position_liquidity(p, lo, hi, r.log_range(1, std::max<std::uint64_t>(p.liquidity, 2) * 2));
+        }
+        if (r.chance(20)) {
+            p.fee_global_tao = fixed::U64F64::from_bits(u128{r.next()});
+            p.fee_global_alpha = fixed::U64F64::from_bits(u128{r.next()});
+        }
+    }
+    json in = protocol::v3_pool_to_json(p);
+    for (const char* k : {"netuid", "subnet_alpha_out"})
+        if (flat.contains(k))
+            in[k] = flat[k];
+    if (r.chance(50) && p.fee_rate == v3::DEFAULT_FEE_RATE)
+        in.erase("fee_rate");  // the ruleset's default
+    if (r.chance(80))
+        in.erase("swap_minimum_reserve");
+    return in;
+}
+
+}  // namespace
+
+json random_v3_input(const std::string& op, Rng& r)
+{
+    json in = random_v3_pool(r);
+    if (op == "alpha_price")
+        return in;
+    in["amount"] = dec(r.chance(70) ? r.log_range(0, 100'000'000'000'000ULL) : r.amount());
+    if (op != "swap")
+        return in;
+    const bool buy = r.chance(50);
+    in["side"] = buy ? "buy" : "sell";
+    if (r.chance(40))
+        in["limit_price"] = dec(limit_price_near(r, in));
+    if (r.chance(20))
+        in["drop_fees"] = true;
+    return in;
+}
+
+}  // namespace dtao::vectors::detail
