@@ -432,3 +432,31 @@ TEST(v3_swap, slippage_of_the_six_field_answer)
         EXPECT_FALSE(old.alpha_slippage || old.tao_slippage);  // four fields before v3.3.12-391
     }
 }
+
+/// F-044: before v3.3.11-385 a sell that pays out nothing is taken, and moves the price.
+TEST(v3_swap, f044_dust_taken_for_nothing_before_v3_3_11_385)
+{
+    v3::Pool p;  // initialised from 10 000 TAO and 1 000 000 alpha: price 0.01, L = 10^14
+    p.tao_reserve = 10'000'000'000'000;
+    p.alpha_reserve = 1'000'000'000'000'000;
+    p.fee_rate = v3::DEFAULT_FEE_RATE;
+    v3::maybe_initialize_v3(p);
+    ASSERT_EQ(p.sqrt_price.bits, u128{1'844'674'407'369'445'208ULL});
+    ASSERT_EQ(p.liquidity, 100'000'000'000'000u);
+    const U64F64 down = *v3::limit_sqrt_price(v3::min_price());
+    v3::Pool before = p, after = p;
+    // 99 alpha units are worth 0.99 rao: no fee (⌊99 · 33/65 535⌋ = 0), and the output floors to 0
+    const auto r = v3::swap(V3_2_10_334, SwapSide::sell, before, 99, down, Fees::charged, SwapRun::commit);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->amount_paid_in, 99u);
+    EXPECT_EQ(r->amount_paid_out, 0u);
+    EXPECT_EQ(r->fee_paid, 0u);
+    EXPECT_EQ(before.sqrt_price.bits, u128{1'844'674'407'369'262'585ULL});  // the price moved down
+    // from v3.3.11-385 the step is refused
+    EXPECT_EQ(v3::swap(V3_3_11_385, SwapSide::sell, after, 99, down, Fees::charged, SwapRun::commit).error(),
+              Error::reserves_too_low);
+    // 101 units pay 1 rao under both
+    v3::Pool a = p, b = p;
+    EXPECT_EQ(v3::swap(V3_2_10_334, SwapSide::sell, a, 101, down, Fees::charged, SwapRun::commit)->amount_paid_out, 1u);
+    EXPECT_EQ(v3::swap(V3_3_11_385, SwapSide::sell, b, 101, down, Fees::charged, SwapRun::commit)->amount_paid_out, 1u);
+}
