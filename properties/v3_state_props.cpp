@@ -118,8 +118,10 @@ struct SwapCmd : rc::state::Command<Model, Sut>
         // a limit 1 % past the price, or the default
         const double sqrt_price = static_cast<double>(before.sqrt_price.bits) / 18446744073709551616.0;
         const double price = sqrt_price * sqrt_price * 1e9;
-        const std::optional<U64F64> limit = v3::limit_sqrt_price(
-            limited ? static_cast<u64>(std::min(price * (buy ? 1.01 : 0.99), 1.8e19)) : buy ? v3::max_price() : 0);
+        const std::optional<U64F64> limit =
+            v3::limit_sqrt_price(limited ? static_cast<u64>(std::min(price * (buy ? 1.01 : 0.99), 1.8e19))
+                                 : buy   ? v3::max_price()
+                                         : 0);
         RC_PRE(limit.has_value());
         const auto r = run_swap(m, sut, side, amount, *limit);
         if (!r) {
@@ -148,8 +150,7 @@ struct SimulateCmd : rc::state::Command<Model, Sut>
     SwapSide side;
     u64 amount;
     explicit SimulateCmd(const Model&)
-        : side(*rc::gen::element(SwapSide::buy, SwapSide::sell)),
-          amount(*rc::gen::inRange<u64>(0, 100'000'000'000'000))
+        : side(*rc::gen::element(SwapSide::buy, SwapSide::sell)), amount(*rc::gen::inRange<u64>(0, 100'000'000'000'000))
     {}
     void apply(Model&) const override {}
     void run(const Model& m, Sut& sut) const override
@@ -194,7 +195,8 @@ void stateful(bool mutant)
     sut.mutant_keeps_liquidity = mutant;
     const double price = std::pow(10.0, *rc::gen::inRange(-40, 21) / 10.0);
     sut.pool.alpha_reserve = static_cast<u64>(std::pow(10.0, *rc::gen::inRange(100, 160) / 10.0));
-    sut.pool.tao_reserve = std::max<u64>(static_cast<u64>(static_cast<double>(sut.pool.alpha_reserve) * price), 1'000'000);
+    sut.pool.tao_reserve =
+        std::max<u64>(static_cast<u64>(static_cast<double>(sut.pool.alpha_reserve) * price), 1'000'000);
     sut.pool.fee_rate = m.rules().v3_default_fee_rate;
     v3::maybe_initialize_v3(sut.pool);
     sut.positions.push_back({tick::MIN_INDEX, tick::MAX_INDEX, sut.pool.liquidity});
