@@ -140,6 +140,24 @@ chainstate_feeds_eval)
     grep -q '"output"' "$TMP/out" || fail "eval did not answer the coinbase: $(head -c 300 "$TMP/out")"
     echo "ok: $(head -c 120 "$TMP/out")"
     ;;
+chainstate_v3_pools_feed_eval)
+    # A capture of the v3 pool's year decodes into the v3 ops' input, which `dtao eval` answers
+    # with mainnet's own quote (SN1, 1 TAO at block 7 000 020: 107 214 123 361 alpha).
+    expect_lost_output_is_an_error "$DTAO" chainstate v3-pools "$SRC/tests/data/mainnet/v3/b7000020.json"
+    "$DTAO" chainstate v3-pools "$SRC/tests/data/mainnet/v3/b7000020.json" -o "$TMP/pools.json" 2> "$TMP/err" ||
+        fail "v3-pools failed: $(cat "$TMP/err")"
+    input=$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["1"]; p["amount"]="1000000000"; print(json.dumps(p))' "$TMP/pools.json")
+    printf '{"id":"q","ruleset":"spec:348","op":"sim_swap_tao_for_alpha","input":%s}\n' "$input" > "$TMP/req"
+    "$DTAO" eval --input "$TMP/req" > "$TMP/out" 2> "$TMP/err" || fail "eval exited non-zero"
+    grep -q '"alpha_amount":"107214123361"' "$TMP/out" || fail "not mainnet's quote: $(head -c 300 "$TMP/out")"
+    # a Balancer-era capture holds items no v3 pool has: refused, exit 1, nothing written
+    if "$DTAO" chainstate v3-pools "$SRC/tests/data/mainnet/sn1_9240388.json" -o "$TMP/bad.json" 2> "$TMP/err"; then
+        fail "a Balancer-era capture was decoded as v3 pools"
+    fi
+    grep -q "not an item of the v3 pool" "$TMP/err" || fail "no reason given: $(cat "$TMP/err")"
+    [ ! -e "$TMP/bad.json" ] || fail "a file was written after the error"
+    echo "ok: $(head -c 120 "$TMP/out")"
+    ;;
 *)
     fail "unknown check $CHECK"
     ;;

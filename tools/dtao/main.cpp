@@ -254,6 +254,14 @@ int main(int argc, char** argv)
                         "in force for the snapshot's provenance.spec_version");
     cdecode->add_option("-o,--out", chain_out, "Write the state here (atomically) instead of stdout");
     cdecode->add_flag("-q,--quiet", chain_quiet, "Do not list unused items and defaulted fields on stderr");
+    auto* cv3 = chain->add_subcommand(
+        "v3-pools", "Decode a capture of the v3 pool's year (specs 290 … 422) into the input of the v3 pool's ops "
+                    "(`alpha_price`, `swap`, `sim_swap_*`; spec/chainstate.md, \"The v3 pool\"): one JSON object "
+                    "keyed by netuid on stdout, or -o. Absent keys are left out (their defaults); any item that is "
+                    "not the v3 pool's is an error");
+    std::string v3_file, v3_out;
+    cv3->add_option("file", v3_file, "The snapshot (JSON)")->required()->check(CLI::ExistingFile);
+    cv3->add_option("-o,--out", v3_out, "Write the pools here (atomically) instead of stdout");
 
     CLI11_PARSE(app, argc, argv);
 
@@ -404,17 +412,39 @@ int main(int argc, char** argv)
             return rep.ok ? 0 : 1;
         }
         if (app.got_subcommand("chainstate")) {
-            std::ifstream f(chain_file, std::ios::binary);
+            const bool v3 = cv3->parsed();
+            const std::string who = v3 ? "dtao chainstate v3-pools: " : "dtao chainstate decode: ";
+            const std::string& file = v3 ? v3_file : chain_file;
+            std::ifstream f(file, std::ios::binary);
             if (!f) {
-                std::cerr << "dtao chainstate decode: cannot read " << chain_file << '\n';
+                std::cerr << who << "cannot read " << file << '\n';
                 return 2;
             }
             nlohmann::json snapshot;
             try {
                 snapshot = nlohmann::json::parse(f);
             } catch (const nlohmann::json::exception& e) {
-                std::cerr << "dtao chainstate decode: " << chain_file << ": invalid JSON: " << e.what() << '\n';
+                std::cerr << who << file << ": invalid JSON: " << e.what() << '\n';
                 return 1;
+            }
+            const auto write = [](const std::string& out, const std::string& text) {
+                if (out.empty()) {
+                    std::cout << text;
+                    dtao::vectors::check_stream(std::cout, "standard output");
+                } else
+                    dtao::vectors::write_file_atomic(out, text);
+            };
+            if (v3) {
+                nlohmann::json pools = nlohmann::json::object();
+                try {
+                    for (const auto& [netuid, input] : dtao::chainstate::decode_v3_pools(snapshot))
+                        pools[std::to_string(netuid)] = input;
+                } catch (const dtao::chainstate::DecodeError& e) {
+                    std::cerr << who << file << ": " << e.what() << '\n';
+                    return 1;
+                }
+                write(v3_out, pools.dump() + "\n");
+                return 0;
             }
             if (chain_ruleset.empty()) {
                 const auto* spec =
@@ -450,12 +480,7 @@ int main(int argc, char** argv)
                 for (const auto& line : d.not_given)
                     std::cerr << "dtao chainstate decode: not in the snapshot, protocol default: " << line << '\n';
             }
-            const std::string text = dtao::protocol::state_to_json(d.state, *rules).dump() + "\n";
-            if (chain_out.empty()) {
-                std::cout << text;
-                dtao::vectors::check_stream(std::cout, "standard output");
-            } else
-                dtao::vectors::write_file_atomic(chain_out, text);
+            write(chain_out, dtao::protocol::state_to_json(d.state, *rules).dump() + "\n");
             return 0;
         }
         if (app.got_subcommand("rulesets")) {
