@@ -436,11 +436,8 @@ TEST(v3_swap, slippage_of_the_six_field_answer)
 /// F-044: before v3.3.11-385 a sell that pays out nothing is taken, and moves the price.
 TEST(v3_swap, f044_dust_taken_for_nothing_before_v3_3_11_385)
 {
-    v3::Pool p;  // initialised from 10 000 TAO and 1 000 000 alpha: price 0.01, L = 10^14
-    p.tao_reserve = 10'000'000'000'000;
-    p.alpha_reserve = 1'000'000'000'000'000;
-    p.fee_rate = v3::DEFAULT_FEE_RATE;
-    v3::maybe_initialize_v3(p);
+    // initialised from 10 000 TAO and 1 000 000 alpha: price 0.01, L = 10^14
+    const v3::Pool p = mock_pool(10'000'000'000'000, 1'000'000'000'000'000);
     ASSERT_EQ(p.sqrt_price.bits, u128{1'844'674'407'369'445'208ULL});
     ASSERT_EQ(p.liquidity, 100'000'000'000'000u);
     const U64F64 down = *v3::limit_sqrt_price(v3::min_price());

@@ -71,7 +71,9 @@ enum class Form
     // The v3 pool's staking path (limit orders, fees, the stake ops) and its protocol
     // liquidity are not modelled; its swap, quotes and price are.
     const Form stake = pool == Form::concentrated ? Form::not_modelled : pool;
-    const auto only = [](bool has, Form f) { return has ? f : Form::absent; };
+    // A family the reference does not model stays `not_modelled` in every op of it, whatever
+    // the op's own condition: the chain had the family, so the op is not absent.
+    const auto only = [](bool has, Form f) { return has || f == Form::not_modelled ? f : Form::absent; };
     switch (op) {
     case Op::block_emission:
     case Op::network_lock_cost: return Form::common;
@@ -95,10 +97,8 @@ enum class Form
     case Op::block:
     case Op::register_network:
     case Op::start_call: return coinbase;
-    case Op::drain_pending_emission:
-        return coinbase == Form::not_modelled ? coinbase : only(coinbase == Form::launch, coinbase);
-    case Op::dividend_distribution:
-        return coinbase == Form::not_modelled ? coinbase : only(coinbase == Form::injection_capped, coinbase);
+    case Op::drain_pending_emission: return only(coinbase == Form::launch, coinbase);
+    case Op::dividend_distribution: return only(coinbase == Form::injection_capped, coinbase);
     case Op::blocks_until_next_epoch: return only(rules.epoch_schedule == EpochSchedule::modulo, Form::modulo);
     }
     return Form::absent;
