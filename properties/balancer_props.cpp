@@ -1,4 +1,4 @@
-/// Balancer-era swap: properties of the weighted pool (@rule BAL-003 BAL-004 BAL-005
+/// Balancer-era swap: properties of the weighted pool (@rule BAL-003 BAL-004 BAL-005 BAL-009
 /// BAL-007 BAL-010), of the chain model, of the exact model and of their distance.
 /// Domain: reserves and amounts within the real supply (≤ 2.1·10^16) unless stated.
 ///
@@ -14,6 +14,8 @@
 
 #include "dtao/balancer.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <functional>
 
 namespace dtao::prop {
@@ -300,6 +302,64 @@ RC_GTEST_PROP(balancer, bal_004_fee_is_floor_or_one_less, (u64 amount, u64 rate)
 RC_GTEST_PROP(balancer, bal_007_reweighting_keeps_the_price, ())
 {
     prop_reweight_keeps_price(reference_rules(), *reserve(), *reserve(), *injection(), *injection(), *weight_case());
+}
+
+// ------------------------------------------------------------ BAL-009 the bridge
+
+/// A square-root price around the reserves' own √(y/x), off by up to 16× either way, or any
+/// U64F64 below 2^32 (the v3 pool's range).
+rc::Gen<U64F64> sqrt_price_for(u64 y, u64 x)
+{
+    return rc::gen::exec([y, x] {
+        if (*rc::gen::inRange(0, 5) == 0)
+            return U64F64::from_bits(*rc::gen::arbitrary<u64>() |
+                                     (u128{*rc::gen::inRange<u64>(0, u64{1} << 32)} << 64));
+        const double root =
+            std::sqrt(static_cast<double>(y) / static_cast<double>(x)) * std::ldexp(1.0, *rc::gen::inRange(-4, 5));
+        return U64F64::from_f64(std::min(root, 4.0e9));
+    });
+}
+
+/// [exact] the bridge keeps the v3 price exactly: with w2 = y/(s²·x + y), (w1/w2)·(y/x) = s².
+/// It initialises from the price iff s²·x + y > 0 and 0.01 ≤ w2 ≤ 0.99.
+RC_GTEST_PROP(balancer, bal_009_exact_bridge_keeps_the_v3_price, ())
+{
+    const u64 y = *reserve(), x = *reserve();
+    const U64F64 s = *sqrt_price_for(y, x);
+    exact::balancer::V3Remnant v3;
+    v3.subnet = to_exact(make_pool(y, x));
+    v3.alpha_sqrt_price = s;
+    const exact::balancer::Bridged b = exact::balancer::migrate_swapv3_to_balancer(v3);
+    const Rational root = s.to_rational(), p = root * root;
+    const Rational w = Rational(y) / (p * x + y);
+    RC_ASSERT(b.price_initialized == (w >= Rational(1, 100) && w <= Rational(99, 100)));
+    RC_ASSERT(b.subnet.pal_swap_initialized);
+    if (b.price_initialized)
+        RC_ASSERT(exact::balancer::calculate_price(b.quote_weight, Rational(x), Rational(y)) == p);
+}
+
+/// [chain vs exact] the chain's weight is within 10^-18 + (x·2^-64 + 1)/D of the exact
+/// w2 = y/D, D = s²·x + y. Derivation: the chain squares s in U64F64 (p loses < 2^-64, so p·x
+/// loses < x·2^-64), floors x·frac(p) (< 1 more), then rounds y/D' to 10^-18; with D' ≤ D and
+/// D − D' < x·2^-64 + 1, |y/D' − y/D| = (y/D')·(D − D')/D ≤ (D − D')/D. Both models take the
+/// same decision whenever the exact w2 is farther than that from the bounds 0.01 and 0.99.
+RC_GTEST_PROP(balancer, bal_009_chain_bridge_within_bound_of_exact, ())
+{
+    const u64 y = *reserve(), x = *reserve();
+    const U64F64 s = *sqrt_price_for(y, x);
+    V3Remnant v3;
+    v3.subnet = make_pool(y, x);
+    v3.alpha_sqrt_price = s;
+    const Bridged c = migrate_swapv3_to_balancer(v3);
+    const Rational root = s.to_rational();
+    const Rational d = root * root * x + y;
+    const Rational w = Rational(y) / d;
+    const Rational slack = Rational(1, Int(Perquintill::ACCURACY)) + (Rational(x, Int(1) << 64) + 1) / d;
+    const bool clear = abs(w - Rational(1, 100)) > slack && abs(w - Rational(99, 100)) > slack;
+    if (clear)
+        RC_ASSERT(c.price_initialized == (w >= Rational(1, 100) && w <= Rational(99, 100)));
+    if (c.price_initialized)
+        RC_ASSERT(abs(Rational(Int(c.subnet.swap_balancer_quote_parts), Int(Perquintill::ACCURACY)) - w) <= slack);
 }
 
 /// [exact] the exact swap keeps the weighted invariant exactly (small-ratio weights, no fee).

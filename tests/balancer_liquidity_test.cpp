@@ -162,19 +162,81 @@ TEST(balancer, default_weights_in_both_models)
 
 // ---------------------------------------------------------------- BAL-009 migration
 
+/// A subnet as the v3 pool's last block left it: the reserves, the `*Provided` maps and the
+/// stored square-root price.
+V3Remnant remnant(u64 tao, u64 alpha, std::optional<U64F64> sqrt_price, u64 tao_provided = 0, u64 alpha_provided = 0)
+{
+    V3Remnant v3;
+    v3.subnet = pool(tao, alpha);
+    v3.tao_provided = tao_provided;
+    v3.alpha_in_provided = alpha_provided;
+    v3.alpha_sqrt_price = sqrt_price;
+    return v3;
+}
+
 /// @rule BAL-009
 /// tests.rs::test_migrate_swapv3_to_balancer (price 1.23² ± 0.1) and the fallback test.
 TEST(balancer, migrate_swapv3_to_balancer)
 {
-    Subnet s = pool(1'000'000'000, 4'000'000'000);
-    s.pal_swap_initialized = false;
-    EXPECT_TRUE(migrate_swapv3_to_balancer(s, U64F64::from_f64(1.23)));
-    EXPECT_TRUE(s.pal_swap_initialized);
-    EXPECT_NEAR(to_f64(current_price(s)), 1.23 * 1.23, 0.1);
-    EXPECT_NEAR(to_f64(current_price(s)), 1.5129, 1e-8);  // ours: the weight rounds to 10^-18
-    Subnet t = pool(1, 1'000'000'000'000);
-    t.pal_swap_initialized = false;
-    EXPECT_FALSE(migrate_swapv3_to_balancer(t, U64F64::one()));
-    EXPECT_TRUE(t.pal_swap_initialized);
-    EXPECT_EQ(t.swap_balancer_quote_parts, half().parts);
+    const Bridged b = migrate_swapv3_to_balancer(remnant(1'000'000'000, 4'000'000'000, U64F64::from_f64(1.23)));
+    EXPECT_TRUE(b.price_initialized);
+    EXPECT_TRUE(b.subnet.pal_swap_initialized);
+    EXPECT_EQ(b.quote_weight.parts, b.subnet.swap_balancer_quote_parts);
+    EXPECT_NEAR(to_f64(current_price(b.subnet)), 1.23 * 1.23, 0.1);
+    EXPECT_NEAR(to_f64(current_price(b.subnet)), 1.5129, 1e-8);  // ours: the weight rounds to 10^-18
+    const Bridged t = migrate_swapv3_to_balancer(remnant(1, 1'000'000'000'000, U64F64::one()));
+    EXPECT_FALSE(t.price_initialized);
+    EXPECT_TRUE(t.subnet.pal_swap_initialized);
+    EXPECT_EQ(t.subnet.swap_balancer_quote_parts, half().parts);
+}
+
+/// @rule BAL-009
+/// A subnet the v3 pool never initialised has no stored price: the migration leaves it to its
+/// first swap, which sets ½ (BAL-008).
+TEST(balancer, migrate_swapv3_to_balancer_without_a_price)
+{
+    Subnet before = pool(1'000'000'000, 4'000'000'000, quarter());
+    V3Remnant v3 = remnant(1'000'000'000, 4'000'000'000, std::nullopt);
+    v3.subnet = before;
+    const Bridged b = migrate_swapv3_to_balancer(v3);
+    EXPECT_FALSE(b.price_initialized);
+    EXPECT_FALSE(b.subnet.pal_swap_initialized);
+    EXPECT_EQ(b.subnet.swap_balancer_quote_parts, half().parts);  // the Balancer's storage starts empty
+}
+
+/// @rule BAL-009
+/// F-045: the `*Provided` maps are not folded into the reserves. The weight is the one the
+/// reserves without them give: the price is kept, the pool is thinner by what the providers gave.
+TEST(balancer, migrate_swapv3_to_balancer_leaves_the_provided_reserves_out)
+{
+    const auto sqrt_price = U64F64::from_f64(0.5);  // p = 0.25
+    const Bridged with = migrate_swapv3_to_balancer(remnant(1'000'000'000, 4'000'000'000, sqrt_price, 500, 2'000));
+    const Bridged without = migrate_swapv3_to_balancer(remnant(1'000'000'000, 4'000'000'000, sqrt_price));
+    EXPECT_EQ(with.subnet.subnet_tao, 1'000'000'000U);
+    EXPECT_EQ(with.subnet.subnet_alpha_in, 4'000'000'000U);
+    EXPECT_EQ(with.tao_provided_unread, 500U);
+    EXPECT_EQ(with.alpha_in_provided_unread, 2'000U);
+    EXPECT_EQ(with.subnet.swap_balancer_quote_parts, without.subnet.swap_balancer_quote_parts);
+    // y = p·x here, so w2 = y/(p·x + y) = ½ exactly.
+    EXPECT_EQ(with.subnet.swap_balancer_quote_parts, half().parts);
+}
+
+/// @rule BAL-009
+/// Both models take the same decisions; the exact weight is y/(s²·x + y) unrounded.
+TEST(balancer, migrate_swapv3_to_balancer_exact)
+{
+    const auto sqrt_price = U64F64::from_bits(u128{3} << 63);  // s = 1.5, p = 2.25 exactly
+    exact::balancer::V3Remnant v3;
+    v3.subnet = to_exact(pool(900'000'000, 1'000'000'000));
+    v3.alpha_sqrt_price = sqrt_price;
+    const exact::balancer::Bridged e = exact::balancer::migrate_swapv3_to_balancer(v3);
+    EXPECT_TRUE(e.price_initialized);
+    EXPECT_EQ(e.quote_weight, Rational(900'000'000, 2'250'000'000 + 900'000'000));  // 2/7
+    const Bridged c = migrate_swapv3_to_balancer(remnant(900'000'000, 1'000'000'000, sqrt_price));
+    EXPECT_TRUE(c.price_initialized);
+    // 2/7 rounded by Perquintill::from_rational (to nearest): 285714285714285714.28… → …714
+    EXPECT_EQ(c.subnet.swap_balancer_quote_parts, 285'714'285'714'285'714U);
+    // Out of range in both: w2 = y/(p·x + y) < 0.01.
+    v3.subnet = to_exact(pool(1, 1'000'000'000'000));
+    EXPECT_FALSE(exact::balancer::migrate_swapv3_to_balancer(v3).price_initialized);
 }

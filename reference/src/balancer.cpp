@@ -169,6 +169,22 @@ std::pair<u64, u64> adjust_protocol_liquidity(Subnet& s, u64 tao, u64 alpha)
     return {tao, alpha};
 }
 
+std::optional<Perquintill> priced_quote_weight(const Subnet& s, U64F64 price)
+{
+    const u64 x = s.subnet_alpha_in, y = s.subnet_tao;
+    // px = ⌊p⌋·x (u128, saturating) + ⌊x·frac(p)⌋ (U64F64 multiply, truncated).
+    const u128 px_high = sat_mul_u128(price.saturating_to_u64(), x);
+    const U64F64 frac = U64F64::from_bits(price.bits & ((u128{1} << 64) - 1));
+    const u128 px_low = U64F64::saturating_from_u64(x).saturating_mul(frac).bits >> 64;
+    const u128 px_plus_y = sat_add_u128(sat_add_u128(px_high, px_low), y);
+    if (px_plus_y == 0)
+        return std::nullopt;
+    const Perquintill w = bigmath::perquintill_from_rational(y, px_plus_y);
+    if (!check_constraints(w))
+        return std::nullopt;
+    return w;
+}
+
 Result<bool> maybe_initialize_palswap(Subnet& s, std::optional<U64F64> price)
 {
     if (s.pal_swap_initialized)
@@ -177,30 +193,12 @@ Result<bool> maybe_initialize_palswap(Subnet& s, std::optional<U64F64> price)
         initialize_default_weights(s);
         return true;
     }
-    const u64 x = s.subnet_alpha_in, y = s.subnet_tao;
-    // px = ⌊p⌋·x (u128, saturating) + ⌊x·frac(p)⌋ (U64F64 multiply, truncated).
-    const u128 px_high = sat_mul_u128(price->saturating_to_u64(), x);
-    const U64F64 frac = U64F64::from_bits(price->bits & ((u128{1} << 64) - 1));
-    const u128 px_low = U64F64::saturating_from_u64(x).saturating_mul(frac).bits >> 64;
-    const u128 px_plus_y = sat_add_u128(sat_add_u128(px_high, px_low), y);
-    if (px_plus_y == 0)
+    const auto w = priced_quote_weight(s, *price);
+    if (!w)
         return Error::reserves_out_of_balance;
-    const Perquintill w = bigmath::perquintill_from_rational(y, px_plus_y);
-    if (!check_constraints(w))
-        return Error::reserves_out_of_balance;
-    s.swap_balancer_quote_parts = w.parts;
+    s.swap_balancer_quote_parts = w->parts;
     s.pal_swap_initialized = true;
     return true;
-}
-
-bool migrate_swapv3_to_balancer(Subnet& s, U64F64 alpha_sqrt_price)
-{
-    const U64F64 price = alpha_sqrt_price.saturating_mul(alpha_sqrt_price);
-    if (maybe_initialize_palswap(s, price))
-        return true;
-    // The failed initialisation stored nothing: `Balancer::default()`, as BAL-008 without a price.
-    initialize_default_weights(s);
-    return false;
 }
 
 }  // namespace chain::balancer
@@ -346,6 +344,73 @@ std::optional<Rational> update_weights_for_added_liquidity(const Rational& w2, c
     return w;
 }
 
+std::optional<Rational> priced_quote_weight(const ExactSubnet& s, const fixed::U64F64& sqrt_price)
+{
+    const Rational root(to_int(sqrt_price.bits), Int(1) << 64);
+    const Rational sum = root * root * s.subnet_alpha_in + s.subnet_tao;
+    if (sum == 0)
+        return std::nullopt;
+    const Rational w = s.subnet_tao / sum;
+    const Rational min_w(1, 100);
+    if (w < min_w || 1 - w < min_w)
+        return std::nullopt;
+    return w;
+}
+
 }  // namespace exact::balancer
+
+// ===================================================================== the bridge, both models
+
+namespace balancer {
+
+namespace {
+
+/// The weight a model stores: Perquintill parts on chain; the exact weight is returned, not
+/// stored (as BAL-007's), so the exact subnet keeps its parts.
+void store_quote_weight(Subnet& s, Perquintill w) { s.swap_balancer_quote_parts = w.parts; }
+void store_quote_weight(ExactSubnet&, const Rational&) {}
+
+Perquintill default_quote_weight(const Subnet&) { return Perquintill::from_parts(BALANCER_DEFAULT_QUOTE_PARTS); }
+Rational default_quote_weight(const ExactSubnet&) { return Rational(1, 2); }
+
+std::optional<Perquintill> priced_weight(const Subnet& s, const fixed::U64F64& sqrt_price)
+{
+    // `price_sqrt.saturating_mul(price_sqrt)`: the v3 price, floored to U64F64, then BAL-008.
+    return chain::balancer::priced_quote_weight(s, sqrt_price.saturating_mul(sqrt_price));
+}
+std::optional<Rational> priced_weight(const ExactSubnet& s, const fixed::U64F64& sqrt_price)
+{
+    return exact::balancer::priced_quote_weight(s, sqrt_price);
+}
+
+}  // namespace
+
+template <typename Model>
+Bridged<Model> migrate_swapv3_to_balancer(const V3Remnant<Model>& v3)
+{
+    Bridged<Model> out;
+    out.subnet = v3.subnet;
+    // The Balancer's storage starts empty: `PalSwapInitialized` false, `SwapBalancer` its default.
+    out.subnet.pal_swap_initialized = false;
+    out.subnet.swap_balancer_quote_parts = BALANCER_DEFAULT_QUOTE_PARTS;
+    out.quote_weight = default_quote_weight(out.subnet);
+    out.tao_provided_unread = v3.tao_provided;
+    out.alpha_in_provided_unread = v3.alpha_in_provided;
+    if (!v3.alpha_sqrt_price)
+        return out;  // not in `AlphaSqrtPrice::iter()`: the first swap initialises
+    if (const auto w = priced_weight(out.subnet, *v3.alpha_sqrt_price)) {
+        out.quote_weight = *w;
+        out.price_initialized = true;
+        store_quote_weight(out.subnet, *w);
+    }
+    // A failed initialisation falls back to `Balancer::default()`, initialised all the same.
+    out.subnet.pal_swap_initialized = true;
+    return out;
+}
+
+template Bridged<ChainModel> migrate_swapv3_to_balancer(const V3Remnant<ChainModel>&);
+template Bridged<ExactModel> migrate_swapv3_to_balancer(const V3Remnant<ExactModel>&);
+
+}  // namespace balancer
 
 }  // namespace dtao

@@ -150,6 +150,19 @@ chainstate_v3_pools_feed_eval)
     printf '{"id":"q","ruleset":"spec:348","op":"sim_swap_tao_for_alpha","input":%s}\n' "$input" > "$TMP/req"
     "$DTAO" eval --input "$TMP/req" > "$TMP/out" 2> "$TMP/err" || fail "eval exited non-zero"
     grep -q '"alpha_amount":"107214123361"' "$TMP/out" || fail "not mainnet's quote: $(head -c 300 "$TMP/out")"
+    # The same pool through the bridge (BAL-009): the Balancer pool keeps the v3 price. SN1's
+    # v3 price is 9 322 030 rao per alpha (the capture's current_alpha_price); the bridged
+    # price, read back as rao, must be within a rao of it.
+    input=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["1"]))' "$TMP/pools.json")
+    printf '{"id":"b","ruleset":"v3.4.8-423","op":"migrate_swapv3_to_balancer","input":%s}\n' "$input" > "$TMP/req"
+    "$DTAO" eval --input "$TMP/req" > "$TMP/bridge" 2> "$TMP/err" || fail "eval exited non-zero"
+    python3 -c '
+import json, sys
+out = json.load(open(sys.argv[1]))["output"]
+assert out["price_initialized"] is True, out
+rao = int(out["price"]["bits"]) * 10**9 >> 64
+assert abs(rao - 9322030) <= 1, rao
+' "$TMP/bridge" || fail "the bridge did not keep the v3 price: $(head -c 300 "$TMP/bridge")"
     # a Balancer-era capture holds items no v3 pool has: refused, exit 1, nothing written
     if "$DTAO" chainstate v3-pools "$SRC/tests/data/mainnet/sn1_9240388.json" -o "$TMP/bad.json" 2> "$TMP/err"; then
         fail "a Balancer-era capture was decoded as v3 pools"

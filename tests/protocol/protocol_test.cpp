@@ -206,6 +206,11 @@ TEST(protocol, every_op_answers_a_minimal_request)
         {"network_lock_cost", {{"state", bstate}}},
         {"register_network", {{"state", {{"block", "7200"}}}}},
         {"start_call", {{"state", bstate}, {"netuid", "1"}}},
+        {"migrate_swapv3_to_balancer",
+         {{"subnet_tao", "1000000000"},
+          {"subnet_alpha_in", "4000000000"},
+          {"subnet_tao_provided", "7"},
+          {"alpha_sqrt_price", {{"type", "U64F64"}, {"bits", "9223372036854775808"}}}}},
     };
     // Every op of `dtao ops` is exercised in at least one era.
     std::set<std::string> listed, exercised;

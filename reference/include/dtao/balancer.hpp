@@ -240,6 +240,40 @@ template <typename Model>
 [[nodiscard]] Result<AmountOf<Model>> max_amount_remove(const Ruleset& rules, const SubnetT<Model>& s,
                                                         u64 minimum_reserve, u64 limit_price);
 
+/// A subnet's storage at the last block of the v3 pool, as the migration to the Balancer finds it.
+template <typename Model>
+struct V3Remnant
+{
+    SubnetT<Model> subnet;                          ///< `SubnetTAO`, `SubnetAlphaIn`, … as stored
+    AmountOf<Model> tao_provided{};                 ///< `SubnetTaoProvided`
+    AmountOf<Model> alpha_in_provided{};            ///< `SubnetAlphaInProvided`
+    std::optional<fixed::U64F64> alpha_sqrt_price;  ///< `Swap.AlphaSqrtPrice`, when stored
+};
+
+/// What the migration leaves of a subnet.
+template <typename Model>
+struct Bridged
+{
+    /// The Balancer pool: the reserves as stored, `PalSwapInitialized`, and on chain the weight
+    /// as Perquintill parts (the exact model keeps its weight in `quote_weight` only).
+    SubnetT<Model> subnet;
+    WeightOf<Model> quote_weight{};  ///< w2
+    bool price_initialized = false;  ///< w2 from the v3 price (not the default ½)
+    /// The `*Provided` maps, which no code of the Balancer era reads (F-045).
+    AmountOf<Model> tao_provided_unread{};
+    AmountOf<Model> alpha_in_provided_unread{};
+};
+
+/// @rule BAL-009  `migrate_swapv3_to_balancer` for one subnet. A stored `AlphaSqrtPrice` s
+/// initialises the weights from p = s² (U64F64 `saturating_mul` on chain) and the reserves as
+/// stored, by BAL-008; when that fails the subnet takes the default weights (½) and is marked
+/// initialised. Without a stored price the subnet is left uninitialised (its first swap sets ½).
+/// The reserves do not move: `SubnetTaoProvided` and `SubnetAlphaInProvided` are neither folded in
+/// nor read (F-045), and the v3 storage (ticks, positions, fee globals, scrap reservoirs) is
+/// deleted.
+template <typename Model>
+[[nodiscard]] Bridged<Model> migrate_swapv3_to_balancer(const V3Remnant<Model>& v3);
+
 }  // namespace balancer
 
 namespace chain::balancer {
@@ -324,11 +358,13 @@ std::pair<u64, u64> adjust_protocol_liquidity(Subnet& s, u64 tao, u64 alpha);
 /// `reserves_out_of_balance` (and no change) when that sum is 0 or w2 is out of range.
 Result<bool> maybe_initialize_palswap(Subnet& s, std::optional<U64F64> price);
 
-/// @rule BAL-009  `migrate_swapv3_to_balancer` for one subnet with a stored v3
-/// `AlphaSqrtPrice`: initialise with p = sqrt_price `saturating_mul` sqrt_price, falling
-/// back to the default weights (½) and marking the subnet initialised when that fails.
-/// Returns whether the price initialisation succeeded.
-bool migrate_swapv3_to_balancer(Subnet& s, U64F64 alpha_sqrt_price);
+/// @rule BAL-008  The priced weight w2 = y/(p·x + y) of `maybe_initialize_palswap`, rounded as
+/// there; nullopt when the sum is 0 or w2 is out of range.
+[[nodiscard]] std::optional<Perquintill> priced_quote_weight(const Subnet& s, U64F64 price);
+
+using V3Remnant = dtao::balancer::V3Remnant<ChainModel>;
+using Bridged = dtao::balancer::Bridged<ChainModel>;
+using dtao::balancer::migrate_swapv3_to_balancer;
 
 using dtao::balancer::do_swap;
 using dtao::balancer::max_amount_add;
@@ -405,6 +441,14 @@ inline constexpr unsigned POW_ERROR_BITS = 250;
 [[nodiscard]] std::optional<Rational> update_weights_for_added_liquidity(const Rational& w2, const Rational& y,
                                                                          const Rational& x, const Rational& dy,
                                                                          const Rational& dx);
+
+/// @rule BAL-008  The priced weight exactly: w2 = y/(p·x + y), p = s² for the square-root price s
+/// (not floored); nullopt when the sum is 0 or w2 is outside [0.01, 0.99].
+[[nodiscard]] std::optional<Rational> priced_quote_weight(const ExactSubnet& s, const fixed::U64F64& sqrt_price);
+
+using V3Remnant = dtao::balancer::V3Remnant<ExactModel>;
+using Bridged = dtao::balancer::Bridged<ExactModel>;
+using dtao::balancer::migrate_swapv3_to_balancer;
 
 using Swap = dtao::balancer::SwapOutcome<ExactModel>;
 using StakeOutcome = dtao::balancer::StakeOutcome<ExactModel>;

@@ -39,6 +39,7 @@ enum class Op
     register_network,
     start_call,
     blocks_until_next_epoch,
+    migrate_swapv3_to_balancer,
 };
 
 /// The form an op takes in a ruleset: the variant of the rule family that answers it, or
@@ -100,6 +101,8 @@ enum class Form
     case Op::drain_pending_emission: return only(coinbase == Form::launch, coinbase);
     case Op::dividend_distribution: return only(coinbase == Form::injection_capped, coinbase);
     case Op::blocks_until_next_epoch: return only(rules.epoch_schedule == EpochSchedule::modulo, Form::modulo);
+    // The bridge from the v3 pool is the Balancer pool's code: every Balancer release carries it.
+    case Op::migrate_swapv3_to_balancer: return only(pool == Form::balancer, pool);
     }
     return Form::absent;
 }
@@ -180,7 +183,8 @@ inline constexpr std::array ALL_OPS{Op::block_emission,
                                     Op::network_lock_cost,
                                     Op::register_network,
                                     Op::start_call,
-                                    Op::blocks_until_next_epoch};
+                                    Op::blocks_until_next_epoch,
+                                    Op::migrate_swapv3_to_balancer};
 
 /// The protocol name of an op.
 [[nodiscard]] constexpr std::string_view to_string(Op op) noexcept
@@ -206,6 +210,7 @@ inline constexpr std::array ALL_OPS{Op::block_emission,
     case Op::register_network: return "register_network";
     case Op::start_call: return "start_call";
     case Op::blocks_until_next_epoch: return "blocks_until_next_epoch";
+    case Op::migrate_swapv3_to_balancer: return "migrate_swapv3_to_balancer";
     }
     return "";
 }

@@ -45,6 +45,10 @@ inline Rational as_model(fixed::U96F32 v, ExactModel) { return v.to_rational(); 
 [[nodiscard]] std::string sdec(i128 v);
 /// A v3 pool's `Ticks`, ascending by index, as the `ticks` input and output.
 [[nodiscard]] json write_ticks(const v3::Pool& p);
+/// The v3 pool of a request: the flat pool, the `*Provided` reserves (the pallet's reserves
+/// are their sums with SubnetTAO and SubnetAlphaIn) and the swap pallet's storage, `Ticks`
+/// included, each field checked.
+[[nodiscard]] v3::Pool read_v3_pool(const Ruleset& rules, Reader& r);
 /// The concentrated forms: the v3 pool's price, quotes and swap.
 [[nodiscard]] const std::vector<OpForm>& concentrated_handlers();
 

@@ -124,6 +124,52 @@ json op_pow_ratio_scaled(const Context& c, Reader& r)
     return {{"result", v ? json(v->str()) : json()}};
 }
 
+// ------------------------------------------------------------------ the bridge
+
+/// The weight the migration set, as each model writes it: Perquintill parts on chain, the exact
+/// rational otherwise (as `adjust_protocol_liquidity`).
+json write_weight(json out, Perquintill w)
+{
+    out["swap_balancer_quote_parts"] = dec(w.parts);
+    return out;
+}
+json write_weight(json out, const Rational& w)
+{
+    out["quote_weight"] = num(w);
+    return out;
+}
+
+json op_migrate_swapv3_to_balancer(const Context& c, Reader& r)
+{
+    // The whole v3 pool is read, so each of its fields is checked; the migration deletes all but
+    // the reserves and the price (BAL-009).
+    (void)read_v3_pool(c.rules, r);
+    const Subnet s = read_pool(r);
+    const u64 tao_provided = r.u64_or(in::SUBNET_TAO_PROVIDED);
+    const u64 alpha_provided = r.u64_or(in::SUBNET_ALPHA_IN_PROVIDED);
+    // Absent: the subnet is not in `AlphaSqrtPrice::iter()` (the v3 pool never initialised it).
+    const std::optional<U64F64> sqrt_price =
+        r.has(in::ALPHA_SQRT_PRICE) ? std::optional(r.fixed_or<U64F64>(in::ALPHA_SQRT_PRICE)) : std::nullopt;
+    r.finish();
+    return in_model(c, [&](auto model) -> json {
+        using Model = decltype(model);
+        balancer::V3Remnant<Model> v3;
+        v3.subnet = as_model(s, model);
+        v3.tao_provided = dtao::Arithmetic<Model>::amount_of(tao_provided);
+        v3.alpha_in_provided = dtao::Arithmetic<Model>::amount_of(alpha_provided);
+        v3.alpha_sqrt_price = sqrt_price;
+        const auto b = balancer::migrate_swapv3_to_balancer(v3);
+        return write_weight({{"subnet_tao", amount(b.subnet.subnet_tao)},
+                             {"subnet_alpha_in", amount(b.subnet.subnet_alpha_in)},
+                             {"pal_swap_initialized", b.subnet.pal_swap_initialized},
+                             {"price_initialized", b.price_initialized},
+                             {"price", num(balancer::current_price_at(b.subnet, b.quote_weight))},
+                             {"tao_provided_unread", amount(b.tao_provided_unread)},
+                             {"alpha_in_provided_unread", amount(b.alpha_in_provided_unread)}},
+                            b.quote_weight);
+    });
+}
+
 // ------------------------------------------------------------------ stake ops
 
 /// The pool of a stake op: the Balancer pool and `SubnetVolume`, which the op writes (BAL-010),
@@ -204,6 +250,7 @@ const std::vector<OpForm>& balancer_handlers()
         {Op::pow_ratio_scaled, Form::balancer, op_pow_ratio_scaled, "BIGM-004"},
         {Op::add_stake, Form::balancer, op_add_stake, "BAL-011"},
         {Op::remove_stake, Form::balancer, op_remove_stake, "BAL-011"},
+        {Op::migrate_swapv3_to_balancer, Form::balancer, op_migrate_swapv3_to_balancer, "BAL-009"},
     };
     return table;
 }

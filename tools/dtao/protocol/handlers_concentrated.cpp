@@ -45,8 +45,8 @@ void protocol_position_ticks(v3::Pool& p)
     p.ticks[tick::MAX_INDEX] = v3::Tick{-l, p.liquidity, {}, {}};
 }
 
-/// The v3 pool of a request: the flat pool, the `*Provided` reserves (the pallet's reserves
-/// are their sums with SubnetTAO and SubnetAlphaIn) and the swap pallet's storage.
+}  // namespace
+
 v3::Pool read_v3_pool(const Ruleset& rules, Reader& r)
 {
     const Subnet s = read_pool(r);
@@ -85,6 +85,8 @@ v3::Pool read_v3_pool(const Ruleset& rules, Reader& r)
     }
     return p;
 }
+
+namespace {
 
 json op_alpha_price(const Context& c, Reader& r)
 {

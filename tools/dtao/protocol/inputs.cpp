@@ -71,6 +71,9 @@ const InputShape V3_POOL =
                 &CURRENT_LIQUIDITY, &V3_FEE_RATE, &FEE_GLOBAL_TAO, &FEE_GLOBAL_ALPHA, &TICKS, &SWAP_MINIMUM_RESERVE});
 const InputShape V3_SIM_SWAP_IN = plus(V3_POOL, {&AMOUNT});
 const InputShape V3_SWAP_IN = plus(V3_POOL, {&SIDE, &AMOUNT, &SWAP_LIMIT_PRICE, &DROP_FEES});
+/// The bridge takes the whole v3 pool (the migration reads the flat pool, the `*Provided` maps and
+/// the square-root price when stored, and deletes the rest).
+const InputShape& MIGRATE_SWAPV3_TO_BALANCER_IN = V3_POOL;
 
 /// Each form's list, one line per (op, form) the handlers answer.
 const std::map<std::pair<Op, Form>, const InputShape*>& table()
@@ -100,6 +103,7 @@ const std::map<std::pair<Op, Form>, const InputShape*>& table()
         {{Op::pow_ratio_scaled, Form::balancer}, &POW_RATIO_SCALED_IN},
         {{Op::add_stake, Form::balancer}, &BALANCER_ADD_STAKE_IN},
         {{Op::remove_stake, Form::balancer}, &BALANCER_REMOVE_STAKE_IN},
+        {{Op::migrate_swapv3_to_balancer, Form::balancer}, &MIGRATE_SWAPV3_TO_BALANCER_IN},
         {{Op::update_moving_price, Form::injection_capped}, &CAPPED_MOVING_PRICE_IN},
         {{Op::coinbase, Form::injection_capped}, &COINBASE_IN},
         {{Op::block, Form::injection_capped}, &CAPPED_BLOCK_IN},

@@ -123,6 +123,10 @@ const Shape SWAP = fields({dec("amount_paid_in"), dec("amount_paid_out"), dec("f
 /// The exact model reports the new weight as the rational it is, not rounded to parts.
 const Shape ADJUST_PROTOCOL_LIQUIDITY =
     fields({dec("tao"), dec("alpha"), chain_only(dec("swap_balancer_quote_parts")), exact_only(fixed("quote_weight"))});
+const Shape MIGRATE_SWAPV3_TO_BALANCER =
+    fields({dec("subnet_tao"), dec("subnet_alpha_in"), flag("pal_swap_initialized"), flag("price_initialized"),
+            chain_only(dec("swap_balancer_quote_parts")), exact_only(fixed("quote_weight")), fixed("price"),
+            dec("tao_provided_unread"), dec("alpha_in_provided_unread")});
 /// The exact model's answer: the true value's rigorous enclosure, and its floor where the
 /// reduced exponent is small enough to compute it.
 const Shape ENCLOSURE = fields({dec("lower"), dec("upper"), sometimes(dec("floor"))});
@@ -246,6 +250,7 @@ const std::map<std::pair<Op, Form>, const Shape*>& table()
         {{Op::pow_ratio_scaled, Form::balancer}, &POW_RATIO_SCALED},
         {{Op::add_stake, Form::balancer}, &BALANCER_ADD_STAKE},
         {{Op::remove_stake, Form::balancer}, &BALANCER_REMOVE_STAKE},
+        {{Op::migrate_swapv3_to_balancer, Form::balancer}, &MIGRATE_SWAPV3_TO_BALANCER},
         {{Op::update_moving_price, Form::injection_capped}, &CAPPED_MOVING_PRICE},
         {{Op::coinbase, Form::injection_capped}, &CAPPED_COINBASE},
         {{Op::block, Form::injection_capped}, &CAPPED_BLOCK},

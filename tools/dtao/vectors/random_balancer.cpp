@@ -9,6 +9,10 @@
 
 #include <boost/multiprecision/cpp_int.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <string>
+
 namespace dtao::vectors {
 
 using detail::dec;
@@ -162,6 +166,25 @@ json draw_input(const std::string& op, Rng& r, const Ruleset& rules)
         add_balancer_pool_fields(in, r);
         in["tao"] = dec(r.chance(80) ? r.log_range(0, 10'000'000'000'000ULL) : r.amount());
         in["alpha"] = dec(r.chance(80) ? r.log_range(0, 10'000'000'000'000ULL) : r.amount());
+        return in;
+    }
+    if (op == "migrate_swapv3_to_balancer") {
+        json in = random_pool(r);
+        if (r.chance(30))
+            in["subnet_tao_provided"] = dec(r.log_range(0, 10'000'000'000'000ULL));
+        if (r.chance(30))
+            in["subnet_alpha_in_provided"] = dec(r.log_range(0, 10'000'000'000'000ULL));
+        if (r.chance(85)) {
+            // the square root of the reserve ratio, off by up to a factor of 16 either way (so
+            // that the weight lands inside and outside [0.01, 0.99]), or any U64F64
+            const double y = std::stod(in["subnet_tao"].get<std::string>());
+            const double x = std::stod(in["subnet_alpha_in"].get<std::string>());
+            const double root = x > 0 ? std::sqrt(y / x) * std::ldexp(1.0, static_cast<int>(r.range(0, 8)) - 4) : 1.0;
+            const double bits = std::min(root * std::ldexp(1.0, 64), std::ldexp(1.0, 127));
+            in["alpha_sqrt_price"] = {
+                {"type", "U64F64"},
+                {"bits", r.chance(80) ? boost::multiprecision::cpp_int(bits).str() : big_dec(r, 128)}};
+        }
         return in;
     }
     if (op == "pow_ratio_scaled") {

@@ -197,7 +197,8 @@ std::vector<std::string> random_ops()
             "swap",
             "adjust_protocol_liquidity",
             "pow_ratio_scaled",
-            "dividend_distribution"};
+            "dividend_distribution",
+            "migrate_swapv3_to_balancer"};
 }
 
 json random_input(const std::string& op, Rng& r)

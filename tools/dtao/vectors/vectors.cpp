@@ -76,7 +76,10 @@ const std::vector<FamilyInfo>& family_list()
          {"sim_swap_tao_for_alpha", "sim_swap_alpha_for_tao", "swap"},
          "swaps: constant product (POOL-003, POOL-004), the Balancer pool with its fee and limit (BAL-005), the v3 "
          "pool's swap and runtime quotes (VSWAP-008, VSWAP-010)"},
-        {"liquidity", {"adjust_protocol_liquidity"}, "the Balancer pool's reweighting on protocol liquidity (BAL-007)"},
+        {"liquidity",
+         {"adjust_protocol_liquidity", "migrate_swapv3_to_balancer"},
+         "the Balancer pool's reweighting on protocol liquidity (BAL-007) and its initialisation from the v3 pool "
+         "(BAL-009)"},
         {"bigmath", {"pow_ratio_scaled"}, "safe-bigmath's pow_ratio_scaled, both paths (BIGM-004 … BIGM-006)"},
         {"limit", {"max_amount_add", "max_amount_remove"}, "limit-order maxima (STAKE-005, STAKE-006)"},
         {"stake", {"add_stake", "remove_stake"}, "staking with fee, validation and limits (STAKE-007 … STAKE-009)"},
