@@ -27,7 +27,7 @@
 //     formula satisfies ⌊o⌋ − 1 ≤ chain < o + X·(4·10^-18 + 2^-64) + 2^-200 (X = paid-out
 //     reserve; ⌊o⌋ ≤ chain when w = ½). See spec/balancer.md BAL-003.
 //
-// Reproduce: ./dtao.sh fuzz balancer 0 <crash-file>   (PRINT=1 prints the decoded input)
+// Reproduce: ./dtao.sh fuzz balancer repro <crash-file>   (it prints the decoded input)
 #include "fuzz_common.hpp"
 
 #include "dtao/balancer.hpp"

@@ -39,7 +39,7 @@
 //  5. Registration burns exactly lock − pool from TotalIssuance (clamped at 0).
 //  6. On the clamping rulesets a moving price never rises above max(old, 1).
 //
-// Reproduce: ./dtao.sh fuzz coinbase 0 <crash-file>   (PRINT=1 prints the input)
+// Reproduce: ./dtao.sh fuzz coinbase repro <crash-file>   (it prints the decoded input)
 #include "fuzz_common.hpp"
 
 #include "dtao/coinbase.hpp"

@@ -37,7 +37,7 @@
 // Not covered here (no closed-form bound documented yet): DRAIN-*, REG-*.
 // The EMA (EMA-001/002) has its own target, ema_fuzz.
 //
-// Reproduce: ./dtao.sh fuzz differential 0 <crash-file>   (PRINT=1 prints the input)
+// Reproduce: ./dtao.sh fuzz differential repro <crash-file>   (it prints the decoded input)
 #include "fuzz_common.hpp"
 
 #include "dtao/testing/builders.hpp"

@@ -25,7 +25,7 @@
 //  4. Whole path: |m_chain,n − m_exact,n| ≤ Σ of the step bounds of 3 (the
 //     exact update is a contraction by 1 − α ≤ 1).
 //
-// Reproduce: ./dtao.sh fuzz ema 0 <crash-file>   (PRINT=1 prints the input)
+// Reproduce: ./dtao.sh fuzz ema repro <crash-file>   (it prints the decoded input)
 #include "fuzz_common.hpp"
 
 #include "dtao/ema.hpp"

@@ -28,7 +28,7 @@
 //                                  (checked with long double), the integer part
 //                                  ⌊log2 x⌋ or one more (F-009).
 //
-// Reproduce: ./dtao.sh fuzz fixed 0 <crash-file>   (PRINT=1 prints the input)
+// Reproduce: ./dtao.sh fuzz fixed repro <crash-file>   (it prints the decoded input)
 #include "fuzz_common.hpp"
 
 #include "dtao/testing/bigint.hpp"

@@ -55,7 +55,7 @@
 //     lock as pool TAO at the median price, weights ½, emission off (BREG-002); start_call
 //     succeeds once (BREG-003).
 //
-// Reproduce: ./dtao.sh fuzz injection_capped repro <crash-file>   (PRINT=1 prints the input)
+// Reproduce: ./dtao.sh fuzz injection_capped repro <crash-file>   (it prints the decoded input)
 #include "fuzz_common.hpp"
 
 #include "dtao/testing/compare.hpp"

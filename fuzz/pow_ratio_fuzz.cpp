@@ -30,7 +30,7 @@
 //     "returns" is checked: the library returns garbage there, even negative values.
 // Sizes are bounded so one input runs in well under 10 ms.
 //
-// Reproduce: ./dtao.sh fuzz pow_ratio 0 <crash-file>   (PRINT=1 prints the input)
+// Reproduce: ./dtao.sh fuzz pow_ratio repro <crash-file>   (it prints the decoded input)
 #include "fuzz_common.hpp"
 
 #include "dtao/numeric/bigmath.hpp"

@@ -9,7 +9,7 @@
 // dump() (strict UTF-8, as `dtao eval` writes it) and the serialised text parses
 // back to the same value — a clean JSON response line.
 //
-// Reproduce: ./dtao.sh fuzz protocol 0 <crash-file>
+// Reproduce: ./dtao.sh fuzz protocol repro <crash-file>
 #include "fuzz_common.hpp"
 
 #include "protocol.hpp"

@@ -30,7 +30,7 @@
 // output rounded up instead of down): the target must find it at once
 // (fuzz/mutant_check.sh).
 //
-// Reproduce: ./dtao.sh fuzz swap 0 <crash-file>   (PRINT=1 prints the decoded input)
+// Reproduce: ./dtao.sh fuzz swap repro <crash-file>   (it prints the decoded input)
 #include "fuzz_common.hpp"
 
 #include "dtao/pool.hpp"

@@ -12,7 +12,7 @@
 //                                         TICK-005 always answers, inside the range
 // Nothing may throw.
 //
-// Reproduce: ./dtao.sh fuzz tick 0 <crash-file>   (PRINT=1 prints the input)
+// Reproduce: ./dtao.sh fuzz tick repro <crash-file>   (it prints the decoded input)
 #include "fuzz_common.hpp"
 
 #include "dtao/tick.hpp"

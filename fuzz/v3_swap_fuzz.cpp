@@ -4,12 +4,13 @@
 // Input (big-endian, zeros past the end):
 //   u8 flags: bit 0 sell, bit 1 fees dropped, bit 2 the default limit (else the u64 below),
 //             bit 3 pool not initialised, bit 4 the mock's minimum reserve 1 (else finney's 10^6),
-//             bits 5-7 the ruleset: V3_RULESETS[(k + 5) % 8], so 0 is v3.2.10-334 (spec 348's rules,
-//             which the corpus was grown on) and the eight cover every swap delta (v3.4.6-421
-//             swaps as v3.3.12-391)
+//             bits 5-7 the ruleset: 0 v3.2.10-334 (spec 348's rules, which the corpus was grown on),
+//             then v3.3.11-385, v3.3.12-391, v3.2.0, v3.2.1, v3.2.2, v3.2.3, v3.2.5: every swap delta
+//             (v3.2.4 swaps as v3.2.3, v3.4.6-421 as v3.3.12-391) and every protocol-liquidity form
 //   u64 SubnetTAO, u64 SubnetAlphaIn, u16 FeeRate, u64 amount, u64 limit price (rao per alpha)
 //   u8 positions (mod 4), each: i16 lower-tick offset from the current tick, u16 width (+1),
 //             u64 liquidity (mod the pool's + 1)
+//   after a committed swap: u64 TAO and u64 alpha injected, u32 and u32 scrap reservoirs
 // Asserted (exact integers; nothing may throw):
 //  1. An error leaves the pool as it was; a simulation always does.
 //  2. Net input + fee ≤ amount; the fee never above the net input (every rate below ½ here);
@@ -22,11 +23,18 @@
 //  6. Where the fee goes (RSET-033): from v3.3.11-385 each step with an input gives its whole fee
 //     to the block author and the fee globals never move, and no step with an input pays out
 //     nothing; before, nothing goes to the author.
+//  7. The protocol position takes an injection (VSWAP-016, RSET-035): nothing minted or lost by
+//     the split (what goes in plus the reservoirs after = the injection, the fees and the
+//     reservoirs before, while those sums stay below 2^64), the reservoirs untouched before
+//     v3.2.10-334, the current liquidity never falls, and (short of its saturation) neither does
+//     the gap between it and the position's liquidity (F-046).
 //
-// Reproduce: ./dtao.sh fuzz v3_swap 0 <crash-file>   (PRINT=1 prints the input)
+// Reproduce: ./dtao.sh fuzz v3_swap repro <crash-file>   (it prints the decoded input)
 #include "fuzz_common.hpp"
 
 #include "dtao/v3_swap.hpp"
+
+#include <array>
 
 using namespace dtao;
 using dtao::fuzz::Input;
@@ -58,7 +66,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t flags = in.u8();
     const SwapSide side = flags & 1 ? SwapSide::sell : SwapSide::buy;
     const Fees fees = flags & 2 ? Fees::dropped : Fees::charged;
-    const Ruleset& rules = V3_RULESETS[((flags >> 5) + 5) % 8];
+    // The order the corpus was grown with (spec 348's rules first); see the header.
+    static const std::array<const Ruleset*, 8> by_flag{&V3_2_10_334, &V3_3_11_385, &V3_3_12_391, &V3_2_0,
+                                                       &V3_2_1,      &V3_2_2,      &V3_2_3,      &V3_2_5};
+    const Ruleset& rules = *by_flag[flags >> 5];
     v3::Pool pool;
     pool.tao_reserve = in.u64be();
     pool.alpha_reserve = in.u64be();
@@ -157,5 +168,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_ASSERT_EQ(out_acc, c->amount_paid_out);
     FUZZ_ASSERT_EQ(author_acc, c->fee_to_block_author);
     FUZZ_ASSERT(same_pool(p, committed));
+
+    // 7: the protocol position takes an injection
+    if (!committed.protocol_position)
+        return 0;
+    const u64 tao = in.u64be(), alpha = in.u64be();
+    committed.scrap_reservoir_tao = in.u64be(4);
+    committed.scrap_reservoir_alpha = in.u64be(4);
+    const v3::Pool before = committed;
+    const v3::ProtocolLiquidityResult a = v3::adjust_protocol_liquidity(rules, committed, tao, alpha);
+    FUZZ_ASSERT(a.adjusted);  // the full-range position's ticks have prices
+    const Int tao_total = Int(tao) + a.fees_tao + before.scrap_reservoir_tao;
+    const Int alpha_total = Int(alpha) + a.fees_alpha + before.scrap_reservoir_alpha;
+    if (rules.v3_protocol_liquidity == V3ProtocolLiquidity::proportional_scraps) {
+        // the pallet's sums saturate at u64::MAX, as ours do; below it nothing is lost
+        if (tao_total <= U64_MAX && alpha_total <= U64_MAX) {
+            FUZZ_ASSERT(Int(a.tao_in) + committed.scrap_reservoir_tao == tao_total);
+            FUZZ_ASSERT(Int(a.alpha_in) + committed.scrap_reservoir_alpha == alpha_total);
+        }
+    } else {
+        FUZZ_ASSERT_EQ(committed.scrap_reservoir_tao, before.scrap_reservoir_tao);
+        FUZZ_ASSERT_EQ(committed.scrap_reservoir_alpha, before.scrap_reservoir_alpha);
+    }
+    FUZZ_ASSERT(committed.liquidity >= before.liquidity);
+    // `CurrentLiquidity` saturates at u64::MAX, as on chain; below it the gap never closes
+    if (Int(before.liquidity) + a.liquidity_delta <= U64_MAX)
+        FUZZ_ASSERT(Int(committed.liquidity) - committed.protocol_position->liquidity >=
+                    Int(before.liquidity) - before.protocol_position->liquidity);
     return 0;
 }

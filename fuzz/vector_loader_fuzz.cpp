@@ -12,7 +12,7 @@
 // exactly one of output/error expected; and judging each case against a
 // response that repeats its expected outcome never throws and gives `pass`.
 //
-// Reproduce: ./dtao.sh fuzz vector_loader 0 <crash-file>
+// Reproduce: ./dtao.sh fuzz vector_loader repro <crash-file>
 #include "fuzz_common.hpp"
 
 #include "conform.hpp"

@@ -19,6 +19,7 @@
 
 #include <cmath>
 #include <functional>
+#include <tuple>
 #include <vector>
 
 namespace dtao::prop {
@@ -154,6 +155,56 @@ RC_GTEST_PROP(v3_swap, vswap_008_simulation_changes_nothing_and_commit_agrees, (
     RC_ASSERT((buy ? sim.tao_fee : sim.alpha_fee) == r->fee_paid);
     RC_ASSERT(r->amount_paid_in + r->fee_paid <= c.amount);
     RC_ASSERT(p.current_tick == tick::from_sqrt_price_bounded(p.sqrt_price));
+}
+
+/// The protocol position (@rule VSWAP-015 VSWAP-016) after a committed swap left fees in the
+/// globals, taking an injection of up to 10^13 of each token and reservoirs of up to 10^9:
+///  - nothing is minted or lost by the split: what went in plus the reservoirs after equals the
+///    injection plus the collected fees plus the reservoirs before, in each token (v3.2.10-334+);
+///    before, what went in is the injection plus the fees and the reservoirs are untouched;
+///  - what went in is at the price: ⌊α'·p⌋ = τ' or ⌊τ'/p⌋ = α' (p = s² in U64F64);
+///  - the pool's liquidity and the position's ticks never fall, and the gap between the current
+///    liquidity and the position's never closes (F-046: it can only grow).
+RC_GTEST_PROP(v3_swap, vswap_016_protocol_liquidity_conserves_and_never_lowers_the_pool, ())
+{
+    Case c = *swap_case();
+    const U64F64 limit = *v3::limit_sqrt_price(c.side == SwapSide::buy ? v3::max_price() : v3::min_price());
+    std::ignore = v3::swap(c.rules, c.side, c.pool, c.amount, limit, Fees::charged, SwapRun::commit);
+    v3::Pool p = c.pool;
+    RC_PRE(p.protocol_position.has_value());
+    p.scrap_reservoir_tao = *rc::gen::inRange<u64>(0, 1'000'000'000);
+    p.scrap_reservoir_alpha = *rc::gen::inRange<u64>(0, 1'000'000'000);
+    const u64 tao = *rc::gen::inRange<u64>(0, 10'000'000'000'000);
+    const u64 alpha = *rc::gen::inRange<u64>(0, 10'000'000'000'000);
+    const v3::Pool before = p;
+    const v3::ProtocolLiquidityResult r = v3::adjust_protocol_liquidity(c.rules, p, tao, alpha);
+    RC_ASSERT(r.adjusted);
+    const auto sum = [](std::initializer_list<u64> v) {
+        Int s = 0;
+        for (const u64 x : v)
+            s += x;
+        return s;
+    };
+    if (c.rules.v3_protocol_liquidity == V3ProtocolLiquidity::proportional_scraps) {
+        RC_ASSERT(sum({r.tao_in, p.scrap_reservoir_tao}) == sum({tao, r.fees_tao, before.scrap_reservoir_tao}));
+        RC_ASSERT(sum({r.alpha_in, p.scrap_reservoir_alpha}) ==
+                  sum({alpha, r.fees_alpha, before.scrap_reservoir_alpha}));
+        const U64F64 price = before.sqrt_price.saturating_mul(before.sqrt_price);
+        const u64 alpha_worth = U64F64::saturating_from_u64(r.alpha_in).saturating_mul(price).saturating_to_u64();
+        const u64 tao_worth = U64F64::saturating_from_u64(r.tao_in).safe_div(price).saturating_to_u64();
+        RC_ASSERT(alpha_worth == r.tao_in || tao_worth == r.alpha_in);
+    } else {
+        RC_ASSERT(sum({r.tao_in}) == sum({tao, r.fees_tao}));
+        RC_ASSERT(sum({r.alpha_in}) == sum({alpha, r.fees_alpha}));
+        RC_ASSERT(p.scrap_reservoir_tao == before.scrap_reservoir_tao);
+        RC_ASSERT(p.scrap_reservoir_alpha == before.scrap_reservoir_alpha);
+    }
+    RC_ASSERT(p.liquidity >= before.liquidity);
+    const v3::Position& pos = *p.protocol_position;
+    RC_ASSERT(p.ticks.at(pos.tick_low).liquidity_gross >= before.ticks.at(pos.tick_low).liquidity_gross);
+    RC_ASSERT(p.ticks.at(pos.tick_high).liquidity_gross >= before.ticks.at(pos.tick_high).liquidity_gross);
+    const Int gap_before = Int(before.liquidity) - Int(before.protocol_position->liquidity);
+    RC_ASSERT(Int(p.liquidity) - Int(pos.liquidity) >= gap_before);
 }
 
 TEST(mutation, v3_output_rounded_up_is_caught)

@@ -96,6 +96,7 @@ TEST(capabilities, the_v3_year_answers_its_pool_and_names_the_rest)
     for (const auto& r : V3_RULESETS) {
         EXPECT_EQ(form_of(r, Op::alpha_price), Form::concentrated) << r.id;
         EXPECT_EQ(form_of(r, Op::swap), Form::concentrated) << r.id;
+        EXPECT_EQ(form_of(r, Op::adjust_protocol_liquidity), Form::concentrated) << r.id;
         // the runtime API from v3.2.5
         EXPECT_EQ(form_of(r, Op::sim_swap_tao_for_alpha), r.sim_swap_runtime_api ? Form::concentrated : Form::absent)
             << r.id;
@@ -106,7 +107,7 @@ TEST(capabilities, the_v3_year_answers_its_pool_and_names_the_rest)
         // had on chain, not modelled: never another era's form
         for (const Op op : {Op::coinbase, Op::block, Op::update_moving_price, Op::register_network, Op::start_call,
                             Op::add_stake, Op::remove_stake, Op::max_amount_add, Op::max_amount_remove,
-                            Op::adjust_protocol_liquidity, Op::drain_pending_emission, Op::dividend_distribution}) {
+                            Op::drain_pending_emission, Op::dividend_distribution}) {
             EXPECT_EQ(form_of(r, op), Form::not_modelled) << r.id << " " << to_string(op);
             EXPECT_TRUE(has_op(r, op));
             EXPECT_FALSE(answers(r, op));

@@ -62,6 +62,7 @@ std::set<std::string> delta(const Ruleset& a, const Ruleset& b)
     DTAO_FIELD(sim_swap_runtime_api)
     DTAO_FIELD(v3_fee_to_block_author)
     DTAO_FIELD(sim_swap_slippage)
+    DTAO_FIELD(v3_protocol_liquidity)
 #undef DTAO_FIELD
     return d;
 }
@@ -92,7 +93,8 @@ TEST(ruleset, table_metadata_and_lookup)
         {"v3.2.1", "v3.2.0", "9f33e759acd763497135043504dc048dcc599c31", 292, "2025-07-10"},
         {"v3.2.2", "v3.2.1", "7b541095b057a68e0090d8348bdc96a70dc56be8", 297, "2025-07-23"},
         {"v3.2.3", "v3.2.2", "6309d35929e484ebff70c7da68547fb9c60f0d11", 298, "2025-07-29"},
-        {"v3.2.5", "v3.2.3", "67c7ac6923b498c15f5541fd0e9ddcbeed38c3b7", 302, "2025-08-19"},
+        {"v3.2.4", "v3.2.3", "312c0be95983a98bed4120526351a94219d00449", 301, "2025-08-12"},
+        {"v3.2.5", "v3.2.4", "67c7ac6923b498c15f5541fd0e9ddcbeed38c3b7", 302, "2025-08-19"},
         {"v3.2.10-334", "v3.2.5", "6218ecc5cdab527a649c8fa5b0194db3f884571c", 334, "2025-11-04"},
         {"v3.3.11-385", "v3.2.10-334", "7eb6f9bb7c9ea19d60d11890d04ca352f9257fa8", 385, "2026-03-11"},
         {"v3.3.12-391", "v3.3.11-385", "7a727dd4d219a953391e91ed2f7aa942050938f1", 391, "2026-03-19"},
@@ -218,7 +220,7 @@ TEST(ruleset, unstake_debit_order_changes_no_amount)
     EXPECT_EQ(ta, tb);
 }
 
-/// @rule RSET-029 RSET-030 RSET-031 RSET-032 RSET-033 RSET-034 RSET-018
+/// @rule RSET-029 RSET-030 RSET-031 RSET-032 RSET-033 RSET-034 RSET-035 RSET-018
 TEST(ruleset, v3_year_is_v2_0_10_plus_its_deltas)
 {
     using S = std::set<std::string>;
@@ -236,10 +238,16 @@ TEST(ruleset, v3_year_is_v2_0_10_plus_its_deltas)
     // v3.2.3: the paid-out reserve alone is checked (RSET-031); the subsidy coinbase
     EXPECT_EQ(delta(V3_2_2, V3_2_3), S({"v3_reserve_check_paid_out_only", "coinbase"}));
     EXPECT_EQ(V3_2_3.coinbase, CoinbaseKind::v3_subsidy);
-    // v3.2.5: the sim_swap runtime API (RSET-032); v3.2.10-334: Taoflow shares
-    EXPECT_EQ(delta(V3_2_3, V3_2_5), S({"sim_swap_runtime_api"}));
-    EXPECT_EQ(delta(V3_2_5, V3_2_10_334), S({"coinbase"}));
+    // v3.2.4: the protocol position reinvests its fees (RSET-035); v3.2.5: the sim_swap runtime
+    // API (RSET-032); v3.2.10-334: Taoflow shares, the proportional split and the scrap
+    // reservoirs (RSET-035)
+    EXPECT_EQ(delta(V3_2_3, V3_2_4), S({"v3_protocol_liquidity"}));
+    EXPECT_EQ(V3_2_3.v3_protocol_liquidity, V3ProtocolLiquidity::reserves_only);
+    EXPECT_EQ(V3_2_4.v3_protocol_liquidity, V3ProtocolLiquidity::fees_reinvested);
+    EXPECT_EQ(delta(V3_2_4, V3_2_5), S({"sim_swap_runtime_api"}));
+    EXPECT_EQ(delta(V3_2_5, V3_2_10_334), S({"coinbase", "v3_protocol_liquidity"}));
     EXPECT_EQ(V3_2_10_334.coinbase, CoinbaseKind::v3_taoflow);
+    EXPECT_EQ(V3_2_10_334.v3_protocol_liquidity, V3ProtocolLiquidity::proportional_scraps);
     // v3.3.11-385: fees to the block author and the zero-output error (RSET-033); v3.3.12-391:
     // the six-field SimSwapResult (RSET-034); v3.4.6-421: the era-D coinbase
     EXPECT_EQ(delta(V3_2_10_334, V3_3_11_385), S({"v3_fee_to_block_author"}));
@@ -344,7 +352,8 @@ TEST(ruleset, every_mainnet_spec_names_its_ruleset)
     EXPECT_FALSE(find_ruleset_for_spec(283).has_value());  // never sampled
     EXPECT_FALSE(find_ruleset_for_spec(385).has_value());  // never sampled; its rules ran from 391
     EXPECT_EQ(find_ruleset_for_spec(290)->id, "v3.2.0");
-    EXPECT_EQ(find_ruleset_for_spec(301)->id, "v3.2.3");
+    EXPECT_EQ(find_ruleset_for_spec(298)->id, "v3.2.3");
+    EXPECT_EQ(find_ruleset_for_spec(301)->id, "v3.2.4");
     EXPECT_EQ(find_ruleset_for_spec(348)->id, "v3.2.10-334");
     EXPECT_EQ(find_ruleset_for_spec(391)->id, "v3.3.12-391");
     EXPECT_EQ(find_ruleset_for_spec(422)->id, "v3.4.6-421");

@@ -6,6 +6,7 @@
 // other values are derived in the comments. Mainnet's own quotes are
 // tests/chainstate/v3_quotes_test.cpp.
 #include "dtao/v3_swap.hpp"
+#include "v3_pools.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,20 +16,10 @@
 #include <vector>
 
 using namespace dtao;
+using dtao::test::v3_pools::mock_pool;
 using fixed::U64F64;
 
 namespace {
-
-/// A pool of the pallet's mock, initialised (`maybe_initialize_v3`).
-v3::Pool mock_pool(u64 tao, u64 alpha)
-{
-    v3::Pool p;
-    p.tao_reserve = tao;
-    p.alpha_reserve = alpha;
-    p.minimum_reserve = 1;
-    v3::maybe_initialize_v3(p);
-    return p;
-}
 
 u64 abs_diff(u64 a, u64 b) { return a > b ? a - b : b - a; }
 

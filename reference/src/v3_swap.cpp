@@ -2,7 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dtao/v3_swap.hpp"
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include <algorithm>
+#include <tuple>
 #include <iterator>
 #include <utility>
 
@@ -26,6 +29,30 @@ i32 prev_or_min(i32 t) { return t - 1 > tick::MAX_INDEX || t - 1 < tick::MIN_IND
 
 /// `TickIndex::current_bounded`: `CurrentTick` clamped to the index range.
 i32 current_bounded(const Pool& pool) { return std::clamp(pool.current_tick, tick::MIN_INDEX, tick::MAX_INDEX); }
+
+/// Which end of a position a tick is: the lower adds the liquidity to `liquidity_net`, the
+/// upper subtracts it.
+enum class TickEnd
+{
+    lower,
+    upper,
+};
+
+/// `add_liquidity_at_index`: the tick's net liquidity ± L and gross liquidity + L; a fresh tick
+/// above the current one starts with the global fee growth as its outside growth, else 0. The
+/// tick becomes active even when L is 0.
+void add_liquidity_at_index(Pool& pool, i32 index, u64 liquidity, TickEnd end)
+{
+    const bool fresh = pool.ticks.count(index) == 0;
+    Tick& t = pool.ticks[index];
+    if (fresh && index > current_bounded(pool)) {
+        t.fees_out_tao = fixed::convert<I64F64>(pool.fee_global_tao);
+        t.fees_out_alpha = fixed::convert<I64F64>(pool.fee_global_alpha);
+    }
+    const i128 net = static_cast<i128>(liquidity);
+    t.liquidity_net += end == TickEnd::lower ? net : -net;
+    t.liquidity_gross = sat_add(t.liquidity_gross, liquidity);
+}
 
 /// `tick_is_active`: the nearest active tick at or below `t` is `t` itself (nothing found
 /// reads as MAX_INDEX, as the pallet's `unwrap_or` has it).
@@ -369,19 +396,8 @@ u64 current_alpha_price(const Pool& pool)
 
 void add_position_liquidity(Pool& pool, i32 tick_low, i32 tick_high, u64 liquidity)
 {
-    // add_liquidity_at_index: a fresh tick's fee growth outside is the global one when the tick
-    // is above the current tick, else 0
-    for (const auto& [index, net] : {std::pair<i32, i128>{tick_low, static_cast<i128>(liquidity)},
-                                     std::pair<i32, i128>{tick_high, -static_cast<i128>(liquidity)}}) {
-        const bool fresh = pool.ticks.count(index) == 0;
-        Tick& t = pool.ticks[index];
-        if (fresh && index > current_bounded(pool)) {
-            t.fees_out_tao = fixed::convert<I64F64>(pool.fee_global_tao);
-            t.fees_out_alpha = fixed::convert<I64F64>(pool.fee_global_alpha);
-        }
-        t.liquidity_net += net;
-        t.liquidity_gross = sat_add(t.liquidity_gross, liquidity);
-    }
+    add_liquidity_at_index(pool, tick_low, liquidity, TickEnd::lower);
+    add_liquidity_at_index(pool, tick_high, liquidity, TickEnd::upper);
     // update_liquidity_if_needed
     const i32 current = current_bounded(pool);
     if (tick_low <= current && current < tick_high)
@@ -396,7 +412,112 @@ void maybe_initialize_v3(Pool& pool)
     pool.sqrt_price = init.sqrt_price;
     pool.current_tick = init.tick;
     add_position_liquidity(pool, tick::MIN_INDEX, tick::MAX_INDEX, init.liquidity);
+    // `Position::new` after the ticks: its snapshot is the growth inside its range then.
+    Position position{tick::MIN_INDEX, tick::MAX_INDEX, init.liquidity, {}, {}};
+    position.fees_tao = fees_in_range(pool, position, Token::tao);
+    position.fees_alpha = fees_in_range(pool, position, Token::alpha);
+    pool.protocol_position = position;
     pool.initialized = true;
+}
+
+std::optional<std::pair<u64, u64>> to_token_amounts(const Position& position, U64F64 sqrt_price)
+{
+    const auto low = tick::try_to_sqrt_price(position.tick_low);
+    const auto high = tick::try_to_sqrt_price(position.tick_high);
+    if (!low || !high)
+        return std::nullopt;
+    const U64F64 one = U64F64::one();
+    const U64F64 l = fx(position.liquidity);
+    const auto alpha_between = [&](U64F64 from) {
+        return l.saturating_mul(one.safe_div(from).saturating_sub(one.safe_div(*high))).saturating_to_u64();
+    };
+    if (sqrt_price < *low)
+        return std::pair<u64, u64>{0, alpha_between(*low)};
+    if (sqrt_price > *high)
+        return std::pair<u64, u64>{l.saturating_mul(high->saturating_sub(*low)).saturating_to_u64(), 0};
+    return std::pair<u64, u64>{l.saturating_mul(sqrt_price.saturating_sub(*low)).saturating_to_u64(),
+                               alpha_between(sqrt_price)};
+}
+
+I64F64 fees_in_range(const Pool& pool, const Position& position, Token token)
+{
+    const I64F64 global = fixed::convert<I64F64>(token == Token::tao ? pool.fee_global_tao : pool.fee_global_alpha);
+    const i32 current = current_bounded(pool);
+    const auto outside = [&](i32 index) {
+        const auto it = pool.ticks.find(index);
+        if (it == pool.ticks.end())
+            return I64F64{};  // `unwrap_or_default`
+        return token == Token::tao ? it->second.fees_out_tao : it->second.fees_out_alpha;
+    };
+    // fees_below: a tick at or below the current one counts its outside growth below it
+    const I64F64 below =
+        position.tick_low <= current ? outside(position.tick_low) : global.saturating_sub(outside(position.tick_low));
+    // fees_above: the mirror image
+    const I64F64 above = position.tick_high <= current ? global.saturating_sub(outside(position.tick_high))
+                                                       : outside(position.tick_high);
+    return global.saturating_sub(below).saturating_sub(above);
+}
+
+std::pair<u64, u64> collect_fees(const Pool& pool, Position& position)
+{
+    const I64F64 tao_now = fees_in_range(pool, position, Token::tao);
+    const I64F64 alpha_now = fees_in_range(pool, position, Token::alpha);
+    const I64F64 tao_growth = tao_now.saturating_sub(position.fees_tao);
+    const I64F64 alpha_growth = alpha_now.saturating_sub(position.fees_alpha);
+    position.fees_tao = tao_now;
+    position.fees_alpha = alpha_now;
+    const I64F64 l = I64F64::saturating_from_u64(position.liquidity);
+    return {l.saturating_mul(tao_growth).saturating_to_u64(), l.saturating_mul(alpha_growth).saturating_to_u64()};
+}
+
+Proportional get_proportional_alpha_tao_and_remainders(U64F64 sqrt_price, u64 tao, u64 alpha)
+{
+    const U64F64 price = sqrt_price.saturating_mul(sqrt_price);
+    const u64 tao_equivalent = fx(alpha).saturating_mul(price).saturating_to_u64();
+    if (tao_equivalent <= tao)
+        return {tao_equivalent, alpha, tao - tao_equivalent, 0};
+    const u64 alpha_equivalent = fx(tao).safe_div(price).saturating_to_u64();
+    return {tao, alpha_equivalent, 0, sat_sub(alpha, alpha_equivalent)};
+}
+
+ProtocolLiquidityResult adjust_protocol_liquidity(const Ruleset& rules, Pool& pool, u64 tao, u64 alpha)
+{
+    ProtocolLiquidityResult out;
+    if (!pool.protocol_position)
+        return out;
+    // A copy: the pallet stores the position (its liquidity and its collected snapshot) only
+    // when its tokens can be valued.
+    Position position = *pool.protocol_position;
+    out.tao_in = tao;
+    out.alpha_in = alpha;
+    if (rules.v3_protocol_liquidity != V3ProtocolLiquidity::reserves_only) {
+        std::tie(out.fees_tao, out.fees_alpha) = collect_fees(pool, position);
+        out.tao_in = sat_add(out.tao_in, out.fees_tao);
+        out.alpha_in = sat_add(out.alpha_in, out.fees_alpha);
+    }
+    if (rules.v3_protocol_liquidity == V3ProtocolLiquidity::proportional_scraps) {
+        const Proportional split =
+            get_proportional_alpha_tao_and_remainders(pool.sqrt_price, sat_add(out.tao_in, pool.scrap_reservoir_tao),
+                                                      sat_add(out.alpha_in, pool.scrap_reservoir_alpha));
+        pool.scrap_reservoir_tao = split.tao_scrap;
+        pool.scrap_reservoir_alpha = split.alpha_scrap;
+        out.tao_in = split.tao;
+        out.alpha_in = split.alpha;
+    }
+    const auto tokens = to_token_amounts(position, pool.sqrt_price);
+    if (!tokens)
+        return out;
+    // `helpers_128bit::sqrt`: the integer square root of the u128 product, rounded down
+    const u128 product = u128{sat_add(tokens->first, out.tao_in)} * u128{sat_add(tokens->second, out.alpha_in)};
+    const u64 new_liquidity = boost::multiprecision::sqrt(to_int(product)).convert_to<u64>();
+    out.liquidity_delta = sat_sub(new_liquidity, position.liquidity);
+    out.adjusted = true;
+    pool.liquidity = sat_add(pool.liquidity, out.liquidity_delta);
+    position.liquidity = new_liquidity;
+    pool.protocol_position = position;
+    add_liquidity_at_index(pool, position.tick_low, out.liquidity_delta, TickEnd::lower);
+    add_liquidity_at_index(pool, position.tick_high, out.liquidity_delta, TickEnd::upper);
+    return out;
 }
 
 }  // namespace dtao::v3

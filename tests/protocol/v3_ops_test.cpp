@@ -142,3 +142,48 @@ TEST(v3_ops, bad_input_is_refused_with_its_place)
     EXPECT_EQ(eval("add_stake", sn1(), "v3.2.10-334").value("error", ""), "not_modelled");
     EXPECT_EQ(eval("pow_ratio_scaled", json::object(), "v3.2.10-334").value("error", ""), "op_not_in_ruleset");
 }
+
+/// @rule VSWAP-016 RSET-035
+/// The protocol position's maintenance through `dtao eval`: the default position is the pool's
+/// current liquidity on the full range, the answer is the reference's, and each ruleset's form of
+/// RSET-035 shows (fees and reservoirs read only where it says).
+TEST(v3_ops, protocol_liquidity_answers_what_the_reference_computes)
+{
+    for (const Ruleset& rules : V3_RULESETS) {
+        const std::string id(rules.id);
+        v3::Pool pool = sn1_pool(rules);
+        pool.protocol_position = v3::Position{tick::MIN_INDEX, tick::MAX_INDEX, pool.liquidity, {}, {}};
+        pool.scrap_reservoir_tao = 7;
+        const v3::ProtocolLiquidityResult want = v3::adjust_protocol_liquidity(rules, pool, 1'000'000'000, 1'000);
+        json in = sn1();
+        in["scrap_reservoir_tao"] = "7";
+        in["tao"] = "1000000000";
+        in["alpha"] = "1000";
+        const json r = eval("adjust_protocol_liquidity", in, id);
+        ASSERT_TRUE(r.contains("output")) << id << r.dump();
+        const json& out = r["output"];
+        EXPECT_EQ(out["adjusted"], true);
+        EXPECT_EQ(out["tao_in"], std::to_string(want.tao_in)) << id;
+        EXPECT_EQ(out["alpha_in"], std::to_string(want.alpha_in)) << id;
+        EXPECT_EQ(out["liquidity_delta"], std::to_string(want.liquidity_delta)) << id;
+        EXPECT_EQ(out["current_liquidity"], std::to_string(pool.liquidity)) << id;
+        EXPECT_EQ(out["protocol_positions"][0]["liquidity"], std::to_string(pool.protocol_position->liquidity)) << id;
+        EXPECT_EQ(out["scrap_reservoir_tao"], std::to_string(pool.scrap_reservoir_tao)) << id;
+        const bool split = rules.v3_protocol_liquidity == V3ProtocolLiquidity::proportional_scraps;
+        EXPECT_EQ(out["scrap_reservoir_tao"] != "7", split) << id;  // 10^9 TAO against 1 000 alpha: scraps
+    }
+    // bad positions are refused with their place; a pool never initialised has no position
+    json in = sn1();
+    in["tao"] = "0";
+    in["alpha"] = "0";
+    in["protocol_positions"] = json::array({{{"tick_low", "5"}, {"tick_high", "5"}, {"liquidity", "1"}}});
+    EXPECT_EQ(eval("adjust_protocol_liquidity", in, "v3.2.4").value("message", ""),
+              "request.input.protocol_positions[0].tick_high: a position's tick_high must lie above its tick_low");
+    in["protocol_positions"] = json::array({{{"tick_low", "5"}, {"tick_high", "6"}}});
+    EXPECT_EQ(eval("adjust_protocol_liquidity", in, "v3.2.4").value("error", ""), "missing_field");
+    in.erase("protocol_positions");
+    in["swap_v3_initialized"] = false;
+    const json none = eval("adjust_protocol_liquidity", in, "v3.2.4");
+    EXPECT_EQ(none["output"]["adjusted"], false) << none.dump();
+    EXPECT_TRUE(none["output"]["protocol_positions"].empty());
+}

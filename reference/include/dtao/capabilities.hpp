@@ -69,8 +69,8 @@ enum class Form
     const Form coinbase = rules.coinbase == CoinbaseKind::injection_capped ? Form::injection_capped
                           : rules.coinbase == CoinbaseKind::launch         ? Form::launch
                                                                            : Form::not_modelled;
-    // The v3 pool's staking path (limit orders, fees, the stake ops) and its protocol
-    // liquidity are not modelled; its swap, quotes and price are.
+    // The v3 pool's staking path (limit orders, fees, the stake ops) is not modelled; its swap,
+    // quotes, price and protocol liquidity are.
     const Form stake = pool == Form::concentrated ? Form::not_modelled : pool;
     // A family the reference does not model stays `not_modelled` in every op of it, whatever
     // the op's own condition: the chain had the family, so the op is not absent.
@@ -88,8 +88,7 @@ enum class Form
         return pool == Form::concentrated ? only(rules.sim_swap_runtime_api, pool)
                                           : only(pool == Form::constant_product, pool);
     case Op::swap: return only(pool != Form::constant_product, pool);
-    case Op::adjust_protocol_liquidity:
-        return pool == Form::concentrated ? Form::not_modelled : only(pool == Form::balancer, pool);
+    case Op::adjust_protocol_liquidity: return only(pool != Form::constant_product, pool);
     case Op::pow_ratio_scaled: return only(pool == Form::balancer, pool);
     // The EMA, the block and registration are written by the coinbase family: their state
     // and outputs are the coinbase's.

@@ -45,6 +45,15 @@ enum class CoinbaseKind
     v3_root_prop_ema,  ///< v3.4.6, v3.4.7: shares ∝ root_prop · EMA · (1 − MinerBurned), cap root_prop · α
 };
 
+/// How the v3 pool's protocol position takes the coinbase's injection (RSET-035,
+/// `adjust_protocol_liquidity`, VSWAP-016).
+enum class V3ProtocolLiquidity
+{
+    reserves_only,        ///< v3.2.0 … v3.2.3: the position's tokens plus the injection
+    fees_reinvested,      ///< v3.2.4 … v3.2.9: plus the fees the position collects
+    proportional_scraps,  ///< v3.2.10-334 on: those and the scrap reservoirs split at the price
+};
+
 /// What a subnet's price-EMA share is weighted by before renormalising (RSET-019).
 enum class ShareWeight
 {
@@ -186,6 +195,9 @@ struct Ruleset
     bool v3_fee_to_block_author = false;
     /// RSET-034 (v3.3.12-391): `SimSwapResult` adds `tao_slippage` and `alpha_slippage`.
     bool sim_swap_slippage = false;
+    /// RSET-035 (v3.2.4: fees reinvested; v3.2.10-334: the proportional split and the scrap
+    /// reservoirs): how the protocol position takes an injection.
+    V3ProtocolLiquidity v3_protocol_liquidity = V3ProtocolLiquidity::reserves_only;
 };
 
 namespace detail {
@@ -242,10 +254,15 @@ inline constexpr Ruleset V3_2_2 = detail::derive(V3_2_1, "v3.2.2", "7b541095b057
     [](Ruleset& r) { r.v3_default_fee_rate = 33; });
 inline constexpr Ruleset V3_2_3 = detail::derive(V3_2_2, "v3.2.3", "6309d35929e484ebff70c7da68547fb9c60f0d11", 298, "2025-07-29",
     [](Ruleset& r) { r.v3_reserve_check_paid_out_only = true; r.coinbase = CoinbaseKind::v3_subsidy; });
-inline constexpr Ruleset V3_2_5 = detail::derive(V3_2_3, "v3.2.5", "67c7ac6923b498c15f5541fd0e9ddcbeed38c3b7", 302, "2025-08-19",
+inline constexpr Ruleset V3_2_4 = detail::derive(V3_2_3, "v3.2.4", "312c0be95983a98bed4120526351a94219d00449", 301, "2025-08-12",
+    [](Ruleset& r) { r.v3_protocol_liquidity = V3ProtocolLiquidity::fees_reinvested; });
+inline constexpr Ruleset V3_2_5 = detail::derive(V3_2_4, "v3.2.5", "67c7ac6923b498c15f5541fd0e9ddcbeed38c3b7", 302, "2025-08-19",
     [](Ruleset& r) { r.sim_swap_runtime_api = true; });
 inline constexpr Ruleset V3_2_10_334 = detail::derive(V3_2_5, "v3.2.10-334", "6218ecc5cdab527a649c8fa5b0194db3f884571c", 334, "2025-11-04",
-    [](Ruleset& r) { r.coinbase = CoinbaseKind::v3_taoflow; });
+    [](Ruleset& r) {
+        r.coinbase = CoinbaseKind::v3_taoflow;
+        r.v3_protocol_liquidity = V3ProtocolLiquidity::proportional_scraps;
+    });
 inline constexpr Ruleset V3_3_11_385 = detail::derive(V3_2_10_334, "v3.3.11-385", "7eb6f9bb7c9ea19d60d11890d04ca352f9257fa8", 385, "2026-03-11",
     [](Ruleset& r) { r.v3_fee_to_block_author = true; });
 inline constexpr Ruleset V3_3_12_391 = detail::derive(V3_3_11_385, "v3.3.12-391", "7a727dd4d219a953391e91ed2f7aa942050938f1", 391, "2026-03-19",
@@ -289,8 +306,8 @@ inline constexpr Ruleset MAINNET_464 = detail::derive(MAINNET_441, "mainnet-464"
 inline constexpr std::array LAUNCH_RULESETS{V2_0_0, V2_0_1, V2_0_2, V2_0_4, V2_0_6, V2_0_8, V2_0_9, V2_0_10};
 
 /// The year of the v3 pool (v3.2.0 … v3.4.7): `era == "v3"`, the v3 pool, coinbases not modelled.
-inline constexpr std::array V3_RULESETS{V3_2_0,      V3_2_1,      V3_2_2,      V3_2_3,    V3_2_5,
-                                        V3_2_10_334, V3_3_11_385, V3_3_12_391, V3_4_6_421};
+inline constexpr std::array V3_RULESETS{V3_2_0, V3_2_1,      V3_2_2,      V3_2_3,      V3_2_4,
+                                        V3_2_5, V3_2_10_334, V3_3_11_385, V3_3_12_391, V3_4_6_421};
 
 /// The Balancer era (v3.4.8-423 … main 14bc6f9): `era == "balancer"`.
 inline constexpr std::array BALANCER_RULESETS{V3_4_8_423, V3_4_9_424, MAIN_14BC6F9};
@@ -301,10 +318,10 @@ inline constexpr std::array MAINNET_RULESETS{MAINNET_432, MAINNET_440, MAINNET_4
 
 /// Every ruleset, oldest first: what `find_ruleset`, `dtao rulesets`, the eval
 /// protocol and the vectors know.
-inline constexpr std::array RULESETS{V2_0_0,     V2_0_1,       V2_0_2,      V2_0_4,      V2_0_6,      V2_0_8,
-                                     V2_0_9,     V2_0_10,      V3_2_0,      V3_2_1,      V3_2_2,      V3_2_3,
-                                     V3_2_5,     V3_2_10_334,  V3_3_11_385, V3_3_12_391, V3_4_6_421,  V3_4_8_423,
-                                     V3_4_9_424, MAIN_14BC6F9, MAINNET_432, MAINNET_440, MAINNET_441, MAINNET_464};
+inline constexpr std::array RULESETS{
+    V2_0_0,     V2_0_1,     V2_0_2,       V2_0_4,      V2_0_6,      V2_0_8,      V2_0_9,      V2_0_10,     V3_2_0,
+    V3_2_1,     V3_2_2,     V3_2_3,       V3_2_4,      V3_2_5,      V3_2_10_334, V3_3_11_385, V3_3_12_391, V3_4_6_421,
+    V3_4_8_423, V3_4_9_424, MAIN_14BC6F9, MAINNET_432, MAINNET_440, MAINNET_441, MAINNET_464};
 
 /// The ruleset with this id, if there is one.
 [[nodiscard]] constexpr std::optional<Ruleset> find_ruleset(std::string_view id) noexcept
@@ -334,7 +351,7 @@ inline constexpr std::array MAINNET_SPECS{
     MainnetSpec{292, "v3.2.1", 0, ""},
     MainnetSpec{297, "v3.2.2", 0, ""},
     MainnetSpec{298, "v3.2.3", 0, ""},
-    MainnetSpec{301, "v3.2.3", 0, ""},
+    MainnetSpec{301, "v3.2.4", 0, ""},
     MainnetSpec{302, "v3.2.5", 0, ""},
     MainnetSpec{306, "v3.2.5", 0, ""},
     MainnetSpec{315, "v3.2.5", 0, ""},

@@ -46,6 +46,24 @@ struct Tick
     fixed::I64F64 fees_out_alpha{};
 };
 
+/// A liquidity position (`Position`): its range [tick_low, tick_high), its liquidity and the fee
+/// growth inside its range when it last collected (`fees_tao`, `fees_alpha`).
+struct Position
+{
+    i32 tick_low = 0;
+    i32 tick_high = 0;
+    u64 liquidity = 0;
+    fixed::I64F64 fees_tao{};
+    fixed::I64F64 fees_alpha{};
+};
+
+/// The token of a fee (`quote`: TAO; the base: alpha).
+enum class Token
+{
+    tao,
+    alpha,
+};
+
 /// A subnet's v3 pool: the swap pallet's storage for one netuid, and the two reserves it reads.
 struct Pool
 {
@@ -64,6 +82,11 @@ struct Pool
     /// `Ticks`. Its keys are the active ticks: the pallet writes a tick and its bit in
     /// `TickIndexBitmapWords` together, and its bitmap search finds the nearest set bit (VSWAP-005).
     std::map<i32, Tick> ticks;
+    /// The protocol's position (`Positions[(netuid, protocol account, id)]`), which
+    /// `maybe_initialize_v3` opens on [MIN_INDEX, MAX_INDEX]; nullopt before.
+    std::optional<Position> protocol_position;
+    u64 scrap_reservoir_tao = 0;    ///< `ScrapReservoirTao` (v3.2.10-334+, RSET-035)
+    u64 scrap_reservoir_alpha = 0;  ///< `ScrapReservoirAlpha`
 };
 
 /// What a swap did (`SwapResult`): the input net of the fee, the output and the fee.
@@ -209,8 +232,63 @@ void add_position_liquidity(Pool& pool, i32 tick_low, i32 tick_high, u64 liquidi
 
 /// @rule VSWAP-012  `maybe_initialize_v3` on a pool: TICK-006's price, tick and liquidity; the
 /// protocol's full-range position placed by `add_position_liquidity` on [MIN_INDEX, MAX_INDEX]
-/// (so the current liquidity is L unless the tick is MAX_INDEX). A pool already initialised is
-/// unchanged.
+/// (so the current liquidity is L unless the tick is MAX_INDEX) and stored as `protocol_position`
+/// with the fee growth inside its range (VSWAP-014) as its snapshot. A pool already initialised
+/// is unchanged.
 void maybe_initialize_v3(Pool& pool);
+
+/// @rule VSWAP-013  `Position::to_token_amounts` at the square-root price s: with a = √p(low),
+/// b = √p(high) and L as U64F64, below the range (0, L·(1/a − 1/b)), above it (L·(b − a), 0),
+/// inside (L·(s − a), L·(1/s − 1/b)); each operation U64F64 (`safe_div` truncated, products
+/// floored, saturating), floored to u64. nullopt (`InvalidTickRange`) when a tick has no price.
+[[nodiscard]] std::optional<std::pair<u64, u64>> to_token_amounts(const Position& position, fixed::U64F64 sqrt_price);
+
+/// @rule VSWAP-014  `Position::fees_in_range`: the global fee growth of `token` (I64F64) less the
+/// growth below the low tick and above the high tick (`fees_below`, `fees_above`: a tick at or
+/// below the current tick counts its outside growth below it, one above counts it above),
+/// saturating; a tick without a `Ticks` entry has zero outside growth.
+[[nodiscard]] fixed::I64F64 fees_in_range(const Pool& pool, const Position& position, Token token);
+
+/// @rule VSWAP-014  `Position::collect_fees`: each token's growth inside the range since the
+/// snapshot, times the liquidity (I64F64, saturating), floored to u64 (0 when negative); the
+/// snapshot moves to the current growth. Returns (TAO, alpha).
+std::pair<u64, u64> collect_fees(const Pool& pool, Position& position);
+
+/// What `get_proportional_alpha_tao_and_remainders` splits: the amounts that go in at the price,
+/// and the scraps left over.
+struct Proportional
+{
+    u64 tao = 0;
+    u64 alpha = 0;
+    u64 tao_scrap = 0;
+    u64 alpha_scrap = 0;
+};
+
+/// @rule VSWAP-015  `get_proportional_alpha_tao_and_remainders` at the square-root price s: with
+/// p = s² (U64F64), the alpha's TAO worth ⌊α·p⌋; when it is at most τ, (⌊α·p⌋, α) and τ − ⌊α·p⌋ of
+/// TAO left over, else (τ, ⌊τ/p⌋) and α − ⌊τ/p⌋ of alpha left over (`safe_div`: 0 at p = 0).
+[[nodiscard]] Proportional get_proportional_alpha_tao_and_remainders(fixed::U64F64 sqrt_price, u64 tao, u64 alpha);
+
+/// What `adjust_protocol_liquidity` did to the protocol's position.
+struct ProtocolLiquidityResult
+{
+    bool adjusted = false;  ///< a protocol position exists and its tokens could be valued
+    u64 fees_tao = 0;       ///< fees the position collected (RSET-035: from v3.2.4)
+    u64 fees_alpha = 0;
+    u64 tao_in = 0;  ///< TAO that went into the position (the deltas, fees and reservoir as split)
+    u64 alpha_in = 0;
+    u64 liquidity_delta = 0;  ///< added to `CurrentLiquidity` and to the position's two ticks
+};
+
+/// @rule VSWAP-016  `adjust_protocol_liquidity(τ, α)`, the protocol position's share of an
+/// injection (RSET-035). Nothing without a protocol position. From v3.2.4 the position first
+/// collects its fees (VSWAP-014) and adds them to the deltas; from v3.2.10-334 the deltas, fees
+/// and scrap reservoirs are split at the price (VSWAP-015), the scraps kept in the reservoirs.
+/// Then, when its tokens at the current price (VSWAP-013) are (τ₀, α₀): L' = ⌊√((τ₀ + τ)(α₀ + α))⌋
+/// (u64 saturating sums), the position's liquidity becomes L' and `CurrentLiquidity` and its two
+/// ticks (`add_liquidity_at_index`) grow by L' − L, floored at 0: a smaller L' lowers the
+/// position's liquidity alone (F-046). When its tokens cannot be valued, neither the liquidity nor
+/// the collected snapshot is stored, but the reservoirs are.
+ProtocolLiquidityResult adjust_protocol_liquidity(const Ruleset& rules, Pool& pool, u64 tao, u64 alpha);
 
 }  // namespace dtao::v3

@@ -143,6 +143,77 @@ json op_swap(const Context& c, Reader& r)
     return out;
 }
 
+/// The protocol account's positions: the list as given (the chain adjusts the first), or for an
+/// initialised pool without one the full-range position holding the current liquidity, its
+/// snapshot the growth inside its range now (owed nothing).
+std::vector<v3::Position> read_protocol_positions(const v3::Pool& p, Reader& r)
+{
+    std::vector<v3::Position> out;
+    if (!r.has(in::PROTOCOL_POSITIONS)) {
+        if (!p.initialized)
+            return out;
+        v3::Position full{tick::MIN_INDEX, tick::MAX_INDEX, p.liquidity, {}, {}};
+        full.fees_tao = v3::fees_in_range(p, full, v3::Token::tao);
+        full.fees_alpha = v3::fees_in_range(p, full, v3::Token::alpha);
+        out.push_back(full);
+        return out;
+    }
+    const json& items = r.array_or_empty(in::PROTOCOL_POSITIONS);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        Reader t = r.item(in::PROTOCOL_POSITIONS, items, i);
+        v3::Position pos;
+        pos.tick_low = static_cast<tick::i32>(t.integer(in::TICK_LOW).convert_to<long long>());
+        pos.tick_high = static_cast<tick::i32>(t.integer(in::TICK_HIGH).convert_to<long long>());
+        pos.liquidity = t.u64_field(in::POSITION_LIQUIDITY);
+        pos.fees_tao = t.fixed_or<I64F64>(in::POSITION_FEES_TAO);
+        pos.fees_alpha = t.fixed_or<I64F64>(in::POSITION_FEES_ALPHA);
+        t.finish();
+        if (pos.tick_low >= pos.tick_high)
+            fail("invalid_field", t.where(in::TICK_HIGH) + ": a position's tick_high must lie above its tick_low");
+        out.push_back(pos);
+    }
+    return out;
+}
+
+json write_position(const v3::Position& pos)
+{
+    return {{"tick_low", sdec(pos.tick_low)},
+            {"tick_high", sdec(pos.tick_high)},
+            {"liquidity", dec(pos.liquidity)},
+            {"fees_tao", fx(pos.fees_tao)},
+            {"fees_alpha", fx(pos.fees_alpha)}};
+}
+
+json op_adjust_protocol_liquidity(const Context& c, Reader& r)
+{
+    v3::Pool p = read_v3_pool(c.rules, r);
+    std::vector<v3::Position> positions = read_protocol_positions(p, r);
+    p.scrap_reservoir_tao = r.u64_or(in::SCRAP_RESERVOIR_TAO);
+    p.scrap_reservoir_alpha = r.u64_or(in::SCRAP_RESERVOIR_ALPHA);
+    const u64 tao = r.u64_field(in::TAO);
+    const u64 alpha = r.u64_field(in::ALPHA);
+    r.finish();
+    if (!positions.empty())
+        p.protocol_position = positions.front();
+    const v3::ProtocolLiquidityResult a = v3::adjust_protocol_liquidity(c.rules, p, tao, alpha);
+    if (p.protocol_position)
+        positions.front() = *p.protocol_position;
+    json written = json::array();
+    for (const auto& pos : positions)
+        written.push_back(write_position(pos));
+    return {{"adjusted", a.adjusted},
+            {"fees_tao", dec(a.fees_tao)},
+            {"fees_alpha", dec(a.fees_alpha)},
+            {"tao_in", dec(a.tao_in)},
+            {"alpha_in", dec(a.alpha_in)},
+            {"liquidity_delta", dec(a.liquidity_delta)},
+            {"current_liquidity", dec(p.liquidity)},
+            {"protocol_positions", written},
+            {"scrap_reservoir_tao", dec(p.scrap_reservoir_tao)},
+            {"scrap_reservoir_alpha", dec(p.scrap_reservoir_alpha)},
+            {"ticks", write_ticks(p)}};
+}
+
 }  // namespace
 
 const std::vector<OpForm>& concentrated_handlers()
@@ -152,6 +223,7 @@ const std::vector<OpForm>& concentrated_handlers()
         {Op::sim_swap_tao_for_alpha, Form::concentrated, op_sim_swap<SwapSide::buy>, "VSWAP-010"},
         {Op::sim_swap_alpha_for_tao, Form::concentrated, op_sim_swap<SwapSide::sell>, "VSWAP-010"},
         {Op::swap, Form::concentrated, op_swap, "VSWAP-008, VSWAP-009"},
+        {Op::adjust_protocol_liquidity, Form::concentrated, op_adjust_protocol_liquidity, "VSWAP-016"},
     };
     return list;
 }

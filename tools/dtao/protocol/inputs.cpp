@@ -71,6 +71,9 @@ const InputShape V3_POOL =
                 &CURRENT_LIQUIDITY, &V3_FEE_RATE, &FEE_GLOBAL_TAO, &FEE_GLOBAL_ALPHA, &TICKS, &SWAP_MINIMUM_RESERVE});
 const InputShape V3_SIM_SWAP_IN = plus(V3_POOL, {&AMOUNT});
 const InputShape V3_SWAP_IN = plus(V3_POOL, {&SIDE, &AMOUNT, &SWAP_LIMIT_PRICE, &DROP_FEES});
+/// The protocol position's maintenance reads the protocol's positions and the scrap reservoirs too.
+const InputShape V3_ADJUST_PROTOCOL_LIQUIDITY_IN =
+    plus(V3_POOL, {&PROTOCOL_POSITIONS, &SCRAP_RESERVOIR_TAO, &SCRAP_RESERVOIR_ALPHA, &TAO, &ALPHA});
 /// The bridge takes the whole v3 pool (the migration reads the flat pool, the `*Provided` maps and
 /// the square-root price when stored, and deletes the rest).
 const InputShape& MIGRATE_SWAPV3_TO_BALANCER_IN = V3_POOL;
@@ -114,6 +117,7 @@ const std::map<std::pair<Op, Form>, const InputShape*>& table()
         {{Op::sim_swap_tao_for_alpha, Form::concentrated}, &V3_SIM_SWAP_IN},
         {{Op::sim_swap_alpha_for_tao, Form::concentrated}, &V3_SIM_SWAP_IN},
         {{Op::swap, Form::concentrated}, &V3_SWAP_IN},
+        {{Op::adjust_protocol_liquidity, Form::concentrated}, &V3_ADJUST_PROTOCOL_LIQUIDITY_IN},
     };
     return t;
 }

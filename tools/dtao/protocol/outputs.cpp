@@ -217,6 +217,12 @@ const Shape V3_SIM_SWAP = fields({dec("tao_amount"), dec("alpha_amount"), dec("t
                                   sometimes(dec("tao_slippage")), sometimes(dec("alpha_slippage"))});
 const Shape V3_TICK = named("v3_tick", {signed_dec("index"), signed_dec("liquidity_net"), dec("liquidity_gross"),
                                         fixed("fees_out_tao"), fixed("fees_out_alpha")});
+const Shape V3_POSITION = named("v3_position", {signed_dec("tick_low"), signed_dec("tick_high"), dec("liquidity"),
+                                                fixed("fees_tao"), fixed("fees_alpha")});
+const Shape V3_ADJUST_PROTOCOL_LIQUIDITY =
+    fields({flag("adjusted"), dec("fees_tao"), dec("fees_alpha"), dec("tao_in"), dec("alpha_in"),
+            dec("liquidity_delta"), dec("current_liquidity"), list("protocol_positions", V3_POSITION),
+            dec("scrap_reservoir_tao"), dec("scrap_reservoir_alpha"), list("ticks", V3_TICK)});
 const Shape V3_SWAP =
     fields({dec("amount_paid_in"), dec("amount_paid_out"), dec("fee_paid"), dec("fee_to_block_author"),
             flag("swap_v3_initialized"), fixed("alpha_sqrt_price"), signed_dec("current_tick"),
@@ -261,6 +267,7 @@ const std::map<std::pair<Op, Form>, const Shape*>& table()
         {{Op::sim_swap_tao_for_alpha, Form::concentrated}, &V3_SIM_SWAP},
         {{Op::sim_swap_alpha_for_tao, Form::concentrated}, &V3_SIM_SWAP},
         {{Op::swap, Form::concentrated}, &V3_SWAP},
+        {{Op::adjust_protocol_liquidity, Form::concentrated}, &V3_ADJUST_PROTOCOL_LIQUIDITY},
     };
     return t;
 }
@@ -404,7 +411,8 @@ const Shape& output_shape(Op op, Form form)
 
 const std::vector<const Shape*>& named_output_shapes()
 {
-    static const std::vector<const Shape*> shapes{&POOL_AFTER, &BALANCER_SWAP, &BALANCER_POOL_AFTER, &V3_TICK};
+    static const std::vector<const Shape*> shapes{&POOL_AFTER, &BALANCER_SWAP, &BALANCER_POOL_AFTER, &V3_TICK,
+                                                  &V3_POSITION};
     return shapes;
 }
 

@@ -67,6 +67,32 @@ json random_v3_input(const std::string& op, Rng& r)
     json in = random_v3_pool(r);
     if (op == "alpha_price")
         return in;
+    if (op == "adjust_protocol_liquidity") {
+        // The protocol's position: the default (50 %), else given, near the current liquidity, its
+        // fee snapshot at or below the globals (so it is owed fees), sometimes behind another.
+        if (r.chance(50) && in.at("swap_v3_initialized").get<bool>()) {
+            const std::uint64_t l = u64_of(in.at("current_liquidity"));
+            const auto below = [&](const json& global) {
+                const u128 bits = u128{std::stoull(global.at("bits").get<std::string>())};
+                return json{{"type", "I64F64"}, {"bits", dec(static_cast<std::uint64_t>(bits >> r.range(0, 64)))}};
+            };
+            json position{{"tick_low", std::to_string(tick::MIN_INDEX)},
+                          {"tick_high", std::to_string(tick::MAX_INDEX)},
+                          {"liquidity", dec(r.chance(70) ? l : r.log_range(0, std::max<std::uint64_t>(l, 1) * 2))},
+                          {"fees_tao", below(in.at("fee_global_tao"))},
+                          {"fees_alpha", below(in.at("fee_global_alpha"))}};
+            in["protocol_positions"] = json::array({position});
+            if (r.chance(10))
+                in["protocol_positions"].push_back(position);
+        }
+        if (r.chance(40))
+            in["scrap_reservoir_tao"] = dec(r.log_range(0, 1'000'000'000ULL));
+        if (r.chance(40))
+            in["scrap_reservoir_alpha"] = dec(r.log_range(0, 1'000'000'000ULL));
+        in["tao"] = dec(r.chance(90) ? r.log_range(0, 10'000'000'000'000ULL) : r.amount());
+        in["alpha"] = dec(r.chance(90) ? r.log_range(0, 10'000'000'000'000ULL) : r.amount());
+        return in;
+    }
     in["amount"] = dec(r.chance(70) ? r.log_range(0, 100'000'000'000'000ULL) : r.amount());
     if (op != "swap")
         return in;

@@ -78,8 +78,8 @@ const std::vector<FamilyInfo>& family_list()
          "pool's swap and runtime quotes (VSWAP-008, VSWAP-010)"},
         {"liquidity",
          {"adjust_protocol_liquidity", "migrate_swapv3_to_balancer"},
-         "the Balancer pool's reweighting on protocol liquidity (BAL-007) and its initialisation from the v3 pool "
-         "(BAL-009)"},
+         "protocol liquidity: the Balancer pool's reweighting (BAL-007) and its initialisation from the v3 pool "
+         "(BAL-009); the v3 pool's protocol position taking an injection (VSWAP-016)"},
         {"bigmath", {"pow_ratio_scaled"}, "safe-bigmath's pow_ratio_scaled, both paths (BIGM-004 … BIGM-006)"},
         {"limit", {"max_amount_add", "max_amount_remove"}, "limit-order maxima (STAKE-005, STAKE-006)"},
         {"stake", {"add_stake", "remove_stake"}, "staking with fee, validation and limits (STAKE-007 … STAKE-009)"},

@@ -163,6 +163,13 @@ inline const InputField LIQUIDITY_NET{.name = "liquidity_net", .in = In::signed_
 inline const InputField LIQUIDITY_GROSS{.name = "liquidity_gross"};
 inline const InputField FEES_OUT_TAO{.name = "fees_out_tao", .in = In::fixed, .fixed_type = "I64F64"};
 inline const InputField FEES_OUT_ALPHA{.name = "fees_out_alpha", .in = In::fixed, .fixed_type = "I64F64"};
+inline const InputField TICK_LOW{.name = "tick_low", .in = In::signed_dec, .need = Need::required, .bits = 31};
+inline const InputField TICK_HIGH{.name = "tick_high", .in = In::signed_dec, .need = Need::required, .bits = 31};
+inline const InputField POSITION_LIQUIDITY{.name = "liquidity", .need = Need::required};
+inline const InputField POSITION_FEES_TAO{.name = "fees_tao", .in = In::fixed, .fixed_type = "I64F64"};
+inline const InputField POSITION_FEES_ALPHA{.name = "fees_alpha", .in = In::fixed, .fixed_type = "I64F64"};
+inline const InputField SCRAP_RESERVOIR_TAO{.name = "scrap_reservoir_tao"};
+inline const InputField SCRAP_RESERVOIR_ALPHA{.name = "scrap_reservoir_alpha"};
 // clang-format on
 
 // The nested objects.
@@ -183,6 +190,12 @@ inline const InputField DIVIDEND_HOTKEYS{.name = "hotkeys", .in = In::list, .sha
 inline const InputShape V3_TICK{{&TICK_INDEX, &LIQUIDITY_NET, &LIQUIDITY_GROSS, &FEES_OUT_TAO, &FEES_OUT_ALPHA}};
 /// Omitted: the protocol's full-range position alone (spec/protocol.md, "Ops of the v3 pool").
 inline const InputField TICKS{.name = "ticks", .in = In::list, .need = Need::derived, .shape = &V3_TICK};
+inline const InputShape V3_POSITION{
+    {&TICK_LOW, &TICK_HIGH, &POSITION_LIQUIDITY, &POSITION_FEES_TAO, &POSITION_FEES_ALPHA}};
+/// The protocol account's `Positions`, in storage order (the chain adjusts the first). Omitted: an
+/// initialised pool's full-range position holding the current liquidity, owed no fees.
+inline const InputField PROTOCOL_POSITIONS{
+    .name = "protocol_positions", .in = In::list, .need = Need::derived, .shape = &V3_POSITION};
 
 }  // namespace in
 
