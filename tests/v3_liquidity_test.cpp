@@ -117,6 +117,9 @@ TEST(v3_liquidity, protocol_position_collects_the_swap_fees)
         EXPECT_EQ(r.fees_alpha, 0U) << rules->id;
         // collected once: a second adjustment finds nothing new
         EXPECT_EQ(v3::adjust_protocol_liquidity(*rules, p, 0, 0).fees_tao, 0U) << rules->id;
+        // a position opened now (`Position::new`) is owed none of the growth before it
+        v3::Position fresh = v3::new_position(p, tick::MIN_INDEX, tick::MAX_INDEX, p.liquidity);
+        EXPECT_EQ(v3::collect_fees(p, fresh), std::make_pair(u64{0}, u64{0})) << rules->id;
     }
 }
 

@@ -413,10 +413,7 @@ void maybe_initialize_v3(Pool& pool)
     pool.current_tick = init.tick;
     add_position_liquidity(pool, tick::MIN_INDEX, tick::MAX_INDEX, init.liquidity);
     // `Position::new` after the ticks: its snapshot is the growth inside its range then.
-    Position position{tick::MIN_INDEX, tick::MAX_INDEX, init.liquidity, {}, {}};
-    position.fees_tao = fees_in_range(pool, position, Token::tao);
-    position.fees_alpha = fees_in_range(pool, position, Token::alpha);
-    pool.protocol_position = position;
+    pool.protocol_position = new_position(pool, tick::MIN_INDEX, tick::MAX_INDEX, init.liquidity);
     pool.initialized = true;
 }
 
@@ -456,6 +453,14 @@ I64F64 fees_in_range(const Pool& pool, const Position& position, Token token)
     const I64F64 above = position.tick_high <= current ? global.saturating_sub(outside(position.tick_high))
                                                        : outside(position.tick_high);
     return global.saturating_sub(below).saturating_sub(above);
+}
+
+Position new_position(const Pool& pool, i32 tick_low, i32 tick_high, u64 liquidity)
+{
+    Position position{tick_low, tick_high, liquidity, {}, {}};
+    position.fees_tao = fees_in_range(pool, position, Token::tao);
+    position.fees_alpha = fees_in_range(pool, position, Token::alpha);
+    return position;
 }
 
 std::pair<u64, u64> collect_fees(const Pool& pool, Position& position)

@@ -152,7 +152,7 @@ TEST(v3_ops, protocol_liquidity_answers_what_the_reference_computes)
     for (const Ruleset& rules : V3_RULESETS) {
         const std::string id(rules.id);
         v3::Pool pool = sn1_pool(rules);
-        pool.protocol_position = v3::Position{tick::MIN_INDEX, tick::MAX_INDEX, pool.liquidity, {}, {}};
+        pool.protocol_position = v3::new_position(pool, tick::MIN_INDEX, tick::MAX_INDEX, pool.liquidity);
         pool.scrap_reservoir_tao = 7;
         const v3::ProtocolLiquidityResult want = v3::adjust_protocol_liquidity(rules, pool, 1'000'000'000, 1'000);
         json in = sn1();

@@ -249,6 +249,10 @@ void maybe_initialize_v3(Pool& pool);
 /// saturating; a tick without a `Ticks` entry has zero outside growth.
 [[nodiscard]] fixed::I64F64 fees_in_range(const Pool& pool, const Position& position, Token token);
 
+/// @rule VSWAP-014  `Position::new`: a position on [tick_low, tick_high) of `liquidity`, its
+/// snapshot the growth inside its range now (so it is owed nothing yet).
+[[nodiscard]] Position new_position(const Pool& pool, i32 tick_low, i32 tick_high, u64 liquidity);
+
 /// @rule VSWAP-014  `Position::collect_fees`: each token's growth inside the range since the
 /// snapshot, times the liquidity (I64F64, saturating), floored to u64 (0 when negative); the
 /// snapshot moves to the current growth. Returns (TAO, alpha).

@@ -152,10 +152,7 @@ std::vector<v3::Position> read_protocol_positions(const v3::Pool& p, Reader& r)
     if (!r.has(in::PROTOCOL_POSITIONS)) {
         if (!p.initialized)
             return out;
-        v3::Position full{tick::MIN_INDEX, tick::MAX_INDEX, p.liquidity, {}, {}};
-        full.fees_tao = v3::fees_in_range(p, full, v3::Token::tao);
-        full.fees_alpha = v3::fees_in_range(p, full, v3::Token::alpha);
-        out.push_back(full);
+        out.push_back(v3::new_position(p, tick::MIN_INDEX, tick::MAX_INDEX, p.liquidity));
         return out;
     }
     const json& items = r.array_or_empty(in::PROTOCOL_POSITIONS);
