@@ -104,10 +104,18 @@ TEST(capabilities, the_v3_year_answers_its_pool_and_names_the_rest)
         EXPECT_EQ(form_of(r, Op::block_emission), Form::common) << r.id;
         EXPECT_EQ(form_of(r, Op::network_lock_cost), Form::common) << r.id;
         EXPECT_EQ(form_of(r, Op::blocks_until_next_epoch), Form::modulo) << r.id;
+        // the coinbase of v3.2.0 … v3.2.9 is modelled on the v3 pool, chain model only; the later
+        // coinbases are not
+        const bool price_share = r.coinbase == CoinbaseKind::v3_price_share || r.coinbase == CoinbaseKind::v3_subsidy;
+        EXPECT_EQ(form_of(r, Op::coinbase), price_share ? Form::v3_price_share : Form::not_modelled) << r.id;
+        EXPECT_FALSE(has_exact_model(form_of(r, Op::coinbase))) << r.id;
+        EXPECT_EQ(storage_of(r).launch_pending, price_share) << r.id;
+        EXPECT_TRUE(storage_of(r).v3_pool) << r.id;
+        EXPECT_EQ(storage_of(r).v3_default_fee_rate, r.v3_default_fee_rate) << r.id;
         // had on chain, not modelled: never another era's form
-        for (const Op op : {Op::coinbase, Op::block, Op::update_moving_price, Op::register_network, Op::start_call,
-                            Op::add_stake, Op::remove_stake, Op::max_amount_add, Op::max_amount_remove,
-                            Op::drain_pending_emission, Op::dividend_distribution}) {
+        for (const Op op :
+             {Op::block, Op::update_moving_price, Op::register_network, Op::start_call, Op::add_stake, Op::remove_stake,
+              Op::max_amount_add, Op::max_amount_remove, Op::drain_pending_emission, Op::dividend_distribution}) {
             EXPECT_EQ(form_of(r, op), Form::not_modelled) << r.id << " " << to_string(op);
             EXPECT_TRUE(has_op(r, op));
             EXPECT_FALSE(answers(r, op));

@@ -63,6 +63,9 @@ std::set<std::string> delta(const Ruleset& a, const Ruleset& b)
     DTAO_FIELD(v3_fee_to_block_author)
     DTAO_FIELD(sim_swap_slippage)
     DTAO_FIELD(v3_protocol_liquidity)
+    DTAO_FIELD(v3_stable_swap_moves_reserves)
+    DTAO_FIELD(registration_off_zeroes_alpha)
+    DTAO_FIELD(v3_subsidy_alpha_in)
 #undef DTAO_FIELD
     return d;
 }
@@ -95,7 +98,8 @@ TEST(ruleset, table_metadata_and_lookup)
         {"v3.2.3", "v3.2.2", "6309d35929e484ebff70c7da68547fb9c60f0d11", 298, "2025-07-29"},
         {"v3.2.4", "v3.2.3", "312c0be95983a98bed4120526351a94219d00449", 301, "2025-08-12"},
         {"v3.2.5", "v3.2.4", "67c7ac6923b498c15f5541fd0e9ddcbeed38c3b7", 302, "2025-08-19"},
-        {"v3.2.10-334", "v3.2.5", "6218ecc5cdab527a649c8fa5b0194db3f884571c", 334, "2025-11-04"},
+        {"v3.2.8-320", "v3.2.5", "835a2c90294705b5963043f5ef31460304df2475", 320, "2025-09-24"},
+        {"v3.2.10-334", "v3.2.8-320", "6218ecc5cdab527a649c8fa5b0194db3f884571c", 334, "2025-11-04"},
         {"v3.3.11-385", "v3.2.10-334", "7eb6f9bb7c9ea19d60d11890d04ca352f9257fa8", 385, "2026-03-11"},
         {"v3.3.12-391", "v3.3.11-385", "7a727dd4d219a953391e91ed2f7aa942050938f1", 391, "2026-03-19"},
         {"v3.4.6-421", "v3.3.12-391", "6016381e4fb230d17643cca948afe296eb06faac", 421, "2026-06-22"},
@@ -241,11 +245,15 @@ TEST(ruleset, v3_year_is_v2_0_10_plus_its_deltas)
     // v3.2.4: the protocol position reinvests its fees (RSET-035); v3.2.5: the sim_swap runtime
     // API (RSET-032); v3.2.10-334: Taoflow shares, the proportional split and the scrap
     // reservoirs (RSET-035)
-    EXPECT_EQ(delta(V3_2_3, V3_2_4), S({"v3_protocol_liquidity"}));
+    // v3.2.4 also zeroes a registration-off subnet's alpha (RSET-037); v3.2.5 books a stable
+    // subnet's 1:1 swaps (RSET-036); v3.2.8-320: the subsidy injects the block emission (RSET-038)
+    EXPECT_EQ(delta(V3_2_3, V3_2_4), S({"v3_protocol_liquidity", "registration_off_zeroes_alpha"}));
     EXPECT_EQ(V3_2_3.v3_protocol_liquidity, V3ProtocolLiquidity::reserves_only);
     EXPECT_EQ(V3_2_4.v3_protocol_liquidity, V3ProtocolLiquidity::fees_reinvested);
-    EXPECT_EQ(delta(V3_2_4, V3_2_5), S({"sim_swap_runtime_api"}));
-    EXPECT_EQ(delta(V3_2_5, V3_2_10_334), S({"coinbase", "v3_protocol_liquidity"}));
+    EXPECT_EQ(delta(V3_2_4, V3_2_5), S({"sim_swap_runtime_api", "v3_stable_swap_moves_reserves"}));
+    EXPECT_EQ(delta(V3_2_5, V3_2_8_320), S({"v3_subsidy_alpha_in"}));
+    EXPECT_EQ(V3_2_8_320.v3_subsidy_alpha_in, SubsidyAlphaIn::block_emission);
+    EXPECT_EQ(delta(V3_2_8_320, V3_2_10_334), S({"coinbase", "v3_protocol_liquidity"}));
     EXPECT_EQ(V3_2_10_334.coinbase, CoinbaseKind::v3_taoflow);
     EXPECT_EQ(V3_2_10_334.v3_protocol_liquidity, V3ProtocolLiquidity::proportional_scraps);
     // v3.3.11-385: fees to the block author and the zero-output error (RSET-033); v3.3.12-391:
@@ -354,6 +362,8 @@ TEST(ruleset, every_mainnet_spec_names_its_ruleset)
     EXPECT_EQ(find_ruleset_for_spec(290)->id, "v3.2.0");
     EXPECT_EQ(find_ruleset_for_spec(298)->id, "v3.2.3");
     EXPECT_EQ(find_ruleset_for_spec(301)->id, "v3.2.4");
+    EXPECT_EQ(find_ruleset_for_spec(315)->id, "v3.2.5");
+    EXPECT_EQ(find_ruleset_for_spec(326)->id, "v3.2.8-320");
     EXPECT_EQ(find_ruleset_for_spec(348)->id, "v3.2.10-334");
     EXPECT_EQ(find_ruleset_for_spec(391)->id, "v3.3.12-391");
     EXPECT_EQ(find_ruleset_for_spec(422)->id, "v3.4.6-421");

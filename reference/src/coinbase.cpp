@@ -12,6 +12,7 @@ CoinbaseResult<Model> run_coinbase_generic(const Ruleset& rules, ChainStateT<Mod
 {
     using O = Ops<Model>;
     using Num = typename O::Num;
+    using Amount = typename O::Amount;
     CoinbaseResult<Model> out;
     out.block_emission = block_emission;
 
@@ -29,24 +30,49 @@ CoinbaseResult<Model> run_coinbase_generic(const Ruleset& rules, ChainStateT<Mod
     // COIN-003: the sum of moving prices.
     Num total_moving_prices = O::zero();
     for (auto* s : emitting)
-        total_moving_prices = O::add(total_moving_prices, O::moving_alpha_price(*s));
+        total_moving_prices = O::add(total_moving_prices, O::moving_alpha_price(rules, *s));
 
     // COIN-004: terms per subnet on the pre-injection state.
+    const bool subsidy = rules.coinbase == CoinbaseKind::v3_subsidy;
     for (auto* s : emitting) {
         SubnetEmission<Model> e;
         e.netuid = s->netuid;
-        e.price = O::alpha_price(*s);
-        e.moving_price = O::moving_alpha_price(*s);
+        e.price = O::alpha_price(rules, *s);
+        e.moving_price = O::moving_alpha_price(rules, *s);
         // multiply first, then divide: (E · p_i) / Σp
         e.tao_in = O::div(O::mul(block_emission, e.moving_price), total_moving_prices).value_or(O::zero());
         e.alpha_emission = O::alpha_block_emission(O::amount_add(s->subnet_alpha_in, s->subnet_alpha_out));
-        e.alpha_in = O::min(O::div(e.tao_in, e.price).value_or(e.alpha_emission), e.alpha_emission);
+        // VCOIN-002: a subnet priced below its share of the emission gets price · E of TAO and
+        // a fixed alpha in; a chain buy spends the rest of its share.
+        const Num share = O::div(e.tao_in, block_emission).value_or(O::zero());
+        if (subsidy && e.price < share) {
+            e.subsidized = true;
+            const Num paid = O::mul(e.price, block_emission);
+            e.subsidy_tao = O::amount(O::sub(e.tao_in, paid));
+            e.tao_in = paid;
+            e.alpha_in =
+                rules.v3_subsidy_alpha_in == SubsidyAlphaIn::block_emission ? block_emission : e.alpha_emission;
+            if (const auto bought = O::swap_tao_for_alpha(rules, *s, st.total_stake, e.subsidy_tao)) {
+                e.subsidy_alpha = *bought;
+                // the bought alpha leaves circulation: out of SubnetAlphaOut, where the buy put it
+                s->subnet_alpha_out = O::amount_sub_or_zero(s->subnet_alpha_out, *bought);
+            }
+        } else if (subsidy) {
+            // not capped at the alpha emission, as the launch rule is
+            e.alpha_in = O::div(e.tao_in, e.price).value_or(e.alpha_emission);
+        } else {
+            e.alpha_in = O::min(O::div(e.tao_in, e.price).value_or(e.alpha_emission), e.alpha_emission);
+        }
         e.alpha_out = e.alpha_emission;
-        // COIN-005: registration-disabled subnets get no TAO (alpha_in stays).
+        // COIN-005: registration-disabled subnets get no TAO (alpha_in stays; from v3.2.4 it
+        // goes too, and alpha_out with it: RSET-037).
         const bool pow_condition = rules.registration_off_needs_pow_off ? !s->network_pow_registration_allowed
                                                                         : s->network_pow_registration_allowed;
-        if (!s->network_registration_allowed && pow_condition)
+        if (!s->network_registration_allowed && pow_condition) {
             e.tao_in = O::zero();
+            if (rules.registration_off_zeroes_alpha)
+                e.alpha_in = e.alpha_out = O::zero();
+        }
         out.emissions.push_back(e);
     }
 
@@ -62,6 +88,8 @@ CoinbaseResult<Model> run_coinbase_generic(const Ruleset& rules, ChainStateT<Mod
         s.subnet_tao = O::amount_add(s.subnet_tao, s.subnet_tao_in_emission);
         st.total_stake = O::amount_add(st.total_stake, s.subnet_tao_in_emission);
         st.total_issuance = O::amount_add(st.total_issuance, s.subnet_tao_in_emission);
+        // VCOIN-001: the protocol position takes the injection (VSWAP-016)
+        O::adjust_protocol_liquidity(rules, s, s.subnet_tao_in_emission, s.subnet_alpha_in_emission);
     }
 
     // COIN-007: owner cut, kept in fixed point on alpha_out.
@@ -86,7 +114,15 @@ CoinbaseResult<Model> run_coinbase_generic(const Ruleset& rules, ChainStateT<Mod
         e.root_proportion = O::div(weighted_root, O::add(weighted_root, alpha_issuance)).value_or(O::zero());
         e.root_alpha = O::mul(O::mul(e.root_proportion, alpha_out[i]), O::half());
         e.pending_alpha = O::sub(alpha_out[i], e.root_alpha);
-        e.root_tao = O::swap_alpha_for_tao(s, st.total_stake, O::amount(e.root_alpha));
+        // VCOIN-002: a subsidised subnet does not sell; v3.2.0 … v3.2.2 (`v3_price_share`) book
+        // the pending amounts only when the sell succeeds (VCOIN-001), every other coinbase always.
+        std::optional<Amount> sold;
+        if (!e.subsidized)
+            sold = O::swap_alpha_for_tao(rules, s, st.total_stake, O::amount(e.root_alpha));
+        if (sold)
+            e.root_tao = *sold;
+        if (!sold && rules.coinbase == CoinbaseKind::v3_price_share)
+            continue;
         // PendingAlphaSwapped grows even when the swap returned nothing.
         s.pending_alpha_swapped = O::amount_add(s.pending_alpha_swapped, O::amount(e.root_alpha));
         s.pending_emission = O::amount_add(s.pending_emission, O::amount(e.pending_alpha));
@@ -138,6 +174,7 @@ namespace exact {
 
 CoinbaseResult<ExactModel> run_coinbase(const Ruleset& rules, ExactChainState& state, const Rational& block_emission)
 {
+    Ops<ExactModel>::constant_product_only(rules);
     return run_coinbase_generic<ExactModel>(rules, state, block_emission);
 }
 

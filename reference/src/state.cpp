@@ -47,6 +47,9 @@ ExactSubnet to_exact(const Subnet& s)
     x.last_epoch_block = s.last_epoch_block;
     x.pending_epoch_at = s.pending_epoch_at;
     x.subnet_epoch_index = s.subnet_epoch_index;
+    x.subnet_tao_provided = s.subnet_tao_provided;
+    x.subnet_alpha_in_provided = s.subnet_alpha_in_provided;
+    x.swap_v3 = s.swap_v3;
     return x;
 }
 

@@ -53,7 +53,10 @@ enum class Form
     concentrated,      ///< the pool is `SwapKind::concentrated` (the v3 pool)
     launch,            ///< the coinbase is `CoinbaseKind::launch`
     injection_capped,  ///< the coinbase is `CoinbaseKind::injection_capped`
-    modulo,            ///< the epoch schedule is `EpochSchedule::modulo`
+    /// The launch coinbase's steps on the v3 pool: `CoinbaseKind::v3_price_share` and
+    /// `v3_subsidy` (VCOIN-*), whose state carries each subnet's v3 pool.
+    v3_price_share,
+    modulo,  ///< the epoch schedule is `EpochSchedule::modulo`
     /// The chain had the op in this ruleset, but the reference does not model its form yet
     /// (the v3 year's coinbases and staking, issue #14): refused as `not_modelled`, never
     /// answered by another era's form.
@@ -66,9 +69,15 @@ enum class Form
     const Form pool = rules.swap == SwapKind::balancer       ? Form::balancer
                       : rules.swap == SwapKind::concentrated ? Form::concentrated
                                                              : Form::constant_product;
+    const bool price_share_on_v3 =
+        rules.coinbase == CoinbaseKind::v3_price_share || rules.coinbase == CoinbaseKind::v3_subsidy;
     const Form coinbase = rules.coinbase == CoinbaseKind::injection_capped ? Form::injection_capped
                           : rules.coinbase == CoinbaseKind::launch         ? Form::launch
+                          : price_share_on_v3                              ? Form::v3_price_share
                                                                            : Form::not_modelled;
+    // Of the v3 price-share coinbase's family only the coinbase itself is modelled: its EMA op,
+    // block, registration and drain are the chain's but not the reference's yet.
+    const Form coinbase_family = coinbase == Form::v3_price_share ? Form::not_modelled : coinbase;
     // The v3 pool's staking path (limit orders, fees, the stake ops) is not modelled; its swap,
     // quotes, price and protocol liquidity are.
     const Form stake = pool == Form::concentrated ? Form::not_modelled : pool;
@@ -92,13 +101,13 @@ enum class Form
     case Op::pow_ratio_scaled: return only(pool == Form::balancer, pool);
     // The EMA, the block and registration are written by the coinbase family: their state
     // and outputs are the coinbase's.
+    case Op::coinbase: return coinbase;
     case Op::update_moving_price:
-    case Op::coinbase:
     case Op::block:
     case Op::register_network:
-    case Op::start_call: return coinbase;
-    case Op::drain_pending_emission: return only(coinbase == Form::launch, coinbase);
-    case Op::dividend_distribution: return only(coinbase == Form::injection_capped, coinbase);
+    case Op::start_call: return coinbase_family;
+    case Op::drain_pending_emission: return only(coinbase == Form::launch, coinbase_family);
+    case Op::dividend_distribution: return only(coinbase == Form::injection_capped, coinbase_family);
     case Op::blocks_until_next_epoch: return only(rules.epoch_schedule == EpochSchedule::modulo, Form::modulo);
     // The bridge from the v3 pool is the Balancer pool's code: every Balancer release carries it.
     case Op::migrate_swapv3_to_balancer: return only(pool == Form::balancer, pool);
@@ -111,8 +120,12 @@ enum class Form
 
 /// @rule RSET-024  Whether a form has an exact model (`"arithmetic": "exact"`). The v3 pool has
 /// none: its tick prices are 1.0001^(t/2), irrational for odd t, and its state is the chain's
-/// fixed-point storage; the exact value of each step's leaves is stated in spec/v3_swap.md.
-[[nodiscard]] constexpr bool has_exact_model(Form f) noexcept { return modelled(f) && f != Form::concentrated; }
+/// fixed-point storage; the exact value of each step's leaves is stated in spec/v3_swap.md. The
+/// coinbase on it has none either: it trades through that pool.
+[[nodiscard]] constexpr bool has_exact_model(Form f) noexcept
+{
+    return modelled(f) && f != Form::concentrated && f != Form::v3_price_share;
+}
 
 /// Whether `rules` has `op` at all.
 [[nodiscard]] constexpr bool has_op(const Ruleset& rules, Op op) noexcept { return form_of(rules, op) != Form::absent; }
@@ -145,13 +158,19 @@ struct Storage
     bool emission_bar_rank = false;
     /// `SubnetFastMovingPrice`: the fast moving price (RSET-028, spec 464+).
     bool fast_moving_price = false;
+    /// `SubnetTaoProvided`, `SubnetAlphaInProvided` and the swap pallet's v3 storage of each
+    /// subnet (`swap_v3`): the v3 pool (v3.2.0 … v3.4.7).
+    bool v3_pool = false;
+    /// The v3 pool's `DefaultFeeRate` (RSET-029): the `FeeRate` of a subnet that has none.
+    std::uint16_t v3_default_fee_rate = 0;
 };
 
 /// @rule RSET-024  The storage of `rules`.
 [[nodiscard]] constexpr Storage storage_of(const Ruleset& rules) noexcept
 {
     Storage s;
-    s.launch_pending = rules.coinbase == CoinbaseKind::launch;
+    s.launch_pending = rules.coinbase == CoinbaseKind::launch || rules.coinbase == CoinbaseKind::v3_price_share ||
+                       rules.coinbase == CoinbaseKind::v3_subsidy;
     s.swap_pallet = rules.swap == SwapKind::balancer;  // the Balancer's items; the v3 pool's are its ops' own
     s.injection_capped = rules.coinbase == CoinbaseKind::injection_capped;
     s.epoch_state = rules.epoch_schedule == EpochSchedule::stateful;
@@ -159,6 +178,8 @@ struct Storage
     s.emission_gate = rules.emission_gate != EmissionGate::none;
     s.emission_bar_rank = rules.emission_gate == EmissionGate::rank_or_quantile;
     s.fast_moving_price = rules.fast_moving_price;
+    s.v3_pool = rules.swap == SwapKind::concentrated;
+    s.v3_default_fee_rate = s.v3_pool ? rules.v3_default_fee_rate : 0;
     return s;
 }
 
@@ -224,6 +245,7 @@ inline constexpr std::array ALL_OPS{Op::block_emission,
     case Form::balancer: return "balancer";
     case Form::launch: return "launch";
     case Form::injection_capped: return "injection_capped";
+    case Form::v3_price_share: return "v3_price_share";
     case Form::modulo: return "modulo";
     case Form::concentrated: return "concentrated";
     case Form::not_modelled: return "not_modelled";

@@ -50,6 +50,10 @@ struct SubnetEmission
     Num root_alpha{};       ///< root_proportion · (alpha_out − owner_cut) · ½
     Num pending_alpha{};    ///< (alpha_out − owner_cut) − root_alpha
     Amount root_tao{};      ///< TAO out of selling ⌊root_alpha⌋ (0 when the swap fails)
+    // The subsidy (v3.2.3 … v3.2.9, VCOIN-002): a subnet priced below its share of the emission.
+    bool subsidized = false;
+    Amount subsidy_tao{};    ///< ⌊default tao_in − price · E⌋: the TAO the chain buy spends
+    Amount subsidy_alpha{};  ///< the alpha it bought, taken out of SubnetAlphaOut (0 when the buy fails)
 };
 
 /// The pending amounts one epoch takes and hands to `drain_pending_emission`.
@@ -76,7 +80,9 @@ namespace chain {
 
 /// @rule COIN-001  `run_coinbase(block_emission)` on `state` at `state.block`:
 /// shares by moving price, injection, owner cut, root sell, EMA update and the
-/// epoch schedule. Mutates `state`.
+/// epoch schedule. Mutates `state`. On the v3 pool (`v3_price_share`, `v3_subsidy`) the same
+/// steps read the pool's price, inject through the protocol position and sell through the pool
+/// (VCOIN-001), and the subsidy buys for a subnet priced below its share (VCOIN-002).
 CoinbaseResult<ChainModel> run_coinbase(const Ruleset& rules, ChainState& state, fixed::I96F32 block_emission);
 
 /// @rule COIN-010  `block_step`: block emission from `TotalIssuance`
@@ -87,7 +93,8 @@ CoinbaseResult<ChainModel> block_step(const Ruleset& rules, ChainState& state);
 
 namespace exact {
 
-/// @rule COIN-001
+/// @rule COIN-001  The launch coinbase on constant-product pools. The v3 pool has no exact model
+/// (RSET-024): a ruleset on it is refused with `std::invalid_argument`.
 CoinbaseResult<ExactModel> run_coinbase(const Ruleset& rules, ExactChainState& state, const Rational& block_emission);
 /// @rule COIN-010
 CoinbaseResult<ExactModel> block_step(const Ruleset& rules, ExactChainState& state);

@@ -54,6 +54,13 @@ enum class V3ProtocolLiquidity
     proportional_scraps,  ///< v3.2.10-334 on: those and the scrap reservoirs split at the price
 };
 
+/// What the subsidy injects as alpha into a subnet priced below its share (RSET-038).
+enum class SubsidyAlphaIn
+{
+    alpha_emission,  ///< v3.2.3 … v3.2.7: the subnet's alpha emission
+    block_emission,  ///< v3.2.8-320 … v3.2.9: the TAO block emission, as alpha
+};
+
 /// What a subnet's price-EMA share is weighted by before renormalising (RSET-019).
 enum class ShareWeight
 {
@@ -198,6 +205,16 @@ struct Ruleset
     /// RSET-035 (v3.2.4: fees reinvested; v3.2.10-334: the proportional split and the scrap
     /// reservoirs): how the protocol position takes an injection.
     V3ProtocolLiquidity v3_protocol_liquidity = V3ProtocolLiquidity::reserves_only;
+    /// RSET-036 (v3.2.5): `swap_tao_for_alpha` / `swap_alpha_for_tao` on a stable subnet move the
+    /// reserves, `SubnetAlphaOut`, `TotalStake` and `SubnetVolume` as a 1:1 swap would; before,
+    /// they answered 1:1 and wrote nothing.
+    bool v3_stable_swap_moves_reserves = false;
+    /// RSET-037 (v3.2.4): a subnet with registration off gets no alpha in and no alpha out either;
+    /// before, only its TAO in was zeroed (COIN-005).
+    bool registration_off_zeroes_alpha = false;
+    /// RSET-038 (v3.2.3: alpha emission; v3.2.8-320: block emission): the alpha the subsidy
+    /// injects (VCOIN-002).
+    SubsidyAlphaIn v3_subsidy_alpha_in = SubsidyAlphaIn::alpha_emission;
 };
 
 namespace detail {
@@ -255,10 +272,12 @@ inline constexpr Ruleset V3_2_2 = detail::derive(V3_2_1, "v3.2.2", "7b541095b057
 inline constexpr Ruleset V3_2_3 = detail::derive(V3_2_2, "v3.2.3", "6309d35929e484ebff70c7da68547fb9c60f0d11", 298, "2025-07-29",
     [](Ruleset& r) { r.v3_reserve_check_paid_out_only = true; r.coinbase = CoinbaseKind::v3_subsidy; });
 inline constexpr Ruleset V3_2_4 = detail::derive(V3_2_3, "v3.2.4", "312c0be95983a98bed4120526351a94219d00449", 301, "2025-08-12",
-    [](Ruleset& r) { r.v3_protocol_liquidity = V3ProtocolLiquidity::fees_reinvested; });
+    [](Ruleset& r) { r.v3_protocol_liquidity = V3ProtocolLiquidity::fees_reinvested; r.registration_off_zeroes_alpha = true; });
 inline constexpr Ruleset V3_2_5 = detail::derive(V3_2_4, "v3.2.5", "67c7ac6923b498c15f5541fd0e9ddcbeed38c3b7", 302, "2025-08-19",
-    [](Ruleset& r) { r.sim_swap_runtime_api = true; });
-inline constexpr Ruleset V3_2_10_334 = detail::derive(V3_2_5, "v3.2.10-334", "6218ecc5cdab527a649c8fa5b0194db3f884571c", 334, "2025-11-04",
+    [](Ruleset& r) { r.sim_swap_runtime_api = true; r.v3_stable_swap_moves_reserves = true; });
+inline constexpr Ruleset V3_2_8_320 = detail::derive(V3_2_5, "v3.2.8-320", "835a2c90294705b5963043f5ef31460304df2475", 320, "2025-09-24",
+    [](Ruleset& r) { r.v3_subsidy_alpha_in = SubsidyAlphaIn::block_emission; });
+inline constexpr Ruleset V3_2_10_334 = detail::derive(V3_2_8_320, "v3.2.10-334", "6218ecc5cdab527a649c8fa5b0194db3f884571c", 334, "2025-11-04",
     [](Ruleset& r) {
         r.coinbase = CoinbaseKind::v3_taoflow;
         r.v3_protocol_liquidity = V3ProtocolLiquidity::proportional_scraps;
@@ -306,8 +325,8 @@ inline constexpr Ruleset MAINNET_464 = detail::derive(MAINNET_441, "mainnet-464"
 inline constexpr std::array LAUNCH_RULESETS{V2_0_0, V2_0_1, V2_0_2, V2_0_4, V2_0_6, V2_0_8, V2_0_9, V2_0_10};
 
 /// The year of the v3 pool (v3.2.0 … v3.4.7): `era == "v3"`, the v3 pool, coinbases not modelled.
-inline constexpr std::array V3_RULESETS{V3_2_0, V3_2_1,      V3_2_2,      V3_2_3,      V3_2_4,
-                                        V3_2_5, V3_2_10_334, V3_3_11_385, V3_3_12_391, V3_4_6_421};
+inline constexpr std::array V3_RULESETS{V3_2_0,     V3_2_1,      V3_2_2,      V3_2_3,      V3_2_4,    V3_2_5,
+                                        V3_2_8_320, V3_2_10_334, V3_3_11_385, V3_3_12_391, V3_4_6_421};
 
 /// The Balancer era (v3.4.8-423 … main 14bc6f9): `era == "balancer"`.
 inline constexpr std::array BALANCER_RULESETS{V3_4_8_423, V3_4_9_424, MAIN_14BC6F9};
@@ -319,9 +338,9 @@ inline constexpr std::array MAINNET_RULESETS{MAINNET_432, MAINNET_440, MAINNET_4
 /// Every ruleset, oldest first: what `find_ruleset`, `dtao rulesets`, the eval
 /// protocol and the vectors know.
 inline constexpr std::array RULESETS{
-    V2_0_0,     V2_0_1,     V2_0_2,       V2_0_4,      V2_0_6,      V2_0_8,      V2_0_9,      V2_0_10,     V3_2_0,
-    V3_2_1,     V3_2_2,     V3_2_3,       V3_2_4,      V3_2_5,      V3_2_10_334, V3_3_11_385, V3_3_12_391, V3_4_6_421,
-    V3_4_8_423, V3_4_9_424, MAIN_14BC6F9, MAINNET_432, MAINNET_440, MAINNET_441, MAINNET_464};
+    V2_0_0,     V2_0_1,     V2_0_2,     V2_0_4,       V2_0_6,      V2_0_8,      V2_0_9,      V2_0_10,     V3_2_0,
+    V3_2_1,     V3_2_2,     V3_2_3,     V3_2_4,       V3_2_5,      V3_2_8_320,  V3_2_10_334, V3_3_11_385, V3_3_12_391,
+    V3_4_6_421, V3_4_8_423, V3_4_9_424, MAIN_14BC6F9, MAINNET_432, MAINNET_440, MAINNET_441, MAINNET_464};
 
 /// The ruleset with this id, if there is one.
 [[nodiscard]] constexpr std::optional<Ruleset> find_ruleset(std::string_view id) noexcept
@@ -355,9 +374,9 @@ inline constexpr std::array MAINNET_SPECS{
     MainnetSpec{302, "v3.2.5", 0, ""},
     MainnetSpec{306, "v3.2.5", 0, ""},
     MainnetSpec{315, "v3.2.5", 0, ""},
-    MainnetSpec{320, "v3.2.5", 0, ""},
-    MainnetSpec{323, "v3.2.5", 0, ""},
-    MainnetSpec{326, "v3.2.5", 0, ""},
+    MainnetSpec{320, "v3.2.8-320", 0, ""},
+    MainnetSpec{323, "v3.2.8-320", 0, ""},
+    MainnetSpec{326, "v3.2.8-320", 0, ""},
     MainnetSpec{334, "v3.2.10-334", 6'811'691, "2025-11-04"},
     MainnetSpec{338, "v3.2.10-334", 6'813'654, "2025-11-05"},
     MainnetSpec{343, "v3.2.10-334", 0, ""},

@@ -11,6 +11,7 @@
 #include "dtao/numeric/arith.hpp"
 #include "dtao/numeric/fixed.hpp"
 #include "dtao/numeric/model.hpp"
+#include "dtao/v3_pool.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -88,6 +89,15 @@ struct SubnetT
     u64 last_epoch_block = 0;    ///< LastEpochBlock
     u64 pending_epoch_at = 0;    ///< PendingEpochAt (0: none)
     u64 subnet_epoch_index = 0;  ///< SubnetEpochIndex
+
+    // ---- The year of the v3 pool (v3.2.0 … v3.4.7); ignored by the other eras' rules.
+    Amount subnet_tao_provided{};       ///< SubnetTaoProvided: TAO of user positions (in the pool's reserve)
+    Amount subnet_alpha_in_provided{};  ///< SubnetAlphaInProvided
+    /// The swap pallet's v3 storage for the subnet (chain types in both models: the v3 pool has no
+    /// exact model, RSET-024). Its `tao_reserve` and `alpha_reserve` are not storage: they are
+    /// SubnetTAO + SubnetTaoProvided and SubnetAlphaIn + SubnetAlphaInProvided, which
+    /// `v3::pool_of` fills in before each use (VSTAKE-001).
+    v3::Pool swap_v3;
 
     [[nodiscard]] bool is_root() const noexcept { return netuid == ROOT_NETUID; }
     /// Root and mechanism-0 subnets price at 1 and swap 1:1.

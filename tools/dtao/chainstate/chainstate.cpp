@@ -598,6 +598,9 @@ Decoded decode(const json& snapshot, const Ruleset& rules)
                 !given_subnet[sub.netuid].count(std::string(f.name)))
                 miss.emplace_back(f.name);
         });
+        // the v3 pool's own storage is not decoded into a state: `v3-pools` decodes it
+        if (held.v3_pool && !sub.is_root())
+            miss.emplace_back("swap_v3 (decode the pool with `dtao chainstate v3-pools`)");
         if (miss.empty())
             continue;
         std::ostringstream s;

@@ -47,24 +47,19 @@ void protocol_position_ticks(v3::Pool& p)
 
 }  // namespace
 
-v3::Pool read_v3_pool(const Ruleset& rules, Reader& r)
+void read_v3_storage(Reader& r, v3::Pool& p, std::uint16_t default_fee_rate)
 {
-    const Subnet s = read_pool(r);
-    v3::Pool p;
-    p.dynamic = s.mechanism == Mechanism::dynamic;
-    p.tao_reserve = sat_add(s.subnet_tao, r.u64_or(in::SUBNET_TAO_PROVIDED));
-    p.alpha_reserve = sat_add(s.subnet_alpha_in, r.u64_or(in::SUBNET_ALPHA_IN_PROVIDED));
     p.initialized = r.bool_or(in::SWAP_V3_INITIALIZED);
     p.sqrt_price = r.fixed_or<U64F64>(in::ALPHA_SQRT_PRICE);
     p.current_tick = static_cast<tick::i32>(r.integer_or(in::CURRENT_TICK).convert_to<long long>());
     p.liquidity = r.u64_or(in::CURRENT_LIQUIDITY);
-    p.fee_rate = static_cast<std::uint16_t>(r.u64_or(in::V3_FEE_RATE, rules.v3_default_fee_rate));
+    p.fee_rate = static_cast<std::uint16_t>(r.u64_or(in::V3_FEE_RATE, default_fee_rate));
     p.fee_global_tao = r.fixed_or<U64F64>(in::FEE_GLOBAL_TAO);
     p.fee_global_alpha = r.fixed_or<U64F64>(in::FEE_GLOBAL_ALPHA);
     p.minimum_reserve = r.u64_or(in::SWAP_MINIMUM_RESERVE);
     if (!r.has(in::TICKS)) {
         protocol_position_ticks(p);
-        return p;
+        return;
     }
     const json& items = r.array_or_empty(in::TICKS);
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -83,7 +78,85 @@ v3::Pool read_v3_pool(const Ruleset& rules, Reader& r)
                                       ", " + std::to_string(tick::MAX_INDEX) + "]");
         p.ticks.emplace(index, tk);
     }
+}
+
+v3::Pool read_v3_pool(const Ruleset& rules, Reader& r)
+{
+    const Subnet s = read_pool(r);
+    v3::Pool p;
+    p.dynamic = s.mechanism == Mechanism::dynamic;
+    p.tao_reserve = sat_add(s.subnet_tao, r.u64_or(in::SUBNET_TAO_PROVIDED));
+    p.alpha_reserve = sat_add(s.subnet_alpha_in, r.u64_or(in::SUBNET_ALPHA_IN_PROVIDED));
+    read_v3_storage(r, p, rules.v3_default_fee_rate);
     return p;
+}
+
+/// The protocol account's positions: the list as given (the chain adjusts the first), or for an
+/// initialised pool without one the full-range position holding the current liquidity, its
+/// snapshot the growth inside its range now (owed nothing).
+std::vector<v3::Position> read_protocol_positions(const v3::Pool& p, Reader& r)
+{
+    std::vector<v3::Position> out;
+    if (!r.has(in::PROTOCOL_POSITIONS)) {
+        if (!p.initialized)
+            return out;
+        out.push_back(v3::new_position(p, tick::MIN_INDEX, tick::MAX_INDEX, p.liquidity));
+        return out;
+    }
+    const json& items = r.array_or_empty(in::PROTOCOL_POSITIONS);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        Reader t = r.item(in::PROTOCOL_POSITIONS, items, i);
+        v3::Position pos;
+        pos.tick_low = static_cast<tick::i32>(t.integer(in::TICK_LOW).convert_to<long long>());
+        pos.tick_high = static_cast<tick::i32>(t.integer(in::TICK_HIGH).convert_to<long long>());
+        pos.liquidity = t.u64_field(in::POSITION_LIQUIDITY);
+        pos.fees_tao = t.fixed_or<I64F64>(in::POSITION_FEES_TAO);
+        pos.fees_alpha = t.fixed_or<I64F64>(in::POSITION_FEES_ALPHA);
+        t.finish();
+        if (pos.tick_low >= pos.tick_high)
+            fail("invalid_field", t.where(in::TICK_HIGH) + ": a position's tick_high must lie above its tick_low");
+        out.push_back(pos);
+    }
+    return out;
+}
+
+json write_position(const v3::Position& pos)
+{
+    return {{"tick_low", sdec(pos.tick_low)},
+            {"tick_high", sdec(pos.tick_high)},
+            {"liquidity", dec(pos.liquidity)},
+            {"fees_tao", fx(pos.fees_tao)},
+            {"fees_alpha", fx(pos.fees_alpha)}};
+}
+
+void read_v3_protocol(Reader& r, v3::Pool& p)
+{
+    const std::vector<v3::Position> positions = read_protocol_positions(p, r);
+    if (positions.size() > 1)
+        fail("invalid_field", r.where(in::PROTOCOL_POSITIONS) +
+                                  ": a state's pool holds one protocol position (the one the chain adjusts)");
+    p.protocol_position = positions.empty() ? std::nullopt : std::optional<v3::Position>(positions.front());
+    p.scrap_reservoir_tao = r.u64_or(in::SCRAP_RESERVOIR_TAO);
+    p.scrap_reservoir_alpha = r.u64_or(in::SCRAP_RESERVOIR_ALPHA);
+}
+
+json write_v3_storage(const v3::Pool& p)
+{
+    json positions = json::array();
+    if (p.protocol_position)
+        positions.push_back(write_position(*p.protocol_position));
+    return {{"swap_v3_initialized", p.initialized},
+            {"alpha_sqrt_price", fx(p.sqrt_price)},
+            {"current_tick", sdec(p.current_tick)},
+            {"current_liquidity", dec(p.liquidity)},
+            {"fee_rate", dec(u64{p.fee_rate})},
+            {"fee_global_tao", fx(p.fee_global_tao)},
+            {"fee_global_alpha", fx(p.fee_global_alpha)},
+            {"swap_minimum_reserve", dec(p.minimum_reserve)},
+            {"ticks", write_ticks(p)},
+            {"protocol_positions", positions},
+            {"scrap_reservoir_tao", dec(p.scrap_reservoir_tao)},
+            {"scrap_reservoir_alpha", dec(p.scrap_reservoir_alpha)}};
 }
 
 namespace {
@@ -141,44 +214,6 @@ json op_swap(const Context& c, Reader& r)
                           "fee_global_tao", "fee_global_alpha", "ticks"})
         out[k] = pool.at(k);
     return out;
-}
-
-/// The protocol account's positions: the list as given (the chain adjusts the first), or for an
-/// initialised pool without one the full-range position holding the current liquidity, its
-/// snapshot the growth inside its range now (owed nothing).
-std::vector<v3::Position> read_protocol_positions(const v3::Pool& p, Reader& r)
-{
-    std::vector<v3::Position> out;
-    if (!r.has(in::PROTOCOL_POSITIONS)) {
-        if (!p.initialized)
-            return out;
-        out.push_back(v3::new_position(p, tick::MIN_INDEX, tick::MAX_INDEX, p.liquidity));
-        return out;
-    }
-    const json& items = r.array_or_empty(in::PROTOCOL_POSITIONS);
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        Reader t = r.item(in::PROTOCOL_POSITIONS, items, i);
-        v3::Position pos;
-        pos.tick_low = static_cast<tick::i32>(t.integer(in::TICK_LOW).convert_to<long long>());
-        pos.tick_high = static_cast<tick::i32>(t.integer(in::TICK_HIGH).convert_to<long long>());
-        pos.liquidity = t.u64_field(in::POSITION_LIQUIDITY);
-        pos.fees_tao = t.fixed_or<I64F64>(in::POSITION_FEES_TAO);
-        pos.fees_alpha = t.fixed_or<I64F64>(in::POSITION_FEES_ALPHA);
-        t.finish();
-        if (pos.tick_low >= pos.tick_high)
-            fail("invalid_field", t.where(in::TICK_HIGH) + ": a position's tick_high must lie above its tick_low");
-        out.push_back(pos);
-    }
-    return out;
-}
-
-json write_position(const v3::Position& pos)
-{
-    return {{"tick_low", sdec(pos.tick_low)},
-            {"tick_high", sdec(pos.tick_high)},
-            {"liquidity", dec(pos.liquidity)},
-            {"fees_tao", fx(pos.fees_tao)},
-            {"fees_alpha", fx(pos.fees_alpha)}};
 }
 
 json op_adjust_protocol_liquidity(const Context& c, Reader& r)
@@ -240,5 +275,7 @@ json v3_pool_to_json(const v3::Pool& p)
             {"fee_global_tao", fx(p.fee_global_tao)},    {"fee_global_alpha", fx(p.fee_global_alpha)},
             {"ticks", detail::write_ticks(p)},           {"swap_minimum_reserve", dec(p.minimum_reserve)}};
 }
+
+json v3_storage_to_json(const v3::Pool& p) { return detail::write_v3_storage(p); }
 
 }  // namespace dtao::protocol

@@ -31,11 +31,19 @@ json op_update_moving_price(const Context& c, Reader& r)
     });
 }
 
+/// Which emission fields a form writes: the v3 price-share form adds the subsidy's (VCOIN-002).
+enum class SubsidyFields
+{
+    absent,
+    written,
+};
+
 template <typename Model>
-json write_coinbase(const CoinbaseResult<Model>& res, const ChainStateT<Model>& st, const Storage& storage)
+json write_coinbase(const CoinbaseResult<Model>& res, const ChainStateT<Model>& st, const Storage& storage,
+                    SubsidyFields subsidy)
 {
     json emissions = json::array();
-    for (const auto& e : res.emissions)
+    for (const auto& e : res.emissions) {
         emissions.push_back({{"netuid", dec(e.netuid)},
                              {"price", num(e.price)},
                              {"moving_price", num(e.moving_price)},
@@ -48,6 +56,12 @@ json write_coinbase(const CoinbaseResult<Model>& res, const ChainStateT<Model>& 
                              {"root_alpha", num(e.root_alpha)},
                              {"pending_alpha", num(e.pending_alpha)},
                              {"root_tao", amount(e.root_tao)}});
+        if (subsidy == SubsidyFields::written) {
+            emissions.back()["subsidized"] = e.subsidized;
+            emissions.back()["subsidy_tao"] = amount(e.subsidy_tao);
+            emissions.back()["subsidy_alpha"] = amount(e.subsidy_alpha);
+        }
+    }
     json drains = json::array();
     for (const auto& d : res.drains)
         drains.push_back({{"netuid", dec(d.netuid)},
@@ -71,8 +85,18 @@ json op_coinbase(const Context& c, Reader& r)
         auto state = as_model(st, model);
         const auto res =
             block::run<Model>(c.rules, state, emission, std::vector<block::Action<typename Model::Amount>>{});
-        return write_coinbase(res.coinbase, state, c.storage());
+        return write_coinbase(res.coinbase, state, c.storage(), SubsidyFields::absent);
     });
+}
+
+/// The coinbase of v3.2.0 … v3.2.9 on the v3 pool (VCOIN-*): the chain model alone.
+json op_v3_coinbase(const Context& c, Reader& r)
+{
+    ChainState st = read_state(r.get(in::STATE), r.where(in::STATE), c.storage());
+    const auto emission = r.opt_u64(in::BLOCK_EMISSION);
+    r.finish();
+    const auto res = block::run<ChainModel>(c.rules, st, emission, std::vector<block::Action<u64>>{});
+    return write_coinbase(res.coinbase, st, c.storage(), SubsidyFields::written);
 }
 
 /// One action of the `block` op: {kind, netuid, amount, limit_price?,
@@ -145,7 +169,7 @@ json op_block(const Context& c, Reader& r)
         json results = json::array();
         for (std::size_t i = 0; i < actions.size(); ++i)
             results.push_back(write_action_result<Model>(res.actions[i], actions[i].kind));
-        json out = write_coinbase(res.coinbase, state, c.storage());
+        json out = write_coinbase(res.coinbase, state, c.storage(), SubsidyFields::absent);
         out["actions"] = results;
         return out;
     });
@@ -270,6 +294,7 @@ const std::vector<OpForm>& launch_handlers()
     static const std::vector<OpForm> table = {
         {Op::update_moving_price, Form::launch, op_update_moving_price, "EMA-001"},
         {Op::coinbase, Form::launch, op_coinbase, "COIN-001/COIN-010"},
+        {Op::coinbase, Form::v3_price_share, op_v3_coinbase, "COIN-001/COIN-010, VCOIN-001, VCOIN-002"},
         {Op::block, Form::launch, op_block, "COIN-010 + STAKE-007/STAKE-008"},
         {Op::drain_pending_emission, Form::launch, op_drain, "DRAIN-001"},
         {Op::register_network, Form::launch, op_register_network, "REG-003"},

@@ -94,6 +94,7 @@ const std::map<std::pair<Op, Form>, const InputShape*>& table()
         {{Op::remove_stake, Form::constant_product}, &REMOVE_STAKE_IN},
         {{Op::update_moving_price, Form::launch}, &LAUNCH_MOVING_PRICE_IN},
         {{Op::coinbase, Form::launch}, &COINBASE_IN},
+        {{Op::coinbase, Form::v3_price_share}, &COINBASE_IN},
         {{Op::block, Form::launch}, &LAUNCH_BLOCK_IN},
         {{Op::drain_pending_emission, Form::launch}, &DRAIN_IN},
         {{Op::register_network, Form::launch}, &STATE_ONLY},

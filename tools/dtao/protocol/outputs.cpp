@@ -105,6 +105,9 @@ const Shape LAUNCH_DRAIN =
     fields({dec("netuid"), dec("pending_alpha"), dec("pending_tao"), dec("pending_swapped"), dec("owner_cut")});
 const Shape LAUNCH_COINBASE =
     fields({number("block_emission"), list("emissions", LAUNCH_EMISSION), list("drains", LAUNCH_DRAIN), state()});
+const Shape V3_EMISSION = plus(LAUNCH_EMISSION, {flag("subsidized"), dec("subsidy_tao"), dec("subsidy_alpha")});
+const Shape V3_COINBASE =
+    fields({number("block_emission"), list("emissions", V3_EMISSION), list("drains", LAUNCH_DRAIN), state()});
 const Shape LAUNCH_ACTION = one_of({&STAKED, &UNSTAKED, &RULE_ERROR});
 const Shape LAUNCH_BLOCK = plus(LAUNCH_COINBASE, {list("actions", LAUNCH_ACTION)});
 const Shape PAYOUT = fields({dec("incentive"), flag("incentive_burned"), dec("alpha_take"), dec("alpha_dividend"),
@@ -244,6 +247,7 @@ const std::map<std::pair<Op, Form>, const Shape*>& table()
         {{Op::remove_stake, Form::constant_product}, &REMOVE_STAKE},
         {{Op::update_moving_price, Form::launch}, &LAUNCH_MOVING_PRICE},
         {{Op::coinbase, Form::launch}, &LAUNCH_COINBASE},
+        {{Op::coinbase, Form::v3_price_share}, &V3_COINBASE},
         {{Op::block, Form::launch}, &LAUNCH_BLOCK},
         {{Op::drain_pending_emission, Form::launch}, &DRAIN_PENDING_EMISSION},
         {{Op::register_network, Form::launch}, &LAUNCH_REGISTER_NETWORK},

@@ -355,6 +355,9 @@ inline json volume(const Rational& v) { return to_string(v); }
 
 // ------------------------------------------------------------------ state
 
+/// The key of a subnet's v3 pool storage in a state (rulesets on the v3 pool).
+inline constexpr std::string_view V3_STORAGE_KEY = "swap_v3";
+
 // One overload per member type of the field table (state_fields.hpp): the chain model's, as
 // requests carry only chain values.
 inline void read_field(Reader& r, const FieldInfo& f, u64& m)
@@ -423,9 +426,17 @@ inline void read_balancer_pool_fields(Reader& r, Subnet& s)
     });
 }
 
+// The v3 pool's storage of one subnet (inputs.hpp `V3_STORAGE`), read and written by the v3
+// pool's codec (handlers_concentrated.cpp): its scalars and ticks; its protocol position (at most
+// one) and scrap reservoirs; all of it as a state's `swap_v3`.
+void read_v3_storage(Reader& r, v3::Pool& p, std::uint16_t default_fee_rate);
+void read_v3_protocol(Reader& r, v3::Pool& p);
+[[nodiscard]] json write_v3_storage(const v3::Pool& p);
+
 /// One subnet of the `state` object. Each ruleset's storage differs (capabilities.hpp): an
 /// item the ruleset lacks is an unknown field, so that a request cannot pass a value the
-/// ruleset would silently ignore.
+/// ruleset would silently ignore. A ruleset on the v3 pool adds the pool's storage as the
+/// object `swap_v3`; omitted, the pool is not initialised.
 inline Subnet read_subnet(Reader& r, const Storage& storage)
 {
     Subnet s;
@@ -433,6 +444,15 @@ inline Subnet read_subnet(Reader& r, const Storage& storage)
         if (holds(storage, f.group))
             read_field(r, f, m);
     });
+    if (storage.v3_pool) {
+        s.swap_v3.fee_rate = storage.v3_default_fee_rate;
+        if (r.has(std::string(V3_STORAGE_KEY))) {
+            Reader pr(r.get(std::string(V3_STORAGE_KEY)), r.where(std::string(V3_STORAGE_KEY)), in::V3_STORAGE);
+            read_v3_storage(pr, s.swap_v3, storage.v3_default_fee_rate);
+            read_v3_protocol(pr, s.swap_v3);
+            pr.finish();
+        }
+    }
     return s;
 }
 
@@ -466,6 +486,8 @@ json write_subnet(const SubnetT<Model>& s, const Storage& storage)
         if (holds(storage, f.group))
             o[std::string(f.name)] = write_field(m);
     });
+    if (storage.v3_pool)
+        o[std::string(V3_STORAGE_KEY)] = write_v3_storage(s.swap_v3);
     return o;
 }
 

@@ -146,6 +146,8 @@ json draw_input(const std::string& op, Rng& r, const Ruleset& rules)
     const Storage storage = storage_of(rules);
     if (form == Form::concentrated)
         return detail::random_v3_input(op, r);
+    if (form == Form::v3_price_share)
+        return detail::random_v3_coinbase(r);
     // The ops of one form only, drawn whole.
     if (op == "swap") {
         json in = random_pool(r);

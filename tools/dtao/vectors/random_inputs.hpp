@@ -26,5 +26,10 @@ json random_pool(Rng& r);
 std::uint64_t limit_price_near(Rng& r, const json& pool);
 /// The input of a v3 pool op (`alpha_price`, `sim_swap_*`, `swap` in their concentrated forms).
 json random_v3_input(const std::string& op, Rng& r);
+/// The input of the coinbase on the v3 pool (form `v3_price_share`): a random state whose
+/// subnets carry pools initialised from their reserves, some moved or with provided reserves.
+json random_v3_coinbase(Rng& r);
+/// A random `state` (1 … 3 subnets, root among them when `root_possible`).
+json random_state(Rng& r, bool root_possible);
 
 }  // namespace dtao::vectors::detail

@@ -18,6 +18,15 @@ namespace {
 
 std::uint64_t u64_of(const json& v) { return std::stoull(v.get<std::string>()); }
 
+/// The pool's price moved to a tick within `spread` of the current one (clamped to the range).
+void move_price(Rng& r, v3::Pool& p, std::int64_t spread)
+{
+    const auto t = static_cast<tick::i32>(std::clamp<std::int64_t>(
+        p.current_tick + static_cast<std::int64_t>(r.range(0, 2 * spread)) - spread, tick::MIN_INDEX, tick::MAX_INDEX));
+    p.sqrt_price = tick::as_sqrt_price_bounded(t);
+    p.current_tick = tick::from_sqrt_price_bounded(p.sqrt_price);
+}
+
 /// The pool: reserves from `random_pool`; initialised from them (90 %), the price then moved a
 /// few ticks (20 %), a position near the price (30 %), fee growth (20 %).
 json random_v3_pool(Rng& r)
@@ -30,12 +39,8 @@ json random_v3_pool(Rng& r)
     p.fee_rate = static_cast<std::uint16_t>(r.chance(80) ? v3::DEFAULT_FEE_RATE : r.range(0, 65'535));
     if (r.chance(90)) {
         v3::maybe_initialize_v3(p);
-        if (r.chance(20)) {
-            const auto t = static_cast<tick::i32>(std::clamp<std::int64_t>(
-                p.current_tick + static_cast<std::int64_t>(r.range(0, 200)) - 100, tick::MIN_INDEX, tick::MAX_INDEX));
-            p.sqrt_price = tick::as_sqrt_price_bounded(t);
-            p.current_tick = tick::from_sqrt_price_bounded(p.sqrt_price);
-        }
+        if (r.chance(20))
+            move_price(r, p, 100);
         if (r.chance(30)) {
             const auto lo = static_cast<tick::i32>(
                 std::max<std::int64_t>(tick::MIN_INDEX, p.current_tick - static_cast<std::int64_t>(r.range(1, 3000))));
@@ -102,6 +107,40 @@ json random_v3_input(const std::string& op, Rng& r)
         in["limit_price"] = dec(limit_price_near(r, in));
     if (r.chance(20))
         in["drop_fees"] = true;
+    return in;
+}
+
+json random_v3_coinbase(Rng& r)
+{
+    json in = {{"state", random_state(r, true)}};
+    if (r.chance(60))
+        in["block_emission"] = dec(r.chance(80) ? r.log_range(0, 1'000'000'000) : r.amount());
+    for (json& s : in["state"]["subnets"]) {
+        if (s.at("netuid") == "0")
+            continue;
+        // most subnets emit (the launch draw leaves `FirstEmissionBlockNumber` unset 40 % of the time)
+        if (!s.contains("first_emission_block_number") && r.chance(70))
+            s["first_emission_block_number"] = dec(r.range(0, 1'000'000));
+        // user liquidity in the reserves (10 %); the pool initialised from them (70 %), its price
+        // then moved a few hundred ticks (30 %) so that the pool's price and the reserves differ
+        const std::uint64_t tao = u64_of(s.at("subnet_tao")), alpha = u64_of(s.at("subnet_alpha_in"));
+        v3::Pool p;
+        p.tao_reserve = tao;
+        p.alpha_reserve = alpha;
+        if (r.chance(10)) {
+            const std::uint64_t provided = r.log_range(0, tao);
+            s["subnet_tao_provided"] = dec(provided);
+            p.tao_reserve = sat_add(tao, provided);
+        }
+        if (!r.chance(70))
+            continue;
+        v3::maybe_initialize_v3(p);
+        if (r.chance(30))
+            move_price(r, p, 300);
+        if (r.chance(20))
+            p.minimum_reserve = r.log_range(1, 100'000'000'000ULL);
+        s["swap_v3"] = protocol::v3_storage_to_json(p);
+    }
     return in;
 }
 

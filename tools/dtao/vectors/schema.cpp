@@ -120,6 +120,7 @@ StorageSpan form_storage(Op op, Form form)
         a.emission_gate = pick(a.emission_gate, b.emission_gate);
         a.emission_bar_rank = pick(a.emission_bar_rank, b.emission_bar_rank);
         a.fast_moving_price = pick(a.fast_moving_price, b.fast_moving_price);
+        a.v3_pool = pick(a.v3_pool, b.v3_pool);
         return a;
     };
     for (const auto& r : RULESETS) {
@@ -147,6 +148,7 @@ json state_ref(Form form, StateUse use)
     switch (form) {
     case Form::launch: return def_ref("state" + suffix);
     case Form::injection_capped: return def_ref("balancer_state" + suffix);
+    case Form::v3_price_share: return def_ref("v3_state" + suffix);
     case Form::common: return {{"anyOf", {def_ref("state" + suffix), def_ref("balancer_state" + suffix)}}};
     default: throw std::logic_error("state_ref: the " + std::string(to_string(form)) + " form has no state");
     }
@@ -313,6 +315,23 @@ json common_defs()
     defs["state_input"] = state_schema(launch, "subnet_state_input", StateUse::input);
     defs["balancer_subnet_state_input"] = subnet_state_schema(capped, StateUse::input);
     defs["balancer_state_input"] = state_schema(capped, "balancer_subnet_state_input", StateUse::input);
+    // the v3 pool's state: each subnet carries its pool's storage as `swap_v3` (always written,
+    // omitted in an input: not initialised)
+    const StorageSpan v3 = state_storage(Form::v3_price_share);
+    const OutputContext v3_context{Form::v3_price_share, v3};
+    defs["v3_pool_storage_input"] = input_shape_schema(protocol::in::V3_STORAGE, v3_context);
+    json v3_storage = defs["v3_pool_storage_input"];
+    std::vector<std::string> every;
+    for (const auto& [k, v] : v3_storage["properties"].items())
+        every.push_back(k);
+    v3_storage["required"] = every;
+    defs["v3_pool_storage"] = v3_storage;
+    defs["v3_subnet_state"] =
+        fields_schema(protocol::subnet_fields(), v3, {{"swap_v3", def_ref("v3_pool_storage")}}, StateUse::output);
+    defs["v3_state"] = state_schema(v3, "v3_subnet_state", StateUse::output);
+    defs["v3_subnet_state_input"] =
+        fields_schema(protocol::subnet_fields(), v3, {{"swap_v3", def_ref("v3_pool_storage_input")}}, StateUse::input);
+    defs["v3_state_input"] = state_schema(v3, "v3_subnet_state_input", StateUse::input);
     for (const protocol::Shape* shape : protocol::named_output_shapes())
         defs[std::string(shape->def)] = shape_body(*shape, {Form::absent, StorageSpan{}});
     return defs;

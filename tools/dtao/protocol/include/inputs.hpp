@@ -196,6 +196,12 @@ inline const InputShape V3_POSITION{
 /// initialised pool's full-range position holding the current liquidity, owed no fees.
 inline const InputField PROTOCOL_POSITIONS{
     .name = "protocol_positions", .in = In::list, .need = Need::derived, .shape = &V3_POSITION};
+/// The swap pallet's v3 storage of one subnet: a state's `subnets[i].swap_v3` (spec/protocol.md,
+/// "The v3 pool in a state"). Its reserves are the subnet's SubnetTAO and SubnetAlphaIn with the
+/// `*_provided` fields beside them.
+inline const InputShape V3_STORAGE{{&SWAP_V3_INITIALIZED, &ALPHA_SQRT_PRICE, &CURRENT_TICK, &CURRENT_LIQUIDITY,
+                                    &V3_FEE_RATE, &FEE_GLOBAL_TAO, &FEE_GLOBAL_ALPHA, &SWAP_MINIMUM_RESERVE, &TICKS,
+                                    &PROTOCOL_POSITIONS, &SCRAP_RESERVOIR_TAO, &SCRAP_RESERVOIR_ALPHA}};
 
 }  // namespace in
 

@@ -39,6 +39,10 @@ inline constexpr int PROTOCOL_VERSION = 1;
 /// reserves as `subnet_tao` and `subnet_alpha_in`, every item of the swap pallet, `ticks` included.
 [[nodiscard]] nlohmann::json v3_pool_to_json(const v3::Pool& pool);
 
+/// A subnet's v3 pool storage as a state's `swap_v3` object (spec/protocol.md, "The v3 pool in a
+/// state"): every item of the swap pallet, the protocol position and the scrap reservoirs.
+[[nodiscard]] nlohmann::json v3_storage_to_json(const v3::Pool& pool);
+
 /// One action of the `block` op as its input reads it (defaults omitted).
 [[nodiscard]] nlohmann::json action_to_json(const block::Action<u64>& action);
 

@@ -51,6 +51,7 @@ enum class Group
     emission_gate,
     emission_bar_rank,
     fast_moving_price,
+    v3_pool,
 };
 
 /// Whether a ruleset with `storage` has the fields of `group`. A field it lacks is an
@@ -67,6 +68,7 @@ enum class Group
     case Group::emission_gate: return storage.emission_gate;
     case Group::emission_bar_rank: return storage.emission_bar_rank;
     case Group::fast_moving_price: return storage.fast_moving_price;
+    case Group::v3_pool: return storage.v3_pool;
     }
     return false;
 }
@@ -147,6 +149,12 @@ void visit_subnet_fields(SubnetLike& s, F&& f)
     f(FieldInfo{.name = "subnet_emission_enabled", .wire = Wire::flag, .group = capped, .fallback = 1},
       s.subnet_emission_enabled);
     f(FieldInfo{.name = "owner_cut_enabled", .wire = Wire::flag, .group = capped, .fallback = 1}, s.owner_cut_enabled);
+
+    // the v3 pool's user liquidity, part of the pool's reserves (the pool's own storage is the
+    // subnet's `swap_v3` object, which the codec reads beside this table)
+    f(FieldInfo{.name = "subnet_tao_provided", .wire = Wire::amount, .group = Group::v3_pool}, s.subnet_tao_provided);
+    f(FieldInfo{.name = "subnet_alpha_in_provided", .wire = Wire::amount, .group = Group::v3_pool},
+      s.subnet_alpha_in_provided);
 
     constexpr Group epoch = Group::epoch_state;
     f(FieldInfo{.name = "last_epoch_block", .group = epoch}, s.last_epoch_block);
