@@ -11,9 +11,12 @@
 ///  - the stored tick is the stored price's (TICK-005), and a swap moves the price its way;
 ///  - the fee growth never falls, and from v3.3.11-385 never moves (RSET-033);
 ///  - a simulation changes nothing and answers the commit's numbers.
+/// Injections (the coinbase's TAO and alpha into the reserves, then `adjust_protocol_liquidity`)
+/// add to the ledger's protocol position what they add to the ticks; the position's own stored
+/// liquidity may fall below that (F-046), and the gap between the two never shrinks.
 /// The mutant keeps the liquidity a swap started with, as a port that moves the price across
 /// ticks but not the liquidity would.
-/// @rule VSWAP-006 VSWAP-007 VSWAP-008 VSWAP-012 RSET-033
+/// @rule VSWAP-006 VSWAP-007 VSWAP-008 VSWAP-012 VSWAP-016 RSET-033
 // SPDX-License-Identifier: Apache-2.0
 #include "generators.hpp"
 #include "prop_support.hpp"
@@ -145,6 +148,39 @@ struct SimulateCmd : rc::state::Command<Model, Sut>
     }
 };
 
+struct InjectCmd : rc::state::Command<Model, Sut>
+{
+    int tao_magnitude;    ///< the TAO injected is the TAO reserve × 10^(magnitude / 10), or nothing
+    int alpha_magnitude;  ///< the same for alpha
+    explicit InjectCmd(const Model&)
+        : tao_magnitude(*rc::gen::inRange(-90, 1)), alpha_magnitude(*rc::gen::inRange(-90, 1))
+    {}
+    void apply(Model&) const override {}
+    void run(const Model& m, Sut& sut) const override
+    {
+        v3::Pool& p = sut.pool;
+        RC_PRE(p.protocol_position.has_value());
+        const auto part = [](u64 reserve, int magnitude) {
+            return magnitude <= -90 ? u64{0}
+                                    : static_cast<u64>(static_cast<double>(reserve) * std::pow(10.0, magnitude / 10.0));
+        };
+        const u64 tao = part(p.tao_reserve, tao_magnitude), alpha = part(p.alpha_reserve, alpha_magnitude);
+        u64& ledger = sut.positions.front().liquidity;
+        RC_ASSERT(ledger >= p.protocol_position->liquidity);
+        const u64 gap_before = ledger - p.protocol_position->liquidity;
+        // the coinbase injects into the reserves, then the protocol position takes it
+        p.tao_reserve = sat_add(p.tao_reserve, tao);
+        p.alpha_reserve = sat_add(p.alpha_reserve, alpha);
+        const v3::ProtocolLiquidityResult r = v3::adjust_protocol_liquidity(m.rules(), p, tao, alpha);
+        RC_ASSERT(r.adjusted);
+        ledger = sat_add(ledger, r.liquidity_delta);
+        RC_ASSERT(ledger >= p.protocol_position->liquidity);
+        RC_ASSERT(ledger - p.protocol_position->liquidity >= gap_before);
+        RC_TAG(r.liquidity_delta == 0 ? "injection: no new liquidity" : "injection: new liquidity");
+        check_invariants(sut);
+    }
+};
+
 struct PositionCmd : rc::state::Command<Model, Sut>
 {
     int lo_offset;
@@ -180,7 +216,8 @@ void stateful(bool mutant)
     v3::maybe_initialize_v3(sut.pool);
     sut.positions.push_back({tick::MIN_INDEX, tick::MAX_INDEX, sut.pool.liquidity});
     check_invariants(sut);
-    rc::state::check(m, sut, rc::state::gen::execOneOfWithArgs<SwapCmd, SwapCmd, SwapCmd, SimulateCmd, PositionCmd>());
+    rc::state::check(
+        m, sut, rc::state::gen::execOneOfWithArgs<SwapCmd, SwapCmd, SwapCmd, SimulateCmd, PositionCmd, InjectCmd>());
 }
 
 RC_GTEST_PROP(v3_state, stateful_v3_pool_invariants_hold_over_command_sequences, ()) { stateful(false); }
