@@ -141,7 +141,7 @@ StorageSpan state_storage(Form form) { return form_storage(Op::coinbase, form); 
 // ------------------------------------------------------------------ outputs
 
 /// The schema of the `state` an op of `form` reads (`use` input) or writes: its coinbase form's,
-/// or either for an op of one form in every ruleset (`network_lock_cost`).
+/// or any of them for an op of one form in every ruleset (`network_lock_cost`).
 json state_ref(Form form, StateUse use)
 {
     const std::string suffix = use == StateUse::input ? "_input" : "";
@@ -149,7 +149,9 @@ json state_ref(Form form, StateUse use)
     case Form::launch: return def_ref("state" + suffix);
     case Form::injection_capped: return def_ref("balancer_state" + suffix);
     case Form::v3_price_share: return def_ref("v3_state" + suffix);
-    case Form::common: return {{"anyOf", {def_ref("state" + suffix), def_ref("balancer_state" + suffix)}}};
+    case Form::common:
+        return {
+            {"anyOf", {def_ref("state" + suffix), def_ref("balancer_state" + suffix), def_ref("v3_state" + suffix)}}};
     default: throw std::logic_error("state_ref: the " + std::string(to_string(form)) + " form has no state");
     }
 }
