@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 using namespace dtao;
 using fixed::I96F32;
@@ -295,4 +297,175 @@ TEST(v3_coinbase, a_negative_moving_price_reads_zero)
     };
     EXPECT_EQ(run(V3_2_0), std::make_pair(u64{0}, u64{1'000'000}));
     EXPECT_EQ(run(V2_0_10), std::make_pair(u64{0}, u64{0}));
+}
+
+namespace {
+
+/// The v3.2.3 mock's `add_network(netuid, 1, 0)`: a subnet of mechanism 0 (the storage default),
+/// tempo 1, registration and PoW registration on, `FirstEmissionBlockNumber` 1, and the mock's
+/// `SwapMinimumReserve` 100.
+Subnet mock_add_network(u64 netuid)
+{
+    Subnet s = mock_subnet(netuid, 0, 0);
+    s.mechanism = Mechanism::stable;
+    return s;
+}
+
+/// `new_test_ext(1)`: block 1, the mock's `SubnetOwnerCut` 0 and `TaoWeight` 0.
+ChainState mock_ext(std::vector<Subnet> subnets)
+{
+    ChainState st;
+    st.block = 1;
+    st.subnet_owner_cut = 0;
+    st.tao_weight = 0;
+    st.subnets = std::move(subnets);
+    return st;
+}
+
+I96F32 fx(u64 v) { return I96F32::saturating_from_u64(v); }
+
+}  // namespace
+
+/// @rule VCOIN-001
+/// coinbase.rs (v3.2.3) `test_coinbase_tao_issuance_base`, `_base_low` and `_multiple`: the
+/// emission goes whole into one subnet's TAO (1 234 567 and 1), or in thirds into three
+/// (3 333 333); TotalIssuance and TotalStake grow by it.
+TEST(v3_coinbase, chain_test_tao_issuance_base_low_and_multiple)
+{
+    for (const u64 emission : {u64{1'234'567}, u64{1}}) {
+        ChainState st = mock_ext({mock_add_network(1)});
+        (void)chain::run_coinbase(V3_2_3, st, fx(emission));
+        EXPECT_EQ(st.subnets[0].subnet_tao, emission);
+        EXPECT_EQ(st.total_issuance, emission);
+        EXPECT_EQ(st.total_stake, emission);
+    }
+    ChainState st = mock_ext({mock_add_network(1), mock_add_network(2), mock_add_network(3)});
+    const u64 emission = 3'333'333;
+    (void)chain::run_coinbase(V3_2_3, st, fx(emission));
+    for (const auto& s : st.subnets)
+        EXPECT_EQ(s.subnet_tao, emission / 3) << s.netuid;
+    EXPECT_EQ(st.total_issuance, emission);
+    EXPECT_EQ(st.total_stake, emission);
+}
+
+/// @rule VCOIN-001 VCOIN-002
+/// coinbase.rs (v3.2.3) `test_coinbase_alpha_issuance_base` (two stable subnets, 10^6 / 10^6:
+/// alpha in E/2 each) and `test_coinbase_alpha_issuance_different` (dynamic, uninitialised pools at
+/// price 1, moving prices 1 and 2: alpha in E/3 and 2E/3, none of them subsidised).
+TEST(v3_coinbase, chain_test_alpha_issuance_base_and_different)
+{
+    const u64 emission = 1'000'000, initial = 1'000'000;
+    ChainState st = mock_ext({mock_add_network(1), mock_add_network(2)});
+    for (auto& s : st.subnets) {
+        s.subnet_tao = initial;
+        s.subnet_alpha_in = initial;
+    }
+    (void)chain::run_coinbase(V3_2_3, st, fx(emission));
+    EXPECT_EQ(st.subnets[0].subnet_alpha_in, initial + emission / 2);
+    EXPECT_EQ(st.subnets[1].subnet_alpha_in, initial + emission / 2);
+
+    st = mock_ext({mock_add_network(1), mock_add_network(2)});
+    for (auto& s : st.subnets) {
+        s.mechanism = Mechanism::dynamic;
+        s.subnet_tao = initial;
+        s.subnet_alpha_in = initial;
+    }
+    st.subnets[0].subnet_moving_price = fx(1);
+    st.subnets[1].subnet_moving_price = fx(2);
+    (void)chain::run_coinbase(V3_2_3, st, fx(emission));
+    EXPECT_EQ(st.subnets[0].subnet_alpha_in, initial + emission / 3);
+    EXPECT_EQ(st.subnets[1].subnet_alpha_in, initial + emission / 3 + emission / 3);
+}
+
+/// @rule VCOIN-002
+/// coinbase.rs (v3.2.3) `test_coinbase_alpha_issuance_with_cap_trigger`: prices 10^-6, far below
+/// the shares, so both are subsidised: each pool takes its alpha emission (10^9) and a buy takes
+/// alpha out of it, and SubnetAlphaOut ends at the alpha emission (the bought alpha is removed).
+/// `…_with_cap_trigger_and_block_emission`: with SubnetAlphaOut at 21·10^15 the alpha emission is
+/// 0; the buys still lower the alpha reserves and raise the prices, and SubnetAlphaOut stays.
+TEST(v3_coinbase, chain_test_alpha_issuance_with_cap_trigger)
+{
+    const u64 emission = 1'000'000;
+    ChainState st = mock_ext({mock_add_network(1), mock_add_network(2)});
+    for (auto& s : st.subnets) {
+        s.mechanism = Mechanism::dynamic;
+        s.subnet_tao = 1'000;
+        s.subnet_alpha_in = 1'000'000'000;
+    }
+    st.subnets[0].subnet_moving_price = fx(1);
+    st.subnets[1].subnet_moving_price = fx(2);
+    (void)chain::run_coinbase(V3_2_3, st, fx(emission));
+    EXPECT_LT(st.subnets[0].subnet_alpha_in, u64{1'000'000'000} + 1'000'000'000);
+    EXPECT_LT(st.subnets[1].subnet_alpha_in, u64{1'000'000'000} + 1'000'000'000);
+    EXPECT_EQ(st.subnets[1].subnet_alpha_out, 1'000'000'000U);
+
+    const u64 initial_alpha = 10'000ULL * 100'000;
+    st = mock_ext({mock_add_network(1), mock_add_network(2)});
+    for (auto& s : st.subnets) {
+        s.mechanism = Mechanism::dynamic;
+        s.subnet_tao = 10'000;
+        s.subnet_alpha_in = initial_alpha;
+        s.first_emission_block_number = 0;
+    }
+    st.subnets[0].subnet_moving_price = fx(1);
+    st.subnets[1].subnet_moving_price = fx(2);
+    std::vector<u64> before;
+    for (auto& s : st.subnets) {
+        u64 total_stake = 0;
+        // "Force the swap to initialize" (a zero buy); then the issuance above 21 M
+        ASSERT_TRUE(v3::swap_tao_for_alpha(V3_2_3, s, total_stake, 0, 1'000'000'000'000, Fees::charged));
+        before.push_back(v3::current_alpha_price(v3::pool_of(s)));
+        s.subnet_alpha_out = 21'000'000'000'000'000;
+    }
+    (void)chain::run_coinbase(V3_2_3, st, fx(emission));
+    for (std::size_t i = 0; i < 2; ++i) {
+        Subnet& s = st.subnets[i];
+        EXPECT_LT(s.subnet_alpha_in, initial_alpha) << i;
+        EXPECT_EQ(s.subnet_alpha_out, 21'000'000'000'000'000U) << i;
+        EXPECT_GT(v3::current_alpha_price(v3::pool_of(s)), before[i]) << i;
+    }
+}
+
+/// @rule VCOIN-001
+/// coinbase.rs (v3.2.3) `test_owner_cut_base`: with no emission, owner cut 0 books nothing; owner
+/// cut u16::MAX books the whole alpha emission, 10^9.
+TEST(v3_coinbase, chain_test_owner_cut_base)
+{
+    ChainState st = mock_ext({mock_add_network(1)});
+    st.subnets[0].subnet_tao = 1'000'000'000'000;
+    st.subnets[0].subnet_alpha_in = 1'000'000'000'000;
+    st.subnets[0].tempo = 10'000;
+    (void)chain::run_coinbase(V3_2_3, st, fx(0));
+    EXPECT_EQ(st.subnets[0].pending_owner_cut, 0U);
+    st.subnet_owner_cut = 65'535;
+    (void)chain::run_coinbase(V3_2_3, st, fx(0));
+    EXPECT_EQ(st.subnets[0].pending_owner_cut, 1'000'000'000U);
+}
+
+/// @rule VCOIN-001
+/// coinbase.rs (v3.2.3) `test_pending_swapped`: a stable subnet, 10^6 TAO and 1 alpha, no emission.
+/// Without root, and with root at TaoWeight 0, nothing is swapped (and tempo 1 drains at block 1).
+/// With TaoWeight 1 and tempo 10 000: root proportion 10^9 / (10^9 + 3·10^9 + 1) ≈ ¼ of half the
+/// alpha emission, 125 000 000 (within 1), is swapped 1:1 for root's TAO; the rest is pending.
+TEST(v3_coinbase, chain_test_pending_swapped)
+{
+    ChainState st = mock_ext({mock_add_network(1)});
+    st.subnets[0].subnet_tao = 1'000'000;
+    st.subnets[0].subnet_alpha_in = 1;
+    (void)chain::run_coinbase(V3_2_3, st, fx(0));
+    EXPECT_EQ(st.subnets[0].pending_alpha_swapped, 0U);
+    Subnet root;
+    root.netuid = ROOT_NETUID;
+    root.mechanism = Mechanism::stable;
+    root.subnet_tao = 1'000'000'000;
+    st.subnets.insert(st.subnets.begin(), root);
+    (void)chain::run_coinbase(V3_2_3, st, fx(0));
+    EXPECT_EQ(st.subnets[1].pending_alpha_swapped, 0U);
+    st.subnets[1].tempo = 10'000;
+    st.tao_weight = U64_MAX;
+    (void)chain::run_coinbase(V3_2_3, st, fx(0));
+    const Subnet& s = st.subnets[1];
+    EXPECT_LE(abs_diff(s.pending_alpha_swapped, 125'000'000), 1U);
+    EXPECT_LE(abs_diff(s.pending_emission, 1'000'000'000 - 125'000'000), 1U);
+    EXPECT_LE(abs_diff(s.pending_root_divs, 125'000'000), 1U);
 }
