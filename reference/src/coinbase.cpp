@@ -44,8 +44,7 @@ CoinbaseResult<Model> run_coinbase_generic(const Ruleset& rules, ChainStateT<Mod
         e.alpha_emission = O::alpha_block_emission(O::amount_add(s->subnet_alpha_in, s->subnet_alpha_out));
         // VCOIN-002: a subnet priced below its share of the emission gets price · E of TAO and
         // a fixed alpha in; a chain buy spends the rest of its share.
-        const Num share = O::div(e.tao_in, block_emission).value_or(O::zero());
-        if (subsidy && e.price < share) {
+        if (subsidy && e.price < O::div(e.tao_in, block_emission).value_or(O::zero())) {
             e.subsidized = true;
             const Num paid = O::mul(e.price, block_emission);
             e.subsidy_tao = O::amount(O::sub(e.tao_in, paid));

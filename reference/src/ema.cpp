@@ -47,14 +47,11 @@ EmaUpdate update_moving_price(const Ruleset& rules, Subnet& s, u64 block, I96F32
 {
     EmaUpdate u = moving_alpha(rules, s, block, moving_alpha_param);
     const I96F32 minus_alpha = I96F32::one().saturating_sub(u.alpha);
-    // on the v3 pool the price is the pool's sqrt² (VCOIN-001), a U96F32 whose bits are the I96F32's
-    u.price = rules.swap == SwapKind::concentrated ? fixed::convert<I96F32>(v3::alpha_price(s)) : alpha_price(s);
+    u.price = alpha_price(rules, s);  // on the v3 pool its sqrt² (VCOIN-001)
     if (rules.ema_clamp_at_one)
         u.price = u.price.min(I96F32::one());
     const I96F32 current_price = u.alpha.saturating_mul(u.price);
-    const I96F32 moving = rules.swap == SwapKind::concentrated ? fixed::convert<I96F32>(v3::moving_alpha_price(s))
-                                                               : moving_alpha_price(s);
-    const I96F32 current_moving = minus_alpha.saturating_mul(moving);
+    const I96F32 current_moving = minus_alpha.saturating_mul(moving_alpha_price(rules, s));
     u.moving_price = current_price.saturating_add(current_moving);
     s.subnet_moving_price = u.moving_price;
     return u;

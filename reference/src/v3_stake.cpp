@@ -117,3 +117,18 @@ Result<SwapResult> swap_alpha_for_tao(const Ruleset& rules, Subnet& s, u64& tota
 }
 
 }  // namespace dtao::v3
+
+namespace dtao::chain {
+
+fixed::I96F32 alpha_price(const Ruleset& rules, const Subnet& s)
+{
+    return rules.swap == SwapKind::concentrated ? fixed::convert<fixed::I96F32>(v3::alpha_price(s)) : alpha_price(s);
+}
+
+fixed::I96F32 moving_alpha_price(const Ruleset& rules, const Subnet& s)
+{
+    return rules.swap == SwapKind::concentrated ? fixed::convert<fixed::I96F32>(v3::moving_alpha_price(s))
+                                                : moving_alpha_price(s);
+}
+
+}  // namespace dtao::chain

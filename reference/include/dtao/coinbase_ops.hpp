@@ -28,16 +28,8 @@ struct Ops<ChainModel> : Arithmetic<ChainModel>
     using Subnet = dtao::Subnet;
     static Num moving_alpha(const ChainState& st) { return Num::from_bits(st.subnet_moving_alpha_bits); }
 
-    static Num alpha_price(const Ruleset& r, const Subnet& s)
-    {
-        // the v3 pool's price is a U96F32; below 2^95 its bits are the I96F32's (VCOIN-001)
-        return r.swap == SwapKind::concentrated ? fixed::convert<Num>(v3::alpha_price(s)) : chain::alpha_price(s);
-    }
-    static Num moving_alpha_price(const Ruleset& r, const Subnet& s)
-    {
-        return r.swap == SwapKind::concentrated ? fixed::convert<Num>(v3::moving_alpha_price(s))
-                                                : chain::moving_alpha_price(s);
-    }
+    static Num alpha_price(const Ruleset& r, const Subnet& s) { return chain::alpha_price(r, s); }
+    static Num moving_alpha_price(const Ruleset& r, const Subnet& s) { return chain::moving_alpha_price(r, s); }
     static Num alpha_block_emission(Amount issuance) { return num(chain::block_emission_amount(issuance)); }
     /// The root sell: the TAO out, or nullopt when the pool refuses (the launch pool never does).
     static std::optional<Amount> swap_alpha_for_tao(const Ruleset& r, Subnet& s, Amount& total_stake, Amount alpha)

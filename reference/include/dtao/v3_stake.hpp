@@ -12,6 +12,7 @@
 #pragma once
 
 #include "dtao/errors.hpp"
+#include "dtao/pool.hpp"
 #include "dtao/ruleset.hpp"
 #include "dtao/state.hpp"
 #include "dtao/v3_swap.hpp"
@@ -54,3 +55,13 @@ Result<SwapResult> swap_alpha_for_tao(const Ruleset& rules, Subnet& s, u64& tota
                                       Fees fees);
 
 }  // namespace dtao::v3
+
+namespace dtao::chain {
+
+/// @rule VSTAKE-001  The price and the moving price the launch coinbase and its EMA read, by the
+/// ruleset's pool: POOL-001 / POOL-002 on the constant-product pool, VSTAKE-001's on the v3 pool
+/// (a U96F32 there, whose bits are the I96F32's below 2^95, VCOIN-001).
+[[nodiscard]] fixed::I96F32 alpha_price(const Ruleset& rules, const Subnet& s);
+[[nodiscard]] fixed::I96F32 moving_alpha_price(const Ruleset& rules, const Subnet& s);
+
+}  // namespace dtao::chain

@@ -141,15 +141,16 @@ json write_weight(json out, const Rational& w)
 
 json op_migrate_swapv3_to_balancer(const Context& c, Reader& r)
 {
-    // The whole v3 pool is read, so each of its fields is checked; the migration deletes all but
-    // the reserves and the price (BAL-009).
-    (void)read_v3_pool(c.rules, r);
     const Subnet s = read_pool(r);
     const u64 tao_provided = r.u64_or(in::SUBNET_TAO_PROVIDED);
     const u64 alpha_provided = r.u64_or(in::SUBNET_ALPHA_IN_PROVIDED);
+    // The rest of the v3 pool is read too, so each of its fields is checked; the migration
+    // deletes all but the reserves and the price (BAL-009).
+    v3::Pool storage;
+    read_v3_storage(r, storage, c.rules.v3_default_fee_rate);
     // Absent: the subnet is not in `AlphaSqrtPrice::iter()` (the v3 pool never initialised it).
     const std::optional<U64F64> sqrt_price =
-        r.has(in::ALPHA_SQRT_PRICE) ? std::optional(r.fixed_or<U64F64>(in::ALPHA_SQRT_PRICE)) : std::nullopt;
+        r.has(in::ALPHA_SQRT_PRICE) ? std::optional(storage.sqrt_price) : std::nullopt;
     r.finish();
     return in_model(c, [&](auto model) -> json {
         using Model = decltype(model);

@@ -75,6 +75,9 @@ json write_coinbase(const CoinbaseResult<Model>& res, const ChainStateT<Model>& 
             {"state", write_state(st, storage)}};
 }
 
+/// `coinbase` in the launch form, and in the v3 pool's (VCOIN-*), whose emissions add the
+/// subsidy's fields; the protocol refuses `"exact"` for the latter before this runs.
+template <SubsidyFields Fields>
 json op_coinbase(const Context& c, Reader& r)
 {
     ChainState st = read_state(r.get(in::STATE), r.where(in::STATE), c.storage());
@@ -85,18 +88,8 @@ json op_coinbase(const Context& c, Reader& r)
         auto state = as_model(st, model);
         const auto res =
             block::run<Model>(c.rules, state, emission, std::vector<block::Action<typename Model::Amount>>{});
-        return write_coinbase(res.coinbase, state, c.storage(), SubsidyFields::absent);
+        return write_coinbase(res.coinbase, state, c.storage(), Fields);
     });
-}
-
-/// The coinbase of v3.2.0 … v3.2.9 on the v3 pool (VCOIN-*): the chain model alone.
-json op_v3_coinbase(const Context& c, Reader& r)
-{
-    ChainState st = read_state(r.get(in::STATE), r.where(in::STATE), c.storage());
-    const auto emission = r.opt_u64(in::BLOCK_EMISSION);
-    r.finish();
-    const auto res = block::run<ChainModel>(c.rules, st, emission, std::vector<block::Action<u64>>{});
-    return write_coinbase(res.coinbase, st, c.storage(), SubsidyFields::written);
 }
 
 /// One action of the `block` op: {kind, netuid, amount, limit_price?,
@@ -293,8 +286,9 @@ const std::vector<OpForm>& launch_handlers()
 {
     static const std::vector<OpForm> table = {
         {Op::update_moving_price, Form::launch, op_update_moving_price, "EMA-001"},
-        {Op::coinbase, Form::launch, op_coinbase, "COIN-001/COIN-010"},
-        {Op::coinbase, Form::v3_price_share, op_v3_coinbase, "COIN-001/COIN-010, VCOIN-001, VCOIN-002"},
+        {Op::coinbase, Form::launch, op_coinbase<SubsidyFields::absent>, "COIN-001/COIN-010"},
+        {Op::coinbase, Form::v3_price_share, op_coinbase<SubsidyFields::written>,
+         "COIN-001/COIN-010, VCOIN-001, VCOIN-002"},
         {Op::block, Form::launch, op_block, "COIN-010 + STAKE-007/STAKE-008"},
         {Op::drain_pending_emission, Form::launch, op_drain, "DRAIN-001"},
         {Op::register_network, Form::launch, op_register_network, "REG-003"},
